@@ -1,0 +1,554 @@
+"""The record kinds of a casebook and their fields: one description that everything reads.
+
+Validation (:mod:`klantapp.domain.validate`), the JSON exchange format and its JSON
+Schema (:mod:`klantapp.casebook.jsonio`), and the forms of the desktop client all
+derive from these definitions, so a field is added in one place. The SQL schema lives
+in ordered migrations (:mod:`klantapp.casebook.migrations`); a test checks that every
+field below is a column there.
+
+Labels are Dutch (the source language); the client translates them with gettext.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+FieldKind = Literal[
+    "text",  # one line, any script, kept exactly as typed
+    "longtext",  # multi-line notes
+    "date",  # YYYY-MM-DD
+    "partial_date",  # YYYY, YYYY-MM or YYYY-MM-DD (birth dates are often partly unknown)
+    "datetime",  # YYYY-MM-DDTHH:MM (local time of the gemeente)
+    "int",
+    "bool",
+    "choice",  # one of ``choices``
+    "multichoice",  # list of ``choices`` values (stored as JSON)
+    "textlist",  # list of strings (stored as JSON)
+    "json",  # structured value (stored as JSON); shape given by ``items``
+    "ref",  # id of another record (``ref`` names the kind)
+    "bsn",  # Burgerservicenummer: 9 digits, elfproef
+    "vnummer",  # IND/COA V-nummer: 10 digits
+    "postcode",  # Dutch postcode 1234 AB
+    "phone",
+    "email",
+    "score",  # ZRM score 1-5
+    "language",  # language code from LANGUAGES
+]
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: FieldKind
+    label: str
+    required: bool = False
+    choices: tuple[tuple[str, str], ...] = ()
+    ref: str | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+    max_length: int | None = None
+    restricted: bool = False  # special-category data (health): shown only on request
+    searchable: bool = False  # fed into full-text search
+    items: dict[str, str] | None = None  # for kind "json": sub-field name -> kind
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    name: str  # record kind, also the SQL table name
+    label: str
+    label_plural: str
+    fields: tuple[Field, ...]
+    parent: str | None = None  # the kind this one belongs to (for nesting in JSON)
+    parent_field: str | None = None
+    display: tuple[str, ...] = ()  # fields that make a short title
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(f"{self.name} has no field {name!r}")
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+
+# --- shared choice lists ---------------------------------------------------------------
+
+# Languages a client may read; code -> name in Dutch. The letter languages are a subset.
+LANGUAGES: tuple[tuple[str, str], ...] = (
+    ("nl", "Nederlands"),
+    ("en", "Engels"),
+    ("ar", "Arabisch"),
+    ("ti", "Tigrinya"),
+    ("am", "Amhaars"),
+    ("fa", "Farsi (Perzisch)"),
+    ("prs", "Dari"),
+    ("ps", "Pasjtoe"),
+    ("so", "Somalisch"),
+    ("tr", "Turks"),
+    ("kmr", "Koerdisch (Kurmanji)"),
+    ("ckb", "Koerdisch (Sorani)"),
+    ("uk", "Oekraïens"),
+    ("ru", "Russisch"),
+    ("fr", "Frans"),
+    ("es", "Spaans"),
+    ("ur", "Urdu"),
+    ("om", "Oromo"),
+)
+
+HOUSEHOLD_STATUS = (
+    ("azc", "In azc"),
+    ("gekoppeld", "Gekoppeld, wacht op woning"),
+    ("gehuisvest", "Gehuisvest"),
+    ("traject", "In traject"),
+    ("afgerond", "Afgerond"),
+    ("vertrokken", "Verhuisd/vertrokken"),
+)
+
+ROLES = (
+    ("aanvrager", "Aanvrager"),
+    ("referent", "Referent"),
+    ("partner", "Partner"),
+    ("kind", "Kind"),
+    ("overig", "Overig gezinslid"),
+)
+
+ARRIVAL_STATUS = (
+    ("azc", "In azc"),
+    ("in_nl", "In Nederland, gehuisvest"),
+    ("nareis", "Nareis in behandeling"),
+)
+
+SEX = (("v", "Vrouw"), ("m", "Man"), ("x", "Anders/onbekend"))
+
+REGIMES = (("wi2021", "Wi2021"), ("wi2013", "Wi2013"), ("geen", "Niet inburgeringsplichtig"))
+
+DOELGROEPEN = (
+    ("asiel", "Asielstatushouder"),
+    ("nareiziger", "Nareiziger"),
+    ("gezin", "Gezinsmigrant"),
+    ("overig", "Overige migrant"),
+)
+
+PLICHT_STATUS = (
+    ("plichtig", "Inburgeringsplichtig"),
+    ("vrijstelling", "Vrijstelling"),
+    ("ontheffing", "Ontheffing"),
+    ("voldaan", "Voldaan"),
+    ("niet_plichtig", "Niet plichtig"),
+)
+
+LITERACY = (
+    ("geen", "Niet"),
+    ("beperkt", "Beperkt"),
+    ("goed", "Goed"),
+)
+
+SCENARIOS = (
+    ("snelle_start", "Snelle start"),
+    ("gecombineerd", "Gecombineerde aanpak"),
+    ("na_verhuizing", "Start na verhuizing"),
+)
+
+# Leefgebieden of the brede intake: the 13 ZRM domains plus the Divosa topics.
+LEEFGEBIEDEN = (
+    ("financien", "Financiën"),
+    ("werk_opleiding", "Werk & opleiding"),
+    ("tijdsbesteding", "Tijdsbesteding"),
+    ("huisvesting", "Huisvesting"),
+    ("huiselijke_relaties", "Huiselijke relaties"),
+    ("geestelijke_gezondheid", "Geestelijke gezondheid"),
+    ("lichamelijke_gezondheid", "Lichamelijke gezondheid"),
+    ("middelengebruik", "Middelengebruik"),
+    ("basale_adl", "Basale ADL"),
+    ("instrumentele_adl", "Instrumentele ADL"),
+    ("sociaal_netwerk", "Sociaal netwerk"),
+    ("maatschappelijke_participatie", "Maatschappelijke participatie"),
+    ("justitie", "Justitie"),
+    ("taal", "Taal en zelfredzaamheid"),
+    ("digitale_vaardigheden", "Digitale vaardigheden"),
+    ("ouderschap_vve", "Ouderschap en VVE"),
+)
+
+# Health-related leefgebieden: their notes are special-category data (art. 9 AVG).
+RESTRICTED_LEEFGEBIEDEN = frozenset({"geestelijke_gezondheid", "lichamelijke_gezondheid"})
+
+SCORES = (
+    ("1", "1 acuut"),
+    ("2", "2 niet zelfredzaam"),
+    ("3", "3 beperkt zelfredzaam"),
+    ("4", "4 voldoende zelfredzaam"),
+    ("5", "5 volledig zelfredzaam"),
+)
+
+LEERROUTES = (
+    ("b1", "B1-route"),
+    ("onderwijs", "Onderwijsroute"),
+    ("z", "Z-route"),
+)
+
+CEFR = (("", "-"), ("A0", "A0"), ("A1", "A1"), ("A2", "A2"), ("B1", "B1"), ("B2", "B2"))
+
+APPOINTMENT_KINDS = (
+    ("warme_overdracht", "Warme overdracht"),
+    ("brede_intake", "Brede intake"),
+    ("leerbaarheidstoets", "Leerbaarheidstoets"),
+    ("pip", "PIP-gesprek"),
+    ("voortgang", "Voortgangsgesprek"),
+    ("map_eindgesprek", "MAP-eindgesprek"),
+    ("z_eindgesprek", "Z-route eindgesprek"),
+    ("pvt", "PVT-bijeenkomst"),
+)
+
+APPOINTMENT_OUTCOMES = (
+    ("gepland", "Gepland"),
+    ("verschenen", "Verschenen"),
+    ("niet_verschenen", "Niet verschenen"),
+    ("afgezegd", "Afgezegd door klant"),
+    ("geannuleerd", "Geannuleerd door gemeente"),
+)
+
+INTERPRETER_MODES = (
+    ("", "Geen tolk"),
+    ("ter_plaatse", "Tolk ter plaatse"),
+    ("telefoon", "Telefoontolk"),
+    ("video", "Videotolk"),
+)
+
+PARTNER_KINDS = (
+    ("taalschool", "Taalschool"),
+    ("maatschappelijke_begeleiding", "Maatschappelijke begeleiding"),
+    ("werk", "Werk/re-integratie"),
+    ("zorg", "Zorg"),
+    ("onderwijs", "Onderwijs/VVE"),
+    ("woningcorporatie", "Woningcorporatie"),
+    ("overig", "Overig"),
+)
+
+REFERRAL_STATUS = (
+    ("aangemeld", "Aangemeld"),
+    ("gestart", "Gestart"),
+    ("afgerond", "Afgerond"),
+    ("gestopt", "Gestopt"),
+)
+
+PIP_STATUS = (
+    ("concept", "Concept"),
+    ("vastgesteld", "Vastgesteld"),
+    ("bezwaar", "In bezwaar"),
+    ("vervangen", "Vervangen door nieuwe versie"),
+)
+
+
+def _f(name: str, kind: FieldKind, label: str, **kw: object) -> Field:
+    return Field(name, kind, label, **kw)  # type: ignore[arg-type]
+
+
+HOUSEHOLD = RecordKind(
+    name="households",
+    label="Huishouden",
+    label_plural="Huishoudens",
+    display=("name",),
+    fields=(
+        _f("name", "text", "Naam huishouden", required=True, max_length=200, searchable=True),
+        _f("status", "choice", "Status", required=True, choices=HOUSEHOLD_STATUS),
+        _f("coa_location", "text", "Azc / COA-locatie", max_length=200),
+        _f("coa_contact", "text", "Contactpersoon COA", max_length=200),
+        _f("koppeling_date", "date", "Datum koppeling"),
+        _f("housing_date", "date", "Datum huisvesting"),
+        _f("inschrijving_date", "date", "Datum inschrijving BRP gemeente"),
+        _f("street", "text", "Straat", max_length=200),
+        _f("house_number", "text", "Huisnummer", max_length=20),
+        _f("postcode", "postcode", "Postcode"),
+        _f("city", "text", "Plaats", max_length=100),
+        _f("housing_corporation", "text", "Woningcorporatie", max_length=200),
+        _f("phone", "phone", "Telefoon"),
+        _f("bijstand_start", "date", "Start bijstand"),
+        _f("ontzorgen", "bool", "Ontzorgen"),
+        _f(
+            "ontzorgen_payees",
+            "json",
+            "Ontzorgen: betalingen aan",
+            items={"rent": "text", "energy": "text", "water": "text", "insurance": "text"},
+        ),
+        _f("zrm_household_score", "score", "ZRM huishouden (score)"),
+        _f("notes", "longtext", "Opmerkingen", searchable=True),
+    ),
+)
+
+PERSON = RecordKind(
+    name="persons",
+    label="Persoon",
+    label_plural="Gezinsleden",
+    parent="households",
+    parent_field="household_id",
+    display=("given_names", "family_name"),
+    fields=(
+        _f("household_id", "ref", "Huishouden", required=True, ref="households"),
+        _f("role", "choice", "Rol", required=True, choices=ROLES),
+        _f("arrival_status", "choice", "Verblijfplaats", choices=ARRIVAL_STATUS),
+        _f("family_name", "text", "Achternaam", required=True, max_length=200, searchable=True),
+        _f("given_names", "text", "Voornamen", max_length=200, searchable=True),
+        _f(
+            "transliterations",
+            "textlist",
+            "Andere schrijfwijzen",
+            searchable=True,
+            help="Namen in eigen schrift of andere spellingen",
+        ),
+        _f("birth_date", "partial_date", "Geboortedatum", help="JJJJ, JJJJ-MM of JJJJ-MM-DD"),
+        _f("sex", "choice", "Geslacht", choices=SEX),
+        _f("v_number", "vnummer", "V-nummer", searchable=True),
+        _f("bsn", "bsn", "BSN", searchable=True),
+        _f("nationalities", "textlist", "Nationaliteiten", help="Ook: staatloos, onbekend"),
+        _f("country_of_origin", "text", "Land van herkomst", max_length=100),
+        _f("permit_type", "text", "Soort verblijfsvergunning", max_length=100),
+        _f("permit_date", "date", "Datum vergunning (bekendmaking verblijfsrecht)"),
+        _f("regime", "choice", "Regime", choices=REGIMES),
+        _f("doelgroep", "choice", "Doelgroep", choices=DOELGROEPEN),
+        _f("plicht_status", "choice", "Inburgeringsplicht", choices=PLICHT_STATUS),
+        _f("plicht_start", "date", "Start inburgeringsplicht"),
+        _f("mother_tongue", "language", "Moedertaal", choices=LANGUAGES),
+        _f("other_languages", "textlist", "Andere talen"),
+        _f("literacy_own_script", "choice", "Geletterd in eigen schrift", choices=LITERACY),
+        _f("literacy_latin", "choice", "Geletterd in Latijns schrift", choices=LITERACY),
+        _f("interpreter_needed", "bool", "Tolk nodig"),
+        _f("interpreter_language", "language", "Taal tolk", choices=LANGUAGES),
+        _f("interpreter_dialect", "text", "Dialect tolk", max_length=100),
+        _f("letter_language", "language", "Taal voor brieven", choices=LANGUAGES),
+        _f("education_years", "int", "Jaren onderwijs", minimum=0, maximum=30),
+        _f("education_level", "text", "Opleidingsniveau", max_length=200),
+        _f("diplomas", "textlist", "Diploma's"),
+        _f(
+            "work_history",
+            "json",
+            "Werkervaring",
+            items={"role": "text", "country": "text", "years": "int"},
+        ),
+        _f("driving_licence", "bool", "Rijbewijs"),
+        _f("digital_skills", "choice", "Digitale vaardigheden", choices=LITERACY),
+        _f("leerbaarheid_date", "date", "Datum leerbaarheidstoets"),
+        _f("leerbaarheid_result", "text", "Uitslag leerbaarheidstoets", max_length=200),
+        _f("care_duties", "text", "Zorgtaken (zwangerschap, kinderopvang)", max_length=500),
+        _f("phone", "phone", "Telefoon"),
+        _f("email", "email", "E-mail"),
+        _f("health_restricted", "bool", "Gezondheid: bijzonder persoonsgegeven", restricted=True),
+        _f("health_note", "longtext", "Gezondheid (vertrouwelijk)", restricted=True),
+        _f("consent_sharing", "text", "Toestemming/grondslag gegevensdeling", max_length=500),
+    ),
+)
+
+WARM_HANDOVER = RecordKind(
+    name="warm_handovers",
+    label="Warme overdracht",
+    label_plural="Warme overdrachten",
+    parent="households",
+    parent_field="household_id",
+    display=("date",),
+    fields=(
+        _f("household_id", "ref", "Huishouden", required=True, ref="households"),
+        _f("date", "date", "Datum", required=True),
+        _f("scenario", "choice", "Scenario", choices=SCENARIOS),
+        _f("coa_worker", "text", "Medewerker COA", max_length=200),
+        _f("location", "text", "Locatie", max_length=200),
+        _f(
+            "profile",
+            "json",
+            "Informatieprofiel",
+            items={
+                "composition": "text",
+                "origin": "text",
+                "language": "text",
+                "education": "text",
+                "work": "text",
+                "disabilities": "text",
+                "voorinburgering": "text",
+            },
+        ),
+        _f("legal_basis", "text", "Grondslag/toestemming", max_length=500),
+        _f("notes", "longtext", "Aantekeningen", searchable=True),
+    ),
+)
+
+INTAKE_SCORE = RecordKind(
+    name="intake_scores",
+    label="Brede intake: leefgebied",
+    label_plural="Brede intake",
+    parent="households",
+    parent_field="household_id",
+    display=("domain",),
+    fields=(
+        _f("household_id", "ref", "Huishouden", required=True, ref="households"),
+        _f("person_id", "ref", "Gezinslid", required=True, ref="persons"),
+        _f("intake_date", "date", "Datum intake", required=True),
+        _f("domain", "choice", "Leefgebied", required=True, choices=LEEFGEBIEDEN),
+        _f("score", "score", "Score (1-5)"),
+        _f("notes", "longtext", "Toelichting", searchable=True),
+        _f("without_partner", "bool", "Gesprek zonder partner aangeboden"),
+    ),
+)
+
+PIP = RecordKind(
+    name="pips",
+    label="PIP",
+    label_plural="PIP-versies",
+    parent="households",
+    parent_field="household_id",
+    display=("version", "leerroute"),
+    fields=(
+        _f("household_id", "ref", "Huishouden", required=True, ref="households"),
+        _f("person_id", "ref", "Gezinslid", required=True, ref="persons"),
+        _f("version", "int", "Versie", required=True, minimum=1, maximum=99),
+        _f("status", "choice", "Status", required=True, choices=PIP_STATUS),
+        _f("vastgesteld_on", "date", "Dagtekening (vastgesteld op)"),
+        _f("leerroute", "choice", "Leerroute", choices=LEERROUTES),
+        _f("goal", "text", "Einddoel", max_length=500),
+        _f("provider", "text", "Taalschool/aanbieder", max_length=200),
+        _f("course_start", "date", "Start aanbod"),
+        _f("lesuren", "int", "Gevolgde lesuren", minimum=0, maximum=5000),
+        _f("pvt_hours", "int", "PVT-uren", minimum=0, maximum=500),
+        _f("pvt_signed", "bool", "Participatieverklaring ondertekend"),
+        _f("map_hours", "int", "MAP-uren", minimum=0, maximum=500),
+        _f("z_dutch_hours", "int", "Z-route uren Nederlands", minimum=0, maximum=5000),
+        _f("z_participation_hours", "int", "Z-route uren participatie", minimum=0, maximum=5000),
+        _f("knm_done", "bool", "KNM behaald"),
+        _f(
+            "levels",
+            "json",
+            "Niveau per vaardigheid",
+            items={
+                "lezen": "text",
+                "luisteren": "text",
+                "schrijven": "text",
+                "spreken": "text",
+            },
+        ),
+        _f("exam_attempts", "int", "Examenpogingen", minimum=0, maximum=50),
+        _f("extension_months", "int", "Verlenging termijn (maanden)", minimum=0, maximum=60),
+        _f("ontzorgen", "bool", "Ontzorgen in PIP"),
+        _f("randvoorwaarden", "longtext", "Randvoorwaarden (kinderopvang, ...)"),
+        _f("begeleiding", "longtext", "Begeleiding"),
+        _f("notes", "longtext", "Toelichting", searchable=True),
+    ),
+)
+
+APPOINTMENT = RecordKind(
+    name="appointments",
+    label="Afspraak",
+    label_plural="Afspraken",
+    parent="households",
+    parent_field="household_id",
+    display=("kind", "starts_at"),
+    fields=(
+        _f("household_id", "ref", "Huishouden", required=True, ref="households"),
+        _f("person_id", "ref", "Gezinslid", ref="persons"),
+        _f("kind", "choice", "Soort afspraak", required=True, choices=APPOINTMENT_KINDS),
+        _f("starts_at", "datetime", "Datum en tijd", required=True),
+        _f("duration_minutes", "int", "Duur (minuten)", minimum=5, maximum=600),
+        _f("location", "text", "Adres/locatie", required=True, max_length=300),
+        _f("route_note", "text", "Routebeschrijving", max_length=300),
+        _f("with_whom", "text", "Met wie", max_length=200),
+        _f("interpreter_mode", "choice", "Tolk", choices=INTERPRETER_MODES),
+        _f("interpreter_language", "language", "Taal tolk", choices=LANGUAGES),
+        _f("invitation_number", "int", "Uitnodiging nr.", minimum=1, maximum=3),
+        _f("outcome", "choice", "Uitkomst", required=True, choices=APPOINTMENT_OUTCOMES),
+        _f("letter_language", "language", "Taal brief", choices=LANGUAGES),
+        _f("bring", "text", "Meenemen", max_length=500),
+        _f("notes", "longtext", "Aantekeningen", searchable=True),
+    ),
+)
+
+PARTNER = RecordKind(
+    name="partners",
+    label="Ketenpartner",
+    label_plural="Ketenpartners",
+    display=("name",),
+    fields=(
+        _f("name", "text", "Naam", required=True, max_length=200, searchable=True),
+        _f("kind", "choice", "Soort", required=True, choices=PARTNER_KINDS),
+        _f("contact_person", "text", "Contactpersoon", max_length=200),
+        _f("phone", "phone", "Telefoon"),
+        _f("email", "email", "E-mail"),
+        _f("address", "text", "Adres", max_length=300),
+        _f("notes", "longtext", "Opmerkingen"),
+    ),
+)
+
+REFERRAL = RecordKind(
+    name="referrals",
+    label="Verwijzing",
+    label_plural="Verwijzingen",
+    parent="households",
+    parent_field="household_id",
+    display=("date",),
+    fields=(
+        _f("household_id", "ref", "Huishouden", required=True, ref="households"),
+        _f("person_id", "ref", "Gezinslid", ref="persons"),
+        _f("partner_id", "ref", "Ketenpartner", required=True, ref="partners"),
+        _f("date", "date", "Datum verwijzing", required=True),
+        _f("reason", "text", "Reden", max_length=500),
+        _f("status", "choice", "Status", required=True, choices=REFERRAL_STATUS),
+        _f("notes", "longtext", "Aantekeningen", searchable=True),
+    ),
+)
+
+NOTE = RecordKind(
+    name="notes",
+    label="Notitie",
+    label_plural="Notities",
+    parent="households",
+    parent_field="household_id",
+    display=("created_at",),
+    fields=(
+        _f("household_id", "ref", "Huishouden", required=True, ref="households"),
+        _f("person_id", "ref", "Gezinslid", ref="persons"),
+        _f("created_at", "datetime", "Datum", required=True),
+        _f("author", "text", "Auteur", max_length=200),
+        _f("text", "longtext", "Tekst", required=True, searchable=True, max_length=20000),
+        _f("restricted", "bool", "Vertrouwelijk (gezondheid)", restricted=True),
+    ),
+)
+
+RECORD_KINDS: dict[str, RecordKind] = {
+    k.name: k
+    for k in (
+        HOUSEHOLD,
+        PERSON,
+        WARM_HANDOVER,
+        INTAKE_SCORE,
+        PIP,
+        APPOINTMENT,
+        PARTNER,
+        REFERRAL,
+        NOTE,
+    )
+}
+
+# Kinds nested under a household in the JSON format, in the order they are written.
+HOUSEHOLD_CHILDREN: tuple[str, ...] = (
+    "persons",
+    "warm_handovers",
+    "intake_scores",
+    "pips",
+    "appointments",
+    "referrals",
+    "notes",
+)
+
+
+def kind(name: str) -> RecordKind:
+    try:
+        return RECORD_KINDS[name]
+    except KeyError:
+        raise KeyError(f"unknown record kind {name!r}") from None
+
+
+def choice_label(choices: tuple[tuple[str, str], ...], value: str | None) -> str:
+    for v, label in choices:
+        if v == value:
+            return label
+    return value or ""
+

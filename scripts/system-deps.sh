@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Makes sure the Debian libraries Qt needs (and poppler/Xvfb for the letter and
+# screenshot tests) are present. As root on Debian it installs what is missing;
+# otherwise it prints the exact apt-get line and carries on (pip's Qt wheels bring
+# Qt itself; only these system libraries come from the distribution).
+set -euo pipefail
+
+PACKAGES=(
+  libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0
+  libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
+  libxcb-randr0 libxcb-render-util0 libxcb-image0 libglib2.0-0
+  poppler-utils xvfb xauth
+)
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+  echo "system-deps: not a Debian system; make sure Qt 6's runtime libraries, poppler-utils and Xvfb are installed." >&2
+  exit 0
+fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+  echo "system-deps: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "system-deps: these Debian packages are missing. Install them with:" >&2
+  echo "  sudo apt-get install -y ${missing[*]}" >&2
+fi
