@@ -1,0 +1,88 @@
+"""The vault's errors, each a plain Dutch sentence plus what to do next.
+
+One place for the wording, so every module reports the same situation the same way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from klantapp.errors import (
+    CasebookDamaged,
+    CasebookExists,
+    CasebookInUse,
+    CasebookNotFound,
+    CasebookTampered,
+    NotEnoughMemory,
+    WrongPassphrase,
+)
+
+_RESTORE = (
+    "Zet een back-up van het casebook terug, of vraag het centraal bureau om het "
+    "casebook opnieuw in te richten."
+)
+
+
+def damaged(path: Path, what: str) -> CasebookDamaged:
+    """Accidental damage: a truncated, unreadable or incomplete file."""
+    return CasebookDamaged(
+        f"Het casebook in {path} is beschadigd en kan niet worden geopend: {what}.",
+        hint=_RESTORE,
+    )
+
+
+def tampered(path: Path, what: str) -> CasebookTampered:
+    """A well-formed file that fails authentication (changed on purpose or by a bit flip)."""
+    return CasebookTampered(
+        f"Het casebook in {path} is buiten Klantapp om gewijzigd of beschadigd en wordt "
+        f"daarom niet geopend: {what}.",
+        hint=_RESTORE + " Meld dit ook bij het centraal bureau.",
+    )
+
+
+def wrong_passphrase() -> WrongPassphrase:
+    return WrongPassphrase(
+        "Het wachtwoord klopt niet.",
+        hint=(
+            "Let op hoofdletters en de toetsenbordinstelling en probeer het opnieuw. "
+            "Bent u het wachtwoord kwijt, vraag dan het centraal bureau om het casebook "
+            "met de herstelsleutel te openen."
+        ),
+    )
+
+
+def wrong_recovery_key(why: str) -> WrongPassphrase:
+    return WrongPassphrase(
+        f"De herstelsleutel {why}.",
+        hint="Controleer of u de herstelsleutel van dit casebook gebruikt en of hij volledig is.",
+    )
+
+
+def not_enough_memory() -> NotEnoughMemory:
+    return NotEnoughMemory(
+        "Er is niet genoeg werkgeheugen vrij om het casebook te openen of op te slaan.",
+        hint="Sluit andere programma's en probeer het opnieuw.",
+    )
+
+
+def in_use(path: Path) -> CasebookInUse:
+    return CasebookInUse(
+        f"Het casebook in {path} is al geopend, in een ander Klantapp-venster of door een "
+        "ander programma.",
+        hint="Sluit dat venster eerst en probeer het dan opnieuw.",
+    )
+
+
+def not_found(path: Path, why: str = "") -> CasebookNotFound:
+    detail = f" ({why})" if why else ""
+    return CasebookNotFound(
+        f"Er staat geen casebook in {path}{detail}.",
+        hint="Controleer of u de goede map hebt gekozen.",
+    )
+
+
+def exists(path: Path) -> CasebookExists:
+    return CasebookExists(
+        f"In {path} staat al een casebook of staan andere bestanden; er is niets overschreven.",
+        hint="Kies een lege map of een nieuwe naam.",
+    )

@@ -1,0 +1,167 @@
+"""The journal: an append-only file of encrypted records for one epoch.
+
+Layout::
+
+    file header: magic "KLTJRNL1" | casebook id (16) | epoch u64 | salt (32) | CRC-32 u32
+    per record:  marker 0xC5 | ciphertext length u32 | CRC-32 of the previous 5 bytes u32
+                 | nonce (12) | ciphertext+tag (length bytes)
+
+Key: HKDF(DEK, salt, casebook id, epoch); the salt is also in the header, so only this
+generation's journal is accepted. Each record's associated data binds the casebook id,
+epoch, sequence number, its own frame header and the SHA-256 of the previous frame
+(for the first record: of the file header), so records cannot be reordered, dropped
+from the middle, or spliced in from elsewhere.
+
+The frame header's CRC tells a *torn* final record (the file simply ends early: an
+append that never returned) from a damaged one (a flipped length field): only the
+former is dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import struct
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from klantapp.vault import failures, keys
+
+MAGIC = b"KLTJRNL1"
+_FILE_HEADER = struct.Struct(">8s16sQ32s")
+FILE_HEADER_BYTES = _FILE_HEADER.size + 4
+_MARKER = 0xC5
+_FRAME = struct.Struct(">BI")
+FRAME_HEADER_BYTES = _FRAME.size + 4
+_TAG = 16
+MAX_RECORD_BYTES = 256 * 1024 * 1024
+_AD_LABEL = b"klantapp-vault/v1/journal"
+
+TORN_WARNING = (
+    "De laatste wijziging was niet volledig opgeslagen (het programma of de computer "
+    "stopte tijdens het opslaan) en is weggelaten. Controleer of uw laatste wijziging "
+    "er staat en voer hem zo nodig opnieuw in."
+)
+
+
+def file_header(casebook_id: bytes, epoch: int, salt: bytes) -> bytes:
+    raw = _FILE_HEADER.pack(MAGIC, casebook_id, epoch, salt)
+    return raw + zlib.crc32(raw).to_bytes(4, "big")
+
+
+class Sealer:
+    """Encrypts records in order; holds the chain state of one open journal."""
+
+    def __init__(
+        self, *, key: bytes, casebook_id: bytes, epoch: int, seq: int, prev_hash: bytes
+    ) -> None:
+        self._aead = AESGCM(key)
+        self._casebook_id = casebook_id
+        self._epoch = epoch
+        self.seq = seq
+        self.prev_hash = prev_hash
+
+    def seal(self, record: bytes) -> bytes:
+        """The frame for the next record; call :meth:`advance` once it is durable."""
+        if len(record) + _TAG > MAX_RECORD_BYTES:
+            raise ValueError("record te groot voor het journaal")
+        frame_header = _frame_header(len(record) + _TAG)
+        nonce = os.urandom(keys.NONCE_BYTES)
+        ad = _ad(self._casebook_id, self._epoch, self.seq, self.prev_hash, frame_header)
+        return frame_header + nonce + self._aead.encrypt(nonce, record, ad)
+
+    def advance(self, frame: bytes) -> None:
+        self.seq += 1
+        self.prev_hash = hashlib.sha256(frame).digest()
+
+
+def _frame_header(length: int) -> bytes:
+    raw = _FRAME.pack(_MARKER, length)
+    return raw + zlib.crc32(raw).to_bytes(4, "big")
+
+
+def _ad(casebook_id: bytes, epoch: int, seq: int, prev_hash: bytes, frame_header: bytes) -> bytes:
+    return (
+        _AD_LABEL
+        + casebook_id
+        + epoch.to_bytes(8, "big")
+        + seq.to_bytes(8, "big")
+        + prev_hash
+        + frame_header
+    )
+
+
+@dataclass
+class Replay:
+    records: list[bytes] = field(default_factory=list)
+    valid_length: int = 0  # bytes up to the end of the last complete record
+    torn: bool = False  # a torn final record was found after valid_length
+    prev_hash: bytes = b""
+
+
+def replay(
+    data: bytes,
+    *,
+    key: bytes,
+    casebook_id: bytes,
+    epoch: int,
+    expected_salt: bytes,
+    path: Path,
+    progress: Callable[[float], None] | None = None,
+) -> Replay:
+    if len(data) < FILE_HEADER_BYTES or data[: len(MAGIC)] != MAGIC:
+        raise failures.damaged(path, "het wijzigingenbestand is geen Klantapp-journaal")
+    head = data[:FILE_HEADER_BYTES]
+    if zlib.crc32(head[:-4]).to_bytes(4, "big") != head[-4:]:
+        raise failures.damaged(path, "de kop van het wijzigingenbestand is beschadigd")
+    _magic, file_id, file_epoch, salt = _FILE_HEADER.unpack(head[:-4])
+    if (file_id, file_epoch, salt) != (casebook_id, epoch, expected_salt):
+        raise failures.tampered(path, "het wijzigingenbestand hoort niet bij deze kopgegevens")
+
+    aead = AESGCM(key)
+    result = Replay(valid_length=FILE_HEADER_BYTES, prev_hash=chain_start(head))
+    offset = FILE_HEADER_BYTES
+    total = len(data)
+    seq = 0
+    while offset < total:
+        if total - offset < FRAME_HEADER_BYTES:
+            result.torn = True  # the file ends inside a frame header
+            break
+        frame_header = data[offset : offset + FRAME_HEADER_BYTES]
+        marker, length = _FRAME.unpack_from(frame_header)
+        if zlib.crc32(frame_header[: _FRAME.size]).to_bytes(4, "big") != frame_header[-4:]:
+            raise failures.damaged(path, f"wijziging {seq + 1} in het journaal is beschadigd")
+        if marker != _MARKER or not _TAG <= length <= MAX_RECORD_BYTES:
+            raise failures.tampered(path, f"wijziging {seq + 1} in het journaal is ongeldig")
+        end = offset + FRAME_HEADER_BYTES + keys.NONCE_BYTES + length
+        if end > total:
+            result.torn = True  # the file ends inside the record: an append that never returned
+            break
+        nonce_at = offset + FRAME_HEADER_BYTES
+        nonce = data[nonce_at : nonce_at + keys.NONCE_BYTES]
+        ad = _ad(casebook_id, epoch, seq, result.prev_hash, frame_header)
+        try:
+            record = aead.decrypt(nonce, data[nonce_at + keys.NONCE_BYTES : end], ad)
+        except InvalidTag:
+            raise failures.tampered(
+                path, f"wijziging {seq + 1} in het journaal is niet echt"
+            ) from None
+        except MemoryError:
+            raise failures.not_enough_memory() from None
+        result.records.append(record)
+        result.prev_hash = hashlib.sha256(data[offset:end]).digest()
+        result.valid_length = offset = end
+        seq += 1
+        if progress:
+            progress(offset / total)
+    return result
+
+
+def chain_start(file_head: bytes) -> bytes:
+    """What the first record's "previous hash" is: the hash of the journal's file header."""
+    return hashlib.sha256(file_head).digest()

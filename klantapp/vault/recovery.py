@@ -1,0 +1,59 @@
+"""The recovery keyslot: the data key as an age (X25519) message to the central office.
+
+A forgotten passphrase never loses data: the office opens the casebook with its secret
+``AGE-SECRET-KEY-1...`` identity. age has no associated data, so the plaintext carries
+a label and the casebook id, checked on the way out.
+"""
+
+from __future__ import annotations
+
+import pyrage
+
+from klantapp.errors import UsageError
+from klantapp.vault import failures
+from klantapp.vault.keys import DEK_BYTES
+
+_RECOVERY_LABEL = b"klantapp-vault/recovery/v1\x00"
+
+
+def check_recovery_recipient(recipient: str) -> None:
+    try:
+        pyrage.x25519.Recipient.from_str(recipient)
+    except pyrage.RecipientError:
+        raise UsageError(
+            "De herstelsleutel van het centraal bureau is ongeldig; het casebook is niet "
+            "aangemaakt.",
+            hint=(
+                "Vraag het centraal bureau om de juiste openbare herstelsleutel; "
+                "die begint met age1."
+            ),
+        ) from None
+
+
+def wrap_for_recovery(dek: bytes | bytearray, recipient: str, casebook_id: bytes) -> bytes:
+    check_recovery_recipient(recipient)
+    to = pyrage.x25519.Recipient.from_str(recipient)
+    ciphertext: bytes = pyrage.encrypt(_RECOVERY_LABEL + casebook_id + bytes(dek), [to])
+    return ciphertext
+
+
+def unwrap_for_recovery(ciphertext: bytes, identity: str, casebook_id: bytes) -> bytearray:
+    try:
+        secret = pyrage.x25519.Identity.from_str(identity.strip())
+    except pyrage.IdentityError:
+        raise failures.wrong_recovery_key("is geen geldige geheime herstelsleutel") from None
+    try:
+        plain: bytes = pyrage.decrypt(ciphertext, [secret])
+    except pyrage.DecryptError:
+        raise failures.wrong_recovery_key("past niet bij dit casebook") from None
+    prefix = _RECOVERY_LABEL + casebook_id
+    if len(plain) != len(prefix) + DEK_BYTES or not plain.startswith(prefix):
+        # Decrypts, so written by someone with the public key, but not for this casebook.
+        raise failures.wrong_recovery_key("hoort bij een ander casebook")
+    return bytearray(plain[len(prefix) :])
+
+
+def generate_recovery_identity() -> tuple[str, str]:
+    """(public "age1...", secret "AGE-SECRET-KEY-1...") for the central office."""
+    identity = pyrage.x25519.Identity.generate()
+    return str(identity.to_public()), str(identity)

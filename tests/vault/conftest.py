@@ -1,0 +1,70 @@
+"""Shared helpers for the vault tests (as fixtures: the suite runs with
+--import-mode=importlib, so test modules do not import each other).
+
+Everything uses KdfParams.for_tests(): fast.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from klantapp.vault import KdfParams, Vault, VaultContents, generate_recovery_identity
+
+_RECOVERY = generate_recovery_identity()
+
+
+class VaultEnv:
+    """Creates casebooks in one temp folder and closes whatever is left open."""
+
+    passphrase = "Zomer in Zwolle 2026 ✓"
+    snapshot = b"SQLite format 3\x00" + b"MARKER-SNAPSHOT-PLAINTEXT " * 40
+    recovery_public, recovery_secret = _RECOVERY
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._open: list[Vault] = []
+
+    def create(self, name: str = "cb", snapshot: bytes | None = None) -> tuple[Vault, Path]:
+        folder = self.root / name
+        vault = Vault.create(
+            folder,
+            self.passphrase,
+            snapshot=self.snapshot if snapshot is None else snapshot,
+            recovery_recipient=self.recovery_public,
+            kdf=KdfParams.for_tests(),
+        )
+        self._open.append(vault)
+        return vault, folder
+
+    def open(self, folder: Path) -> tuple[Vault, VaultContents]:
+        vault, contents = Vault.open(folder, self.passphrase)
+        self._open.append(vault)
+        return vault, contents
+
+    def read(self, folder: Path) -> VaultContents:
+        """Open, read, close."""
+        vault, contents = Vault.open(folder, self.passphrase)
+        vault.close()
+        return contents
+
+    def copy(self, folder: Path, name: str) -> Path:
+        target = self.root / name
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(folder, target)
+        return target
+
+    def close_all(self) -> None:
+        for vault in self._open:
+            vault.close()
+        self._open.clear()
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> Iterator[VaultEnv]:
+    helper = VaultEnv(tmp_path)
+    yield helper
+    helper.close_all()
