@@ -51,6 +51,7 @@ class Field:
     restricted: bool = False  # special-category data (health): shown only on request
     searchable: bool = False  # fed into full-text search
     items: dict[str, str] | None = None  # for kind "json": sub-field name -> kind
+    repeated: bool = False  # for kind "json": a list of such objects instead of one
     help: str = ""
 
 
@@ -327,6 +328,7 @@ PERSON = RecordKind(
             "json",
             "Werkervaring",
             items={"role": "text", "country": "text", "years": "int"},
+            repeated=True,
         ),
         _f("driving_licence", "bool", "Rijbewijs"),
         _f("digital_skills", "choice", "Digitale vaardigheden", choices=LITERACY),
@@ -551,4 +553,3 @@ def choice_label(choices: tuple[tuple[str, str], ...], value: str | None) -> str
         if v == value:
             return label
     return value or ""
-

@@ -1,0 +1,327 @@
+"""The casebook: an in-memory SQLite database whose only copy on disk is the vault.
+
+Every change goes through :meth:`Casebook.transaction`. Inside it, rows change in the
+in-memory database and each change is captured as a row operation; on leaving the
+block the operations are sealed into one encrypted journal record, appended and
+fsynced by the vault, and only then is the SQLite transaction committed. If sealing
+fails, the in-memory transaction is rolled back: what the user sees as saved is
+exactly what is on disk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import json
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from klantapp.casebook import migrations
+from klantapp.casebook.hlc import HybridClock, Timestamp
+from klantapp.casebook.ops import (
+    WRITABLE_TABLES,
+    ChangeRecord,
+    Op,
+    apply_op,
+    apply_record,
+    record_bookkeeping,
+)
+from klantapp.casebook.textfold import fold
+from klantapp.errors import CasebookDamaged, KlantappError, NotEnoughMemory
+from klantapp.vault import KdfParams, Vault, calibrate_kdf, generate_recovery_identity
+
+Progress = Callable[[str, float], None]
+
+#: Compact when the journal is larger than this many bytes and also larger than a
+#: quarter of the last snapshot (so big casebooks are not rewritten on every close).
+COMPACT_MIN_JOURNAL_BYTES = 1 << 20
+
+
+def _connect() -> sqlite3.Connection:
+    conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    conn.create_function("kfold", 1, fold, deterministic=True)
+    conn.execute("PRAGMA temp_store = MEMORY")
+    conn.execute("PRAGMA foreign_keys = OFF")
+    return conn
+
+
+def _default_actor() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name known to the OS
+        return "onbekend"
+
+
+def _utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+class Transaction:
+    """Row-level writes inside :meth:`Casebook.transaction`."""
+
+    def __init__(self, casebook: Casebook, actor: str) -> None:
+        self._cb = casebook
+        self.actor = actor
+        self.ops: list[Op] = []
+
+    def _op(self, table: str, row_id: str, kind: Any, data: dict[str, Any] | None) -> Op:
+        if table not in WRITABLE_TABLES:
+            raise ValueError(f"not a writable table: {table!r}")
+        ts = self._cb._clock.tick()
+        op = Op(table, row_id, kind, data, ts.encode(), self._cb.device_id, self._cb._next_seq)
+        apply_op(self._cb._require_conn(), op)
+        self._cb._next_seq += 1
+        self.ops.append(op)
+        return op
+
+    def insert(self, table: str, values: dict[str, Any], *, row_id: str | None = None) -> str:
+        values = dict(values)
+        rid = row_id or str(values.pop("id", None) or uuid.uuid4())
+        values.pop("id", None)
+        self._op(table, rid, "insert", values)
+        return rid
+
+    def update(self, table: str, row_id: str, changes: dict[str, Any]) -> None:
+        changes = {k: v for k, v in changes.items() if k != "id"}
+        if changes:
+            self._op(table, row_id, "update", changes)
+
+    def delete(self, table: str, row_id: str) -> None:
+        self._op(table, row_id, "delete", None)
+
+
+class Casebook:
+    """An open, unlocked casebook. Create with :meth:`create` or :meth:`open`."""
+
+    def __init__(
+        self, vault: Vault, conn: sqlite3.Connection, *, actor: str, warnings: list[str]
+    ) -> None:
+        self._vault: Vault | None = vault
+        self._conn: sqlite3.Connection | None = conn
+        self._lock = threading.RLock()
+        self.actor = actor or _default_actor()
+        self.warnings = warnings
+        self.path = vault.path
+        self.device_id = self._meta("device_id") or ""
+        last = self._meta("hlc")
+        self._clock = HybridClock(self.device_id, Timestamp.decode(last) if last else None)
+        self._next_seq = int(self._meta(f"seq:{self.device_id}") or 0) + 1
+        self._snapshot_bytes = 0
+        self.timings: dict[str, float] = {}
+
+    # --- life cycle -----------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        path: str | Path,
+        passphrase: str,
+        *,
+        recovery_recipient: str | None = None,
+        kdf: KdfParams | None = None,
+        actor: str = "",
+    ) -> tuple[Casebook, str | None]:
+        """Make a new casebook folder. Returns it and, if we generated the recovery key
+        pair, the secret half the user must hand to the central office."""
+        recovery_secret = None
+        if recovery_recipient is None:
+            recovery_recipient, recovery_secret = generate_recovery_identity()
+        conn = _connect()
+        migrations.migrate(conn)
+        device_id = uuid.uuid4().hex[:16]
+        conn.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?)",
+            [("device_id", device_id), ("created_at", _utc_now())],
+        )
+        snapshot = conn.serialize()
+        vault = Vault.create(
+            Path(path),
+            passphrase,
+            snapshot=snapshot,
+            recovery_recipient=recovery_recipient,
+            kdf=kdf or calibrate_kdf(),
+        )
+        cb = cls(vault, conn, actor=actor, warnings=[])
+        cb._snapshot_bytes = len(snapshot)
+        return cb, recovery_secret
+
+    @classmethod
+    def open(
+        cls,
+        path: str | Path,
+        passphrase: str,
+        *,
+        progress: Progress | None = None,
+        actor: str = "",
+    ) -> Casebook:
+        vault, contents = Vault.open(Path(path), passphrase, progress=progress)
+        return cls._from_contents(vault, contents, actor=actor, progress=progress)
+
+    @classmethod
+    def open_with_recovery(
+        cls, path: str | Path, identity: str, *, progress: Progress | None = None, actor: str = ""
+    ) -> Casebook:
+        vault, contents = Vault.open_with_recovery(Path(path), identity, progress=progress)
+        return cls._from_contents(vault, contents, actor=actor, progress=progress)
+
+    @classmethod
+    def _from_contents(
+        cls, vault: Vault, contents: Any, *, actor: str, progress: Progress | None
+    ) -> Casebook:
+        t0 = time.perf_counter()
+        try:
+            conn = _connect()
+            snapshot_bytes = len(contents.snapshot)
+            conn.deserialize(contents.snapshot)
+            contents.snapshot = b""  # drop our reference: the database holds the data now
+            total = max(1, len(contents.records))
+            for i, raw in enumerate(contents.records):
+                try:
+                    apply_record(conn, ChangeRecord.decode(raw))
+                except (ValueError, KeyError, LookupError, sqlite3.Error) as exc:
+                    raise CasebookDamaged(
+                        "Het dossierbestand is beschadigd: een opgeslagen wijziging past niet op "
+                        "de gegevens.",
+                        hint="Zet een reservekopie terug of vraag het centrale kantoor om hulp.",
+                    ) from exc
+                if progress and i % 256 == 0:
+                    progress("Wijzigingen toepassen", i / total)
+            contents.records = []
+            applied = migrations.migrate(conn)
+        except MemoryError as exc:
+            vault.close()
+            raise NotEnoughMemory(
+                "Er is niet genoeg werkgeheugen om het dossier te openen.",
+                hint="Sluit andere programma's en probeer het opnieuw.",
+            ) from exc
+        except BaseException:
+            vault.close()
+            raise
+        cb = cls(vault, conn, actor=actor, warnings=list(contents.warnings))
+        cb._snapshot_bytes = snapshot_bytes
+        cb.timings = {**contents.timings, "replay_seconds": time.perf_counter() - t0}
+        if applied:
+            cb.compact()  # the new schema must be on disk before anything else is written
+        return cb
+
+    def close(self) -> None:
+        """Compact when worthwhile, then drop the key and all decrypted data."""
+        with self._lock:
+            if self._vault is None:
+                return
+            try:
+                if self._should_compact():
+                    self.compact()
+            finally:
+                vault, conn = self._vault, self._conn
+                self._vault = None
+                self._conn = None
+                if conn is not None:
+                    conn.close()
+                if vault is not None:
+                    vault.close()
+
+    def __enter__(self) -> Casebook:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def is_open(self) -> bool:
+        return self._vault is not None
+
+    def _should_compact(self) -> bool:
+        vault = self._require_vault()
+        size = vault.journal_bytes
+        return size > COMPACT_MIN_JOURNAL_BYTES and size * 4 > self._snapshot_bytes
+
+    def compact(self) -> None:
+        """Fold the journal into a fresh encrypted snapshot (crash-safe, in the vault)."""
+        with self._lock:
+            snapshot = self._require_conn().serialize()
+            self._snapshot_bytes = len(snapshot)
+            self._require_vault().compact(snapshot)
+
+    def change_passphrase(self, new_passphrase: str, kdf: KdfParams | None = None) -> None:
+        with self._lock:
+            self._require_vault().change_passphrase(new_passphrase, kdf or calibrate_kdf())
+
+    # --- reading and writing --------------------------------------------------------
+
+    def _require_conn(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise KlantappError("Het dossier is vergrendeld.", hint="Ontgrendel het eerst.")
+        return self._conn
+
+    def _require_vault(self) -> Vault:
+        if self._vault is None:
+            raise KlantappError("Het dossier is vergrendeld.", hint="Ontgrendel het eerst.")
+        return self._vault
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """The database for reading. Writes go through :meth:`transaction` only."""
+        return sqlite_utils.Database(self._require_conn())
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """The connection, for reads that must not interleave with a transaction."""
+        with self._lock:
+            yield self._require_conn()
+
+    @contextlib.contextmanager
+    def transaction(self, actor: str | None = None) -> Iterator[Transaction]:
+        """The one write path. Durable on disk before the block's effects are visible as
+        committed; on any error nothing is kept, in memory or on disk."""
+        with self._lock:
+            conn = self._require_conn()
+            vault = self._require_vault()
+            tx = Transaction(self, actor if actor is not None else self.actor)
+            saved_clock, saved_seq = self._clock.last, self._next_seq
+            conn.execute("BEGIN")
+            try:
+                yield tx
+                if tx.ops:
+                    record = ChangeRecord(tx.actor, _utc_now(), tuple(tx.ops))
+                    record_bookkeeping(conn, record)
+                    vault.append(record.encode())
+            except BaseException:
+                conn.execute("ROLLBACK")
+                self._clock = HybridClock(self.device_id, saved_clock)
+                self._next_seq = saved_seq
+                raise
+            conn.execute("COMMIT")
+
+    def _meta(self, key: str) -> str | None:
+        row = (
+            self._require_conn().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        )
+        return None if row is None else str(row[0])
+
+    # --- settings ---------------------------------------------------------------------
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        with self.reading() as conn:
+            row = conn.execute("SELECT value FROM settings WHERE id = ?", (key,)).fetchone()
+        return default if row is None or row[0] is None else json.loads(row[0])
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self.transaction() as tx:
+            exists = (
+                self._require_conn()
+                .execute("SELECT 1 FROM settings WHERE id = ?", (key,))
+                .fetchone()
+            )
+            if exists:
+                tx.update("settings", key, {"value": value})
+            else:
+                tx.insert("settings", {"value": value}, row_id=key)

@@ -1,0 +1,58 @@
+"""Between record values (plain JSON-able Python) and SQLite column values."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from klantapp.domain.records import RECORD_KINDS, Field
+
+_JSON_KINDS = frozenset({"textlist", "multichoice", "json"})
+_BOOL_KINDS = frozenset({"bool"})
+
+
+def _field_map(kind: str) -> dict[str, Field]:
+    return {f.name: f for f in RECORD_KINDS[kind].fields}
+
+
+_FIELDS: dict[str, dict[str, Field]] = {k: _field_map(k) for k in RECORD_KINDS}
+
+
+def to_sql(kind: str, values: dict[str, Any]) -> dict[str, Any]:
+    """Record values -> column values (lists and dicts as JSON text, bools as 0/1)."""
+    fields = _FIELDS.get(kind)
+    if fields is None:  # internal tables (settings) store JSON text in "value"
+        return {
+            k: (json.dumps(v, ensure_ascii=False) if k == "value" else v) for k, v in values.items()
+        }
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        f = fields.get(name)
+        if value is None or f is None:
+            out[name] = value
+        elif f.kind in _JSON_KINDS:
+            out[name] = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        elif f.kind in _BOOL_KINDS:
+            out[name] = 1 if value else 0
+        else:
+            out[name] = value
+    return out
+
+
+def from_sql(kind: str, row: dict[str, Any]) -> dict[str, Any]:
+    """Column values -> record values."""
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        return {k: (json.loads(v) if k == "value" and v is not None else v) for k, v in row.items()}
+    out: dict[str, Any] = {}
+    for name, value in row.items():
+        f = fields.get(name)
+        if value is None or f is None:
+            out[name] = value
+        elif f.kind in _JSON_KINDS:
+            out[name] = json.loads(value)
+        elif f.kind in _BOOL_KINDS:
+            out[name] = bool(value)
+        else:
+            out[name] = value
+    return out

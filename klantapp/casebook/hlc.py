@@ -1,0 +1,59 @@
+"""Hybrid logical clock: timestamps that order events across devices.
+
+A timestamp is (wall milliseconds, counter, device id). It never goes backwards on a
+device even when the wall clock does, and it moves past any timestamp received from
+another device, so "later" means later in causal order. Encoded as a fixed-width
+string, so string order is clock order (device id breaks ties).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Timestamp:
+    wall_ms: int
+    counter: int
+    device: str
+
+    def encode(self) -> str:
+        return f"{self.wall_ms:013d}-{self.counter:05d}-{self.device}"
+
+    @staticmethod
+    def decode(text: str) -> Timestamp:
+        wall, counter, device = text.split("-", 2)
+        return Timestamp(int(wall), int(counter), device)
+
+
+class HybridClock:
+    def __init__(
+        self,
+        device: str,
+        last: Timestamp | None = None,
+        now_ms: Callable[[], int] | None = None,
+    ) -> None:
+        self.device = device
+        self._last = last or Timestamp(0, 0, device)
+        self._now_ms = now_ms or (lambda: time.time_ns() // 1_000_000)
+
+    @property
+    def last(self) -> Timestamp:
+        return self._last
+
+    def tick(self) -> Timestamp:
+        """A new timestamp for a local event."""
+        now = self._now_ms()
+        if now > self._last.wall_ms:
+            ts = Timestamp(now, 0, self.device)
+        else:
+            ts = Timestamp(self._last.wall_ms, self._last.counter + 1, self.device)
+        self._last = ts
+        return ts
+
+    def observe(self, remote: Timestamp) -> None:
+        """Move past a timestamp seen from another device (on import or replay)."""
+        if (remote.wall_ms, remote.counter) > (self._last.wall_ms, self._last.counter):
+            self._last = Timestamp(remote.wall_ms, remote.counter, self.device)

@@ -1,0 +1,271 @@
+"""The JSON exchange format: export, all-or-nothing import, and its JSON Schema.
+
+A document holds the casebook's settings, its ketenpartners and its households, each
+household with every record under it nested by kind. Fields without a value are left
+out. Export, import into an empty casebook and export again gives the same document.
+The format is described in ``docs/json-format.md``; ``docs/casebook.schema.json`` is
+generated from the record registry by :func:`json_schema`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from klantapp.casebook.casebook import Casebook
+from klantapp.casebook.queries import _CHILD_ORDER, _rows
+from klantapp.casebook.services import check_references
+from klantapp.domain.records import HOUSEHOLD_CHILDREN, RECORD_KINDS, Field
+from klantapp.domain.validate import validate_record
+from klantapp.errors import InvalidInput, Problem
+
+FORMAT = "klantapp-casebook"
+FORMAT_VERSION = 1
+_TOP_KEYS = {"format", "format_version", "settings", "partners", "households"}
+
+
+def _strip(kind: str, row: dict[str, Any], drop: str | None = None) -> dict[str, Any]:
+    """Record -> document object: id first, then the registry's field order, no nulls."""
+    out: dict[str, Any] = {"id": row["id"]}
+    for f in RECORD_KINDS[kind].fields:
+        value = row.get(f.name)
+        if f.name != drop and value is not None:
+            out[f.name] = value
+    return out
+
+
+def export_document(cb: Casebook) -> dict[str, Any]:
+    """The whole casebook as a JSON-able document (health notes included: the caller
+    decides where it goes)."""
+    with cb.reading() as conn:
+        settings = {r[0]: r[1] for r in conn.execute("SELECT id, value FROM settings ORDER BY id")}
+        partners = _rows(conn, "partners", "SELECT * FROM partners ORDER BY name, id")
+        households = _rows(conn, "households", "SELECT * FROM households ORDER BY name, id")
+        children: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        for child in HOUSEHOLD_CHILDREN:
+            for row in _rows(
+                conn, child, f"SELECT * FROM {child} ORDER BY {_CHILD_ORDER[child]}, id"
+            ):
+                children.setdefault(row["household_id"], {}).setdefault(child, []).append(row)
+    doc_households = []
+    for h in households:
+        obj = _strip("households", h)
+        for child in HOUSEHOLD_CHILDREN:
+            rows = children.get(h["id"], {}).get(child, [])
+            if rows:
+                obj[child] = [_strip(child, r, drop="household_id") for r in rows]
+        doc_households.append(obj)
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "settings": {k: json.loads(v) for k, v in settings.items() if v is not None},
+        "partners": [_strip("partners", p) for p in partners],
+        "households": doc_households,
+    }
+
+
+def _collect(
+    doc: Any,
+) -> tuple[list[tuple[str, str, dict[str, Any]]], dict[str, Any], list[Problem]]:
+    """Flatten a document into (kind, where, values) in insertion order, checking shape."""
+    problems: list[Problem] = []
+    records: list[tuple[str, str, dict[str, Any]]] = []
+    if not isinstance(doc, dict):
+        return [], {}, [Problem("", "(document)", "Het bestand is geen JSON-object.")]
+    if doc.get("format") != FORMAT:
+        problems.append(Problem("", "format", f'Verwacht "{FORMAT}".'))
+    if doc.get("format_version") != FORMAT_VERSION:
+        problems.append(
+            Problem(
+                "",
+                "format_version",
+                f"Deze Klantapp leest versie {FORMAT_VERSION} van het formaat.",
+            )
+        )
+    for key in sorted(set(doc) - _TOP_KEYS):
+        problems.append(Problem("", key, "Onbekend onderdeel."))
+    settings = doc.get("settings", {})
+    if not isinstance(settings, dict):
+        problems.append(Problem("", "settings", "Moet een object zijn."))
+        settings = {}
+
+    def as_list(value: Any, where: str, field: str) -> list[Any]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            problems.append(Problem(where, field, "Moet een lijst zijn."))
+            return []
+        return value
+
+    for i, p in enumerate(as_list(doc.get("partners"), "", "partners")):
+        where = f"partners[{i}]"
+        if not isinstance(p, dict):
+            problems.append(Problem(where, "(record)", "Moet een object zijn."))
+            continue
+        records.append(("partners", where, dict(p)))
+    for i, h in enumerate(as_list(doc.get("households"), "", "households")):
+        where = f"households[{i}]"
+        if not isinstance(h, dict):
+            problems.append(Problem(where, "(record)", "Moet een object zijn."))
+            continue
+        values = {k: v for k, v in h.items() if k not in HOUSEHOLD_CHILDREN}
+        records.append(("households", where, values))
+        for child in HOUSEHOLD_CHILDREN:
+            for j, c in enumerate(as_list(h.get(child), where, child)):
+                cwhere = f"{where}.{child}[{j}]"
+                if not isinstance(c, dict):
+                    problems.append(Problem(cwhere, "(record)", "Moet een object zijn."))
+                    continue
+                if "household_id" in c and c["household_id"] != h.get("id"):
+                    problems.append(
+                        Problem(
+                            cwhere,
+                            "household_id",
+                            "Hoort bij een ander huishouden dan waar het in staat.",
+                        )
+                    )
+                records.append((child, cwhere, {**c, "household_id": h.get("id")}))
+    return records, settings, problems
+
+
+def import_document(cb: Casebook, doc: Any) -> dict[str, int]:
+    """Import a document: everything, or (on any problem) nothing. Returns counts per
+    kind. Raises :class:`InvalidInput` listing every problem with record and field."""
+    records, settings, problems = _collect(doc)
+    seen: dict[str, str] = {}
+    pending: set[str] = set()
+    normalized: list[tuple[str, str, dict[str, Any]]] = []
+    for kind, where, values in records:
+        rid = values.pop("id", None)
+        if not isinstance(rid, str) or not rid.strip():
+            problems.append(Problem(where, "id", "Elk gegeven heeft een id (tekst) nodig."))
+        elif rid in seen:
+            problems.append(Problem(where, "id", f"Dit id staat ook al bij {seen[rid]}."))
+        else:
+            seen[rid] = where
+            pending.add(rid)
+        clean, found = validate_record(kind, values, where=where)
+        problems += found
+        normalized.append((kind, where, {**clean, "id": rid}))
+    if seen:
+        with cb.reading() as conn:
+            for kind in RECORD_KINDS:
+                for (rid,) in conn.execute(
+                    f"SELECT id FROM {kind} WHERE id IN (SELECT value FROM json_each(?))",
+                    (json.dumps(sorted(seen)),),
+                ):
+                    problems.append(Problem(seen[rid], "id", "Dit id bestaat al in het dossier."))
+    for kind, where, values in normalized:
+        problems += check_references(cb, kind, values, where=where, pending=pending)
+    if problems:
+        raise InvalidInput(problems)
+    counts: dict[str, int] = {}
+    with cb.transaction() as tx:
+        for kind, _where, values in normalized:
+            tx.insert(kind, values)
+            counts[kind] = counts.get(kind, 0) + 1
+        with cb.reading() as conn:
+            for key, value in settings.items():
+                if conn.execute("SELECT 1 FROM settings WHERE id = ?", (key,)).fetchone():
+                    tx.update("settings", key, {"value": value})
+                else:
+                    tx.insert("settings", {"value": value}, row_id=key)
+    return counts
+
+
+# --- JSON Schema ------------------------------------------------------------------------
+
+_PATTERNS = {
+    "date": r"^\d{4}-\d{2}-\d{2}$",
+    "partial_date": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+    "datetime": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$",
+    "bsn": r"^\d{9}$",
+    "vnummer": r"^\d{10}$",
+    "postcode": r"^\d{4} [A-Z]{2}$",
+}
+_SIMPLE = {"text": "string", "longtext": "string", "int": "integer"}
+
+
+def _field_schema(f: Field) -> dict[str, Any]:
+    s: dict[str, Any] = {"description": f.label + (f" ({f.help})" if f.help else "")}
+    if f.kind in ("choice", "language"):
+        s["enum"] = [v for v, _ in f.choices]
+    elif f.kind == "multichoice":
+        s.update(type="array", items={"enum": [v for v, _ in f.choices]})
+    elif f.kind == "textlist":
+        s.update(type="array", items={"type": "string"})
+    elif f.kind == "json":
+        obj = {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                k: {"type": _SIMPLE.get(v, "string")} for k, v in (f.items or {}).items()
+            },
+        }
+        s.update({"type": "array", "items": obj} if f.repeated else obj)
+    elif f.kind == "bool":
+        s["type"] = "boolean"
+    elif f.kind == "score":
+        s.update(type="integer", minimum=1, maximum=5)
+    elif f.kind in _PATTERNS:
+        s.update(type="string", pattern=_PATTERNS[f.kind])
+    else:
+        s["type"] = _SIMPLE.get(f.kind, "string")
+    if f.minimum is not None:
+        s["minimum"] = f.minimum
+    if f.maximum is not None:
+        s["maximum"] = f.maximum
+    if f.max_length is not None:
+        s["maxLength"] = f.max_length
+    if f.restricted:
+        s["description"] += " - bijzonder persoonsgegeven (gezondheid)"
+    return s
+
+
+def _record_schema(kind: str, *, nested: bool) -> dict[str, Any]:
+    rk = RECORD_KINDS[kind]
+    props: dict[str, Any] = {
+        "id": {"type": "string", "minLength": 1, "description": "Unieke id (uuid)"}
+    }
+    required = ["id"]
+    for f in rk.fields:
+        if nested and f.name == "household_id":
+            continue
+        props[f.name] = _field_schema(f)
+        if f.required:
+            required.append(f.name)
+    return {
+        "title": rk.label,
+        "type": "object",
+        "additionalProperties": False,
+        "properties": props,
+        "required": required,
+    }
+
+
+def json_schema() -> dict[str, Any]:
+    household = _record_schema("households", nested=False)
+    for child in HOUSEHOLD_CHILDREN:
+        household["properties"][child] = {"type": "array", "items": {"$ref": f"#/$defs/{child}"}}
+    defs = {child: _record_schema(child, nested=True) for child in HOUSEHOLD_CHILDREN}
+    defs["households"] = household
+    defs["partners"] = _record_schema("partners", nested=False)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://klantapp.example/casebook.schema.json",
+        "title": "Klantapp casebook export",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["format", "format_version", "households"],
+        "properties": {
+            "format": {"const": FORMAT},
+            "format_version": {"const": FORMAT_VERSION},
+            "settings": {
+                "type": "object",
+                "description": "Instellingen, zoals gemeentegegevens voor brieven",
+            },
+            "partners": {"type": "array", "items": {"$ref": "#/$defs/partners"}},
+            "households": {"type": "array", "items": {"$ref": "#/$defs/households"}},
+        },
+        "$defs": defs,
+    }

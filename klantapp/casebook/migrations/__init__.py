@@ -1,0 +1,91 @@
+"""Ordered schema migrations.
+
+Each migration is a numbered ``NNNN_name.sql`` file beside this module; the schema
+version of a casebook is SQLite's ``user_version``. Migrations only ever move forward,
+and a casebook written by a newer Klantapp is refused rather than guessed at.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from importlib import resources
+
+from klantapp.errors import KlantappError
+
+_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def available() -> list[Migration]:
+    found = []
+    for entry in resources.files(__package__).iterdir():
+        m = _NAME.match(entry.name)
+        if m:
+            found.append(Migration(int(m.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    found.sort(key=lambda mig: mig.version)
+    for expected, mig in enumerate(found, start=1):
+        if mig.version != expected:
+            raise RuntimeError(f"migration numbering has a gap at {mig.name}")
+    return found
+
+
+def latest_version(migrations: list[Migration] | None = None) -> int:
+    migs = available() if migrations is None else migrations
+    return migs[-1].version if migs else 0
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection, migrations: list[Migration] | None = None) -> list[int]:
+    """Bring the schema up to date; returns the versions applied (in one transaction)."""
+    migs = available() if migrations is None else migrations
+    current = schema_version(conn)
+    newest = latest_version(migs)
+    if current > newest:
+        raise KlantappError(
+            f"Dit dossierbestand heeft schemaversie {current}; deze Klantapp kent tot versie "
+            f"{newest}.",
+            hint="Installeer de nieuwste versie van Klantapp.",
+        )
+    applied: list[int] = []
+    pending = [m for m in migs if m.version > current]
+    if not pending:
+        return applied
+    conn.execute("BEGIN")
+    try:
+        for mig in pending:
+            for statement in _statements(mig.sql):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {mig.version:d}")
+            applied.append(mig.version)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return applied
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration into statements (triggers contain ';' inside BEGIN ... END)."""
+    out: list[str] = []
+    buf = ""
+    for line in sql.splitlines(keepends=True):
+        if line.lstrip().startswith("--") and not buf.strip():
+            continue
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip())
+    return out

@@ -1,0 +1,191 @@
+"""Row operations: the one way data changes, on this device or from a bundle.
+
+A committed transaction is a :class:`ChangeRecord`: who, when, and its row operations,
+each keyed by (device, seq) and stamped with a hybrid-logical-clock timestamp. The
+record is what the vault journals and what a sync bundle will carry; applying it is
+deterministic, so replaying the journal rebuilds exactly the committed state,
+bookkeeping (oplog, audit log, clocks) included.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from klantapp.casebook.convert import to_sql
+from klantapp.domain.records import RECORD_KINDS
+
+OpKind = Literal["insert", "update", "delete"]
+
+#: Tables that row operations may touch. Everything else is bookkeeping or index.
+WRITABLE_TABLES: frozenset[str] = frozenset(RECORD_KINDS) | {"settings"}
+
+RECORD_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Op:
+    table: str
+    row_id: str
+    op: OpKind
+    data: dict[str, Any] | None  # insert: all values; update: changed values; delete: None
+    hlc: str
+    device: str
+    seq: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "t": self.table,
+            "id": self.row_id,
+            "op": self.op,
+            "d": self.data,
+            "h": self.hlc,
+            "dev": self.device,
+            "s": self.seq,
+        }
+
+    @staticmethod
+    def from_json(obj: dict[str, Any]) -> Op:
+        return Op(
+            table=str(obj["t"]),
+            row_id=str(obj["id"]),
+            op=obj["op"],
+            data=obj["d"],
+            hlc=str(obj["h"]),
+            device=str(obj["dev"]),
+            seq=int(obj["s"]),
+        )
+
+
+@dataclass(frozen=True)
+class ChangeRecord:
+    actor: str
+    at: str  # UTC, ISO 8601
+    ops: tuple[Op, ...]
+
+    def encode(self) -> bytes:
+        doc = {
+            "v": RECORD_FORMAT,
+            "actor": self.actor,
+            "at": self.at,
+            "ops": [o.to_json() for o in self.ops],
+        }
+        return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    @staticmethod
+    def decode(data: bytes) -> ChangeRecord:
+        doc = json.loads(data.decode("utf-8"))
+        if doc.get("v") != RECORD_FORMAT:
+            raise ValueError(f"unknown change record format {doc.get('v')!r}")
+        return ChangeRecord(
+            actor=str(doc["actor"]),
+            at=str(doc["at"]),
+            ops=tuple(Op.from_json(o) for o in doc["ops"]),
+        )
+
+
+class _Columns:
+    """Column names per table, read once per connection (guards against injected names)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, frozenset[str]] = {}
+
+    def of(self, conn: sqlite3.Connection, table: str) -> frozenset[str]:
+        cols = self._cache.get(table)
+        if cols is None:
+            cols = frozenset(r[1] for r in conn.execute(f"PRAGMA table_info({table})"))
+            self._cache[table] = cols
+        return cols
+
+
+_columns = _Columns()
+
+
+def apply_op(conn: sqlite3.Connection, op: Op) -> None:
+    """Apply one row operation to the tables (not the bookkeeping)."""
+    if op.table not in WRITABLE_TABLES:
+        raise ValueError(f"operation on a table that is not writable: {op.table!r}")
+    if op.op == "delete":
+        conn.execute(f"DELETE FROM {op.table} WHERE id = ?", (op.row_id,))
+        conn.execute(
+            "INSERT OR REPLACE INTO tombstones (tbl, row_id, hlc) VALUES (?, ?, ?)",
+            (op.table, op.row_id, op.hlc),
+        )
+        return
+    values = to_sql(op.table, op.data or {})
+    unknown = set(values) - _columns.of(conn, op.table) - {"id"}
+    if unknown:
+        raise ValueError(f"unknown columns for {op.table}: {sorted(unknown)}")
+    if op.op == "insert":
+        names = ["id", *values]
+        marks = ", ".join("?" for _ in names)
+        conn.execute(
+            f"INSERT INTO {op.table} ({', '.join(names)}) VALUES ({marks})",
+            (op.row_id, *values.values()),
+        )
+    elif op.op == "update":
+        if not values:
+            return
+        sets = ", ".join(f"{n} = ?" for n in values)
+        cur = conn.execute(
+            f"UPDATE {op.table} SET {sets} WHERE id = ?", (*values.values(), op.row_id)
+        )
+        if cur.rowcount != 1:
+            raise LookupError(f"{op.table} {op.row_id} does not exist")
+    else:
+        raise ValueError(f"unknown operation {op.op!r}")
+
+
+def record_bookkeeping(conn: sqlite3.Connection, record: ChangeRecord) -> None:
+    """Write the oplog and audit rows of a record and advance the stored clocks."""
+    conn.executemany(
+        "INSERT INTO oplog (device, seq, hlc, tbl, row_id, op, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                o.device,
+                o.seq,
+                o.hlc,
+                o.table,
+                o.row_id,
+                o.op,
+                None if o.data is None else json.dumps(o.data, ensure_ascii=False, sort_keys=True),
+            )
+            for o in record.ops
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO audit_log (at, actor, device, tbl, row_id, action, fields) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                record.at,
+                record.actor,
+                o.device,
+                o.table,
+                o.row_id,
+                o.op,
+                None if o.data is None else ",".join(sorted(o.data)),
+            )
+            for o in record.ops
+        ],
+    )
+    if record.ops:
+        last = max(record.ops, key=lambda o: o.hlc)
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc', ?)", (last.hlc,))
+        last_seq: dict[str, int] = {}
+        for o in record.ops:
+            last_seq[o.device] = max(o.seq, last_seq.get(o.device, 0))
+        conn.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = max(CAST(value AS INTEGER), excluded.value)",
+            [(f"seq:{dev}", seq) for dev, seq in last_seq.items()],
+        )
+
+
+def apply_record(conn: sqlite3.Connection, record: ChangeRecord) -> None:
+    """Replay a whole record: its row operations, then its bookkeeping."""
+    for op in record.ops:
+        apply_op(conn, op)
+    record_bookkeeping(conn, record)

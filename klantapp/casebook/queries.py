@@ -1,0 +1,309 @@
+"""Reading a casebook: records, household overviews, lists, agenda, search, timeline.
+
+All functions return plain dicts with record values (see ``convert.from_sql``) and hold
+the casebook's lock only while they read.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from klantapp.casebook.casebook import Casebook
+from klantapp.casebook.convert import from_sql
+from klantapp.casebook.textfold import fts_query
+from klantapp.domain.records import HOUSEHOLD_CHILDREN, RECORD_KINDS, choice_label
+
+_ORDER_BY = {
+    "name": "h.name COLLATE NOCASE",
+    "status": "h.status",
+    "members": "members",
+    "next_appointment": "next_appointment IS NULL, next_appointment",
+    "leerroute": "leerroute",
+    "city": "h.city COLLATE NOCASE",
+}
+
+
+def _rows(
+    conn: sqlite3.Connection, kind: str, sql: str, params: tuple[Any, ...] = ()
+) -> list[dict[str, Any]]:
+    cur = conn.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    return [from_sql(kind, dict(zip(names, r, strict=True))) for r in cur.fetchall()]
+
+
+def get(cb: Casebook, kind: str, record_id: str) -> dict[str, Any] | None:
+    if kind not in RECORD_KINDS:
+        raise KeyError(kind)
+    with cb.reading() as conn:
+        rows = _rows(conn, kind, f"SELECT * FROM {kind} WHERE id = ?", (record_id,))
+    return rows[0] if rows else None
+
+
+def all_records(cb: Casebook, kind: str, *, order_by: str = "rowid") -> list[dict[str, Any]]:
+    with cb.reading() as conn:
+        return _rows(conn, kind, f"SELECT * FROM {kind} ORDER BY {order_by}")
+
+
+_CHILD_ORDER = {
+    "persons": "CASE role WHEN 'aanvrager' THEN 0 WHEN 'referent' THEN 0 WHEN 'partner' THEN 1 "
+    "WHEN 'kind' THEN 2 ELSE 3 END, birth_date",
+    "warm_handovers": "date",
+    "intake_scores": "intake_date, person_id, domain",
+    "pips": "person_id, version",
+    "appointments": "starts_at",
+    "referrals": "date",
+    "notes": "created_at",
+}
+
+
+def household_detail(cb: Casebook, household_id: str) -> dict[str, Any] | None:
+    """A household with every record under it, each child kind as a list."""
+    with cb.reading() as conn:
+        found = _rows(conn, "households", "SELECT * FROM households WHERE id = ?", (household_id,))
+        if not found:
+            return None
+        detail: dict[str, Any] = {"household": found[0]}
+        for child in HOUSEHOLD_CHILDREN:
+            detail[child] = _rows(
+                conn,
+                child,
+                f"SELECT * FROM {child} WHERE household_id = ? ORDER BY {_CHILD_ORDER[child]}",
+                (household_id,),
+            )
+    return detail
+
+
+def person_name(person: dict[str, Any]) -> str:
+    return " ".join(p for p in (person.get("given_names"), person.get("family_name")) if p)
+
+
+def _household_ids_matching(conn: sqlite3.Connection, text: str) -> list[str] | None:
+    query = fts_query(text)
+    if query is None:
+        return None
+    sql = """
+        SELECT id FROM households WHERE rowid IN
+            (SELECT rowid FROM households_fts WHERE households_fts MATCH ?)
+        UNION
+        SELECT household_id FROM persons WHERE rowid IN
+            (SELECT rowid FROM persons_fts WHERE persons_fts MATCH ?)
+    """
+    return [r[0] for r in conn.execute(sql, (query, query))]
+
+
+def list_households(
+    cb: Casebook,
+    *,
+    text: str = "",
+    status: str | None = None,
+    leerroute: str | None = None,
+    household_ids: list[str] | None = None,
+    order_by: str = "name",
+    descending: bool = False,
+    limit: int = 200,
+    offset: int = 0,
+    now: str | None = None,
+) -> list[dict[str, Any]]:
+    """Households for the list screen: filtered by name/BSN/V-nummer text (any script,
+    prefix per word), status, leerroute or an explicit id set; sorted by a column."""
+    where, params = ["1"], []
+    with cb.reading() as conn:
+        if text.strip():
+            ids = _household_ids_matching(conn, text)
+            if ids is not None:
+                if household_ids is not None:
+                    ids = [i for i in ids if i in set(household_ids)]
+                household_ids = ids
+        if household_ids is not None:
+            if not household_ids:
+                return []
+            where.append("h.id IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(household_ids))
+        if status:
+            where.append("h.status = ?")
+            params.append(status)
+        if leerroute:
+            where.append(
+                "EXISTS (SELECT 1 FROM pips p WHERE p.household_id = h.id AND p.leerroute = ?)"
+            )
+            params.append(leerroute)
+        order = _ORDER_BY.get(order_by, _ORDER_BY["name"]) + (" DESC" if descending else "")
+        sql = f"""
+            SELECT h.id, h.name, h.status, h.city, h.coa_location,
+                (SELECT count(*) FROM persons p WHERE p.household_id = h.id) AS members,
+                (SELECT trim(coalesce(p.given_names, '') || ' ' || p.family_name) FROM persons p
+                    WHERE p.household_id = h.id
+                    ORDER BY p.role NOT IN ('aanvrager', 'referent'), p.rowid LIMIT 1) AS main_person,
+                (SELECT min(a.starts_at) FROM appointments a
+                    WHERE a.household_id = h.id AND a.outcome = 'gepland' AND a.starts_at >= ?)
+                    AS next_appointment,
+                (SELECT p.leerroute FROM pips p WHERE p.household_id = h.id
+                    ORDER BY p.version DESC LIMIT 1) AS leerroute
+            FROM households h
+            WHERE {" AND ".join(where)}
+            ORDER BY {order}, h.rowid
+            LIMIT ? OFFSET ?
+        """
+        now_s = now or _now_local()
+        cur = conn.execute(sql, (now_s, *params, limit, offset))
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def count_households(cb: Casebook) -> int:
+    with cb.reading() as conn:
+        return int(conn.execute("SELECT count(*) FROM households").fetchone()[0])
+
+
+def _now_local() -> str:
+    from datetime import datetime
+
+    return datetime.now().strftime("%Y-%m-%dT%H:%M")
+
+
+def appointments_between(cb: Casebook, start: str, end: str) -> list[dict[str, Any]]:
+    """Appointments with ``start <= starts_at < end`` (local ISO datetimes), with the
+    household name and the person's name for display."""
+    with cb.reading() as conn:
+        rows = _rows(
+            conn,
+            "appointments",
+            """SELECT a.*, h.name AS household_name,
+                      trim(coalesce(p.given_names, '') || ' ' || coalesce(p.family_name, '')) AS person_name
+               FROM appointments a
+               JOIN households h ON h.id = a.household_id
+               LEFT JOIN persons p ON p.id = a.person_id
+               WHERE a.starts_at >= ? AND a.starts_at < ?
+               ORDER BY a.starts_at, h.name""",
+            (start, end),
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str
+    id: str
+    household_id: str | None
+    title: str
+    snippet: str
+
+
+_SEARCH_SOURCES: tuple[tuple[str, str, str], ...] = (
+    # kind, SQL for (id, household_id, title, snippet), fts table
+    ("households", "SELECT id, id, name, coalesce(city, '') FROM households", "households_fts"),
+    (
+        "persons",
+        "SELECT id, household_id, trim(coalesce(given_names, '') || ' ' || family_name), "
+        "coalesce(v_number, '') FROM persons",
+        "persons_fts",
+    ),
+    ("notes", "SELECT id, household_id, created_at, substr(text, 1, 160) FROM notes", "notes_fts"),
+    (
+        "appointments",
+        "SELECT id, household_id, kind || ' ' || starts_at, substr(notes, 1, 160) FROM appointments",
+        "appointments_fts",
+    ),
+    (
+        "warm_handovers",
+        "SELECT id, household_id, 'Warme overdracht ' || date, substr(notes, 1, 160) FROM warm_handovers",
+        "warm_handovers_fts",
+    ),
+    (
+        "intake_scores",
+        "SELECT id, household_id, 'Brede intake ' || domain, substr(notes, 1, 160) FROM intake_scores",
+        "intake_scores_fts",
+    ),
+    (
+        "pips",
+        "SELECT id, household_id, 'PIP versie ' || version, substr(notes, 1, 160) FROM pips",
+        "pips_fts",
+    ),
+    (
+        "referrals",
+        "SELECT id, household_id, 'Verwijzing ' || date, substr(notes, 1, 160) FROM referrals",
+        "referrals_fts",
+    ),
+    ("partners", "SELECT id, NULL, name, coalesce(kind, '') FROM partners", "partners_fts"),
+)
+
+
+def search(cb: Casebook, query: str, *, limit: int = 50) -> list[SearchHit]:
+    """Full-text search over names (any script; diacritics-insensitive for Latin script),
+    BSN, V-nummer and notes. Every word typed must occur, as the start of a word.
+    Restricted (health) notes are not in the index."""
+    match = fts_query(query)
+    if match is None:
+        return []
+    hits: list[SearchHit] = []
+    with cb.reading() as conn:
+        for kind, select, fts in _SEARCH_SOURCES:
+            remaining = limit - len(hits)
+            if remaining <= 0:
+                break
+            sql = f"{select} WHERE rowid IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ? ORDER BY rank LIMIT ?)"
+            for rid, hid, title, snippet in conn.execute(sql, (match, remaining)):
+                hits.append(SearchHit(kind, rid, hid, title or "", snippet or ""))
+    return hits
+
+
+def timeline(cb: Casebook, household_id: str, *, limit: int = 500) -> list[dict[str, Any]]:
+    """What happened to a household, newest first: changes from the audit log plus
+    appointments, with who did it. Field names only, never values."""
+    with cb.reading() as conn:
+        ids = {household_id}
+        for child in HOUSEHOLD_CHILDREN:
+            ids.update(
+                r[0]
+                for r in conn.execute(
+                    f"SELECT id FROM {child} WHERE household_id = ?", (household_id,)
+                )
+            )
+        rows = conn.execute(
+            """SELECT at, actor, tbl, row_id, action, fields FROM audit_log
+               WHERE row_id IN (SELECT value FROM json_each(?)) ORDER BY id DESC LIMIT ?""",
+            (json.dumps(sorted(ids)), limit),
+        ).fetchall()
+    actions = {"insert": "toegevoegd", "update": "gewijzigd", "delete": "verwijderd"}
+    out = []
+    for at, actor, tbl, row_id, action, fields in rows:
+        label = RECORD_KINDS[tbl].label if tbl in RECORD_KINDS else tbl
+        what = f"{label} {actions.get(action, action)}"
+        if action == "update" and fields:
+            names = [
+                RECORD_KINDS[tbl].field(f).label
+                for f in fields.split(",")
+                if tbl in RECORD_KINDS and f in RECORD_KINDS[tbl].field_names
+            ]
+            if names:
+                what += ": " + ", ".join(names)
+        out.append(
+            {"at": at, "actor": actor, "kind": tbl, "id": row_id, "action": action, "what": what}
+        )
+    return out
+
+
+def list_partners(cb: Casebook) -> list[dict[str, Any]]:
+    with cb.reading() as conn:
+        rows = _rows(
+            conn,
+            "partners",
+            """SELECT p.*, (SELECT count(*) FROM referrals r WHERE r.partner_id = p.id
+                              AND r.status IN ('aangemeld', 'gestart')) AS open_referrals
+               FROM partners p ORDER BY p.name COLLATE NOCASE""",
+        )
+    return rows
+
+
+def describe(kind: str, record: dict[str, Any]) -> str:
+    """A short human title for a record, from its display fields and choice labels."""
+    rk = RECORD_KINDS[kind]
+    parts = []
+    for name in rk.display:
+        value = record.get(name)
+        f = rk.field(name)
+        parts.append(choice_label(f.choices, value) if f.choices else str(value or ""))
+    return " ".join(p for p in parts if p) or rk.label

@@ -1,0 +1,200 @@
+"""What a klantmanager does to a casebook: validated changes, each one transaction.
+
+Every function checks its input with the domain rules first and raises
+:class:`~klantapp.errors.InvalidInput` naming each record and field that is wrong; in
+that case nothing is written. References (a member's household, a referral's partner)
+must exist and belong together.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from klantapp.casebook.casebook import Casebook, Transaction
+from klantapp.casebook.queries import get
+from klantapp.domain.records import HOUSEHOLD_CHILDREN, RECORD_KINDS
+from klantapp.domain.validate import validate_record
+from klantapp.errors import InvalidInput, KlantappError, Problem
+
+
+class RecordNotFound(KlantappError):
+    pass
+
+
+def _label(kind: str) -> str:
+    return RECORD_KINDS[kind].label
+
+
+def check_references(
+    cb: Casebook,
+    kind: str,
+    values: dict[str, Any],
+    *,
+    where: str = "",
+    pending: set[str] | None = None,
+) -> list[Problem]:
+    """Problems with the references in ``values``: missing targets, or a person who is
+    not a member of the record's household. ``pending`` holds ids being created in the
+    same batch (JSON import)."""
+    problems: list[Problem] = []
+    with cb.reading() as conn:
+        for f in RECORD_KINDS[kind].fields:
+            target = values.get(f.name)
+            if f.kind != "ref" or not target or f.ref is None:
+                continue
+            if pending is not None and target in pending:
+                continue
+            row = conn.execute(f"SELECT 1 FROM {f.ref} WHERE id = ?", (target,)).fetchone()
+            if row is None:
+                problems.append(
+                    Problem(where, f.name, f"{_label(f.ref)} met id {target} bestaat niet.")
+                )
+        person, household = values.get("person_id"), values.get("household_id")
+        if (
+            kind != "persons"
+            and person
+            and household
+            and (pending is None or person not in pending)
+        ):
+            row = conn.execute(
+                "SELECT household_id FROM persons WHERE id = ?", (person,)
+            ).fetchone()
+            if row is not None and row[0] != household:
+                problems.append(
+                    Problem(where, "person_id", "Deze persoon hoort niet bij dit huishouden.")
+                )
+    return problems
+
+
+def _validated(
+    cb: Casebook, kind: str, values: dict[str, Any], *, partial: bool, where: str = ""
+) -> dict[str, Any]:
+    if kind not in RECORD_KINDS:
+        raise KlantappError(f"Onbekend soort gegeven: {kind}.")
+    normalized, problems = validate_record(kind, values, partial=partial, where=where)
+    problems += check_references(cb, kind, normalized, where=where)
+    if problems:
+        raise InvalidInput(problems)
+    return normalized
+
+
+def add_record(cb: Casebook, kind: str, values: dict[str, Any]) -> str:
+    """Validate and insert one record; returns its id."""
+    normalized = _validated(cb, kind, values, partial=False)
+    with cb.transaction() as tx:
+        return tx.insert(kind, normalized)
+
+
+def update_record(cb: Casebook, kind: str, record_id: str, changes: dict[str, Any]) -> None:
+    """Validate and apply changed fields of one record (fields not given stay as they are)."""
+    current = get(cb, kind, record_id)
+    if current is None:
+        raise RecordNotFound(f"{_label(kind)} {record_id} bestaat niet (meer).")
+    normalized = _validated(cb, kind, changes, partial=True)
+    # Required fields may not be cleared by an update either.
+    cleared = [
+        f
+        for f in RECORD_KINDS[kind].fields
+        if f.required and f.name in normalized and normalized[f.name] in (None, "")
+    ]
+    if cleared:
+        raise InvalidInput([Problem("", f.name, f"{f.label} is verplicht.") for f in cleared])
+    changed = {k: v for k, v in normalized.items() if current.get(k) != v}
+    if not changed:
+        return
+    with cb.transaction() as tx:
+        tx.update(kind, record_id, changed)
+
+
+def _delete_cascade(cb: Casebook, tx: Transaction, kind: str, record_id: str) -> None:
+    with cb.reading() as conn:
+        if kind == "households":
+            for child in HOUSEHOLD_CHILDREN:
+                ids = [
+                    r[0]
+                    for r in conn.execute(
+                        f"SELECT id FROM {child} WHERE household_id = ?", (record_id,)
+                    )
+                ]
+                for cid in ids:
+                    tx.delete(child, cid)
+        elif kind == "persons":
+            for child in ("intake_scores", "pips"):
+                ids = [
+                    r[0]
+                    for r in conn.execute(
+                        f"SELECT id FROM {child} WHERE person_id = ?", (record_id,)
+                    )
+                ]
+                for cid in ids:
+                    tx.delete(child, cid)
+            for child in ("appointments", "referrals", "notes"):
+                ids = [
+                    r[0]
+                    for r in conn.execute(
+                        f"SELECT id FROM {child} WHERE person_id = ?", (record_id,)
+                    )
+                ]
+                for cid in ids:
+                    tx.update(child, cid, {"person_id": None})
+        elif kind == "partners":
+            used = conn.execute(
+                "SELECT count(*) FROM referrals WHERE partner_id = ?", (record_id,)
+            ).fetchone()[0]
+            if used:
+                raise KlantappError(
+                    f"Deze ketenpartner heeft nog {used} verwijzing(en).",
+                    hint="Verwijder of wijzig eerst die verwijzingen.",
+                )
+    tx.delete(kind, record_id)
+
+
+def delete_record(cb: Casebook, kind: str, record_id: str) -> None:
+    """Delete a record; a household takes its members and everything under it along,
+    a person their intake scores and PIP versions (appointments and notes stay with the
+    household)."""
+    if get(cb, kind, record_id) is None:
+        raise RecordNotFound(f"{_label(kind)} {record_id} bestaat niet (meer).")
+    with cb.transaction() as tx:
+        _delete_cascade(cb, tx, kind, record_id)
+
+
+def record_outcome(cb: Casebook, appointment_id: str, outcome: str) -> None:
+    """Record what happened with an appointment (verschenen, niet_verschenen, ...)."""
+    update_record(cb, "appointments", appointment_id, {"outcome": outcome})
+
+
+def new_pip_version(cb: Casebook, person_id: str, values: dict[str, Any]) -> str:
+    """A new PIP version for a person: starts from the latest version, which is marked
+    *vervangen* once the new one is *vastgesteld*. The termijn keeps running from the
+    first version's dagtekening (the deadline rules read the earliest version)."""
+    person = get(cb, "persons", person_id)
+    if person is None:
+        raise RecordNotFound(f"Persoon {person_id} bestaat niet (meer).")
+    with cb.reading() as conn:
+        row = conn.execute(
+            "SELECT id, version FROM pips WHERE person_id = ? ORDER BY version DESC LIMIT 1",
+            (person_id,),
+        ).fetchone()
+    previous = get(cb, "pips", row[0]) if row else None
+    base: dict[str, Any] = {}
+    if previous:
+        base = {
+            k: v
+            for k, v in previous.items()
+            if k not in ("id", "version", "status", "vastgesteld_on")
+        }
+    new_values = {
+        **base,
+        "household_id": person["household_id"],
+        "person_id": person_id,
+        "status": "concept",
+        **values,
+        "version": (row[1] + 1) if row else 1,
+    }
+    normalized = _validated(cb, "pips", new_values, partial=False)
+    with cb.transaction() as tx:
+        new_id = tx.insert("pips", normalized)
+        if previous and normalized.get("status") == "vastgesteld":
+            tx.update("pips", previous["id"], {"status": "vervangen"})
+        return new_id

@@ -1,0 +1,61 @@
+"""Folding text for search: the same function indexes and queries.
+
+Case, Latin diacritics ("Müller" finds "Muller") and Arabic vowel marks are ignored;
+Arabic-script letter variants that people type interchangeably (alef with hamza,
+Persian keh/yeh, ta marbuta, tatweel) are unified. Names themselves are stored exactly
+as typed; only the search index holds folded text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_ARABIC_VARIANTS = str.maketrans(
+    {
+        "\u0623": "\u0627",  # alef with hamza above -> alef
+        "\u0625": "\u0627",  # alef with hamza below -> alef
+        "\u0622": "\u0627",  # alef with madda -> alef
+        "\u0671": "\u0627",  # alef wasla -> alef
+        "\u0649": "\u064a",  # alef maksura -> yeh
+        "\u06cc": "\u064a",  # Persian yeh -> yeh
+        "\u06a9": "\u0643",  # Persian keh -> kaf
+        "\u0629": "\u0647",  # ta marbuta -> heh
+        "\u0640": None,  # tatweel (kashida)
+        "\u200c": " ",  # zero-width non-joiner (Persian) separates like a space
+        # Latin letters with no Unicode decomposition that people type without the mark
+        "\u0131": "i",  # Turkish dotless i (Yılmaz -> yilmaz)
+        "\u00f8": "o",  # ø
+        "\u00d8": "o",  # Ø
+        "\u0142": "l",  # ł
+        "\u0141": "l",  # Ł
+        "\u0111": "d",  # đ
+        "\u0110": "d",  # Đ
+        "\u00e6": "ae",  # æ
+        "\u00c6": "ae",  # Æ
+    }
+)
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def fold(text: object) -> str:
+    """Fold ``text`` for the search index (``None`` becomes the empty string)."""
+    if text is None:
+        return ""
+    s = unicodedata.normalize("NFKD", str(text))
+    s = "".join(ch for ch in s if unicodedata.category(ch) != "Mn")
+    s = s.translate(_ARABIC_VARIANTS)
+    return s.casefold()
+
+
+def fts_query(user_text: str) -> str | None:
+    """An FTS5 MATCH expression for what a user typed: every word, as a prefix.
+
+    Returns ``None`` when there is nothing to search for. User input never reaches
+    FTS5 syntax unquoted, so quotes, AND/OR/NEAR and stars in it are just text.
+    """
+    tokens = _TOKEN.findall(fold(user_text))
+    if not tokens:
+        return None
+    return " ".join('"' + t.replace('"', '""') + '"*' for t in tokens)
