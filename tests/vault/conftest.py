@@ -6,6 +6,7 @@ Everything uses KdfParams.for_tests(): fast.
 
 from __future__ import annotations
 
+import functools
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -57,10 +58,36 @@ class VaultEnv:
         shutil.copytree(folder, target)
         return target
 
+    @staticmethod
+    def only(folder: Path, pattern: str) -> Path:
+        """The one file matching ``pattern`` (e.g. "journal-*.kvj")."""
+        (found,) = sorted(folder.glob(pattern))
+        return found
+
+    def journal_file(self, folder: Path) -> Path:
+        return self.only(folder, "journal-*.kvj")
+
+    def snapshot_file(self, folder: Path) -> Path:
+        return self.only(folder, "snapshot-*.kvs")
+
+    @staticmethod
+    def header_file(folder: Path) -> Path:
+        return folder / "casebook.header"
+
     def close_all(self) -> None:
         for vault in self._open:
             vault.close()
         self._open.clear()
+
+
+@pytest.fixture
+def fast_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Memoize the passphrase KDF: for tests that open the same casebook hundreds of
+    times to probe what happens *after* the key is derived. Argon2id is deterministic,
+    so the result is the same; header tests do not use this."""
+    from klantapp.vault import vault as vault_module
+
+    monkeypatch.setattr(vault_module, "derive_kek", functools.cache(vault_module.derive_kek))
 
 
 @pytest.fixture
