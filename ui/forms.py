@@ -1,0 +1,670 @@
+"""Forms generated from the record definitions in :mod:`klantapp.domain.records`.
+
+One :class:`RecordForm` per record kind: an editor per field chosen by the field's
+kind, the Dutch label through gettext, a marker on required fields, a problem line
+under each field (filled from ``InvalidInput.problems``), and restricted (health)
+fields hidden until the user asks to see them. The form tracks what changed since it
+was loaded, so the screens can save only the changes and ask before leaving.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtGui import QIntValidator
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from klantapp.domain.records import SCORES, Field, RecordKind
+from klantapp.domain.records import kind as record_kind
+from klantapp.errors import Problem
+from klantapp.i18n import _
+
+LIST_SEPARATOR = ";"
+
+# --- value conversions ---------------------------------------------------------------
+
+_DMY = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\s*$")
+_YMD = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+_MY = re.compile(r"^\s*(\d{1,2})[-/.](\d{4})\s*$")
+_YM = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+_Y = re.compile(r"^\s*(\d{4})\s*$")
+
+
+class ParseError(ValueError):
+    pass
+
+
+def parse_date(text: str) -> str | None:
+    """'31-12-2024', '31/12/2024' or '2024-12-31' -> '2024-12-31'; '' -> None."""
+    text = text.strip()
+    if not text:
+        return None
+    m = _DMY.match(text)
+    if m:
+        d, mo, y = (int(g) for g in m.groups())
+    else:
+        m = _YMD.match(text)
+        if not m:
+            raise ParseError(_("Vul een datum in als DD-MM-JJJJ."))
+        y, mo, d = (int(g) for g in m.groups())
+    try:
+        return datetime(y, mo, d).strftime("%Y-%m-%d")
+    except ValueError:
+        raise ParseError(_("Deze datum bestaat niet.")) from None
+
+
+def format_date(value: str | None) -> str:
+    if not value:
+        return ""
+    parts = str(value).split("-")
+    if len(parts) == 3:
+        return f"{parts[2]}-{parts[1]}-{parts[0]}"
+    if len(parts) == 2:
+        return f"{parts[1]}-{parts[0]}"
+    return str(value)
+
+
+def parse_partial_date(text: str) -> str | None:
+    """Birth dates: 'JJJJ', 'MM-JJJJ' or a full date."""
+    text = text.strip()
+    if not text:
+        return None
+    if m := _Y.match(text):
+        return m.group(1)
+    if m := (_MY.match(text)):
+        mo, y = int(m.group(1)), m.group(2)
+        if not 1 <= mo <= 12:
+            raise ParseError(_("Deze maand bestaat niet."))
+        return f"{y}-{mo:02d}"
+    if m := _YM.match(text):
+        y, mo = m.group(1), int(m.group(2))
+        if not 1 <= mo <= 12:
+            raise ParseError(_("Deze maand bestaat niet."))
+        return f"{y}-{mo:02d}"
+    try:
+        return parse_date(text)
+    except ParseError:
+        raise ParseError(_("Vul JJJJ, MM-JJJJ of DD-MM-JJJJ in.")) from None
+
+
+def display_value(field: Field, value: Any) -> str:
+    """A value as text for tables and lists."""
+    if value is None or value == "":
+        return ""
+    if field.kind in ("choice", "language"):
+        for v, label in field.choices:
+            if v == value:
+                return _(label)
+        return str(value)
+    if field.kind == "score":
+        for v, label in SCORES:
+            if v == str(value):
+                return _(label)
+        return str(value)
+    if field.kind == "bool":
+        return _("Ja") if value else _("Nee")
+    if field.kind in ("date", "partial_date"):
+        return format_date(str(value))
+    if field.kind == "datetime":
+        d, _sep, t = str(value).partition("T")
+        return f"{format_date(d)} {t}".strip()
+    if field.kind in ("textlist", "multichoice") and isinstance(value, list):
+        return f"{LIST_SEPARATOR} ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{v}" for v in value.values() if v)
+    return str(value)
+
+
+# --- editors ---------------------------------------------------------------------------
+
+
+class _Editor:
+    """Adapter between one field and its widget."""
+
+    def __init__(self, field: Field, widget: QWidget) -> None:
+        self.field = field
+        self.widget = widget
+
+    def get(self) -> Any:  # may raise ParseError
+        raise NotImplementedError
+
+    def set(self, value: Any) -> None:
+        raise NotImplementedError
+
+    def connect_changed(self, slot: Any) -> None:
+        raise NotImplementedError
+
+
+class _LineEditor(_Editor):
+    def __init__(self, field: Field) -> None:
+        edit = QLineEdit()
+        if field.max_length:
+            edit.setMaxLength(field.max_length)
+        super().__init__(field, edit)
+        self.edit = edit
+        if field.kind == "date":
+            edit.setPlaceholderText(_("DD-MM-JJJJ"))
+        elif field.kind == "partial_date":
+            edit.setPlaceholderText(_("JJJJ, MM-JJJJ of DD-MM-JJJJ"))
+        elif field.kind == "int":
+            lo = field.minimum if field.minimum is not None else -(10**9)
+            hi = field.maximum if field.maximum is not None else 10**9
+            edit.setValidator(QIntValidator(lo, hi, edit))
+        elif field.kind == "postcode":
+            edit.setPlaceholderText("1234 AB")
+        elif field.kind in ("textlist", "multichoice"):
+            edit.setPlaceholderText(_("Scheid met ;"))
+        elif field.kind == "bsn":
+            edit.setPlaceholderText(_("9 cijfers"))
+        elif field.kind == "vnummer":
+            edit.setPlaceholderText(_("10 cijfers"))
+        # Names in Arabic or Ge'ez script: let the text decide its direction.
+        edit.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+
+    def get(self) -> Any:
+        text = self.edit.text()
+        k = self.field.kind
+        if k == "date":
+            return parse_date(text)
+        if k == "partial_date":
+            return parse_partial_date(text)
+        if k == "int":
+            text = text.strip()
+            if not text:
+                return None
+            try:
+                return int(text)
+            except ValueError:
+                raise ParseError(_("Vul een heel getal in.")) from None
+        if k in ("textlist", "multichoice"):
+            items = [p.strip() for p in text.split(LIST_SEPARATOR)]
+            return [p for p in items if p]
+        text = text.strip()
+        return text or None
+
+    def set(self, value: Any) -> None:
+        k = self.field.kind
+        if value is None:
+            self.edit.setText("")
+        elif k in ("date", "partial_date"):
+            self.edit.setText(format_date(str(value)))
+        elif k in ("textlist", "multichoice") and isinstance(value, list):
+            self.edit.setText(f"{LIST_SEPARATOR} ".join(str(v) for v in value))
+        else:
+            self.edit.setText(str(value))
+        self.edit.setCursorPosition(0)
+
+    def connect_changed(self, slot: Any) -> None:
+        self.edit.textChanged.connect(slot)
+
+
+class _TextEditor(_Editor):
+    def __init__(self, field: Field) -> None:
+        edit = QPlainTextEdit()
+        edit.setTabChangesFocus(True)  # Tab moves on through the form
+        edit.setMinimumHeight(edit.fontMetrics().lineSpacing() * 4)
+        edit.setMaximumHeight(edit.fontMetrics().lineSpacing() * 8)
+        super().__init__(field, edit)
+        self.edit = edit
+
+    def get(self) -> Any:
+        text = self.edit.toPlainText().strip()
+        return text or None
+
+    def set(self, value: Any) -> None:
+        self.edit.setPlainText("" if value is None else str(value))
+
+    def connect_changed(self, slot: Any) -> None:
+        self.edit.textChanged.connect(slot)
+
+
+class _BoolEditor(_Editor):
+    def __init__(self, field: Field) -> None:
+        box = QCheckBox(_(field.label))
+        super().__init__(field, box)
+        self.box = box
+
+    def get(self) -> Any:
+        return self.box.isChecked()
+
+    def set(self, value: Any) -> None:
+        self.box.setChecked(bool(value))
+
+    def connect_changed(self, slot: Any) -> None:
+        self.box.toggled.connect(slot)
+
+
+class _ChoiceEditor(_Editor):
+    def __init__(self, field: Field, options: Sequence[tuple[str, str]] | None = None) -> None:
+        combo = QComboBox()
+        super().__init__(field, combo)
+        self.combo = combo
+        self.as_int = field.kind == "score"
+        if options is None:
+            options = SCORES if field.kind == "score" else field.choices
+            options = [(v, _(label)) for v, label in options]
+        if not field.required or not options:
+            combo.addItem("—", None)
+        for value, label in options:
+            if value == "" and not field.required:
+                continue  # the empty choice is the "—" above
+            combo.addItem(label, value)
+
+    def get(self) -> Any:
+        value = self.combo.currentData()
+        if value in (None, ""):
+            return None
+        return int(value) if self.as_int else value
+
+    def set(self, value: Any) -> None:
+        if value is None or value == "":
+            index = self.combo.findData(None)
+            self.combo.setCurrentIndex(max(index, 0))
+            return
+        index = self.combo.findData(str(value) if self.as_int else value)
+        if index < 0:  # a value we do not know (newer version, import): keep it visible
+            self.combo.addItem(str(value), str(value) if self.as_int else value)
+            index = self.combo.count() - 1
+        self.combo.setCurrentIndex(index)
+
+    def connect_changed(self, slot: Any) -> None:
+        self.combo.currentIndexChanged.connect(slot)
+
+
+class _DateTimeEditor(_Editor):
+    def __init__(self, field: Field) -> None:
+        edit = QDateTimeEdit()
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("dd-MM-yyyy HH:mm")
+        edit.setDateTime(QDateTime.currentDateTime())
+        super().__init__(field, edit)
+        self.edit = edit
+
+    def get(self) -> Any:
+        return self.edit.dateTime().toString("yyyy-MM-ddTHH:mm")
+
+    def set(self, value: Any) -> None:
+        if value:
+            dt = QDateTime.fromString(str(value)[:16], "yyyy-MM-ddTHH:mm")
+            if dt.isValid():
+                self.edit.setDateTime(dt)
+                return
+        self.edit.setDateTime(QDateTime.currentDateTime())
+
+    def connect_changed(self, slot: Any) -> None:
+        self.edit.dateTimeChanged.connect(slot)
+
+
+class _JsonEditor(_Editor):
+    """A small sub-form for ``json`` fields with named items."""
+
+    def __init__(self, field: Field) -> None:
+        box = QWidget()
+        layout = QFormLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        super().__init__(field, box)
+        self.edits: dict[str, QLineEdit] = {}
+        self.extra: Any = None
+        for name, _kind in (field.items or {}).items():
+            edit = QLineEdit()
+            edit.setAccessibleName(f"{_(field.label)}: {_(JSON_ITEM_LABELS.get(name, name))}")
+            layout.addRow(_(JSON_ITEM_LABELS.get(name, name)), edit)
+            self.edits[name] = edit
+
+    def get(self) -> Any:
+        value: dict[str, Any] = {}
+        for name, edit in self.edits.items():
+            text = edit.text().strip()
+            if not text:
+                continue
+            if (self.field.items or {}).get(name) == "int":
+                try:
+                    value[name] = int(text)
+                except ValueError:
+                    raise ParseError(_("Vul een heel getal in.")) from None
+            else:
+                value[name] = text
+        if isinstance(self.extra, list):  # list-shaped values: edit the first entry
+            rest = self.extra[1:]
+            return ([value] if value else []) + rest
+        return value or None
+
+    def set(self, value: Any) -> None:
+        self.extra = value if isinstance(value, list) else None
+        first = value[0] if isinstance(value, list) and value else value
+        first = first if isinstance(first, dict) else {}
+        for name, edit in self.edits.items():
+            v = first.get(name)
+            edit.setText("" if v is None else str(v))
+
+    def connect_changed(self, slot: Any) -> None:
+        for edit in self.edits.values():
+            edit.textChanged.connect(slot)
+
+
+JSON_ITEM_LABELS: dict[str, str] = {
+    "rent": "Huur",
+    "energy": "Energie",
+    "water": "Water",
+    "insurance": "Zorgverzekering",
+    "role": "Functie",
+    "country": "Land",
+    "years": "Jaren",
+    "composition": "Samenstelling",
+    "origin": "Herkomst",
+    "language": "Taal",
+    "education": "Opleiding",
+    "work": "Werk",
+    "disabilities": "Zichtbare beperkingen",
+    "voorinburgering": "Voorinburgering",
+    "lezen": "Lezen",
+    "luisteren": "Luisteren",
+    "schrijven": "Schrijven",
+    "spreken": "Spreken",
+}
+
+
+def make_editor(field: Field, options: Sequence[tuple[str, str]] | None = None) -> _Editor:
+    k = field.kind
+    if k == "longtext":
+        return _TextEditor(field)
+    if k == "bool":
+        return _BoolEditor(field)
+    if k in ("choice", "language", "score"):
+        return _ChoiceEditor(field, options)
+    if k == "ref":
+        return _ChoiceEditor(field, options or [])
+    if k == "datetime":
+        return _DateTimeEditor(field)
+    if k == "json":
+        return _JsonEditor(field)
+    return _LineEditor(field)
+
+
+# --- the form --------------------------------------------------------------------------
+
+
+def _normalise(value: Any) -> Any:
+    if value in ("", [], {}):
+        return None
+    return value
+
+
+class RecordForm(QWidget):
+    """A form for one record of ``kind``; edits nothing until the screen saves it."""
+
+    dirty_changed = Signal(bool)
+
+    def __init__(
+        self,
+        kind: str | RecordKind,
+        *,
+        hidden: Iterable[str] = ("household_id",),
+        only: Iterable[str] | None = None,
+        refs: dict[str, Sequence[tuple[str, str]]] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.kind = record_kind(kind) if isinstance(kind, str) else kind
+        self.hidden = set(hidden)
+        only_set = set(only) if only is not None else None
+        self.editors: dict[str, _Editor] = {}
+        self.problem_labels: dict[str, QLabel] = {}
+        self.field_rows: dict[str, QWidget] = {}
+        self._original: dict[str, Any] = {}
+        self._dirty = False
+        self._loading = False
+        refs = refs or {}
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.general_problem = QLabel()
+        self.general_problem.setWordWrap(True)
+        self.general_problem.setObjectName("problem")
+        self.general_problem.hide()
+        outer.addWidget(self.general_problem)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        outer.addLayout(form)
+
+        restricted_fields = []
+        for f in self.kind.fields:
+            if f.name in self.hidden or (only_set is not None and f.name not in only_set):
+                continue
+            if f.restricted:
+                restricted_fields.append(f)
+                continue
+            self._add_field(form, f, refs.get(f.name))
+
+        self.reveal_button: QPushButton | None = None
+        self.restricted_box: QGroupBox | None = None
+        if restricted_fields:
+            self.reveal_button = QPushButton(_("Vertrouwelijke gegevens tonen"))
+            self.reveal_button.setCheckable(True)
+            self.reveal_button.setAccessibleDescription(
+                _("Gezondheidsgegevens zijn bijzondere persoonsgegevens; ze staan verborgen.")
+            )
+            self.reveal_button.toggled.connect(self.set_restricted_visible)
+            outer.addWidget(self.reveal_button)
+            self.restricted_box = QGroupBox(_("Vertrouwelijk (gezondheid)"))
+            rform = QFormLayout(self.restricted_box)
+            for f in restricted_fields:
+                self._add_field(rform, f, refs.get(f.name))
+            self.restricted_box.hide()
+            outer.addWidget(self.restricted_box)
+        legend = QLabel(_("Velden met * zijn verplicht."))
+        legend.setObjectName("hint")
+        outer.addWidget(legend)
+        outer.addStretch(1)
+
+    def _add_field(
+        self, form: QFormLayout, f: Field, options: Sequence[tuple[str, str]] | None
+    ) -> None:
+        editor = make_editor(f, options)
+        label_text = _(f.label) + (" *" if f.required else "")
+        cell = QWidget()
+        lay = QVBoxLayout(cell)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(editor.widget)
+        problem = QLabel()
+        problem.setObjectName("problem")
+        problem.setWordWrap(True)
+        problem.hide()
+        lay.addWidget(problem)
+        editor.widget.setAccessibleName(_(f.label))
+        if f.help:
+            editor.widget.setToolTip(_(f.help))
+            editor.widget.setAccessibleDescription(_(f.help))
+        editor.widget.setObjectName(f"field_{f.name}")
+        if f.kind == "bool":
+            form.addRow("", cell)
+        else:
+            label = QLabel(label_text)
+            label.setBuddy(editor.widget)
+            form.addRow(label, cell)
+        editor.connect_changed(self._on_edited)
+        self.editors[f.name] = editor
+        self.problem_labels[f.name] = problem
+        self.field_rows[f.name] = cell
+
+    # --- restricted fields ------------------------------------------------------------
+    def set_restricted_visible(self, visible: bool) -> None:
+        if self.restricted_box is None or self.reveal_button is None:
+            return
+        self.restricted_box.setVisible(visible)
+        self.reveal_button.blockSignals(True)
+        self.reveal_button.setChecked(visible)
+        self.reveal_button.blockSignals(False)
+        self.reveal_button.setText(
+            _("Vertrouwelijke gegevens verbergen")
+            if visible
+            else _("Vertrouwelijke gegevens tonen")
+        )
+
+    # --- loading and reading ------------------------------------------------------------
+    def set_record(
+        self, record: dict[str, Any] | None, defaults: dict[str, Any] | None = None
+    ) -> None:
+        """Show ``record`` (or an empty form with ``defaults``) and mark it unchanged."""
+        self._loading = True
+        try:
+            source = dict(defaults or {})
+            source.update(record or {})
+            for name, editor in self.editors.items():
+                editor.set(source.get(name))
+            self.set_restricted_visible(False)
+        finally:
+            self._loading = False
+        self.clear_problems()
+        self._original = self._current_or_raw()
+        self._set_dirty(False)
+
+    def set_options(self, field_name: str, options: Sequence[tuple[str, str]]) -> None:
+        editor = self.editors.get(field_name)
+        if isinstance(editor, _ChoiceEditor):
+            current = editor.get()
+            editor.combo.blockSignals(True)
+            editor.combo.clear()
+            if not editor.field.required:
+                editor.combo.addItem("—", None)
+            for value, label in options:
+                editor.combo.addItem(label, value)
+            editor.set(current)
+            editor.combo.blockSignals(False)
+
+    def _current_or_raw(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, editor in self.editors.items():
+            try:
+                out[name] = _normalise(editor.get())
+            except ParseError:
+                out[name] = ("<unparsed>", name)
+        return out
+
+    def values(self) -> dict[str, Any]:
+        """All values of the form; shows problems and raises ParseError if any are unreadable."""
+        out: dict[str, Any] = {}
+        problems: list[Problem] = []
+        for name, editor in self.editors.items():
+            try:
+                out[name] = _normalise(editor.get())
+            except ParseError as exc:
+                problems.append(Problem("", name, str(exc)))
+        if problems:
+            self.show_problems(problems)
+            raise ParseError(problems[0].message)
+        return out
+
+    def changes(self) -> dict[str, Any]:
+        """Only the fields that differ from what was loaded."""
+        now = self.values()
+        return {k: v for k, v in now.items() if self._original.get(k) != v}
+
+    def editor(self, name: str) -> QWidget:
+        return self.editors[name].widget
+
+    def set_value(self, name: str, value: Any) -> None:
+        self.editors[name].set(value)
+
+    # --- dirty state --------------------------------------------------------------------
+    def _on_edited(self, *_args: object) -> None:
+        if self._loading:
+            return
+        self._set_dirty(self._current_or_raw() != self._original)
+
+    def _set_dirty(self, dirty: bool) -> None:
+        if dirty != self._dirty:
+            self._dirty = dirty
+            self.dirty_changed.emit(dirty)
+
+    def is_dirty(self) -> bool:
+        return self._dirty
+
+    def mark_clean(self) -> None:
+        self._original = self._current_or_raw()
+        self._set_dirty(False)
+
+    # --- problems -------------------------------------------------------------------------
+    def clear_problems(self) -> None:
+        for label in self.problem_labels.values():
+            label.hide()
+            label.clear()
+        self.general_problem.hide()
+        for editor in self.editors.values():
+            editor.widget.setProperty("invalid", False)
+            editor.widget.setAccessibleDescription(
+                _(editor.field.help) if editor.field.help else ""
+            )
+
+    def show_problems(self, problems: Iterable[Problem]) -> None:
+        """Show each problem beside its field; others at the top. Focus the first."""
+        self.clear_problems()
+        general: list[str] = []
+        first: QWidget | None = None
+        for p in problems:
+            label = self.problem_labels.get(p.field)
+            if label is None:
+                where = p.field
+                if p.field in self.kind.field_names:
+                    where = _(self.kind.field(p.field).label)
+                general.append(f"{where}: {p.message}" if where else p.message)
+                continue
+            text = f"⚠ {p.message}"
+            label.setText(label.text() + "\n" + text if label.text() else text)
+            label.show()
+            widget = self.editors[p.field].widget
+            widget.setProperty("invalid", True)
+            widget.setAccessibleDescription(p.message)
+            if self.editors[p.field].field.restricted:
+                self.set_restricted_visible(True)
+            if first is None:
+                first = widget
+        if general:
+            self.general_problem.setText("\n".join(f"⚠ {g}" for g in general))
+            self.general_problem.show()
+        if first is not None:
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def problem_text(self, name: str) -> str:
+        label = self.problem_labels.get(name)
+        return label.text() if label is not None and not label.isHidden() else ""
+
+
+def record_title(kind: str, record: dict[str, Any]) -> str:
+    """A short title from the kind's display fields."""
+    rk = record_kind(kind)
+    parts = []
+    for name in rk.display:
+        value = record.get(name)
+        if value in (None, ""):
+            continue
+        parts.append(display_value(rk.field(name), value))
+    return " ".join(parts) or _(rk.label)
+
+
+def hbox(*widgets: QWidget, stretch: bool = True) -> QHBoxLayout:
+    lay = QHBoxLayout()
+    for w in widgets:
+        lay.addWidget(w)
+    if stretch:
+        lay.addStretch(1)
+    return lay

@@ -1,0 +1,422 @@
+"""One household: its details, members, warme overdracht, brede intake, PIP, appointments,
+referrals, notes and timeline, each on its own tab."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from klantapp.domain.records import HOUSEHOLD_STATUS, choice_label
+from klantapp.errors import InvalidInput, KlantappError
+from klantapp.i18n import _
+from ui.forms import ParseError, RecordForm
+from ui.recordlist import RecordListEditor
+from ui.screens.intake import IntakeGrid, person_label
+from ui.session import Session
+from ui.widgets import DictTableModel, StatusLine, ask_unsaved, heading, make_table
+
+
+def next_hour() -> str:
+    now = datetime.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=1, hours=1)
+    return now.strftime("%Y-%m-%dT%H:%M")
+
+
+class HouseholdForm(QWidget):
+    """The household's own fields with explicit save."""
+
+    def __init__(self, session: Session, household_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.household_id = household_id
+        self.form = RecordForm("households", hidden=())
+        self.form.dirty_changed.connect(lambda d: self.status.dirty() if d else self.status.blank())
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(scroll, 1)
+        row = QHBoxLayout()
+        self.save_button = QPushButton(_("Opslaan"))
+        self.save_button.setToolTip(_("Opslaan (Ctrl+S)"))
+        self.save_button.clicked.connect(self.save)
+        row.addWidget(self.save_button)
+        row.addStretch(1)
+        self.status = StatusLine()
+        row.addWidget(self.status)
+        lay.addLayout(row)
+
+    def load(self, record: dict[str, Any]) -> None:
+        if not self.form.is_dirty():
+            self.form.set_record(record)
+
+    def is_dirty(self) -> bool:
+        return self.form.is_dirty()
+
+    def save(self) -> bool:
+        try:
+            changes = self.form.changes()
+            if changes:
+                self.session.update("households", self.household_id, changes)
+        except ParseError:
+            self.status.problem(_("Verbeter de gemarkeerde velden."))
+            return False
+        except InvalidInput as exc:
+            self.form.show_problems(exc.problems)
+            self.status.problem(_("Niet opgeslagen: verbeter de gemarkeerde velden."))
+            return False
+        except KlantappError as exc:
+            self.status.problem(str(exc))
+            return False
+        self.form.mark_clean()
+        record = self.session.get("households", self.household_id)
+        if record:
+            self.form.set_record(record)
+        self.status.saved()
+        return True
+
+    def maybe_leave(self) -> bool:
+        if not self.form.is_dirty():
+            return True
+        answer = ask_unsaved(self, _("het huishouden"))
+        if answer == "save":
+            return self.save()
+        if answer == "discard":
+            record = self.session.get("households", self.household_id)
+            self.form.set_record(record)
+            return True
+        return False
+
+    def new_record(self) -> None:
+        pass
+
+
+class PipEditor(RecordListEditor):
+    """PIP versions: saving a changed 'vastgesteld' PIP is done as a new version."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.version_button = QPushButton(_("Nieuwe versie"))
+        self.version_button.setToolTip(
+            _("Maak een nieuwe versie van het PIP van dit gezinslid (de termijn loopt door).")
+        )
+        self.version_button.clicked.connect(self.new_version)
+        self.extra_buttons.addWidget(self.version_button)
+
+    def record_shown(self, record: dict[str, Any] | None) -> None:
+        self.version_button.setEnabled(record is not None)
+
+    def write_new(self, values: dict[str, Any]) -> str:
+        person_id = values.get("person_id")
+        if not person_id:
+            raise InvalidInput([_problem("person_id", _("Kies een gezinslid."))])
+        values = {k: v for k, v in values.items() if k not in ("version",)}
+        return self.session.new_pip_version(person_id, values)
+
+    def new_version(self) -> None:
+        record = self.current_record()
+        if record is None or not self.maybe_leave():
+            return
+        try:
+            new_id = self.session.new_pip_version(record["person_id"], {"status": "concept"})
+        except KlantappError as exc:
+            self.status.problem(str(exc))
+            return
+        self.select(new_id)
+        self.status.saved()
+
+
+def _problem(field: str, message: str) -> Any:
+    from klantapp.errors import Problem
+
+    return Problem("", field, message)
+
+
+class AppointmentEditor(RecordListEditor):
+    letter_requested = Signal(str)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.came_button = QPushButton(_("Verschenen"))
+        self.came_button.clicked.connect(lambda: self._outcome("verschenen"))
+        self.missed_button = QPushButton(_("Niet verschenen"))
+        self.missed_button.clicked.connect(lambda: self._outcome("niet_verschenen"))
+        self.letter_button = QPushButton(_("Brief maken"))
+        self.letter_button.clicked.connect(self._letter)
+        for b in (self.came_button, self.missed_button, self.letter_button):
+            self.extra_buttons.addWidget(b)
+
+    def record_shown(self, record: dict[str, Any] | None) -> None:
+        for b in (self.came_button, self.missed_button, self.letter_button):
+            b.setEnabled(record is not None)
+
+    def _outcome(self, outcome: str) -> None:
+        record = self.current_record()
+        if record is None or not self.maybe_leave():
+            return
+        try:
+            self.session.record_outcome(record["id"], outcome)
+        except KlantappError as exc:
+            self.status.problem(str(exc))
+            return
+        self.select(record["id"])
+        self.status.saved()
+
+    def _letter(self) -> None:
+        record = self.current_record()
+        if record is not None and self.maybe_leave():
+            self.letter_requested.emit(record["id"])
+
+
+TABS = (
+    "household",
+    "persons",
+    "warm_handovers",
+    "intake",
+    "pips",
+    "appointments",
+    "referrals",
+    "notes",
+    "timeline",
+)
+
+
+class HouseholdScreen(QWidget):
+    back = Signal()
+    letter_requested = Signal(str)
+
+    def __init__(self, session: Session, household_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.household_id = household_id
+        self._tab_index = 0
+        lay = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.back_button = QPushButton("← " + _("Huishoudens"))
+        self.back_button.setAccessibleName(_("Terug naar de lijst met huishoudens"))
+        self.back_button.clicked.connect(self.back)
+        top.addWidget(self.back_button)
+        self.title = heading("")
+        top.addWidget(self.title, 1)
+        self.summary = QLabel()
+        self.summary.setObjectName("hint")
+        top.addWidget(self.summary)
+        lay.addLayout(top)
+
+        parent_values = {"household_id": household_id}
+        self.details = HouseholdForm(session, household_id)
+        self.persons = RecordListEditor(
+            session,
+            "persons",
+            ("given_names", "family_name", "role", "birth_date"),
+            parent_values=parent_values,
+            defaults=lambda: {"role": "partner" if self._persons else "aanvrager"},
+        )
+        self.handovers = RecordListEditor(
+            session,
+            "warm_handovers",
+            ("date", "scenario", "coa_worker"),
+            parent_values=parent_values,
+        )
+        self.intake = IntakeGrid(session, household_id)
+        self.pips = PipEditor(
+            session,
+            "pips",
+            ("person_id", "version", "status", "leerroute", "vastgesteld_on"),
+            parent_values=parent_values,
+            refs={"person_id": []},
+            defaults=lambda: {"status": "concept", "version": 1},
+            hidden=("household_id", "version"),
+        )
+        self.appointments = AppointmentEditor(
+            session,
+            "appointments",
+            ("starts_at", "kind", "person_id", "outcome", "invitation_number"),
+            parent_values=parent_values,
+            refs={"person_id": []},
+            defaults=lambda: {
+                "outcome": "gepland",
+                "starts_at": next_hour(),
+                "duration_minutes": 60,
+                "location": self._default_location(),
+            },
+        )
+        self.appointments.letter_requested.connect(self.letter_requested)
+        self.referrals = RecordListEditor(
+            session,
+            "referrals",
+            ("date", "partner_id", "person_id", "status"),
+            parent_values=parent_values,
+            refs={"person_id": [], "partner_id": []},
+            defaults=lambda: {"status": "aangemeld", "date": datetime.now().strftime("%Y-%m-%d")},
+        )
+        self.notes = RecordListEditor(
+            session,
+            "notes",
+            ("created_at", "author", "text"),
+            parent_values=parent_values,
+            refs={"person_id": []},
+            defaults=lambda: {"created_at": datetime.now().strftime("%Y-%m-%dT%H:%M")},
+            sensitive=lambda r: bool(r.get("restricted")),
+        )
+        self.timeline_model = DictTableModel(
+            [("at", _("Wanneer")), ("what", _("Wat")), ("actor", _("Door wie"))],
+            parent=self,
+        )
+        self.timeline = make_table(self.timeline_model, _("Tijdlijn"))
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.details, _("Huishouden"))
+        self.tabs.addTab(self.persons, _("Gezinsleden"))
+        self.tabs.addTab(self.handovers, _("Warme overdracht"))
+        self.tabs.addTab(self.intake, _("Brede intake"))
+        self.tabs.addTab(self.pips, _("PIP"))
+        self.tabs.addTab(self.appointments, _("Afspraken"))
+        self.tabs.addTab(self.referrals, _("Verwijzingen"))
+        self.tabs.addTab(self.notes, _("Notities"))
+        self.tabs.addTab(self.timeline, _("Tijdlijn"))
+        self.tabs.currentChanged.connect(self._tab_changed)
+        lay.addWidget(self.tabs, 1)
+        self._persons: list[dict[str, Any]] = []
+        self.refresh()
+
+    def _default_location(self) -> str:
+        setting = self.session.get_setting("gemeente", {}) or {}
+        parts = [setting.get("street"), setting.get("city")]
+        return ", ".join(p for p in parts if p)
+
+    # --- data ---------------------------------------------------------------------------
+    def refresh(self) -> None:
+        if not self.session.is_open:
+            return
+        detail = self.session.household_detail(self.household_id)
+        if not detail:
+            self.back.emit()
+            return
+        h = detail["household"]
+        self.title.setText(h.get("name") or "")
+        self.title.setAccessibleName(h.get("name") or "")
+        self._persons = detail.get("persons", [])
+        self.summary.setText(
+            _("{status} · {n} gezinsleden").format(
+                status=_(choice_label(HOUSEHOLD_STATUS, h.get("status"))), n=len(self._persons)
+            )
+        )
+        self.details.load(h)
+        person_options = [(p["id"], person_label(p)) for p in self._persons]
+        partner_options = [(p["id"], p.get("name") or "") for p in self.session.list_partners()]
+        for editor in (self.pips, self.appointments, self.referrals, self.notes):
+            editor.set_refs("person_id", person_options)
+        self.referrals.set_refs("partner_id", partner_options)
+        # refs used by the list columns
+        for editor in (self.pips, self.appointments, self.referrals):
+            editor.model.formatter = _ref_formatter(
+                editor.model.formatter,
+                {"person_id": dict(person_options), "partner_id": dict(partner_options)},
+            )
+        self.persons.set_records(self._persons)
+        self.handovers.set_records(detail.get("warm_handovers", []))
+        self.intake.load(self._persons, detail.get("intake_scores", []))
+        self.pips.set_records(detail.get("pips", []))
+        self.appointments.set_records(detail.get("appointments", []))
+        self.referrals.set_records(detail.get("referrals", []))
+        self.notes.set_records(detail.get("notes", []))
+        timeline = self.session.timeline(self.household_id)
+        for item in timeline:
+            item["at"] = str(item.get("at", ""))[:16].replace("T", " ")
+        self.timeline_model.set_rows(timeline)
+        self.timeline.resizeColumnsToContents()
+
+    # --- tabs and leaving ------------------------------------------------------------------
+    def editors(self) -> list[Any]:
+        return [
+            self.details,
+            self.persons,
+            self.handovers,
+            self.intake,
+            self.pips,
+            self.appointments,
+            self.referrals,
+            self.notes,
+        ]
+
+    def current_editor(self) -> Any:
+        widget = self.tabs.currentWidget()
+        return widget if hasattr(widget, "save") else None
+
+    def _tab_changed(self, index: int) -> None:
+        if index == self._tab_index:
+            return
+        previous = self.tabs.widget(self._tab_index)
+        if previous is not None and hasattr(previous, "maybe_leave") and not previous.maybe_leave():
+            self.tabs.blockSignals(True)
+            self.tabs.setCurrentIndex(self._tab_index)
+            self.tabs.blockSignals(False)
+            return
+        self._tab_index = index
+
+    def set_tab(self, name: str) -> None:
+        if name in TABS:
+            self.tabs.setCurrentIndex(TABS.index(name))
+
+    def tab_name(self) -> str:
+        return TABS[self.tabs.currentIndex()]
+
+    def maybe_leave(self) -> bool:
+        return all(e.maybe_leave() for e in self.editors() if e.is_dirty())
+
+    def is_dirty(self) -> bool:
+        return any(e.is_dirty() for e in self.editors())
+
+    def save_all(self) -> list[str]:
+        """Save every dirty editor (before locking); names of those that could not be saved."""
+        failed = []
+        for index, editor in enumerate(self.editors()):
+            if editor.is_dirty() and not editor.save():
+                failed.append(self.tabs.tabText(index))
+        return failed
+
+    def save(self) -> None:
+        editor = self.current_editor()
+        if editor is not None:
+            editor.save()
+
+    def new_record(self) -> None:
+        editor = self.current_editor()
+        if editor is not None and hasattr(editor, "new_record"):
+            editor.new_record()
+
+    def show_record(self, kind: str, record_id: str) -> None:
+        tab = {"intake_scores": "intake"}.get(kind, kind)
+        if tab in TABS:
+            self.set_tab(tab)
+            editor = self.tabs.currentWidget()
+            if isinstance(editor, RecordListEditor):
+                editor.select(record_id)
+
+    def focus_first(self) -> None:
+        self.tabs.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+def _ref_formatter(inner: Any, refs: dict[str, dict[str, str]]) -> Any:
+    base = getattr(inner, "__wrapped_base__", inner)
+
+    def fmt(key: str, row: dict[str, Any]) -> str:
+        if key in refs:
+            return refs[key].get(row.get(key) or "", "")
+        return base(key, row) if base else str(row.get(key) or "")
+
+    fmt.__wrapped_base__ = base  # type: ignore[attr-defined]
+    return fmt

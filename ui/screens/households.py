@@ -1,0 +1,289 @@
+"""Huishoudens: the list with instant search, filters, sortable columns; new household."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from klantapp.domain.records import HOUSEHOLD_STATUS, LEERROUTES, choice_label
+from klantapp.errors import InvalidInput, KlantappError
+from klantapp.i18n import _
+from ui.forms import ParseError, RecordForm, display_value
+from ui.session import Session
+from ui.widgets import StatusLine, em, heading, make_table
+
+Index = QModelIndex | QPersistentModelIndex
+
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("name", "Naam huishouden"),
+    ("main_person", "Hoofdpersoon"),
+    ("members", "Leden"),
+    ("status", "Status"),
+    ("leerroute", "Leerroute"),
+    ("next_appointment", "Volgende afspraak"),
+    ("city", "Plaats"),
+)
+PAGE = 200
+SOON_DAYS = 14
+
+
+class HouseholdTableModel(QAbstractTableModel):
+    """Households from ``queries.list_households``; sorting is done by the query."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.rows: list[dict[str, Any]] = []
+        self.text = ""
+        self.status: str | None = None
+        self.leerroute: str | None = None
+        self.only_ids: list[str] | None = None
+        self.order_by = "name"
+        self.descending = False
+        self.last_query_ms = 0.0
+
+    def refresh(self) -> None:
+        t0 = time.perf_counter()
+        rows = self.session.list_households(
+            text=self.text,
+            status=self.status,
+            leerroute=self.leerroute,
+            household_ids=self.only_ids,
+            order_by=self.order_by,
+            descending=self.descending,
+            limit=PAGE,
+        )
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+        self.last_query_ms = (time.perf_counter() - t0) * 1000
+
+    def clear(self) -> None:
+        self.beginResetModel()
+        self.rows = []
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return _(COLUMNS[section][1])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        key = COLUMNS[index.column()][0]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            value = row.get(key)
+            if key == "status":
+                return _(choice_label(HOUSEHOLD_STATUS, value))
+            if key == "leerroute":
+                return _(choice_label(LEERROUTES, value)) if value else ""
+            if key == "next_appointment":
+                return _fmt_dt(value)
+            return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.UserRole:
+            return row.get("id")
+        if role == Qt.ItemDataRole.TextAlignmentRole and key == "members":
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = COLUMNS[column][0]
+        self.order_by = key if key != "main_person" else "name"
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        if self.session.is_open:
+            self.refresh()
+
+
+def _fmt_dt(value: Any) -> str:
+    if not value:
+        return ""
+    d, _sep, t = str(value).partition("T")
+    parts = d.split("-")
+    return f"{parts[2]}-{parts[1]}-{parts[0]} {t}" if len(parts) == 3 else str(value)
+
+
+class NewHouseholdDialog(QDialog):
+    """The few fields needed to start a household; the rest is filled in on its page."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.new_id: str | None = None
+        self.setWindowTitle(_("Nieuw huishouden"))
+        lay = QVBoxLayout(self)
+        self.form = RecordForm(
+            "households",
+            only=("name", "status", "coa_location", "koppeling_date", "city"),
+        )
+        self.form.set_record(None, {"status": "gekoppeld"})
+        lay.addWidget(self.form)
+        self.status = StatusLine()
+        lay.addWidget(self.status)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Opslaan"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Annuleren"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        self.setMinimumWidth(em(self, 60))
+
+    def save(self) -> None:
+        try:
+            values = {k: v for k, v in self.form.values().items() if v is not None}
+            self.new_id = self.session.add("households", values)
+        except ParseError:
+            self.status.problem(_("Verbeter de gemarkeerde velden."))
+            return
+        except InvalidInput as exc:
+            self.form.show_problems(exc.problems)
+            self.status.problem(_("Niet opgeslagen: verbeter de gemarkeerde velden."))
+            return
+        except KlantappError as exc:
+            self.status.problem(str(exc))
+            return
+        self.accept()
+
+
+class HouseholdsScreen(QWidget):
+    open_household = Signal(str)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        lay = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(heading(_("Huishoudens")))
+        top.addStretch(1)
+        self.new_button = QPushButton(_("Nieuw huishouden"))
+        self.new_button.setToolTip(_("Nieuw huishouden (Ctrl+N)"))
+        self.new_button.clicked.connect(self.new_record)
+        top.addWidget(self.new_button)
+        lay.addLayout(top)
+
+        filters = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Zoek op naam (elk schrift), BSN of V-nummer…"))
+        self.search.setAccessibleName(_("Zoeken in huishoudens"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._on_search)
+        self.search.returnPressed.connect(self._open_first)
+        search_label = QLabel(_("&Zoeken"))
+        search_label.setBuddy(self.search)
+        filters.addWidget(search_label)
+        filters.addWidget(self.search, 3)
+        self.status_filter = QComboBox()
+        self.status_filter.setAccessibleName(_("Filter op status"))
+        self.status_filter.addItem(_("Alle statussen"), None)
+        for value, label in HOUSEHOLD_STATUS:
+            self.status_filter.addItem(_(label), value)
+        self.status_filter.currentIndexChanged.connect(self.refresh)
+        filters.addWidget(self.status_filter, 1)
+        self.route_filter = QComboBox()
+        self.route_filter.setAccessibleName(_("Filter op leerroute"))
+        self.route_filter.addItem(_("Alle leerroutes"), None)
+        for value, label in LEERROUTES:
+            self.route_filter.addItem(_(label), value)
+        self.route_filter.currentIndexChanged.connect(self.refresh)
+        filters.addWidget(self.route_filter, 1)
+        self.soon_filter = QCheckBox(_("Termijn binnenkort of verlopen"))
+        self.soon_filter.toggled.connect(self.refresh)
+        filters.addWidget(self.soon_filter)
+        lay.addLayout(filters)
+
+        self.model = HouseholdTableModel(session, self)
+        self.table = make_table(self.model, _("Huishoudens"))
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.activated.connect(self._activated)
+        lay.addWidget(self.table, 1)
+        self.count = QLabel()
+        self.count.setObjectName("hint")
+        lay.addWidget(self.count)
+        self._due_ids: list[str] | None = None
+        self.refresh()
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _on_search(self, text: str) -> None:
+        self.model.text = text
+        self.refresh()
+
+    def refresh(self, *_args: object) -> None:
+        if not self.session.is_open:
+            return
+        self.model.status = self.status_filter.currentData()
+        self.model.leerroute = self.route_filter.currentData()
+        if self.soon_filter.isChecked():
+            if self._due_ids is None:
+                items = self.session.due_items(date.today(), horizon_days=SOON_DAYS)
+                self._due_ids = sorted({i.household_id for i in items})
+            self.model.only_ids = self._due_ids
+        else:
+            self.model.only_ids = None
+        self.model.refresh()
+        n = len(self.model.rows)
+        if n >= PAGE:
+            self.count.setText(
+                _("De eerste {n} huishoudens; zoek of filter om er minder te zien.").format(n=n)
+            )
+        else:
+            self.count.setText(_("{n} huishoudens").format(n=n))
+        if n:
+            self.table.resizeColumnsToContents()
+
+    def data_changed(self, kind: str) -> None:
+        self._due_ids = None
+        if kind in ("households", "persons", "appointments", "pips"):
+            self.refresh()
+
+    def _activated(self, index: QModelIndex) -> None:
+        hid = self.model.data(index, Qt.ItemDataRole.UserRole)
+        if hid:
+            self.open_household.emit(hid)
+
+    def _open_first(self) -> None:
+        if len(self.model.rows) == 1:
+            self.open_household.emit(self.model.rows[0]["id"])
+        elif self.model.rows:
+            self.table.setFocus()
+            self.table.selectRow(0)
+
+    def new_record(self) -> None:
+        dialog = NewHouseholdDialog(self.session, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.new_id:
+            self.open_household.emit(dialog.new_id)
+
+    def clear(self) -> None:
+        self.model.clear()
+
+
+__all__ = ["HouseholdTableModel", "HouseholdsScreen", "NewHouseholdDialog", "display_value"]

@@ -1,0 +1,193 @@
+"""Instellingen: interface language, auto-lock minutes, gemeente details for letters.
+
+Language and auto-lock are local settings of this laptop (QSettings). The gemeente
+details are shared data printed on letters; they are stored in the casebook.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from klantapp.errors import KlantappError
+from klantapp.i18n import _
+from ui.i18n import ui_languages
+from ui.session import Session
+from ui.settings import MAX_AUTOLOCK_MINUTES, MIN_AUTOLOCK_MINUTES, AppSettings
+from ui.widgets import StatusLine, ask_unsaved, em, heading
+
+GEMEENTE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("name", "Naam gemeente"),
+    ("street", "Bezoekadres (straat en nummer)"),
+    ("postcode", "Postcode"),
+    ("city", "Plaats"),
+    ("phone", "Telefoon"),
+    ("email", "E-mail"),
+    ("website", "Website"),
+)
+_POSTCODE = re.compile(r"^\s*[1-9][0-9]{3}\s?[A-Za-z]{2}\s*$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class SettingsScreen(QWidget):
+    language_changed = Signal(str)
+    autolock_changed = Signal(int)
+
+    def __init__(
+        self, session: Session, settings: AppSettings, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.settings = settings
+        lay = QVBoxLayout(self)
+        lay.addWidget(heading(_("Instellingen")))
+
+        local = QGroupBox(_("Deze computer"))
+        local_form = QFormLayout(local)
+        self.language = QComboBox()
+        self.language.setAccessibleName(_("Taal van het programma"))
+        for code, name in ui_languages():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(self.language.findData(settings.language), 0))
+        self.language.currentIndexChanged.connect(self._language_chosen)
+        local_form.addRow(_("&Taal van het programma"), self.language)
+        self.autolock = QSpinBox()
+        self.autolock.setRange(MIN_AUTOLOCK_MINUTES, MAX_AUTOLOCK_MINUTES)
+        self.autolock.setSuffix(" " + _("min"))
+        self.autolock.setValue(settings.autolock_minutes)
+        self.autolock.setAccessibleName(_("Automatisch vergrendelen na (minuten)"))
+        self.autolock.valueChanged.connect(self._autolock_chosen)
+        local_form.addRow(_("&Automatisch vergrendelen na"), self.autolock)
+        lay.addWidget(local)
+
+        gemeente = QGroupBox(_("Gemeente (staat op de brieven)"))
+        g_lay = QVBoxLayout(gemeente)
+        form = QFormLayout()
+        self.fields: dict[str, QLineEdit] = {}
+        self.problems: dict[str, QLabel] = {}
+        for key, label in GEMEENTE_FIELDS:
+            edit = QLineEdit()
+            edit.setAccessibleName(_(label))
+            edit.setMaximumWidth(em(self, 60))
+            edit.textChanged.connect(self._edited)
+            problem = QLabel()
+            problem.setObjectName("problem")
+            problem.hide()
+            cell = QVBoxLayout()
+            cell.addWidget(edit)
+            cell.addWidget(problem)
+            text = QLabel(_(label))
+            text.setBuddy(edit)
+            form.addRow(text, cell)
+            self.fields[key] = edit
+            self.problems[key] = problem
+        g_lay.addLayout(form)
+        row = QHBoxLayout()
+        self.save_button = QPushButton(_("Opslaan"))
+        self.save_button.setToolTip(_("Opslaan (Ctrl+S)"))
+        self.save_button.clicked.connect(self.save)
+        row.addWidget(self.save_button)
+        row.addStretch(1)
+        self.status = StatusLine()
+        row.addWidget(self.status)
+        g_lay.addLayout(row)
+        lay.addWidget(gemeente)
+        lay.addStretch(1)
+        self._original: dict[str, str] = {}
+        self.refresh()
+
+    def refresh(self) -> None:
+        if not self.session.is_open or self.is_dirty():
+            return
+        value: dict[str, Any] = self.session.get_setting("gemeente", {}) or {}
+        for key, edit in self.fields.items():
+            edit.blockSignals(True)
+            edit.setText(str(value.get(key) or ""))
+            edit.blockSignals(False)
+        self._original = self._values()
+
+    def _values(self) -> dict[str, str]:
+        return {k: e.text().strip() for k, e in self.fields.items()}
+
+    def is_dirty(self) -> bool:
+        return bool(self._original) and self._values() != self._original
+
+    def _edited(self, *_args: object) -> None:
+        if self.is_dirty():
+            self.status.dirty()
+        else:
+            self.status.blank()
+
+    def _language_chosen(self, *_args: object) -> None:
+        code = self.language.currentData()
+        if code and code != self.settings.language:
+            self.settings.language = code
+            self.language_changed.emit(code)
+
+    def _autolock_chosen(self, minutes: int) -> None:
+        self.settings.autolock_minutes = minutes
+        self.autolock_changed.emit(minutes)
+
+    def save(self) -> bool:
+        values = self._values()
+        problems: dict[str, str] = {}
+        if values["postcode"] and not _POSTCODE.match(values["postcode"]):
+            problems["postcode"] = _("Een postcode is vier cijfers en twee letters, zoals 1234 AB.")
+        if values["email"] and not _EMAIL.match(values["email"]):
+            problems["email"] = _("Dit is geen geldig e-mailadres.")
+        for key, label in self.problems.items():
+            label.setText("⚠ " + problems[key] if key in problems else "")
+            label.setVisible(key in problems)
+        if problems:
+            self.status.problem(_("Niet opgeslagen: verbeter de gemarkeerde velden."))
+            self.fields[next(iter(problems))].setFocus()
+            return False
+        if values["postcode"]:
+            pc = values["postcode"].replace(" ", "").upper()
+            values["postcode"] = f"{pc[:4]} {pc[4:]}"
+        try:
+            self.session.set_setting("gemeente", {k: v for k, v in values.items() if v})
+        except KlantappError as exc:
+            self.status.problem(str(exc))
+            return False
+        self._original = {}
+        self.refresh()
+        self.status.saved()
+        return True
+
+    def maybe_leave(self) -> bool:
+        if not self.is_dirty():
+            return True
+        answer = ask_unsaved(self, _("de gegevens van de gemeente"))
+        if answer == "save":
+            return self.save()
+        if answer == "discard":
+            self._original = {}
+            self.refresh()
+            return True
+        return False
+
+    def data_changed(self, kind: str) -> None:
+        if kind == "settings":
+            self.refresh()
+
+    def new_record(self) -> None:
+        pass
+
+    def clear(self) -> None:
+        for edit in self.fields.values():
+            edit.clear()

@@ -1,0 +1,154 @@
+"""Vandaag: today's and this week's appointments and what is due or overdue."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+
+from klantapp.domain.records import APPOINTMENT_KINDS, APPOINTMENT_OUTCOMES, choice_label
+from klantapp.i18n import _
+from ui.forms import format_date
+from ui.session import Session
+from ui.widgets import DictTableModel, heading, make_table
+
+
+def appointment_text(key: str, row: dict[str, Any]) -> str:
+    value = row.get(key)
+    if key == "starts_at":
+        d, _sep, t = str(value or "").partition("T")
+        return f"{format_date(d)} {t}".strip()
+    if key == "time":
+        return str(row.get("starts_at") or "")[11:16]
+    if key == "kind":
+        return _(choice_label(APPOINTMENT_KINDS, value))
+    if key == "outcome":
+        return _(choice_label(APPOINTMENT_OUTCOMES, value))
+    return "" if value is None else str(value)
+
+
+class TodayScreen(QWidget):
+    open_household = Signal(str, str, str)  # household id, record kind, record id
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        lay = QVBoxLayout(self)
+        self.title = heading(_("Vandaag"))
+        lay.addWidget(self.title)
+        self.date_label = QLabel()
+        lay.addWidget(self.date_label)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+
+        self.today_model = DictTableModel(
+            [
+                ("time", _("Tijd")),
+                ("household_name", _("Huishouden")),
+                ("person_name", _("Gezinslid")),
+                ("kind", _("Soort afspraak")),
+                ("location", _("Locatie")),
+                ("outcome", _("Uitkomst")),
+            ],
+            appointment_text,
+            self,
+        )
+        self.week_model = DictTableModel(
+            [
+                ("starts_at", _("Datum en tijd")),
+                ("household_name", _("Huishouden")),
+                ("kind", _("Soort afspraak")),
+                ("location", _("Locatie")),
+            ],
+            appointment_text,
+            self,
+        )
+        self.due_model = DictTableModel(
+            [
+                ("when", _("Datum")),
+                ("state", _("Stand")),
+                ("title", _("Wat")),
+                ("household_name", _("Huishouden")),
+                ("detail", _("Toelichting")),
+            ],
+            parent=self,
+        )
+        self.due_model.emphasis = lambda r: bool(r.get("overdue"))
+        self.today_table = make_table(self.today_model, _("Afspraken vandaag"))
+        self.week_table = make_table(self.week_model, _("Afspraken deze week"))
+        self.due_table = make_table(self.due_model, _("Termijnen en acties"))
+        for title, table in (
+            (_("Afspraken vandaag"), self.today_table),
+            (_("Rest van deze week"), self.week_table),
+            (_("Termijnen: te laat en binnenkort"), self.due_table),
+        ):
+            box = QWidget()
+            box_lay = QVBoxLayout(box)
+            box_lay.setContentsMargins(0, 0, 0, 0)
+            box_lay.addWidget(heading(title, level=2))
+            box_lay.addWidget(table)
+            table.activated.connect(self._activated)
+            splitter.addWidget(box)
+        lay.addWidget(splitter, 1)
+        hint = QLabel(_("Dubbelklik of druk op Enter om het huishouden te openen."))
+        hint.setObjectName("hint")
+        lay.addWidget(hint)
+        self.refresh()
+
+    def refresh(self) -> None:
+        if not self.session.is_open:
+            return
+        today = date.today()
+        self.date_label.setText(format_date(today.isoformat()))
+        start = datetime.combine(today, datetime.min.time())
+        tomorrow = start + timedelta(days=1)
+        week_end = start + timedelta(days=7 - today.weekday())
+        iso = "%Y-%m-%dT%H:%M"
+        self.today_model.set_rows(
+            self.session.appointments_between(start.strftime(iso), tomorrow.strftime(iso))
+        )
+        self.week_model.set_rows(
+            self.session.appointments_between(tomorrow.strftime(iso), week_end.strftime(iso))
+        )
+        names: dict[str, str] = {}
+        rows = []
+        for item in self.session.due_items(today):
+            hid = item.household_id
+            if hid not in names:
+                h = self.session.get("households", hid) or {}
+                names[hid] = h.get("name") or ""
+            rows.append(
+                {
+                    "when": format_date(item.due_on.isoformat()),
+                    "state": _("Te laat") if item.overdue else _("Binnenkort"),
+                    "title": _(item.title),
+                    "household_name": names[hid],
+                    "detail": item.detail,
+                    "household_id": hid,
+                    "overdue": item.overdue,
+                    "person_id": item.person_id,
+                }
+            )
+        rows.sort(key=lambda r: (not r["overdue"],))
+        self.due_model.set_rows(rows)
+        for table in (self.today_table, self.week_table, self.due_table):
+            table.resizeColumnsToContents()
+
+    def _activated(self, index: QModelIndex) -> None:
+        row = index.model().data(index, Qt.ItemDataRole.UserRole)
+        if not row:
+            return
+        hid = row.get("household_id")
+        if hid:
+            if "starts_at" in row:
+                self.open_household.emit(hid, "appointments", row.get("id") or "")
+            else:
+                self.open_household.emit(hid, "", "")
+
+    def data_changed(self, kind: str) -> None:
+        self.refresh()
+
+    def clear(self) -> None:
+        for m in (self.today_model, self.week_model, self.due_model):
+            m.clear()

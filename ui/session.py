@@ -1,0 +1,174 @@
+"""The open casebook as the window sees it: one place where the UI calls the core.
+
+The :class:`Session` holds the unlocked :class:`klantapp.casebook.Casebook` and
+forwards every write to the core's services (which validate and write through one
+fsynced transaction); after a write it emits :attr:`Session.changed` so the screens
+refresh. The UI never writes SQL and never touches the casebook's files.
+
+Core modules are imported lazily: the unlock screen must appear fast, and
+cryptography/sqlite-utils are only needed once a casebook is opened.
+"""
+
+from __future__ import annotations
+
+import getpass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal
+
+if TYPE_CHECKING:
+    from klantapp.casebook import Casebook
+
+
+def actor_name() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return ""
+
+
+def open_casebook(path: str, passphrase: str, *, progress: Any = None) -> Casebook:
+    """Slow (key derivation): run it in a worker."""
+    from klantapp.casebook import Casebook
+
+    return Casebook.open(path, passphrase, progress=progress, actor=actor_name())
+
+
+def create_casebook(
+    path: str, passphrase: str, *, recovery_recipient: str | None, kdf: Any = None
+) -> tuple[Casebook, str | None]:
+    """Slow (key derivation, calibration): run it in a worker."""
+    from klantapp.casebook import Casebook
+
+    return Casebook.create(
+        path, passphrase, recovery_recipient=recovery_recipient, kdf=kdf, actor=actor_name()
+    )
+
+
+class Session(QObject):
+    """The unlocked casebook plus change notifications."""
+
+    changed = Signal(str, str)  # kind, id ("" when several)
+
+    def __init__(self, cb: Casebook, path: str) -> None:
+        super().__init__()
+        self.cb: Casebook | None = cb
+        self.path = path
+
+    # --- lifecycle -------------------------------------------------------------------
+    @property
+    def is_open(self) -> bool:
+        return self.cb is not None
+
+    def _cb(self) -> Casebook:
+        if self.cb is None:
+            raise RuntimeError("casebook is locked")
+        return self.cb
+
+    def detach(self) -> Casebook | None:
+        """Hand the casebook over for closing; the session is unusable afterwards."""
+        cb, self.cb = self.cb, None
+        return cb
+
+    # --- writes (validated by the core; InvalidInput names record and field) ---------
+    def add(self, kind: str, values: dict[str, Any]) -> str:
+        from klantapp.casebook import services
+
+        new_id = services.add_record(self._cb(), kind, values)
+        self.changed.emit(kind, new_id)
+        return new_id
+
+    def update(self, kind: str, record_id: str, changes: dict[str, Any]) -> None:
+        from klantapp.casebook import services
+
+        if changes:
+            services.update_record(self._cb(), kind, record_id, changes)
+        self.changed.emit(kind, record_id)
+
+    def delete(self, kind: str, record_id: str) -> None:
+        from klantapp.casebook import services
+
+        services.delete_record(self._cb(), kind, record_id)
+        self.changed.emit(kind, record_id)
+
+    def record_outcome(self, appointment_id: str, outcome: str) -> None:
+        from klantapp.casebook import services
+
+        services.record_outcome(self._cb(), appointment_id, outcome)
+        self.changed.emit("appointments", appointment_id)
+
+    def new_pip_version(self, person_id: str, values: dict[str, Any]) -> str:
+        from klantapp.casebook import services
+
+        new_id = services.new_pip_version(self._cb(), person_id, values)
+        self.changed.emit("pips", new_id)
+        return new_id
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        return self._cb().get_setting(key, default)
+
+    def set_setting(self, key: str, value: Any) -> None:
+        self._cb().set_setting(key, value)
+        self.changed.emit("settings", key)
+
+    # --- reads -----------------------------------------------------------------------
+    def get(self, kind: str, record_id: str) -> dict[str, Any] | None:
+        from klantapp.casebook import queries
+
+        return queries.get(self._cb(), kind, record_id)
+
+    def household_detail(self, household_id: str) -> dict[str, Any]:
+        from klantapp.casebook import queries
+
+        return queries.household_detail(self._cb(), household_id)
+
+    def list_households(self, **kwargs: Any) -> list[dict[str, Any]]:
+        from klantapp.casebook import queries
+
+        return queries.list_households(self._cb(), **kwargs)
+
+    def appointments_between(self, start: str, end: str) -> list[dict[str, Any]]:
+        from klantapp.casebook import queries
+
+        return queries.appointments_between(self._cb(), start, end)
+
+    def search(self, text: str, limit: int = 50) -> list[Any]:
+        from klantapp.casebook import queries
+
+        return queries.search(self._cb(), text, limit=limit)
+
+    def timeline(self, household_id: str) -> list[dict[str, Any]]:
+        from klantapp.casebook import queries
+
+        return queries.timeline(self._cb(), household_id)
+
+    def list_partners(self) -> list[dict[str, Any]]:
+        from klantapp.casebook import queries
+
+        return queries.list_partners(self._cb())
+
+    def due_items(self, on: date, horizon_days: int = 14) -> list[Any]:
+        from klantapp.casebook.due import due_items
+
+        return due_items(self._cb(), on, horizon_days=horizon_days)
+
+    def referrals_for_partner(self, partner_id: str) -> list[dict[str, Any]]:
+        from klantapp.casebook import queries
+
+        fn = getattr(queries, "referrals_for_partner", None)
+        if fn is not None:
+            return list(fn(self._cb(), partner_id))
+        return []
+
+    # --- letters -----------------------------------------------------------------------
+    def letter_pdf(self, appointment_id: str, lang: str | None = None) -> bytes:
+        from klantapp import letters
+
+        return letters.letter_pdf(self._cb(), appointment_id, lang=lang)
+
+    def day_letters_pdf(self, day: date, progress: Any = None) -> bytes:
+        """Slow: run in a worker."""
+        from klantapp import letters
+
+        return letters.day_letters_pdf(self._cb(), day, progress=progress)

@@ -1,0 +1,277 @@
+"""The unlocked workspace: navigation on the left, one screen at a time on the right.
+
+It exists only while the casebook is open. Locking deletes it (and with it every model
+and widget holding decrypted data); unlocking builds a new one and returns to the
+remembered :class:`Location`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from klantapp.i18n import _
+from ui.screens.agenda import AgendaScreen
+from ui.screens.household import HouseholdScreen
+from ui.screens.households import HouseholdsScreen
+from ui.screens.partners import PartnersScreen
+from ui.screens.settings import SettingsScreen
+from ui.screens.today import TodayScreen
+from ui.session import Session
+from ui.settings import AppSettings
+from ui.widgets import em
+
+NAV: tuple[tuple[str, str], ...] = (
+    ("today", "Vandaag"),
+    ("households", "Huishoudens"),
+    ("agenda", "Agenda"),
+    ("partners", "Ketenpartners"),
+    ("settings", "Instellingen"),
+)
+
+
+@dataclass
+class Location:
+    screen: str = "today"
+    household_id: str | None = None
+    tab: str = "household"
+    agenda_day: date | None = None
+    agenda_week: bool = False
+
+
+class Workspace(QWidget):
+    lock_requested = Signal()
+    language_changed = Signal(str)
+    autolock_changed = Signal(int)
+
+    def __init__(
+        self, session: Session, settings: AppSettings, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.settings = settings
+        self.household: HouseholdScreen | None = None
+
+        self.nav = QListWidget()
+        self.nav.setAccessibleName(_("Navigatie"))
+        for key, label in NAV:
+            item = QListWidgetItem(_(label))
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.nav.addItem(item)
+        self.nav.setMaximumWidth(em(self, 28))
+        self.nav.setMinimumWidth(em(self, 18))
+        self.nav.currentRowChanged.connect(self._nav_changed)
+        self.lock_button = QPushButton("🔒 " + _("Vergrendelen"))
+        self.lock_button.setAccessibleName(_("Vergrendelen"))
+        self.lock_button.setToolTip(_("Vergrendelen (Ctrl+L)"))
+        self.lock_button.clicked.connect(self.lock_requested)
+        left = QVBoxLayout()
+        left.addWidget(self.nav, 1)
+        left.addWidget(self.lock_button)
+
+        self.stack = QStackedWidget()
+        self.today = TodayScreen(session)
+        self.households = HouseholdsScreen(session)
+        self.agenda = AgendaScreen(session)
+        self.partners = PartnersScreen(session)
+        self.settings_screen = SettingsScreen(session, settings)
+        self.screens: dict[str, QWidget] = {
+            "today": self.today,
+            "households": self.households,
+            "agenda": self.agenda,
+            "partners": self.partners,
+            "settings": self.settings_screen,
+        }
+        for screen in self.screens.values():
+            self.stack.addWidget(screen)
+        self.households.open_household.connect(lambda hid: self.open_household(hid))
+        self.today.open_household.connect(self.open_household)
+        self.agenda.open_household.connect(self.open_household)
+        self.partners.open_household.connect(self.open_household)
+        self.agenda.letter_requested.connect(self.make_letter)
+        self.agenda.print_day_requested.connect(self.print_day)
+        self.settings_screen.language_changed.connect(self.language_changed)
+        self.settings_screen.autolock_changed.connect(self.autolock_changed)
+        session.changed.connect(self._data_changed)
+
+        lay = QHBoxLayout(self)
+        lay.addLayout(left)
+        lay.addWidget(self.stack, 1)
+        self._nav_guard = False
+        self.nav.setCurrentRow(0)
+
+    # --- navigation ----------------------------------------------------------------------
+    def current_screen(self) -> QWidget:
+        return self.stack.currentWidget()
+
+    def _leave_current(self) -> bool:
+        current = self.stack.currentWidget()
+        maybe = getattr(current, "maybe_leave", None)
+        return maybe() if maybe is not None else True
+
+    def _nav_changed(self, row: int) -> None:
+        if self._nav_guard or row < 0:
+            return
+        key = NAV[row][0]
+        target = self.screens[key]
+        if target is self.stack.currentWidget():
+            return
+        if not self._leave_current():
+            self._select_nav(self._nav_key_of_current())
+            return
+        self._drop_household_if_left(target)
+        self.stack.setCurrentWidget(target)
+        refresh = getattr(target, "refresh", None)
+        if refresh is not None:
+            refresh()
+
+    def _nav_key_of_current(self) -> str:
+        current = self.stack.currentWidget()
+        if current is self.household:
+            return "households"
+        for key, screen in self.screens.items():
+            if screen is current:
+                return key
+        return "today"
+
+    def _select_nav(self, key: str) -> None:
+        self._nav_guard = True
+        self.nav.setCurrentRow([k for k, _l in NAV].index(key))
+        self._nav_guard = False
+
+    def _drop_household_if_left(self, target: QWidget) -> None:
+        if self.household is not None and target is not self.household:
+            self.stack.removeWidget(self.household)
+            self.household.deleteLater()
+            self.household = None
+
+    def go(self, key: str) -> bool:
+        if key == "households" and self.stack.currentWidget() is self.household:
+            if not self._leave_current():
+                return False
+            self._drop_household_if_left(self.households)
+            self.stack.setCurrentWidget(self.households)
+            self.households.refresh()
+            self._select_nav("households")
+            return True
+        if self.screens.get(key) is self.stack.currentWidget():
+            return True
+        self.nav.setCurrentRow([k for k, _l in NAV].index(key))
+        return self.stack.currentWidget() is self.screens[key]
+
+    def open_household(self, household_id: str, kind: str = "", record_id: str = "") -> bool:
+        if self.household is not None and self.household.household_id == household_id:
+            self.stack.setCurrentWidget(self.household)
+        else:
+            if not self._leave_current():
+                return False
+            self._drop_household_if_left(self.households)
+            screen = HouseholdScreen(self.session, household_id)
+            screen.back.connect(lambda: self.go("households"))
+            screen.letter_requested.connect(self.make_letter)
+            self.household = screen
+            self.stack.addWidget(screen)
+            self.stack.setCurrentWidget(screen)
+        self._select_nav("households")
+        if kind and record_id:
+            self.household.show_record(kind, record_id)
+        return True
+
+    def _data_changed(self, kind: str, _record_id: str) -> None:
+        for screen in self.screens.values():
+            if screen is not self.stack.currentWidget():
+                continue
+            handler = getattr(screen, "data_changed", None)
+            if handler is not None:
+                handler(kind)
+        if self.household is not None and self.stack.currentWidget() is self.household:
+            self.household.refresh()
+
+    # --- shortcuts -----------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        if self.go("households"):
+            self.households.focus_search()
+
+    def new_record(self) -> None:
+        current = self.stack.currentWidget()
+        fn = getattr(current, "new_record", None)
+        if fn is not None:
+            fn()
+        elif current is self.today and self.go("households"):
+            self.households.new_record()
+
+    def save(self) -> None:
+        current = self.stack.currentWidget()
+        fn = getattr(current, "save", None)
+        if fn is not None:
+            fn()
+
+    # --- lock ------------------------------------------------------------------------------------
+    def location(self) -> Location:
+        current = self.stack.currentWidget()
+        loc = Location(
+            screen=self._nav_key_of_current(),
+            agenda_day=self.agenda.day,
+            agenda_week=self.agenda.week_mode,
+        )
+        if current is self.household and self.household is not None:
+            loc.screen = "household"
+            loc.household_id = self.household.household_id
+            loc.tab = self.household.tab_name()
+        return loc
+
+    def restore(self, loc: Location) -> None:
+        if loc.agenda_day is not None:
+            self.agenda.day = loc.agenda_day
+        if loc.agenda_week:
+            self.agenda.week_radio.setChecked(True)
+        if loc.screen == "household" and loc.household_id:
+            if self.open_household(loc.household_id) and self.household is not None:
+                self.household.set_tab(loc.tab)
+            return
+        if loc.screen in self.screens:
+            self.go(loc.screen)
+
+    def save_all_for_lock(self) -> list[str]:
+        """Save what can be saved before locking; names of what could not be."""
+        failed: list[str] = []
+        if self.household is not None:
+            failed += self.household.save_all()
+        for key, screen in self.screens.items():
+            is_dirty = getattr(screen, "is_dirty", None)
+            if is_dirty is not None and is_dirty() and not screen.save():  # type: ignore[attr-defined]
+                failed.append(_(dict(NAV)[key]))
+        return failed
+
+    def is_dirty(self) -> bool:
+        if self.household is not None and self.household.is_dirty():
+            return True
+        return any(getattr(s, "is_dirty", lambda: False)() for s in self.screens.values())
+
+    def maybe_leave_all(self) -> bool:
+        if self.household is not None and not self.household.maybe_leave():
+            return False
+        return all(getattr(s, "maybe_leave", lambda: True)() for s in self.screens.values())
+
+    # --- letters ------------------------------------------------------------------------------------
+    def make_letter(self, appointment_id: str) -> None:
+        from ui.letters import show_letter
+
+        show_letter(self.session, appointment_id, self)
+
+    def print_day(self, day: Any) -> None:
+        from ui.letters import print_day
+
+        print_day(self.session, day, self)
