@@ -26,7 +26,7 @@ _RESTORE = (
 def damaged(path: Path, what: str) -> CasebookDamaged:
     """Accidental damage: a truncated, unreadable or incomplete file."""
     return CasebookDamaged(
-        f"Het casebook in {path} is beschadigd en kan niet worden geopend: {what}.",
+        f"Het casebook is beschadigd en kan niet worden geopend: {what} ({path}).",
         hint=_RESTORE,
     )
 
@@ -34,8 +34,8 @@ def damaged(path: Path, what: str) -> CasebookDamaged:
 def tampered(path: Path, what: str) -> CasebookTampered:
     """A well-formed file that fails authentication (changed on purpose or by a bit flip)."""
     return CasebookTampered(
-        f"Het casebook in {path} is buiten Klantapp om gewijzigd of beschadigd en wordt "
-        f"daarom niet geopend: {what}.",
+        "Het casebook is buiten Klantapp om gewijzigd of beschadigd en wordt daarom niet "
+        f"geopend: {what} ({path}).",
         hint=_RESTORE + " Meld dit ook bij het centraal bureau.",
     )
 

@@ -126,7 +126,7 @@ def parse(data: bytes, path: Path) -> ParsedHeader:
     mac = content[_PREFIX.size + body_len :]
     try:
         header = _from_body(json.loads(signed[_PREFIX.size :].decode("utf-8")))
-    except (ValueError, KeyError, TypeError, binascii.Error) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError, binascii.Error) as exc:
         raise failures.tampered(path, f"de kopgegevens zijn ongeldig ({exc})") from None
     if not header.kdf.within_bounds():
         raise failures.tampered(path, "de sleutelparameters in het kopbestand zijn onzinnig")

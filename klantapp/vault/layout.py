@@ -27,9 +27,28 @@ def journal_path(folder: Path, epoch: int) -> Path:
 
 
 def is_ours(name: str) -> bool:
-    """A name the vault itself writes (used to refuse creating over foreign files)."""
+    """A name the vault itself writes."""
     base = name.removesuffix(TEMP_SUFFIX)
     return base in (HEADER_NAME, LOCK_NAME) or _GENERATION.match(base) is not None
+
+
+def interrupted_create(folder: Path, empty_journal_bytes: int) -> list[Path] | None:
+    """What an interrupted :meth:`Vault.create` left behind, to be removed before
+    creating again; ``None`` if the folder holds anything else.
+
+    Deliberately narrow: a casebook that lost only its header still has a journal
+    with records or a later generation, and must never be "re-created" over.
+    """
+    debris = []
+    for entry in sorted(folder.iterdir()):
+        name = entry.name
+        if name == LOCK_NAME:
+            continue
+        if (name.endswith(TEMP_SUFFIX) and is_ours(name)) or name == snapshot_path(folder, 0).name or (name == journal_path(folder, 0).name and entry.stat().st_size <= empty_journal_bytes):
+            debris.append(entry)
+        else:
+            return None
+    return debris
 
 
 def leftovers(folder: Path, current_epoch: int) -> list[Path]:

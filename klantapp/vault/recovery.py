@@ -7,6 +7,8 @@ a label and the casebook id, checked on the way out.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyrage
 
 from klantapp.errors import UsageError
@@ -37,7 +39,9 @@ def wrap_for_recovery(dek: bytes | bytearray, recipient: str, casebook_id: bytes
     return ciphertext
 
 
-def unwrap_for_recovery(ciphertext: bytes, identity: str, casebook_id: bytes) -> bytearray:
+def unwrap_for_recovery(
+    ciphertext: bytes, identity: str, casebook_id: bytes, header_file: Path
+) -> bytearray:
     try:
         secret = pyrage.x25519.Identity.from_str(identity.strip())
     except pyrage.IdentityError:
@@ -48,8 +52,8 @@ def unwrap_for_recovery(ciphertext: bytes, identity: str, casebook_id: bytes) ->
         raise failures.wrong_recovery_key("past niet bij dit casebook") from None
     prefix = _RECOVERY_LABEL + casebook_id
     if len(plain) != len(prefix) + DEK_BYTES or not plain.startswith(prefix):
-        # Decrypts, so written by someone with the public key, but not for this casebook.
-        raise failures.wrong_recovery_key("hoort bij een ander casebook")
+        # The right key, but the slot was made for another casebook: copied in on purpose.
+        raise failures.tampered(header_file, "de herstelgegevens horen bij een ander casebook")
     return bytearray(plain[len(prefix) :])
 
 

@@ -23,7 +23,7 @@ from klantapp.vault import failures, fsio, header, journal, keys, layout, recove
 from klantapp.vault import snapshot as snapshots
 from klantapp.vault.header import FILE_SALT_BYTES, Header
 from klantapp.vault.kdf import SALT_BYTES, KdfParams, derive_kek
-from klantapp.vault.lock import LOCK_NAME, CasebookLock
+from klantapp.vault.lock import CasebookLock
 
 ProgressCallback = Callable[[str, float], None]
 
@@ -135,11 +135,12 @@ class Vault:
         dek = keys.new_dek()
         fd: int | None = None
         try:
-            if layout.header_path(folder).exists():  # created by someone else meanwhile
+            # Checked again under the lock: another instance may have been quicker.
+            debris = layout.interrupted_create(folder, journal.FILE_HEADER_BYTES)
+            if debris is None or layout.header_path(folder).exists():
                 raise failures.exists(folder)
-            for leftover in sorted(folder.iterdir()):  # an earlier create that was interrupted
-                if leftover.name != LOCK_NAME and layout.is_ours(leftover.name):
-                    fsio.unlink(leftover)
+            for leftover in debris:
+                fsio.unlink(leftover)
             casebook_id = uuid.uuid4().bytes
             kdf_salt = os.urandom(SALT_BYTES)
             kek = derive_kek(passphrase, kdf_salt, kdf)
@@ -204,7 +205,9 @@ class Vault:
         """For the central office: open with the secret recovery key instead of the passphrase."""
 
         def unlock(head: Header) -> bytearray:
-            return recovery.unwrap_for_recovery(head.recovery_slot, identity, head.casebook_id)
+            return recovery.unwrap_for_recovery(
+                head.recovery_slot, identity, head.casebook_id, layout.header_path(Path(path))
+            )
 
         return cls._open(Path(path), unlock, progress)
 
@@ -218,8 +221,11 @@ class Vault:
         if not folder.is_dir():
             raise failures.not_found(folder)
         if not header_file.is_file():
-            if any(layout.is_ours(p.name) and p.name != LOCK_NAME for p in folder.iterdir()):
+            debris = layout.interrupted_create(folder, journal.FILE_HEADER_BYTES)
+            if debris:
                 raise failures.not_found(folder, "het aanmaken ervan is niet afgemaakt")
+            if debris is None and any(layout.is_ours(p.name) for p in folder.iterdir()):
+                raise failures.damaged(folder, "het kopbestand (casebook.header) ontbreekt")
             raise failures.not_found(folder)
         lock = CasebookLock(folder)
         lock.acquire()
@@ -466,11 +472,13 @@ class Vault:
 
 
 def _make_casebook_folder(folder: Path) -> None:
+    """A new private folder, or an existing one that is empty or holds only what an
+    interrupted create left behind; anything else is CasebookExists."""
     if folder.exists() or folder.is_symlink():
-        if not folder.is_dir():
-            raise failures.exists(folder)
-        names = [p.name for p in folder.iterdir()]
-        if layout.HEADER_NAME in names or not all(layout.is_ours(n) for n in names):
+        if (
+            not folder.is_dir()
+            or layout.interrupted_create(folder, journal.FILE_HEADER_BYTES) is None
+        ):
             raise failures.exists(folder)
         if os.name != "nt":
             os.chmod(folder, fsio.DIR_MODE)

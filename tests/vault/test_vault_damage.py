@@ -14,8 +14,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from klantapp.errors import CasebookDamaged, CasebookTampered, NotEnoughMemory, WrongPassphrase
-from klantapp.vault import journal
+from klantapp.errors import (
+    CasebookDamaged,
+    CasebookExists,
+    CasebookTampered,
+    NotEnoughMemory,
+    WrongPassphrase,
+)
+from klantapp.vault import Vault, journal
 
 FILE_HEAD = journal.FILE_HEADER_BYTES
 FRAME_HEAD = journal.FRAME_HEADER_BYTES
@@ -261,6 +267,12 @@ def test_missing_files_are_damage(env, casebook) -> None:
 # -- a header changed on purpose ------------------------------------------------------
 
 
+def header_body(path: Path) -> dict:
+    data = path.read_bytes()
+    (body_len,) = struct.unpack_from(">I", data, 10)
+    return json.loads(data[14 : 14 + body_len])
+
+
 def rewrite_header(path: Path, change) -> None:
     """Change the JSON body, keep the (now wrong) HMAC, recompute the unkeyed checksum:
     what someone without the key can do."""
@@ -340,3 +352,82 @@ def test_out_of_memory_while_deriving_is_reported(env, casebook, monkeypatch) ->
     monkeypatch.setattr(kdf_module, "Argon2id", Greedy)
     with pytest.raises(NotEnoughMemory, match="werkgeheugen"):
         env.read(casebook)
+
+
+def test_a_lost_header_is_damage_and_never_created_over(env) -> None:
+    vault, folder = env.create()
+    vault.append(b"waardevol")
+    vault.close()
+    env.header_file(folder).unlink()
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert type(open_fails(env, folder)) is CasebookDamaged
+    with pytest.raises(CasebookExists):
+        env.create()  # same folder name "cb"
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_a_recovery_slot_from_another_casebook_is_tampering(env, casebook) -> None:
+    other_vault, other = env.create("ander")  # same office key
+    other_vault.close()
+    theirs = header_body(env.header_file(other))["keyslots"]["recovery"]
+    rewrite_header(env.header_file(casebook), lambda body: body["keyslots"].update(recovery=theirs))
+    with pytest.raises(CasebookTampered):
+        Vault.open_with_recovery(casebook, env.recovery_secret)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_a_crafted_header_never_crashes_the_parser(env, casebook, data) -> None:
+    """Whatever someone writes into the header body (with a valid checksum), opening
+    fails with one of our errors, not with a KeyError or a hang."""
+    path = env.header_file(casebook)
+    saved = path.read_bytes()
+
+    def mutate(body: dict) -> None:
+        where = data.draw(st.sampled_from(["", "kdf", "keyslots", "passphrase", "recovery"]))
+        target = {
+            "": body,
+            "kdf": body["kdf"],
+            "keyslots": body["keyslots"],
+            "passphrase": body["keyslots"]["passphrase"],
+            "recovery": body["keyslots"]["recovery"],
+        }[where]
+        keys = sorted(target)
+        if keys and data.draw(st.booleans()):
+            key = data.draw(st.sampled_from(keys))
+        else:
+            key = data.draw(st.text(max_size=6))
+        if data.draw(st.booleans()):
+            target[key] = data.draw(json_values)
+        else:
+            target.pop(key, None)
+
+    try:
+        rewrite_header(path, mutate)
+        with pytest.raises((CasebookDamaged, WrongPassphrase)):
+            env.read(casebook)
+    finally:
+        path.write_bytes(saved)
+
+
+def test_deeply_nested_header_json_is_refused(env, casebook) -> None:
+    path = env.header_file(casebook)
+    data = path.read_bytes()
+    magic, version = struct.unpack_from(">8sH", data)
+    body = b"[" * 100_000 + b"]" * 100_000
+    signed = struct.pack(">8sHI", magic, version, len(body)) + body + bytes(32)
+    path.write_bytes(signed + hashlib.sha256(signed).digest())
+    open_fails(env, casebook)  # too big for a header: refused before parsing
+    body = b"[" * 20_000 + b"]" * 20_000
+    signed = struct.pack(">8sHI", magic, version, len(body)) + body + bytes(32)
+    path.write_bytes(signed + hashlib.sha256(signed).digest())
+    assert isinstance(open_fails(env, casebook), CasebookTampered)
