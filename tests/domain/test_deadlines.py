@@ -1,0 +1,796 @@
+"""The Wi2021 deadline rules, as a klantmanager would check them on the calendar."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from klantapp.domain.deadlines import (
+    AFSCHALEN_MIN_LESUREN,
+    RULES,
+    DueItem,
+    HourCounter,
+    add_months,
+    afschalen_eligible,
+    course_start_deadline,
+    current_pip,
+    due_for_household,
+    first_pip_date,
+    handhaving_step,
+    hour_counters,
+    huisvesting_target,
+    is_under,
+    koppeling_expected,
+    latest_birth_date,
+    ontzorgen_end,
+    pip_deadline,
+    pip_is_vastgesteld,
+    schakelen_deadline,
+    termijn_end,
+    termijn_start,
+    wi2021_applies,
+    woning_target,
+)
+
+HH = "hh-1"
+P1 = "p-1"
+P2 = "p-2"
+
+
+# --- add_months -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2026, 1, 15), 1, date(2026, 2, 15)),
+        (date(2026, 1, 31), 1, date(2026, 2, 28)),
+        (date(2024, 1, 31), 1, date(2024, 2, 29)),
+        (date(2026, 3, 31), 1, date(2026, 4, 30)),
+        (date(2026, 12, 31), 1, date(2027, 1, 31)),
+        (date(2026, 11, 30), 3, date(2027, 2, 28)),
+        (date(2024, 2, 29), 12, date(2025, 2, 28)),
+        (date(2024, 2, 29), 48, date(2028, 2, 29)),
+        (date(2026, 3, 31), -1, date(2026, 2, 28)),
+        (date(2026, 1, 10), -1, date(2025, 12, 10)),
+        (date(2026, 5, 17), 0, date(2026, 5, 17)),
+    ],
+)
+def test_add_months_clamps_to_the_end_of_the_month(day, months, expected):
+    assert add_months(day, months) == expected
+
+
+any_day = st.dates(date(1950, 1, 1), date(2090, 12, 31))
+
+
+@given(any_day, st.integers(-240, 240))
+def test_add_months_lands_in_the_right_month_and_keeps_the_day_when_it_can(day, months):
+    result = add_months(day, months)
+    assert (result.year * 12 + result.month) - (day.year * 12 + day.month) == months
+    assert result.day <= day.day
+    if result.day < day.day:  # only when the target month is too short
+        assert (result + timedelta(days=1)).day == 1
+
+
+# --- termijn ------------------------------------------------------------------------------
+
+
+def test_termijn_starts_the_day_after_the_dagtekening():
+    assert termijn_start(date(2026, 1, 15)) == date(2026, 1, 16)
+    assert termijn_start(date(2025, 12, 31)) == date(2026, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("pip_date", "end"),
+    [
+        (date(2024, 1, 15), date(2027, 1, 16)),
+        (date(2025, 12, 31), date(2029, 1, 1)),
+        # Start on 29 February 2024; 2027 has no 29 February: the month's last day.
+        (date(2024, 2, 28), date(2027, 2, 28)),
+        # Dagtekening on 29 February: start 1 March.
+        (date(2024, 2, 29), date(2027, 3, 1)),
+        (date(2023, 2, 28), date(2026, 3, 1)),
+        (date(2025, 2, 28), date(2028, 3, 1)),
+    ],
+)
+def test_termijn_end_is_three_years_after_the_start(pip_date, end):
+    assert termijn_end(pip_date) == end
+
+
+def test_extension_months_move_the_end():
+    assert termijn_end(date(2024, 1, 15), 6) == date(2027, 7, 16)
+    assert termijn_end(date(2024, 1, 15), 12) == date(2028, 1, 16)
+    # A start on 31 August plus 6 months extension ends on the last day of February.
+    assert termijn_end(date(2023, 8, 30), 6) == date(2027, 2, 28)
+    with pytest.raises(ValueError, match="negative"):
+        termijn_end(date(2024, 1, 15), -1)
+
+
+@given(any_day)
+def test_termijn_end_is_three_years_and_one_day_after_the_pip(pip_date):
+    end = termijn_end(pip_date)
+    # 3 years of 365 days + the day after, + 1 day per 29 February in between.
+    assert (end - pip_date).days in (3 * 365 + 1, 3 * 365 + 2)
+    assert end > pip_date + timedelta(days=3 * 365)
+    assert end == add_months(pip_date + timedelta(days=1), 36)
+
+
+@given(any_day, st.integers(0, 60), st.integers(0, 60))
+def test_more_extension_never_ends_earlier(pip_date, a, b):
+    low, high = sorted((a, b))
+    assert termijn_end(pip_date, low) <= termijn_end(pip_date, high)
+    assert termijn_end(pip_date, high) >= termijn_end(pip_date)
+
+
+# --- other date rules ---------------------------------------------------------------------
+
+
+def test_pip_deadline_is_ten_weeks_after_inschrijving():
+    assert pip_deadline(date(2026, 1, 5)) == date(2026, 3, 16)
+    assert pip_deadline(date(2024, 12, 30)) == date(2025, 3, 10)
+
+
+def test_schakelen_deadline_is_eighteen_months_after_the_start():
+    assert schakelen_deadline(date(2024, 1, 16)) == date(2025, 7, 16)
+    assert schakelen_deadline(date(2024, 8, 31)) == date(2026, 2, 28)
+
+
+@pytest.mark.parametrize(
+    ("route", "expected"),
+    [
+        ("b1", date(2026, 2, 28)),
+        ("z", date(2026, 2, 28)),
+        (None, date(2026, 2, 28)),
+        ("onderwijs", date(2026, 5, 30)),
+    ],
+)
+def test_course_start_deadline(route, expected):
+    assert course_start_deadline(date(2025, 11, 30), route) == expected
+
+
+def test_ontzorgen_lasts_at_least_six_months():
+    assert ontzorgen_end(date(2026, 3, 1)) == date(2026, 9, 1)
+    assert ontzorgen_end(date(2025, 8, 31)) == date(2026, 2, 28)
+
+
+def test_housing_targets_after_koppeling():
+    koppeling = date(2026, 9, 1)
+    assert woning_target(koppeling) == date(2026, 11, 10)
+    assert huisvesting_target(koppeling) == date(2026, 11, 24)
+    assert koppeling_expected(date(2026, 8, 18)) == koppeling
+
+
+def test_afschalen_from_600_lesuren_on_the_b1_route():
+    assert AFSCHALEN_MIN_LESUREN == 600
+    assert not afschalen_eligible(599)
+    assert afschalen_eligible(600)
+    assert afschalen_eligible(900, "b1")
+    assert not afschalen_eligible(900, "onderwijs")
+    assert not afschalen_eligible(900, "z")
+    assert not afschalen_eligible(None)
+
+
+def test_handhaving_steps_after_missed_intake_invitations():
+    assert handhaving_step(1) == "waarschuwing + uitnodiging 2"
+    assert handhaving_step(2) == "boete €250 + uitnodiging 3"
+    assert handhaving_step(3) == "boete €250; PIP wordt toch vastgesteld"
+    assert handhaving_step(0) is None
+    assert handhaving_step(4) is None
+
+
+# --- hour counters -----------------------------------------------------------------------
+
+
+def counters(**pip):
+    return {c.key: c for c in hour_counters(pip)}
+
+
+def test_b1_route_counts_pvt_and_map():
+    found = counters(leerroute="b1", pvt_hours=12, map_hours=39)
+    assert set(found) == {"pvt_hours", "map_hours"}
+    assert found["pvt_hours"].met
+    assert not found["map_hours"].met
+    assert found["map_hours"].remaining == 1
+    assert str(found["map_hours"]) == "MAP 39 van 40 uur"
+
+
+def test_onderwijsroute_has_no_map():
+    assert set(counters(leerroute="onderwijs", map_hours=0)) == {"pvt_hours"}
+
+
+def test_z_route_counts_800_and_800():
+    found = counters(
+        leerroute="z", pvt_hours=11, map_hours=40, z_dutch_hours=800, z_participation_hours=799
+    )
+    assert set(found) == {"pvt_hours", "map_hours", "z_dutch_hours", "z_participation_hours"}
+    assert [found[k].met for k in ("pvt_hours", "map_hours", "z_dutch_hours")] == [
+        False,
+        True,
+        True,
+    ]
+    assert found["z_participation_hours"] == HourCounter(
+        "z_participation_hours", "Z-route participatie", 799, 800
+    )
+    assert not found["z_participation_hours"].met
+
+
+def test_missing_hours_count_as_zero_and_no_route_counts_as_b1():
+    found = counters()
+    assert set(found) == {"pvt_hours", "map_hours"}
+    assert found["pvt_hours"].done == 0
+    assert found["pvt_hours"].remaining == 12
+
+
+# --- who gets Wi2021 items ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("birth", "latest"),
+    [
+        ("2010", date(2010, 12, 31)),
+        ("2010-02", date(2010, 2, 28)),
+        ("2012-02", date(2012, 2, 29)),
+        ("2010-06-15", date(2010, 6, 15)),
+        (date(2010, 6, 15), date(2010, 6, 15)),
+        (None, None),
+        ("", None),
+        ("onbekend", None),
+        ("2010-13", None),
+    ],
+)
+def test_latest_birth_date(birth, latest):
+    assert latest_birth_date(birth) == latest
+
+
+@pytest.mark.parametrize(
+    ("birth", "on", "under"),
+    [
+        ("2010", date(2026, 12, 30), True),
+        ("2010", date(2026, 12, 31), False),
+        ("2010-06", date(2026, 6, 29), True),
+        ("2010-06", date(2026, 6, 30), False),
+        ("2010-06-15", date(2026, 6, 14), True),
+        ("2010-06-15", date(2026, 6, 15), False),
+        ("2008-02-29", date(2024, 2, 28), True),
+        ("2008-02-29", date(2024, 2, 29), False),
+        (None, date(2026, 1, 1), False),
+    ],
+)
+def test_sixteenth_birthday_counts_from_the_latest_possible_day(birth, on, under):
+    assert is_under(birth, 16, on) is under
+
+
+@given(st.dates(date(1990, 1, 1), date(2020, 12, 31)), any_day)
+def test_partial_birth_date_never_makes_someone_16_sooner_than_any_full_date_could(born, on):
+    for partial in (born.isoformat()[:4], born.isoformat()[:7]):
+        if not is_under(partial, 16, on):
+            assert not is_under(born.isoformat(), 16, on)
+
+
+ON = date(2026, 11, 22)
+
+
+def adult(pid=P1, **kw):
+    values = {
+        "id": pid,
+        "household_id": HH,
+        "role": "aanvrager",
+        "family_name": "Haile",
+        "given_names": "Selam",
+        "birth_date": "1990",
+        "regime": "wi2021",
+        "doelgroep": "asiel",
+        "plicht_status": "plichtig",
+    }
+    values.update(kw)
+    return values
+
+
+@pytest.mark.parametrize(
+    ("changes", "applies"),
+    [
+        ({}, True),
+        ({"regime": None, "plicht_status": None, "birth_date": None}, True),
+        ({"plicht_status": "voldaan"}, False),
+        ({"plicht_status": "ontheffing"}, False),
+        ({"plicht_status": "vrijstelling"}, False),
+        ({"plicht_status": "niet_plichtig"}, False),
+        ({"regime": "wi2013"}, False),
+        ({"regime": "geen"}, False),
+        ({"arrival_status": "nareis"}, False),
+        ({"birth_date": "2011-03"}, False),
+        ({"birth_date": "2010"}, False),
+        ({"birth_date": "2010-10"}, True),
+    ],
+)
+def test_who_gets_wi2021_items(changes, applies):
+    assert wi2021_applies(adult(**changes), ON) is applies
+
+
+def test_first_pip_date_ignores_concepts_and_later_versions():
+    pips = [
+        {"version": 1, "status": "vervangen", "vastgesteld_on": "2024-01-15"},
+        {"version": 2, "status": "vastgesteld", "vastgesteld_on": "2025-06-01"},
+        {"version": 3, "status": "concept", "vastgesteld_on": "2023-01-01"},
+    ]
+    assert first_pip_date(pips) == date(2024, 1, 15)
+    assert current_pip(pips) == pips[2]
+    assert not pip_is_vastgesteld(pips[2])
+    assert first_pip_date([{"version": 1, "status": "vastgesteld"}]) is None
+    assert first_pip_date([]) is None
+    assert current_pip([]) is None
+
+
+# --- due_for_household ------------------------------------------------------------------------
+
+
+def household(**kw):
+    values = {
+        "id": HH,
+        "name": "Familie Haile",
+        "status": "gehuisvest",
+        "inschrijving_date": "2026-10-01",
+    }
+    values.update(kw)
+    return values
+
+
+def pip(version=1, status="vastgesteld", vastgesteld_on="2026-09-01", person_id=P1, **kw):
+    values = {
+        "id": f"pip-{person_id}-{version}",
+        "household_id": HH,
+        "person_id": person_id,
+        "version": version,
+        "status": status,
+        "vastgesteld_on": vastgesteld_on,
+        "leerroute": "b1",
+    }
+    values.update(kw)
+    return values
+
+
+def intake(number, outcome, starts_at, person_id=P1, kind="brede_intake", **kw):
+    values = {
+        "id": f"a-{starts_at}",
+        "household_id": HH,
+        "person_id": person_id,
+        "kind": kind,
+        "starts_at": starts_at,
+        "location": "Gemeentehuis",
+        "outcome": outcome,
+        "invitation_number": number,
+    }
+    values.update(kw)
+    return values
+
+
+def due(hh=None, persons=None, pips=(), appts=(), on=ON, horizon=14):
+    return due_for_household(
+        household() if hh is None else hh,
+        [adult()] if persons is None else persons,
+        list(pips),
+        list(appts),
+        on,
+        horizon_days=horizon,
+    )
+
+
+def rules(items: list[DueItem]) -> list[str]:
+    return [i.rule for i in items]
+
+
+def only(items: list[DueItem], rule: str) -> DueItem:
+    found = [i for i in items if i.rule == rule]
+    assert len(found) == 1, items
+    return found[0]
+
+
+def test_pip_deadline_appears_within_the_horizon_and_becomes_overdue():
+    # Inschrijving 1 October 2026: PIP due 10 December 2026.
+    assert due(horizon=14) == []
+    item = only(due(horizon=30), "pip_vaststellen")
+    assert item.due_on == date(2026, 12, 10)
+    assert not item.overdue
+    assert item.household_id == HH
+    assert item.person_id == P1
+    assert item.title == "PIP vaststellen (10 weken na inschrijving)"
+    assert "10 december 2026" in item.detail
+    assert "Selam Haile" in item.detail
+    late = only(due(on=date(2026, 12, 11)), "pip_vaststellen")
+    assert late.overdue
+    on_the_day = only(due(on=date(2026, 12, 10)), "pip_vaststellen")
+    assert not on_the_day.overdue
+
+
+def test_pip_deadline_disappears_once_a_pip_is_vastgesteld():
+    later = date(2026, 12, 20)
+    assert rules(due(on=later, pips=[pip(status="concept", vastgesteld_on=None)])) == [
+        "pip_vaststellen"
+    ]
+    assert rules(due(on=later, pips=[pip(status="vastgesteld", vastgesteld_on=None)])) == [
+        "pip_vaststellen"
+    ]
+    items = due(on=later, pips=[pip(vastgesteld_on="2026-12-01", course_start="2026-12-15")])
+    assert "pip_vaststellen" not in rules(items)
+
+
+def test_pip_deadline_for_someone_who_turns_16_later_counts_from_the_birthday():
+    teen = adult(birth_date="2010-11-05", role="kind")
+    item = only(due(persons=[teen], on=date(2027, 1, 10)), "pip_vaststellen")
+    assert item.due_on == pip_deadline(date(2026, 11, 5))
+    assert "start van de plicht" in item.detail
+
+
+def test_pip_deadline_notes_uncertainty_for_gezinsmigranten():
+    item = only(due(persons=[adult(doelgroep="gezin")], horizon=30), "pip_vaststellen")
+    assert "niet zeker" in item.detail
+
+
+def test_no_items_for_children_or_people_without_wi2021_plicht():
+    late = date(2027, 6, 1)
+    assert due(persons=[adult(birth_date="2015-04")], on=late) == []
+    assert due(persons=[adult(plicht_status="voldaan")], on=late) == []
+    assert due(persons=[adult(plicht_status="ontheffing")], on=late) == []
+    assert due(persons=[adult(plicht_status="vrijstelling")], on=late) == []
+    assert due(persons=[adult(regime="wi2013")], on=late) == []
+    assert due(persons=[adult(regime="geen")], on=late) == []
+
+
+def test_partial_birth_year_keeps_a_child_out_until_the_last_possible_birthday():
+    child = adult(birth_date="2010", role="kind")
+    hh = household(inschrijving_date="2026-01-05")
+    assert due(hh, persons=[child], on=date(2026, 12, 30), horizon=0) == []
+    assert rules(due(hh, persons=[child], on=date(2026, 12, 31), horizon=0)) == []
+    # From 31 December 2026 the child is surely 16; the PIP is due 10 weeks later.
+    item = only(due(hh, persons=[child], on=date(2027, 3, 20)), "pip_vaststellen")
+    assert item.due_on == date(2027, 3, 11)
+
+
+def test_each_person_gets_their_own_items():
+    persons = [adult(P1), adult(P2, given_names="Yonas", role="partner")]
+    items = due(persons=persons, on=date(2026, 12, 11))
+    assert [(i.rule, i.person_id) for i in items] == [
+        ("pip_vaststellen", P1),
+        ("pip_vaststellen", P2),
+    ]
+    items = due(
+        persons=persons,
+        pips=[pip(person_id=P2, vastgesteld_on="2026-12-01", course_start="2026-12-05")],
+        on=date(2026, 12, 11),
+    )
+    assert [(i.rule, i.person_id) for i in items] == [("pip_vaststellen", P1)]
+
+
+def test_course_offer_must_start_within_three_months_of_the_pip():
+    item = only(due(pips=[pip(vastgesteld_on="2026-09-01")], horizon=14), "aanbod_starten")
+    assert item.due_on == date(2026, 12, 1)
+    assert item.title == "Aanbod laten starten (3 maanden na PIP)"
+    assert "1 december 2026" in item.detail
+    assert "verklaring" in item.detail
+    started = pip(vastgesteld_on="2026-09-01", course_start="2026-11-01")
+    assert "aanbod_starten" not in rules(due(pips=[started], horizon=14))
+
+
+def test_course_offer_six_months_for_the_onderwijsroute():
+    p = pip(vastgesteld_on="2026-06-30", leerroute="onderwijs")
+    item = only(due(pips=[p], on=date(2026, 12, 20)), "aanbod_starten")
+    assert item.due_on == date(2026, 12, 30)
+    assert item.title == "Aanbod laten starten (6 maanden na PIP)"
+
+
+def test_course_start_in_any_version_counts():
+    pips = [
+        pip(1, "vervangen", "2026-09-01", course_start="2026-10-01"),
+        pip(2, "vastgesteld", "2026-11-01"),
+    ]
+    assert "aanbod_starten" not in rules(due(pips=pips, on=date(2026, 12, 5)))
+
+
+def b1_pip(**kw):
+    values = {
+        "vastgesteld_on": "2023-05-10",
+        "course_start": "2023-06-01",
+        "pvt_hours": 12,
+        "pvt_signed": True,
+        "map_hours": 20,
+        "knm_done": False,
+    }
+    values.update(kw)
+    return pip(**values)
+
+
+def test_termijn_end_item_with_what_is_still_open():
+    # Dagtekening 10 May 2023: termijn 11 May 2023 - 11 May 2026.
+    item = only(due(pips=[b1_pip()], on=date(2026, 5, 1)), "termijn_einde")
+    assert item.due_on == date(2026, 5, 11)
+    assert not item.overdue
+    assert "11 mei 2026" in item.detail
+    assert "MAP 20 van 40 uur" in item.detail
+    assert "KNM niet behaald" in item.detail
+    assert "PVT" not in item.detail
+    late = only(due(pips=[b1_pip()], on=date(2027, 1, 1)), "termijn_einde")
+    assert late.overdue
+    done = due(persons=[adult(plicht_status="voldaan")], pips=[b1_pip()], on=date(2027, 1, 1))
+    assert done == []
+
+
+def test_later_pip_versions_do_not_reset_the_termijn():
+    pips = [
+        b1_pip(version=1, status="vervangen"),
+        b1_pip(version=2, status="vervangen", vastgesteld_on="2024-03-01"),
+        b1_pip(version=3, status="vastgesteld", vastgesteld_on="2025-09-15"),
+    ]
+    item = only(due(pips=pips, on=date(2026, 5, 1)), "termijn_einde")
+    assert item.due_on == date(2026, 5, 11)
+
+
+def test_a_pip_in_bezwaar_still_starts_the_termijn():
+    item = only(due(pips=[b1_pip(status="bezwaar")], on=date(2026, 5, 1)), "termijn_einde")
+    assert item.due_on == date(2026, 5, 11)
+
+
+def test_extension_months_of_the_newest_version_count():
+    pips = [
+        b1_pip(version=1, status="vervangen"),
+        b1_pip(version=2, vastgesteld_on="2024-03-01", extension_months=6),
+    ]
+    items = due(pips=pips, on=date(2026, 11, 1))
+    item = only(items, "termijn_einde")
+    assert item.due_on == date(2026, 11, 11)
+    assert "met 6 maanden verlenging" in item.detail
+
+
+def test_termijn_check_six_months_before_the_end_then_goes_away():
+    item = only(due(pips=[b1_pip()], on=date(2025, 11, 1)), "termijn_controle")
+    assert item.due_on == date(2025, 11, 11)
+    assert "verlenging" in item.detail
+    assert "DUO" in item.detail
+    still = only(due(pips=[b1_pip()], on=date(2025, 11, 20)), "termijn_controle")
+    assert still.overdue
+    assert "termijn_controle" not in rules(due(pips=[b1_pip()], on=date(2025, 11, 26)))
+
+
+def test_schakelen_deadline_is_shown_around_its_date_only():
+    # Termijn start 11 May 2023 + 18 months = 11 November 2024.
+    item = only(due(pips=[b1_pip()], on=date(2024, 11, 1)), "schakelen")
+    assert item.due_on == date(2024, 11, 11)
+    assert "schakelen" not in rules(due(pips=[b1_pip()], on=date(2024, 10, 27)))
+    assert rules(due(pips=[b1_pip()], on=date(2024, 11, 25))) == ["schakelen"]
+    assert "schakelen" not in rules(due(pips=[b1_pip()], on=date(2024, 11, 26)))
+
+
+def test_housing_target_until_the_household_has_moved():
+    hh = household(status="gekoppeld", koppeling_date="2026-09-01", inschrijving_date=None)
+    item = only(due(hh), "huisvesting")
+    assert item.due_on == date(2026, 11, 24)
+    assert item.person_id is None
+    assert "10 november 2026" in item.detail
+    assert (
+        due(
+            household(
+                koppeling_date="2026-09-01", housing_date="2026-11-01", inschrijving_date=None
+            )
+        )
+        == []
+    )
+    assert (
+        due(household(status="gehuisvest", koppeling_date="2026-09-01", inschrijving_date=None))
+        == []
+    )
+
+
+def test_ontzorgen_must_be_recorded_for_asielstatushouders_on_bijstand():
+    hh = household(bijstand_start="2026-10-01", ontzorgen=None, inschrijving_date=None)
+    item = only(due(hh), "ontzorgen_vastleggen")
+    assert item.overdue
+    assert item.due_on == date(2026, 10, 1)
+    assert due(hh, persons=[adult(doelgroep="gezin")]) == []
+    # After the 6 months ontzorgen may have stopped on purpose: no nagging.
+    assert due(hh, on=date(2027, 4, 1)) == []
+
+
+def test_ontzorgen_minimum_period_end():
+    hh = household(bijstand_start="2026-06-01", ontzorgen=True, inschrijving_date=None)
+    item = only(due(hh, on=date(2026, 11, 22)), "ontzorgen_einde")
+    assert item.due_on == date(2026, 12, 1)
+    assert not item.overdue
+    assert due(hh, on=date(2026, 12, 16)) == []
+
+
+def test_handhaving_after_missed_invitation_1_then_2_then_3():
+    hh = household(inschrijving_date=None)
+    miss1 = intake(1, "niet_verschenen", "2026-11-02T10:00")
+    item = only(due(hh, appts=[miss1]), "handhaving_intake")
+    assert item.overdue
+    assert item.due_on == date(2026, 11, 2)
+    assert "waarschuwing" in item.title
+    assert "waarschuwing + uitnodiging 2" in item.detail
+
+    invite2 = intake(2, "gepland", "2026-11-30T10:00")
+    assert due(hh, appts=[miss1, invite2]) == []
+
+    miss2 = intake(2, "niet_verschenen", "2026-11-16T10:00")
+    item = only(due(hh, appts=[miss1, miss2]), "handhaving_intake")
+    assert "€250" in item.title
+    assert "boete €250 + uitnodiging 3" in item.detail
+
+    miss3 = intake(3, "niet_verschenen", "2026-11-20T10:00")
+    item = only(due(hh, appts=[miss1, miss2, miss3]), "handhaving_intake")
+    assert "PIP toch vast" in item.title
+    assert "boete €250; PIP wordt toch vastgesteld" in item.detail
+    set_pip = pip(vastgesteld_on="2026-11-21", course_start="2026-11-21")
+    assert due(hh, pips=[set_pip], appts=[miss1, miss2, miss3]) == []
+
+
+def test_no_intake_handhaving_once_the_pip_is_vastgesteld():
+    hh = household(inschrijving_date=None)
+    miss1 = intake(1, "niet_verschenen", "2026-11-02T10:00")
+    set_pip = pip(vastgesteld_on="2026-11-10", course_start="2026-11-21")
+    assert due(hh, pips=[set_pip], appts=[miss1]) == []
+
+
+def test_handhaving_needs_the_invitation_number():
+    hh = household(inschrijving_date=None)
+    miss = intake(None, "niet_verschenen", "2026-11-02T10:00")
+    item = only(due(hh, appts=[miss]), "handhaving_nummer")
+    assert "uitnodigingsnummer" in item.title
+
+
+def test_no_handhaving_when_the_client_came_or_called_off():
+    hh = household(inschrijving_date=None)
+    assert due(hh, appts=[intake(1, "verschenen", "2026-11-02T10:00")]) == []
+    assert due(hh, appts=[intake(1, "afgezegd", "2026-11-02T10:00")]) == []
+    other = intake(None, "niet_verschenen", "2026-11-02T10:00", kind="voortgang")
+    assert due(hh, appts=[other]) == []
+
+
+def test_no_handhaving_for_someone_under_wi2013():
+    hh = household(inschrijving_date=None)
+    miss = intake(1, "niet_verschenen", "2026-11-02T10:00")
+    assert due(hh, persons=[adult(regime="wi2013")], appts=[miss]) == []
+
+
+def test_household_appointment_without_person_counts_for_handhaving():
+    hh = household(inschrijving_date=None)
+    miss = intake(1, "niet_verschenen", "2026-11-02T10:00", person_id=None)
+    item = only(due(hh, appts=[miss]), "handhaving_intake")
+    assert item.person_id is None
+
+
+def test_past_appointment_without_outcome_asks_to_fill_it_in():
+    hh = household(inschrijving_date=None)
+    past = intake(None, "gepland", "2026-11-20T10:00", kind="voortgang")
+    item = only(due(hh, appts=[past]), "uitkomst_invullen")
+    assert item.overdue
+    assert "Voortgangsgesprek op 20 november 2026" in item.detail
+    today = intake(None, "gepland", "2026-11-22T10:00", kind="voortgang")
+    assert due(hh, appts=[today]) == []
+    done = intake(None, "verschenen", "2026-11-20T10:00", kind="voortgang")
+    assert due(hh, appts=[done]) == []
+
+
+def test_closed_households_have_no_items():
+    hh = household(status="vertrokken", inschrijving_date="2025-01-01")
+    assert due(hh) == []
+    assert due(household(status="afgerond", inschrijving_date="2025-01-01")) == []
+
+
+def test_items_are_sorted_by_date_and_use_known_rules():
+    hh = household(
+        status="gekoppeld",
+        koppeling_date="2026-09-01",
+        bijstand_start="2026-10-01",
+        inschrijving_date="2026-09-20",
+    )
+    appts = [intake(1, "niet_verschenen", "2026-11-10T10:00")]
+    items = due(hh, appts=appts, horizon=30)
+    assert rules(items) == [
+        "ontzorgen_vastleggen",
+        "handhaving_intake",
+        "huisvesting",
+        "pip_vaststellen",
+    ]
+    assert [i.due_on for i in items] == sorted(i.due_on for i in items)
+    assert all(i.rule in RULES for i in items)
+
+
+def test_unreadable_dates_are_skipped_not_fatal():
+    hh = household(inschrijving_date="onbekend", koppeling_date="2026-02-30")
+    assert due(hh, persons=[adult(birth_date="??")], appts=[intake(1, "niet_verschenen", "")]) == []
+
+
+optional_day = st.one_of(st.none(), st.dates(date(2020, 1, 1), date(2030, 12, 31)))
+
+
+@given(
+    st.fixed_dictionaries(
+        {
+            "status": st.sampled_from(["azc", "gekoppeld", "gehuisvest", "traject"]),
+            "koppeling_date": optional_day,
+            "housing_date": optional_day,
+            "inschrijving_date": optional_day,
+            "bijstand_start": optional_day,
+            "ontzorgen": st.sampled_from([None, True, False]),
+        }
+    ),
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "birth_date": st.one_of(st.none(), st.sampled_from(["1980", "2009-07", "2012"])),
+                "regime": st.sampled_from([None, "wi2021", "wi2013"]),
+                "plicht_status": st.sampled_from([None, "plichtig", "voldaan"]),
+                "doelgroep": st.sampled_from([None, "asiel", "gezin"]),
+            }
+        ),
+        max_size=3,
+    ),
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "person": st.integers(0, 2),
+                "version": st.integers(1, 3),
+                "status": st.sampled_from(["concept", "vastgesteld", "vervangen", "bezwaar"]),
+                "vastgesteld_on": optional_day,
+                "course_start": optional_day,
+                "leerroute": st.sampled_from([None, "b1", "onderwijs", "z"]),
+                "extension_months": st.one_of(st.none(), st.integers(0, 24)),
+            }
+        ),
+        max_size=4,
+    ),
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "person": st.one_of(st.none(), st.integers(0, 2)),
+                "kind": st.sampled_from(["brede_intake", "voortgang"]),
+                "day": st.dates(date(2020, 1, 1), date(2030, 12, 31)),
+                "outcome": st.sampled_from(["gepland", "verschenen", "niet_verschenen"]),
+                "invitation_number": st.sampled_from([None, 1, 2, 3]),
+            }
+        ),
+        max_size=4,
+    ),
+    st.dates(date(2020, 1, 1), date(2030, 12, 31)),
+    st.integers(0, 60),
+)
+def test_due_items_are_sorted_within_the_horizon_and_flag_overdue(hh, ps, pp, aa, on, horizon):
+    household_ = {
+        "id": HH,
+        **{k: v.isoformat() if isinstance(v, date) else v for k, v in hh.items()},
+    }
+    persons = [{"id": f"p{i}", "household_id": HH, **p} for i, p in enumerate(ps)]
+    pips = [
+        {
+            "id": f"pip{i}",
+            "household_id": HH,
+            "person_id": f"p{p.pop('person')}",
+            **{k: v.isoformat() if isinstance(v, date) else v for k, v in p.items()},
+        }
+        for i, p in enumerate(pp)
+    ]
+    appts = [
+        {
+            "id": f"a{i}",
+            "household_id": HH,
+            "person_id": None if a["person"] is None else f"p{a['person']}",
+            "kind": a["kind"],
+            "starts_at": a["day"].isoformat() + "T10:00",
+            "outcome": a["outcome"],
+            "invitation_number": a["invitation_number"],
+        }
+        for i, a in enumerate(aa)
+    ]
+    items = due_for_household(household_, persons, pips, appts, on, horizon_days=horizon)
+    assert [i.due_on for i in items] == sorted(i.due_on for i in items)
+    for item in items:
+        assert item.rule in RULES
+        assert item.title
+        assert item.household_id == HH
+        assert item.due_on <= on + timedelta(days=horizon)
+        assert item.overdue == (item.due_on < on)
+        if item.person_id is not None and item.rule != "uitkomst_invullen":
+            person = next(p for p in persons if p["id"] == item.person_id)
+            assert wi2021_applies(person, on)
