@@ -229,11 +229,15 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_row ON audit_log(tbl, row_id);
 
 -- Full-text search: external-content FTS5 tables (the text is not stored twice).
--- Indexed values are folded by kfold() (case, diacritics, Arabic letter variants);
--- queries are folded the same way. Restricted (health) notes are never indexed.
+-- Each reads a *_search view that exposes the folded text (kfold: case, diacritics,
+-- Arabic letter variants) and leaves out restricted (health) rows, so the index, FTS5's
+-- own integrity-check and rebuild all see the same values. Queries are folded alike.
+CREATE VIEW households_search AS
+    SELECT rowid AS rid, kfold(name) AS name, kfold(notes) AS notes
+    FROM households;
 CREATE VIRTUAL TABLE households_fts USING fts5(
     name, notes,
-    content='households', content_rowid='rowid',
+    content='households_search', content_rowid='rid',
     tokenize='unicode61 remove_diacritics 2'
 );
 CREATE TRIGGER households_fts_ai AFTER INSERT ON households BEGIN
@@ -247,9 +251,12 @@ CREATE TRIGGER households_fts_au AFTER UPDATE ON households BEGIN
     INSERT INTO households_fts(rowid, name, notes) SELECT new.rowid, kfold(new.name), kfold(new.notes);
 END;
 
+CREATE VIEW persons_search AS
+    SELECT rowid AS rid, kfold(family_name) AS family_name, kfold(given_names) AS given_names, kfold(transliterations) AS transliterations, kfold(v_number) AS v_number, kfold(bsn) AS bsn
+    FROM persons;
 CREATE VIRTUAL TABLE persons_fts USING fts5(
     family_name, given_names, transliterations, v_number, bsn,
-    content='persons', content_rowid='rowid',
+    content='persons_search', content_rowid='rid',
     tokenize='unicode61 remove_diacritics 2'
 );
 CREATE TRIGGER persons_fts_ai AFTER INSERT ON persons BEGIN
@@ -263,9 +270,12 @@ CREATE TRIGGER persons_fts_au AFTER UPDATE ON persons BEGIN
     INSERT INTO persons_fts(rowid, family_name, given_names, transliterations, v_number, bsn) SELECT new.rowid, kfold(new.family_name), kfold(new.given_names), kfold(new.transliterations), kfold(new.v_number), kfold(new.bsn);
 END;
 
+CREATE VIEW warm_handovers_search AS
+    SELECT rowid AS rid, kfold(notes) AS notes
+    FROM warm_handovers;
 CREATE VIRTUAL TABLE warm_handovers_fts USING fts5(
     notes,
-    content='warm_handovers', content_rowid='rowid',
+    content='warm_handovers_search', content_rowid='rid',
     tokenize='unicode61 remove_diacritics 2'
 );
 CREATE TRIGGER warm_handovers_fts_ai AFTER INSERT ON warm_handovers BEGIN
@@ -279,9 +289,12 @@ CREATE TRIGGER warm_handovers_fts_au AFTER UPDATE ON warm_handovers BEGIN
     INSERT INTO warm_handovers_fts(rowid, notes) SELECT new.rowid, kfold(new.notes);
 END;
 
+CREATE VIEW intake_scores_search AS
+    SELECT rowid AS rid, kfold(notes) AS notes
+    FROM intake_scores WHERE domain NOT IN ('geestelijke_gezondheid', 'lichamelijke_gezondheid');
 CREATE VIRTUAL TABLE intake_scores_fts USING fts5(
     notes,
-    content='intake_scores', content_rowid='rowid',
+    content='intake_scores_search', content_rowid='rid',
     tokenize='unicode61 remove_diacritics 2'
 );
 CREATE TRIGGER intake_scores_fts_ai AFTER INSERT ON intake_scores BEGIN
@@ -295,9 +308,12 @@ CREATE TRIGGER intake_scores_fts_au AFTER UPDATE ON intake_scores BEGIN
     INSERT INTO intake_scores_fts(rowid, notes) SELECT new.rowid, kfold(new.notes) WHERE new.domain NOT IN ('geestelijke_gezondheid', 'lichamelijke_gezondheid');
 END;
 
+CREATE VIEW pips_search AS
+    SELECT rowid AS rid, kfold(notes) AS notes
+    FROM pips;
 CREATE VIRTUAL TABLE pips_fts USING fts5(
     notes,
-    content='pips', content_rowid='rowid',
+    content='pips_search', content_rowid='rid',
     tokenize='unicode61 remove_diacritics 2'
 );
 CREATE TRIGGER pips_fts_ai AFTER INSERT ON pips BEGIN
@@ -311,9 +327,12 @@ CREATE TRIGGER pips_fts_au AFTER UPDATE ON pips BEGIN
     INSERT INTO pips_fts(rowid, notes) SELECT new.rowid, kfold(new.notes);
 END;
 
+CREATE VIEW appointments_search AS
+    SELECT rowid AS rid, kfold(notes) AS notes
+    FROM appointments;
 CREATE VIRTUAL TABLE appointments_fts USING fts5(
     notes,
-    content='appointments', content_rowid='rowid',
+    content='appointments_search', content_rowid='rid',
     tokenize='unicode61 remove_diacritics 2'
 );
 CREATE TRIGGER appointments_fts_ai AFTER INSERT ON appointments BEGIN
@@ -327,9 +346,12 @@ CREATE TRIGGER appointments_fts_au AFTER UPDATE ON appointments BEGIN
     INSERT INTO appointments_fts(rowid, notes) SELECT new.rowid, kfold(new.notes);
 END;
 
+CREATE VIEW partners_search AS
+    SELECT rowid AS rid, kfold(name) AS name
+    FROM partners;
 CREATE VIRTUAL TABLE partners_fts USING fts5(
     name,
-    content='partners', content_rowid='rowid',
+    content='partners_search', content_rowid='rid',
     tokenize='unicode61 remove_diacritics 2'
 );
 CREATE TRIGGER partners_fts_ai AFTER INSERT ON partners BEGIN
@@ -343,9 +365,12 @@ CREATE TRIGGER partners_fts_au AFTER UPDATE ON partners BEGIN
     INSERT INTO partners_fts(rowid, name) SELECT new.rowid, kfold(new.name);
 END;
 
+CREATE VIEW referrals_search AS
+    SELECT rowid AS rid, kfold(notes) AS notes
+    FROM referrals;
 CREATE VIRTUAL TABLE referrals_fts USING fts5(
     notes,
-    content='referrals', content_rowid='rowid',
+    content='referrals_search', content_rowid='rid',
     tokenize='unicode61 remove_diacritics 2'
 );
 CREATE TRIGGER referrals_fts_ai AFTER INSERT ON referrals BEGIN
@@ -359,9 +384,12 @@ CREATE TRIGGER referrals_fts_au AFTER UPDATE ON referrals BEGIN
     INSERT INTO referrals_fts(rowid, notes) SELECT new.rowid, kfold(new.notes);
 END;
 
+CREATE VIEW notes_search AS
+    SELECT rowid AS rid, kfold(text) AS text
+    FROM notes WHERE NOT coalesce(restricted, 0);
 CREATE VIRTUAL TABLE notes_fts USING fts5(
     text,
-    content='notes', content_rowid='rowid',
+    content='notes_search', content_rowid='rid',
     tokenize='unicode61 remove_diacritics 2'
 );
 CREATE TRIGGER notes_fts_ai AFTER INSERT ON notes BEGIN
@@ -374,4 +402,3 @@ CREATE TRIGGER notes_fts_au AFTER UPDATE ON notes BEGIN
     INSERT INTO notes_fts(notes_fts, rowid, text) SELECT 'delete', old.rowid, kfold(old.text) WHERE NOT coalesce(old.restricted, 0);
     INSERT INTO notes_fts(rowid, text) SELECT new.rowid, kfold(new.text) WHERE NOT coalesce(new.restricted, 0);
 END;
-

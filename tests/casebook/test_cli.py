@@ -1,0 +1,232 @@
+"""The command line is a contract for scripts: sub-commands, exit codes, plain messages."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from klantapp.casebook import Casebook
+from klantapp.casebook.demo import fill_demo
+from klantapp.cli import main
+from klantapp.vault import KdfParams
+
+PASS = "een lange test wachtwoordzin"
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KLANTAPP_PASSPHRASE", PASS)
+
+
+@pytest.fixture
+def demo_path(tmp_path: Path) -> Path:
+    path = tmp_path / "demo"
+    cb, _ = Casebook.create(path, PASS, kdf=KdfParams.for_tests())
+    fill_demo(cb)
+    cb.close()
+    return path
+
+
+def run(
+    *args: str, passphrase: str | None = PASS, stdin: bytes | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """The real program in a child process, as a script at the central office runs it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KLANTAPP_")}
+    if passphrase is not None:
+        env["KLANTAPP_PASSPHRASE"] = passphrase
+    return subprocess.run(
+        [sys.executable, "-m", "klantapp.cli", *args],
+        capture_output=True,
+        env=env,
+        input=stdin,
+        timeout=120,
+    )
+
+
+def test_help_lists_every_subcommand(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    for command in (
+        "init",
+        "demo",
+        "export-json",
+        "import-json",
+        "search",
+        "due",
+        "verify",
+        "passwd",
+        "gui",
+    ):
+        assert command in out
+
+
+def test_usage_errors_exit_2_without_traceback() -> None:
+    result = run("search")
+    assert result.returncode == 2
+    assert b"Traceback" not in result.stderr
+    assert b"klantapp search" in result.stderr
+
+
+def test_init_requires_a_recovery_key_decision(
+    tmp_path: Path, env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["init", str(tmp_path / "x")]) == 2
+    assert "herstelsleutel" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()
+
+
+def test_init_writes_the_recovery_secret_for_the_central_office(tmp_path: Path, env: None) -> None:
+    secret_file = tmp_path / "herstel.txt"
+    assert main(["init", str(tmp_path / "dossier"), "--recovery-secret-out", str(secret_file)]) == 0
+    secret = secret_file.read_text().strip()
+    assert secret.startswith("AGE-SECRET-KEY-1")
+    assert secret_file.stat().st_mode & 0o077 == 0  # only the owner may read it
+    cb = Casebook.open_with_recovery(tmp_path / "dossier", secret)
+    cb.close()
+
+
+def test_init_refuses_a_short_passphrase(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KLANTAPP_PASSPHRASE", "kort")
+    assert main(["init", str(tmp_path / "d"), "--recovery-secret-out", str(tmp_path / "s")]) == 2
+
+
+def test_wrong_passphrase_exits_3(demo_path: Path) -> None:
+    result = run("search", str(demo_path), "ahmad", passphrase="fout fout fout")
+    assert result.returncode == 3
+    assert b"Traceback" not in result.stderr
+    assert b"wachtwoord" in result.stderr.lower()
+
+
+def test_damaged_casebook_exits_4(demo_path: Path) -> None:
+    snapshot = next(demo_path.glob("snapshot-*"))
+    data = bytearray(snapshot.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    snapshot.write_bytes(bytes(data))
+    result = run("verify", str(demo_path))
+    assert result.returncode == 4
+    assert b"Traceback" not in result.stderr
+
+
+def test_missing_passphrase_without_terminal_is_a_usage_error(demo_path: Path) -> None:
+    result = run("search", str(demo_path), "x", passphrase=None, stdin=b"")
+    assert result.returncode == 2
+    assert b"KLANTAPP_PASSPHRASE" in result.stderr
+
+
+def test_export_import_round_trip_through_the_cli(demo_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "export.json"
+    first = run("export-json", str(demo_path), "-o", str(out))
+    assert first.returncode == 0, first.stderr
+    assert out.stat().st_mode & 0o077 == 0
+    assert b"persoonsgegevens" in first.stderr  # the user is told this file is plaintext
+    fresh = tmp_path / "fresh"
+    cb, _ = Casebook.create(fresh, PASS, kdf=KdfParams.for_tests())
+    cb.close()
+    assert run("import-json", str(fresh), str(out)).returncode == 0
+    second = run("export-json", str(fresh))
+    assert json.loads(second.stdout) == json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_invalid_import_exits_5_and_lists_each_problem(demo_path: Path, tmp_path: Path) -> None:
+    bad = {
+        "format": "klantapp-casebook",
+        "format_version": 1,
+        "households": [
+            {
+                "id": "h1",
+                "name": "A",
+                "status": "azc",
+                "persons": [{"id": "p1", "role": "kind", "family_name": "B", "bsn": "123"}],
+            },
+            {"id": "h2", "status": "azc"},
+        ],
+    }
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bad), encoding="utf-8")
+    result = run("import-json", str(demo_path), str(path))
+    assert result.returncode == 5
+    err = result.stderr.decode()
+    assert "households[0].persons[0]: bsn" in err
+    assert "households[1]: name" in err
+    assert "Traceback" not in err
+    assert run("search", str(demo_path), "h2").stdout == b""  # nothing was imported
+
+
+def test_invalid_json_exits_5(demo_path: Path, tmp_path: Path) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text("{ not json", encoding="utf-8")
+    result = run("import-json", str(demo_path), str(path))
+    assert result.returncode == 5
+    assert b"regel 1" in result.stderr
+
+
+def test_search_prints_hits(demo_path: Path, env: None, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", str(demo_path), "ዮናስ", "--json"]) == 0
+    hits = json.loads(capsys.readouterr().out)
+    assert [h["title"] for h in hits] == ["Yonas Tesfay"]
+
+
+def test_due_lists_overdue_items(
+    demo_path: Path, env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["due", str(demo_path), "--json"]) == 0
+    items = json.loads(capsys.readouterr().out)
+    assert items, "the demo caseload has deadlines"
+    assert any(i["overdue"] for i in items)
+    assert main(["due", str(demo_path), "--on", "2026-13-01"]) == 2
+
+
+def test_verify_reports_ok(demo_path: Path, env: None, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["verify", str(demo_path)]) == 0
+    assert "Alles in orde" in capsys.readouterr().out
+
+
+def test_passwd_changes_the_passphrase(demo_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KLANTAPP_PASSPHRASE", PASS)
+    monkeypatch.setenv("KLANTAPP_NEW_PASSPHRASE", "een heel andere zin 42")
+    assert main(["passwd", str(demo_path)]) == 0
+    assert main(["verify", str(demo_path)]) == 3  # the old one no longer opens it
+    monkeypatch.setenv("KLANTAPP_PASSPHRASE", "een heel andere zin 42")
+    assert main(["verify", str(demo_path)]) == 0
+
+
+def test_second_instance_is_refused_while_open(demo_path: Path) -> None:
+    cb = Casebook.open(demo_path, PASS)
+    try:
+        result = run("search", str(demo_path), "x")
+        assert result.returncode == 1
+        assert b"geopend" in result.stderr or b"in gebruik" in result.stderr
+    finally:
+        cb.close()
+
+
+def test_demo_command_makes_a_full_casebook(
+    tmp_path: Path, env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo", str(tmp_path / "demo")]) == 0
+    assert "Demodossier" in capsys.readouterr().out
+    cb = Casebook.open(tmp_path / "demo", PASS)
+    try:
+        from klantapp.casebook.jsonio import export_document
+
+        doc = export_document(cb)
+        kinds = {k for h in doc["households"] for k in h if isinstance(h[k], list)}
+        assert {
+            "persons",
+            "warm_handovers",
+            "intake_scores",
+            "pips",
+            "appointments",
+            "referrals",
+            "notes",
+        } <= kinds
+        assert doc["partners"] and doc["settings"]["gemeente"]["name"]
+    finally:
+        cb.close()
