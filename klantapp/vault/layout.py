@@ -44,7 +44,13 @@ def interrupted_create(folder: Path, empty_journal_bytes: int) -> list[Path] | N
         name = entry.name
         if name == LOCK_NAME:
             continue
-        if (name.endswith(TEMP_SUFFIX) and is_ours(name)) or name == snapshot_path(folder, 0).name or (name == journal_path(folder, 0).name and entry.stat().st_size <= empty_journal_bytes):
+        if (
+            (name.endswith(TEMP_SUFFIX) and is_ours(name))
+            or name == snapshot_path(folder, 0).name
+            or (
+                name == journal_path(folder, 0).name and entry.stat().st_size <= empty_journal_bytes
+            )
+        ):
             debris.append(entry)
         else:
             return None

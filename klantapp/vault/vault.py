@@ -371,12 +371,15 @@ class Vault:
             # Committed: from here on the new generation is the casebook.
             self._switch_to(new, new_fd, journal_head)
             try:
-                fsio.fsync_dir(folder)
+                fsio.fsync_dir(folder)  # the commit is durable only after this
+            except OSError as exc:
+                raise _write_failed(exc) from exc
+            try:
                 fsio.unlink(layout.snapshot_path(folder, old.epoch))
                 fsio.unlink(layout.journal_path(folder, old.epoch))
                 fsio.fsync_dir(folder)
-            except OSError as exc:  # harmless: the next open removes the old generation
-                raise _write_failed(exc) from exc
+            except OSError:
+                pass  # harmless: the next open removes the old generation
             if report:
                 report(1.0)
 

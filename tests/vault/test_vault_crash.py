@@ -231,3 +231,21 @@ def test_a_failed_compaction_leaves_the_old_generation_in_use(env, monkeypatch) 
         "journal-00000000.kvj",
         "snapshot-00000000.kvs",
     ]
+
+
+def test_a_failed_cleanup_after_compaction_is_harmless(env) -> None:
+    vault, folder = env.create()
+    vault.append(b"een")
+
+    def refuse_unlink(name: str, path: Path) -> None:
+        if name == "unlink" and path.name.startswith("journal-00000000"):
+            raise OSError(errno.EACCES, os.strerror(errno.EACCES))
+
+    with fsio.fault_hook(refuse_unlink):
+        vault.compact(b"nieuw")  # committed; the old journal could not be removed
+    assert vault.epoch == 1
+    vault.append(b"twee")
+    vault.close()
+    contents = env.read(folder)  # which removes it
+    assert (contents.snapshot, contents.records) == (b"nieuw", [b"twee"])
+    assert not (folder / "journal-00000000.kvj").exists()
