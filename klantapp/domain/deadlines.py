@@ -524,14 +524,16 @@ def _pip_items(
     still_open = f" Nog open: {'; '.join(open_parts)}." if open_parts else ""
     ext_text = f" (met {extension} maanden verlenging)" if extension > 0 else ""
 
-    c.add(
-        "schakelen",
-        "Laatste moment om van leerroute te wisselen (schakelen)",
-        schakelen_deadline(start),
-        pid,
-        f"{name}: de termijn begon op {_nl(start)}. Schakelen naar een andere leerroute moet "
-        f"binnen 18 maanden, dus vóór {_nl(schakelen_deadline(start))}.",
-    )
+    # The onderwijsroute may switch to the B1-route at any time: no schakelen deadline.
+    if (_str_or_none(newest.get("leerroute")) if newest else None) != "onderwijs":
+        c.add(
+            "schakelen",
+            "Laatste moment om van leerroute te wisselen (schakelen)",
+            schakelen_deadline(start),
+            pid,
+            f"{name}: de termijn begon op {_nl(start)}. Schakelen naar een andere leerroute "
+            f"moet binnen 18 maanden, dus uiterlijk {_nl(schakelen_deadline(start))}.",
+        )
     c.add(
         "termijn_controle",
         "Inburgeringstermijn loopt over 6 maanden af",

@@ -524,7 +524,7 @@ def _check_multichoice(value: object, field: Field) -> list[str]:
 
 def _check_json_object(obj: object, field: Field) -> dict[str, object]:
     if not isinstance(obj, dict):
-        raise InvalidValue(f"{field.label}: verwacht een lijst van onderdelen met namen.")
+        raise InvalidValue(f"{field.label}: de gegevens hebben niet de goede vorm.")
     items = field.items or {}
     out: dict[str, object] = {}
     for key, sub in obj.items():
@@ -534,7 +534,11 @@ def _check_json_object(obj: object, field: Field) -> dict[str, object]:
         if sub is None or (isinstance(sub, str) and not sub.strip()):
             out[key] = None
         elif sub_kind == "text":
-            out[key] = check_text(sub, f"{field.label} ({key})")
+            # Parts of a profile (education, work, ...) may run over several lines.
+            if not isinstance(sub, str):
+                raise InvalidValue(f"{field.label} ({key}): hier hoort tekst te staan.")
+            _bad_characters(sub, f"{field.label} ({key})", multiline=True)
+            out[key] = sub.strip()
         elif sub_kind == "int":
             out[key] = check_int(sub, f"{field.label} ({key})", minimum=0)
         else:
@@ -549,7 +553,7 @@ def _check_json(value: object, field: Field) -> object:
     if isinstance(value, list) and repeated is not False:
         return [_check_json_object(item, field) for item in value]
     if repeated is True:
-        raise InvalidValue(f"{field.label}: verwacht een lijst.")
+        raise InvalidValue(f"{field.label}: de gegevens hebben niet de goede vorm (een lijst).")
     return _check_json_object(value, field)
 
 

@@ -562,6 +562,12 @@ def test_schakelen_deadline_is_shown_around_its_date_only():
     assert "schakelen" not in rules(due(pips=[b1_pip()], on=date(2024, 11, 26)))
 
 
+def test_no_schakelen_deadline_on_the_onderwijsroute():
+    # The onderwijsroute may switch to the B1-route at any time.
+    p = b1_pip(leerroute="onderwijs")
+    assert "schakelen" not in rules(due(pips=[p], on=date(2024, 11, 1)))
+
+
 def test_housing_target_until_the_household_has_moved():
     hh = household(status="gekoppeld", koppeling_date="2026-09-01", inschrijving_date=None)
     item = only(due(hh), "huisvesting")

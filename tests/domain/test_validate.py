@@ -552,6 +552,21 @@ def test_json_field_shape_follows_the_field():
         assert not getattr(profile, "repeated", False)
 
 
+def test_json_text_parts_may_run_over_lines_and_are_trimmed():
+    values, problems = validate_record(
+        "warm_handovers",
+        {"profile": {"education": " 6 jaar school\nkapper ", "work": 5}},
+        partial=True,
+    )
+    assert fields_of(problems) == ["profile"]
+    assert problems[0].message == "Informatieprofiel (work): hier hoort tekst te staan."
+    values, problems = validate_record(
+        "warm_handovers", {"profile": {"education": " 6 jaar school\nkapper "}}, partial=True
+    )
+    assert problems == []
+    assert values["profile"] == {"education": "6 jaar school\nkapper"}
+
+
 def test_json_field_refuses_unknown_parts():
     _, problems = validate_record(
         "households", {"ontzorgen_payees": {"rent": "Woonstad", "car": "x"}}, partial=True
