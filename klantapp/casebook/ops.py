@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from klantapp.casebook.convert import to_sql
+from klantapp.casebook.hlc import Timestamp
 from klantapp.domain.records import RECORD_KINDS
 
 OpKind = Literal["insert", "update", "delete"]
@@ -110,8 +111,8 @@ def apply_op(conn: sqlite3.Connection, op: Op) -> None:
     if op.op == "delete":
         conn.execute(f"DELETE FROM {op.table} WHERE id = ?", (op.row_id,))
         conn.execute(
-            "INSERT OR REPLACE INTO tombstones (tbl, row_id, hlc) VALUES (?, ?, ?)",
-            (op.table, op.row_id, op.hlc),
+            "INSERT OR REPLACE INTO tombstones (tbl, row_id, hlc, device) VALUES (?, ?, ?, ?)",
+            (op.table, op.row_id, Timestamp.decode(op.hlc).pack(), op.device),
         )
         return
     values = to_sql(op.table, op.data or {})
@@ -139,30 +140,25 @@ def apply_op(conn: sqlite3.Connection, op: Op) -> None:
 
 
 def record_bookkeeping(conn: sqlite3.Connection, record: ChangeRecord) -> None:
-    """Write the oplog and audit rows of a record and advance the stored clocks."""
+    """Write the change row and the oplog rows of a record and advance the stored clocks.
+    The audit log is a view over these two tables."""
+    if not record.ops:
+        return
+    devices = {o.device for o in record.ops}
+    cur = conn.execute(
+        "INSERT INTO changes (at, actor, device) VALUES (?, ?, ?)",
+        (record.at, record.actor, ",".join(sorted(devices))),
+    )
+    change_id = cur.lastrowid
     conn.executemany(
-        "INSERT INTO oplog (device, seq, hlc, tbl, row_id, op, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO oplog (device, seq, hlc, change_id, tbl, row_id, op, fields) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 o.device,
                 o.seq,
-                o.hlc,
-                o.table,
-                o.row_id,
-                o.op,
-                None if o.data is None else json.dumps(o.data, ensure_ascii=False, sort_keys=True),
-            )
-            for o in record.ops
-        ],
-    )
-    conn.executemany(
-        "INSERT INTO audit_log (at, actor, device, tbl, row_id, action, fields) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                record.at,
-                record.actor,
-                o.device,
+                Timestamp.decode(o.hlc).pack(),
+                change_id,
                 o.table,
                 o.row_id,
                 o.op,
@@ -171,17 +167,16 @@ def record_bookkeeping(conn: sqlite3.Connection, record: ChangeRecord) -> None:
             for o in record.ops
         ],
     )
-    if record.ops:
-        last = max(record.ops, key=lambda o: o.hlc)
-        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc', ?)", (last.hlc,))
-        last_seq: dict[str, int] = {}
-        for o in record.ops:
-            last_seq[o.device] = max(o.seq, last_seq.get(o.device, 0))
-        conn.executemany(
-            "INSERT INTO meta (key, value) VALUES (?, ?) "
-            "ON CONFLICT (key) DO UPDATE SET value = max(CAST(value AS INTEGER), excluded.value)",
-            [(f"seq:{dev}", seq) for dev, seq in last_seq.items()],
-        )
+    last = max(record.ops, key=lambda o: Timestamp.decode(o.hlc))
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc', ?)", (last.hlc,))
+    last_seq: dict[str, int] = {}
+    for o in record.ops:
+        last_seq[o.device] = max(o.seq, last_seq.get(o.device, 0))
+    conn.executemany(
+        "INSERT INTO meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = max(CAST(value AS INTEGER), excluded.value)",
+        [(f"seq:{dev}", seq) for dev, seq in last_seq.items()],
+    )
 
 
 def apply_record(conn: sqlite3.Connection, record: ChangeRecord) -> None:

@@ -264,7 +264,8 @@ def timeline(cb: Casebook, household_id: str, *, limit: int = 500) -> list[dict[
             )
         rows = conn.execute(
             """SELECT at, actor, tbl, row_id, action, fields FROM audit_log
-               WHERE row_id IN (SELECT value FROM json_each(?)) ORDER BY id DESC LIMIT ?""",
+               WHERE row_id IN (SELECT value FROM json_each(?))
+               ORDER BY change_id DESC, seq DESC LIMIT ?""",
             (json.dumps(sorted(ids)), limit),
         ).fetchall()
     actions = {"insert": "toegevoegd", "update": "gewijzigd", "delete": "verwijderd"}

@@ -67,11 +67,21 @@ def check_references(
 
 
 def _validated(
-    cb: Casebook, kind: str, values: dict[str, Any], *, partial: bool, where: str = ""
+    cb: Casebook,
+    kind: str,
+    values: dict[str, Any],
+    *,
+    current: dict[str, Any] | None = None,
+    where: str = "",
 ) -> dict[str, Any]:
+    """Normalised values, or :class:`InvalidInput` naming every wrong field. With
+    ``current`` (an update) only the given fields are checked, against the stored record
+    for rules that span fields; a required field may not be cleared."""
     if kind not in RECORD_KINDS:
         raise KlantappError(f"Onbekend soort gegeven: {kind}.")
-    normalized, problems = validate_record(kind, values, partial=partial, where=where)
+    normalized, problems = validate_record(
+        kind, values, partial=current is not None, where=where, current=current
+    )
     problems += check_references(cb, kind, normalized, where=where)
     if problems:
         raise InvalidInput(problems)
@@ -80,7 +90,7 @@ def _validated(
 
 def add_record(cb: Casebook, kind: str, values: dict[str, Any]) -> str:
     """Validate and insert one record; returns its id."""
-    normalized = _validated(cb, kind, values, partial=False)
+    normalized = _validated(cb, kind, values)
     with cb.transaction() as tx:
         return tx.insert(kind, normalized)
 
@@ -90,15 +100,7 @@ def update_record(cb: Casebook, kind: str, record_id: str, changes: dict[str, An
     current = get(cb, kind, record_id)
     if current is None:
         raise RecordNotFound(f"{_label(kind)} {record_id} bestaat niet (meer).")
-    normalized = _validated(cb, kind, changes, partial=True)
-    # Required fields may not be cleared by an update either.
-    cleared = [
-        f
-        for f in RECORD_KINDS[kind].fields
-        if f.required and f.name in normalized and normalized[f.name] in (None, "")
-    ]
-    if cleared:
-        raise InvalidInput([Problem("", f.name, f"{f.label} is verplicht.") for f in cleared])
+    normalized = _validated(cb, kind, changes, current=current)
     changed = {k: v for k, v in normalized.items() if current.get(k) != v}
     if not changed:
         return
@@ -192,7 +194,7 @@ def new_pip_version(cb: Casebook, person_id: str, values: dict[str, Any]) -> str
         **values,
         "version": (row[1] + 1) if row else 1,
     }
-    normalized = _validated(cb, "pips", new_values, partial=False)
+    normalized = _validated(cb, "pips", new_values)
     with cb.transaction() as tx:
         new_id = tx.insert("pips", normalized)
         if previous and normalized.get("status") == "vastgesteld":

@@ -108,7 +108,7 @@ def parse(data: bytes, path: Path) -> ParsedHeader:
     if len(data) < minimum or len(data) > MAX_HEADER_BYTES:
         raise failures.damaged(path, "het kopbestand heeft een onmogelijke lengte")
     if data[: len(MAGIC)] != MAGIC:
-        raise failures.damaged(path, "het kopbestand is geen Klantapp-casebook")
+        raise failures.damaged(path, "het kopbestand is geen Klantapp-dossier")
     content, checksum = data[:-_SUM_BYTES], data[-_SUM_BYTES:]
     if not hmac.compare_digest(hashlib.sha256(content).digest(), checksum):
         raise failures.damaged(path, "de controlesom van het kopbestand klopt niet")
@@ -117,7 +117,7 @@ def parse(data: bytes, path: Path) -> ParsedHeader:
     if version != VERSION:
         raise failures.damaged(
             path,
-            f"het casebook heeft bestandsversie {version}; deze Klantapp kent alleen "
+            f"het dossier heeft bestandsversie {version}; deze Klantapp kent alleen "
             f"versie {VERSION} (werk Klantapp bij)",
         )
     if _PREFIX.size + body_len + _MAC_BYTES != len(content):

@@ -23,10 +23,10 @@ def check_recovery_recipient(recipient: str) -> None:
         pyrage.x25519.Recipient.from_str(recipient)
     except pyrage.RecipientError:
         raise UsageError(
-            "De herstelsleutel van het centraal bureau is ongeldig; het casebook is niet "
+            "De herstelsleutel van het centrale kantoor is ongeldig; het dossier is niet "
             "aangemaakt.",
             hint=(
-                "Vraag het centraal bureau om de juiste openbare herstelsleutel; "
+                "Vraag het centrale kantoor om de juiste openbare herstelsleutel; "
                 "die begint met age1."
             ),
         ) from None
@@ -49,11 +49,11 @@ def unwrap_for_recovery(
     try:
         plain: bytes = pyrage.decrypt(ciphertext, [secret])
     except pyrage.DecryptError:
-        raise failures.wrong_recovery_key("past niet bij dit casebook") from None
+        raise failures.wrong_recovery_key("past niet bij dit dossier") from None
     prefix = _RECOVERY_LABEL + casebook_id
     if len(plain) != len(prefix) + DEK_BYTES or not plain.startswith(prefix):
         # The right key, but the slot was made for another casebook: copied in on purpose.
-        raise failures.tampered(header_file, "de herstelgegevens horen bij een ander casebook")
+        raise failures.tampered(header_file, "de herstelgegevens horen bij een ander dossier")
     return bytearray(plain[len(prefix) :])
 
 

@@ -53,7 +53,7 @@ def _stage(progress: ProgressCallback | None, stage: str) -> Callable[[float], N
 
 def _write_failed(exc: OSError) -> KlantappError:
     return KlantappError(
-        f"Het casebook kon niet worden opgeslagen: {exc.strerror or exc}.",
+        f"Het dossier kon niet worden opgeslagen: {exc.strerror or exc}.",
         hint="Controleer of er schijfruimte vrij is en of de map nog bereikbaar is, en "
         "probeer het opnieuw. Wat eerder is opgeslagen, blijft bewaard.",
     )
@@ -461,11 +461,11 @@ class Vault:
 
     def _writable(self) -> tuple[bytearray, int, journal.Sealer]:
         if self._dek is None or self._fd is None or self._sealer is None:
-            raise RuntimeError("Het casebook is al gesloten.")
+            raise RuntimeError("Het dossier is al gesloten.")
         if self._broken:
             raise failures.damaged(
                 self._folder,
-                "een eerdere schrijffout kon niet worden hersteld; sluit het casebook en "
+                "een eerdere schrijffout kon niet worden hersteld; sluit het dossier en "
                 "open het opnieuw",
             )
         return self._dek, self._fd, self._sealer

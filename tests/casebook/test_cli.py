@@ -101,7 +101,7 @@ def test_wrong_passphrase_exits_3(demo_path: Path) -> None:
     result = run("search", str(demo_path), "ahmad", passphrase="fout fout fout")
     assert result.returncode == 3
     assert b"Traceback" not in result.stderr
-    assert b"wachtwoord" in result.stderr.lower()
+    assert b"wachtwoordzin klopt niet" in result.stderr.lower()
 
 
 def test_damaged_casebook_exits_4(demo_path: Path) -> None:

@@ -45,7 +45,7 @@ def test_wrong_passphrase_is_reported_as_such(env) -> None:
     vault.close()
     with pytest.raises(WrongPassphrase) as caught:
         Vault.open(folder, env.passphrase + " ")
-    assert "wachtwoord klopt niet" in str(caught.value)
+    assert "wachtwoordzin klopt niet" in str(caught.value)
 
 
 def test_passphrase_is_unicode_normalized(env) -> None:
@@ -115,7 +115,7 @@ def test_another_recovery_key_is_refused(env) -> None:
     vault, folder = env.create()
     vault.close()
     _, other_secret = generate_recovery_identity()
-    with pytest.raises(WrongPassphrase, match="past niet bij dit casebook"):
+    with pytest.raises(WrongPassphrase, match="past niet bij dit dossier"):
         Vault.open_with_recovery(folder, other_secret)
     with pytest.raises(WrongPassphrase, match="geen geldige"):
         Vault.open_with_recovery(folder, "AGE-SECRET-KEY-1ONZIN")

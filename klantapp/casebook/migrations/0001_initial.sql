@@ -194,39 +194,46 @@ CREATE TABLE meta (
     value TEXT
 ) WITHOUT ROWID;
 
--- Every row operation, keyed by (device, seq): the sync outbox and inbox.
+-- One row per committed transaction: when, who, on which device.
+CREATE TABLE changes (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    device TEXT NOT NULL
+);
+
+-- Every row operation, keyed by (device, seq): the sync outbox and inbox, and the
+-- source of the audit log. Values are not repeated here: the encrypted journal record
+-- holds them until compaction, the rows hold them after; a bundle carries the current
+-- values of the changed fields with their clock (see docs/sync-design.md).
+-- hlc is the hybrid logical clock packed as wall_ms * 65536 + counter.
 CREATE TABLE oplog (
     device TEXT NOT NULL,
     seq INTEGER NOT NULL,
-    hlc TEXT NOT NULL,
+    hlc INTEGER NOT NULL,
+    change_id INTEGER NOT NULL,
     tbl TEXT NOT NULL,
     row_id TEXT NOT NULL,
     op TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete')),
-    data TEXT,
+    fields TEXT,
     PRIMARY KEY (device, seq)
 ) WITHOUT ROWID;
-CREATE INDEX oplog_row ON oplog(tbl, row_id);
+CREATE INDEX oplog_row ON oplog(row_id);
 
 -- Deleted rows stay known, so a late edit from another device cannot resurrect them.
 CREATE TABLE tombstones (
     tbl TEXT NOT NULL,
     row_id TEXT NOT NULL,
-    hlc TEXT NOT NULL,
+    hlc INTEGER NOT NULL,
+    device TEXT NOT NULL,
     PRIMARY KEY (tbl, row_id)
 ) WITHOUT ROWID;
 
--- Who changed what and when: field names only; the values are in the oplog.
-CREATE TABLE audit_log (
-    id INTEGER PRIMARY KEY,
-    at TEXT NOT NULL,
-    actor TEXT NOT NULL,
-    device TEXT NOT NULL,
-    tbl TEXT NOT NULL,
-    row_id TEXT NOT NULL,
-    action TEXT NOT NULL,
-    fields TEXT
-);
-CREATE INDEX audit_log_row ON audit_log(tbl, row_id);
+-- Who changed what and when: field names only, never values.
+CREATE VIEW audit_log AS
+    SELECT c.id AS change_id, o.seq, c.at, c.actor, o.device, o.tbl, o.row_id,
+           o.op AS action, o.fields
+    FROM oplog o JOIN changes c ON c.id = o.change_id;
 
 -- Full-text search: external-content FTS5 tables (the text is not stored twice).
 -- Each reads a *_search view that exposes the folded text (kfold: case, diacritics,
