@@ -50,8 +50,11 @@ GREY = (0.45, 0.45, 0.45)
 RULE = (0.75, 0.75, 0.75)
 BLACK = (0.0, 0.0, 0.0)
 
-BODY = TextStyle(size=12.0, leading=17.0)
-BODY_BOLD = TextStyle(size=12.0, bold=True, leading=17.0)
+BODY = TextStyle(size=12.0, leading=16.0)
+BODY_BOLD = TextStyle(size=12.0, bold=True, leading=16.0)
+# Naskh needs more room between lines than Latin at the same size.
+BODY_RTL = TextStyle(size=12.0, leading=17.5)
+BODY_RTL_BOLD = TextStyle(size=12.0, bold=True, leading=17.5)
 VALUE = TextStyle(size=12.5, bold=True, leading=16.0)
 VALUE_PLAIN = TextStyle(size=12.0, leading=15.0)
 LABEL = TextStyle(size=9.0, bold=True, leading=11.0, color=ACCENT)
@@ -378,14 +381,15 @@ def _section(flow: _Flow, data: LetterData, t: T.LetterTexts, heading: str, mark
     if marker:
         flow.paragraph(marker, SMALL, t.rtl, space_after=4)
     flow.y -= 2
+    body, bold_body = (BODY_RTL, BODY_RTL_BOLD) if t.rtl else (BODY, BODY_BOLD)
     for text, bold in t.paragraphs:
-        flow.paragraph(text, BODY_BOLD if bold else BODY, t.rtl)
-    flow.y -= 4
+        flow.paragraph(text, bold_body if bold else body, t.rtl, space_after=5)
+    flow.y -= 2
     sig = T.signature_lines(data, t.lang)
-    flow.need(BODY.leading * len(sig))
+    flow.need(body.leading * len(sig) + 6)
     for i, text in enumerate(sig):
-        flow.paragraph(text, BODY, t.rtl, space_after=8 if i == 0 else 0)
-    flow.y -= 8 * MM
+        flow.paragraph(text, body, t.rtl, space_after=6 if i == 0 else 0)
+    flow.y -= 6 * MM
 
 
 def _footer(c: Canvas, data: LetterData, page: int, pages: int) -> None:

@@ -17,7 +17,6 @@ from datetime import datetime
 from functools import lru_cache
 
 from babel.dates import format_date, format_time
-from babel.messages.pofile import read_po
 
 from klantapp.i18n import translation, translations_dir
 from klantapp.letters.bidi_layout import ltr
@@ -192,24 +191,47 @@ def babel_locale(lang: str) -> str:
     return row[2] if row else "nl"
 
 
+def catalog_headers(lang: str) -> dict[str, str]:
+    """The header fields of ``translations/letters/<lang>.po`` (empty when missing).
+
+    Read from the file itself: babel keeps only the standard fields, and the review
+    status is a custom one.
+    """
+    path = translations_dir() / DOMAIN / f"{lang}.po"
+    if not path.is_file():
+        return {}
+    text: list[str] = []
+    in_header = False
+    with path.open(encoding="utf-8") as fh:
+        for raw in fh:
+            line = raw.strip()
+            if not in_header:
+                if line == 'msgstr ""':
+                    in_header = True
+                continue
+            if not line.startswith('"'):
+                break
+            text.append(line[1:-1].replace('\\"', '"').replace("\\n", "\n"))
+    headers: dict[str, str] = {}
+    for entry in "".join(text).split("\n"):
+        key, sep, value = entry.partition(":")
+        if sep:
+            headers[key.strip().lower()] = value.strip()
+    return headers
+
+
 @lru_cache(maxsize=64)
 def catalog_reviewed(lang: str) -> bool:
     """Whether a qualified translator reviewed the letter catalog of ``lang``.
 
-    Read from the catalog header ``X-Translation-Reviewed: yes|no``; Dutch, the
-    source, counts as reviewed. A missing catalog or header counts as not reviewed.
+    From the catalog header ``X-Translation-Reviewed: yes|no`` (with the reviewer in
+    ``X-Reviewed-By``). Dutch, the source, counts as reviewed; a missing catalog or
+    header counts as not reviewed.
     """
     if lang == "nl":
         return True
-    path = translations_dir() / DOMAIN / f"{lang}.po"
-    if not path.is_file():
-        return False
-    with path.open("rb") as fh:
-        catalog = read_po(fh, locale=None)
-    for key, value in catalog.mime_headers:
-        if key.lower() == "x-translation-reviewed":
-            return str(value).strip().lower() in ("yes", "ja", "true", "1")
-    return False
+    value = catalog_headers(lang).get("x-translation-reviewed", "")
+    return value.lower() in ("yes", "ja", "true", "1")
 
 
 def letter_languages() -> list[tuple[str, str, bool]]:
