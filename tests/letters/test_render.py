@@ -150,3 +150,20 @@ def test_several_letters_each_start_on_a_new_page(pdf_file: PdfFile) -> None:
     pages = run_tool("pdftotext", str(path), "-").split("\f")
     starts = [i for i, p in enumerate(pages) if "Uitnodiging: Brede intake" in p]
     assert len(starts) == 3
+
+
+def test_qr_matrix_is_reportlabs_encoder_with_a_fixed_mask(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportlab.graphics.barcode import qrencoder
+
+    from klantapp.letters.ical import appointment_ics
+    from klantapp.letters.render import QR_MASK, qr_modules
+
+    payload = appointment_ics(make_letter("ar"), summary="Brede intake", compact=True)
+    monkeypatch.setattr(qrencoder.QRCode, "getBestMaskPattern", lambda self: QR_MASK)
+    reference = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.L)
+    reference.addData(qrencoder.QR8bitByte(payload))
+    reference.make()
+    ours = qr_modules(payload)
+    assert ours == [[bool(m) for m in row] for row in reference.modules]
+    # small enough to scan at 28 mm: at most version 12 (65 modules)
+    assert len(ours) <= 65
