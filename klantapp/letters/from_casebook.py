@@ -85,6 +85,9 @@ def letter_data(cb: Any, appointment_id: str, lang: str | None = None) -> Letter
     street = " ".join(
         p for p in (_s(household.get("street")), _s(household.get("house_number"))) if p
     )
+    if not street:
+        # Not yet housed: the letter goes to the azc (COA location) instead.
+        street = _s(household.get("coa_location"))
     recipient = Recipient(
         name=name,
         street=street,
