@@ -418,7 +418,8 @@ def _footer(c: Canvas, data: LetterData, page: int, pages: int) -> None:
         draw_line(c, line, LEFT, RIGHT, 12 * MM)
 
 
-def _draw_letter(c: Canvas, data: LetterData) -> None:
+def _draw_letter(c: Canvas, data: LetterData) -> int:
+    """Draw one letter on new pages; returns its number of pages."""
     lang = data.lang if data.lang in T.LETTER_LANGUAGES else "nl"
     nl = T.build_texts(data, "nl")
     cl = T.build_texts(data, lang) if lang != "nl" else None
@@ -448,14 +449,21 @@ def _draw_letter(c: Canvas, data: LetterData) -> None:
             op(c)
         _footer(c, data, number, len(flow.pages))
         c.showPage()
+    return len(flow.pages)
 
 
 def render_letters(
     letters: Sequence[LetterData],
     *,
     progress: Callable[[int, int], None] | None = None,
+    duplex: bool = True,
 ) -> bytes:
-    """Several letters in one PDF, each starting on a new page; built in memory."""
+    """Several letters in one PDF, each starting on a new page; built in memory.
+
+    With ``duplex`` (the default) a letter with an odd number of pages is followed by a
+    blank page, so that printed on both sides no letter starts on the back of another
+    person's letter.
+    """
     register_fonts()
     buf = io.BytesIO()
     with _render_lock:
@@ -465,7 +473,9 @@ def render_letters(
         c.setCreator("Klantapp")
         total = len(letters)
         for done, data in enumerate(letters, start=1):
-            _draw_letter(c, data)
+            pages = _draw_letter(c, data)
+            if duplex and pages % 2 and done < total:
+                c.showPage()
             if progress is not None:
                 progress(done, total)
         if not letters:

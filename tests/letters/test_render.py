@@ -167,3 +167,20 @@ def test_qr_matrix_is_reportlabs_encoder_with_a_fixed_mask(monkeypatch: pytest.M
     assert ours == [[bool(m) for m in row] for row in reference.modules]
     # small enough to scan at 28 mm: at most version 12 (65 modules)
     assert len(ours) <= 65
+
+
+def test_batch_pads_odd_page_letters_for_duplex(pdf_file: PdfFile) -> None:
+    long_note = " ".join(["Loop door de hoofdingang, neem de lift naar de derde verdieping."] * 12)
+    three = make_letter("fr", route_note=long_note[:300], bring=long_note[:500])
+    single = pdf_file(render_letter(three), "three.pdf")
+    pages_single = int(
+        re.search(r"Pages:\s+(\d+)", run_tool("pdfinfo", str(single))).group(1)  # type: ignore[union-attr]
+    )
+    batch = pdf_file(render_letters([three, make_letter("nl")]), "batch.pdf")
+    pages = run_tool("pdftotext", str(batch), "-").split("\f")
+    second_start = next(
+        i for i, p in enumerate(pages) if i > 0 and "Uitnodiging: Brede intake" in p
+    )
+    assert second_start % 2 == 0  # 0-based: the second letter starts on a front side
+    if pages_single % 2:
+        assert pages[second_start - 1].strip() == ""
