@@ -18,13 +18,15 @@ Page layout (millimetres from the top-left corner of A4, 210 x 297):
 
 from __future__ import annotations
 
+import contextlib
 import io
 import itertools
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.graphics.barcode import qrencoder
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
@@ -452,6 +454,18 @@ def _draw_letter(c: Canvas, data: LetterData) -> int:
     return len(flow.pages)
 
 
+@contextlib.contextmanager
+def _binary_streams() -> Iterator[None]:
+    """Plain deflated PDF streams, not ASCII85 text (reportlab's default): 20% smaller
+    and no pure-Python encoding pass. reportlab reads this from its global config."""
+    old = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        yield
+    finally:
+        rl_config.useA85 = old
+
+
 def render_letters(
     letters: Sequence[LetterData],
     *,
@@ -466,7 +480,7 @@ def render_letters(
     """
     register_fonts()
     buf = io.BytesIO()
-    with _render_lock:
+    with _render_lock, _binary_streams():
         c = Canvas(buf, pagesize=A4, pageCompression=1, initialFontName=font_name("latin"))
         c.setTitle("Uitnodiging" if len(letters) == 1 else "Uitnodigingen")
         c.setAuthor(letters[0].gemeente.name if letters else "Klantapp")
