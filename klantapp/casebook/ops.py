@@ -144,25 +144,27 @@ def record_bookkeeping(conn: sqlite3.Connection, record: ChangeRecord) -> None:
     The audit log is a view over these two tables."""
     if not record.ops:
         return
-    devices = {o.device for o in record.ops}
-    cur = conn.execute(
-        "INSERT INTO changes (at, actor, device) VALUES (?, ?, ?)",
-        (record.at, record.actor, ",".join(sorted(devices))),
-    )
+    cur = conn.execute("INSERT INTO changes (at, actor) VALUES (?, ?)", (record.at, record.actor))
     change_id = cur.lastrowid
+    device_no: dict[str, int] = {}
+    for device in {o.device for o in record.ops}:
+        conn.execute("INSERT OR IGNORE INTO devices (device) VALUES (?)", (device,))
+        device_no[device] = conn.execute(
+            "SELECT id FROM devices WHERE device = ?", (device,)
+        ).fetchone()[0]
     conn.executemany(
         "INSERT INTO oplog (device, seq, hlc, change_id, tbl, row_id, op, fields) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
-                o.device,
+                device_no[o.device],
                 o.seq,
                 Timestamp.decode(o.hlc).pack(),
                 change_id,
                 o.table,
                 o.row_id,
                 o.op,
-                None if o.data is None else ",".join(sorted(o.data)),
+                ",".join(sorted(o.data)) if o.op == "update" and o.data else None,
             )
             for o in record.ops
         ],

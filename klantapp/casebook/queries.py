@@ -231,20 +231,36 @@ _SEARCH_SOURCES: tuple[tuple[str, str, str], ...] = (
 )
 
 
+def search_statements() -> list[tuple[str, str]]:
+    """(kind, SQL) per searchable kind; parameters: the MATCH expression and a limit."""
+    return [
+        (
+            kind,
+            f"{select} WHERE rowid IN "
+            f"(SELECT rowid FROM {fts} WHERE {fts} MATCH ? ORDER BY rowid DESC LIMIT ?)",
+        )
+        for kind, select, fts in _SEARCH_SOURCES
+    ]
+
+
+_SEARCH_STATEMENTS = search_statements()
+
+
 def search(cb: Casebook, query: str, *, limit: int = 50) -> list[SearchHit]:
     """Full-text search over names (any script; diacritics-insensitive for Latin script),
     BSN, V-nummer and notes. Every word typed must occur, as the start of a word.
+    Households and people come first, then notes and other records, newest first
+    within each kind (streamed from the index, so a common word stays fast).
     Restricted (health) notes are not in the index."""
     match = fts_query(query)
     if match is None:
         return []
     hits: list[SearchHit] = []
     with cb.reading() as conn:
-        for kind, select, fts in _SEARCH_SOURCES:
+        for kind, sql in _SEARCH_STATEMENTS:
             remaining = limit - len(hits)
             if remaining <= 0:
                 break
-            sql = f"{select} WHERE rowid IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ? ORDER BY rank LIMIT ?)"
             for rid, hid, title, snippet in conn.execute(sql, (match, remaining)):
                 hits.append(SearchHit(kind, rid, hid, title or "", snippet or ""))
     return hits

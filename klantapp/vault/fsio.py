@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 FaultHook = Callable[[str, Path], None]
@@ -69,7 +69,7 @@ def open_append(path: Path) -> int:
     return os.open(path, os.O_WRONLY | os.O_APPEND | _BINARY)
 
 
-def write_all(fd: int, data: bytes, path: Path) -> None:
+def write_all(fd: int, data: bytes | bytearray | memoryview, path: Path) -> None:
     _step("write", path)
     view = memoryview(data)
     while view:
@@ -117,12 +117,18 @@ def close(fd: int) -> None:
         os.close(fd)
 
 
-def write_new_file(path: Path, data: bytes) -> None:
-    """Create ``path`` (must not exist), write ``data``, fsync. Removes it if a real
-    error (not a simulated crash) interrupts."""
+Data = bytes | bytearray | memoryview | Iterable[bytes]
+
+
+def write_new_file(path: Path, data: Data) -> None:
+    """Create ``path`` (must not exist), write ``data`` (bytes, or pieces written as
+    they are produced), fsync. Removes it if a real error (not a simulated crash)
+    interrupts."""
+    pieces = [data] if isinstance(data, bytes | bytearray | memoryview) else data
     fd = create_exclusive(path)
     try:
-        write_all(fd, data, path)
+        for piece in pieces:
+            write_all(fd, piece, path)
         fsync(fd, path)
     except Exception:
         close(fd)
@@ -139,7 +145,7 @@ def temp_path_for(path: Path) -> Path:
 TEMP_SUFFIX = ".tmp"
 
 
-def replace_file_atomically(path: Path, data: bytes) -> None:
+def replace_file_atomically(path: Path, data: Data) -> None:
     """temp file + fsync + os.replace + fsync(folder): readers see old or new, never a mix."""
     temp = temp_path_for(path)
     unlink(temp)  # a leftover of an earlier crash

@@ -14,10 +14,12 @@ a last-chunk flag: dropped, reordered or appended chunks fail authentication.
 
 from __future__ import annotations
 
+import io
 import os
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -55,8 +57,38 @@ def _ad(file_header: bytes, casebook_id: bytes, epoch: int, index: int, last: bo
     )
 
 
+def encrypt_chunks(
+    data: bytes | memoryview,
+    *,
+    dek: bytes | bytearray,
+    casebook_id: bytes,
+    epoch: int,
+    salt: bytes,
+    progress: Progress | None = None,
+) -> Iterator[bytes]:
+    """The snapshot file, piece by piece: its header, then each encrypted chunk. Written
+    as it is produced, so no second copy of the whole database is ever held."""
+    chunk_size = CHUNK_SIZE
+    count = max(1, -(-len(data) // chunk_size))
+    file_header = _FILE_HEADER.pack(MAGIC, salt, chunk_size, count)
+    aead = AESGCM(keys.snapshot_key(dek, casebook_id, epoch, salt))
+    yield file_header
+    view = memoryview(data)
+    for index in range(count):
+        chunk = view[index * chunk_size : (index + 1) * chunk_size]
+        last = index == count - 1
+        try:
+            yield aead.encrypt(
+                _nonce(index), chunk, _ad(file_header, casebook_id, epoch, index, last)
+            )
+        except MemoryError:
+            raise failures.not_enough_memory() from None
+        if progress:
+            progress((index + 1) / count)
+
+
 def encrypt(
-    data: bytes,
+    data: bytes | memoryview,
     *,
     dek: bytes | bytearray,
     casebook_id: bytes,
@@ -64,21 +96,87 @@ def encrypt(
     salt: bytes,
     progress: Progress | None = None,
 ) -> bytes:
-    chunk_size = CHUNK_SIZE
-    count = max(1, -(-len(data) // chunk_size))
-    file_header = _FILE_HEADER.pack(MAGIC, salt, chunk_size, count)
-    aead = AESGCM(keys.snapshot_key(dek, casebook_id, epoch, salt))
-    parts = [file_header]
-    view = memoryview(data)
-    for index in range(count):
-        chunk = bytes(view[index * chunk_size : (index + 1) * chunk_size])
-        last = index == count - 1
-        parts.append(
-            aead.encrypt(_nonce(index), chunk, _ad(file_header, casebook_id, epoch, index, last))
+    """The whole snapshot file in memory (for small data and tests)."""
+    return b"".join(
+        encrypt_chunks(
+            data, dek=dek, casebook_id=casebook_id, epoch=epoch, salt=salt, progress=progress
         )
+    )
+
+
+def _decrypted_chunks(
+    source: BinaryIO,
+    total: int,
+    *,
+    dek: bytes | bytearray,
+    casebook_id: bytes,
+    epoch: int,
+    expected_salt: bytes,
+    path: Path,
+    progress: Progress | None,
+) -> Iterator[tuple[int, int, bytes]]:
+    """Checks the file header and yields (plaintext offset, plaintext size, chunk) for
+    each authenticated chunk, reading the file one chunk at a time."""
+    file_header = source.read(_FILE_HEADER.size)
+    if len(file_header) < _FILE_HEADER.size or file_header[: len(MAGIC)] != MAGIC:
+        raise failures.damaged(path, "het gegevensbestand is geen Klantapp-gegevensbestand")
+    _magic, salt, chunk_size, count = _FILE_HEADER.unpack(file_header)
+    if not MIN_CHUNK_SIZE <= chunk_size <= MAX_CHUNK_SIZE or count < 1:
+        raise failures.damaged(path, "de indeling van het gegevensbestand klopt niet")
+    body = total - _FILE_HEADER.size
+    full = chunk_size + _TAG
+    last_len = body - (count - 1) * full
+    if not _TAG <= last_len <= full:
+        raise failures.damaged(path, "het gegevensbestand is afgekapt of te lang")
+    if salt != expected_salt:
+        raise failures.tampered(path, "het gegevensbestand hoort niet bij deze kopgegevens")
+    aead = AESGCM(keys.snapshot_key(dek, casebook_id, epoch, salt))
+    for index in range(count):
+        last = index == count - 1
+        size = last_len if last else full
+        sealed = source.read(size)
+        if len(sealed) != size:
+            raise failures.damaged(path, "het gegevensbestand is afgekapt")
+        try:
+            plain = aead.decrypt(
+                _nonce(index), sealed, _ad(file_header, casebook_id, epoch, index, last)
+            )
+        except InvalidTag:
+            raise failures.tampered(
+                path, f"blok {index + 1} van het gegevensbestand is niet echt"
+            ) from None
+        except MemoryError:
+            raise failures.not_enough_memory() from None
+        yield index * chunk_size, size - _TAG, plain
         if progress:
             progress((index + 1) / count)
-    return b"".join(parts)
+
+
+def _plain_size(source: BinaryIO, total: int) -> int:
+    """Plaintext size from a file header (checked again, fully, by _decrypted_chunks)."""
+    head = source.read(_FILE_HEADER.size)
+    source.seek(0)
+    if len(head) < _FILE_HEADER.size:
+        return 0
+    _magic, _salt, chunk_size, count = _FILE_HEADER.unpack(head)
+    if chunk_size < MIN_CHUNK_SIZE or count < 1:
+        return 0
+    return max(0, total - _FILE_HEADER.size - int(count) * _TAG)
+
+
+def _decrypt_stream(source: BinaryIO, total: int, **kw: Any) -> bytearray:
+    try:
+        out = bytearray(_plain_size(source, total))
+    except MemoryError:
+        raise failures.not_enough_memory() from None
+    view = memoryview(out)
+    end = 0
+    for offset, size, plain in _decrypted_chunks(source, total, **kw):
+        view[offset : offset + size] = plain
+        end = offset + size
+    view.release()
+    del out[end:]  # a no-op for a well-formed file
+    return out
 
 
 def decrypt(
@@ -90,44 +188,69 @@ def decrypt(
     expected_salt: bytes,
     path: Path,
     progress: Progress | None = None,
-) -> bytes:
-    if len(blob) < _FILE_HEADER.size or blob[: len(MAGIC)] != MAGIC:
-        raise failures.damaged(path, "het gegevensbestand is geen Klantapp-gegevensbestand")
-    file_header = blob[: _FILE_HEADER.size]
-    _magic, salt, chunk_size, count = _FILE_HEADER.unpack(file_header)
-    if not MIN_CHUNK_SIZE <= chunk_size <= MAX_CHUNK_SIZE or count < 1:
-        raise failures.damaged(path, "de indeling van het gegevensbestand klopt niet")
-    body = len(blob) - _FILE_HEADER.size
-    full = chunk_size + _TAG
-    last_len = body - (count - 1) * full
-    if not _TAG <= last_len <= full:
-        raise failures.damaged(path, "het gegevensbestand is afgekapt of te lang")
-    if salt != expected_salt:
-        raise failures.tampered(path, "het gegevensbestand hoort niet bij deze kopgegevens")
-    aead = AESGCM(keys.snapshot_key(dek, casebook_id, epoch, salt))
-    parts = []
-    offset = _FILE_HEADER.size
-    for index in range(count):
-        last = index == count - 1
-        size = last_len if last else full
-        try:
-            parts.append(
-                aead.decrypt(
-                    _nonce(index),
-                    blob[offset : offset + size],
-                    _ad(file_header, casebook_id, epoch, index, last),
-                )
-            )
-        except InvalidTag:
-            raise failures.tampered(
-                path, f"blok {index + 1} van het gegevensbestand is niet echt"
-            ) from None
-        except MemoryError:
-            raise failures.not_enough_memory() from None
-        offset += size
-        if progress:
-            progress((index + 1) / count)
-    try:
-        return b"".join(parts)
-    except MemoryError:
-        raise failures.not_enough_memory() from None
+) -> bytearray:
+    """Decrypt a snapshot file held in memory."""
+    return _decrypt_stream(
+        io.BytesIO(blob),
+        len(blob),
+        dek=dek,
+        casebook_id=casebook_id,
+        epoch=epoch,
+        expected_salt=expected_salt,
+        path=path,
+        progress=progress,
+    )
+
+
+def decrypt_file(
+    path: Path,
+    *,
+    dek: bytes | bytearray,
+    casebook_id: bytes,
+    epoch: int,
+    expected_salt: bytes,
+    progress: Progress | None = None,
+) -> bytearray:
+    """Decrypt a snapshot file chunk by chunk into one buffer: the ciphertext is never
+    held whole, and no list of pieces is joined."""
+    with path.open("rb") as source:
+        return _decrypt_stream(
+            source,
+            os.fstat(source.fileno()).st_size,
+            dek=dek,
+            casebook_id=casebook_id,
+            epoch=epoch,
+            expected_salt=expected_salt,
+            path=path,
+            progress=progress,
+        )
+
+
+def matches_file(
+    path: Path,
+    expected: bytes | memoryview,
+    *,
+    dek: bytes | bytearray,
+    casebook_id: bytes,
+    epoch: int,
+    expected_salt: bytes,
+) -> bool:
+    """Whether the file decrypts to exactly ``expected``, compared chunk by chunk."""
+    view = memoryview(expected)
+    seen = 0
+    with path.open("rb") as source:
+        total = os.fstat(source.fileno()).st_size
+        for offset, size, plain in _decrypted_chunks(
+            source,
+            total,
+            dek=dek,
+            casebook_id=casebook_id,
+            epoch=epoch,
+            expected_salt=expected_salt,
+            path=path,
+            progress=None,
+        ):
+            if view[offset : offset + size] != plain:
+                return False
+            seen = offset + size
+    return seen == len(view)

@@ -13,7 +13,7 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -36,7 +36,7 @@ STAGE_SAVE = "Gegevens opslaan"
 
 @dataclass
 class VaultContents:
-    snapshot: bytes
+    snapshot: bytes | bytearray  # the caller takes it over; decrypted into one buffer
     records: list[bytes]
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
@@ -240,15 +240,19 @@ class Vault:
 
             mark = time.perf_counter()
             snapshot_file = layout.snapshot_path(folder, head.epoch)
-            plain = snapshots.decrypt(
-                _read(snapshot_file, folder),
-                dek=dek,
-                casebook_id=head.casebook_id,
-                epoch=head.epoch,
-                expected_salt=head.snapshot_salt,
-                path=snapshot_file,
-                progress=_stage(progress, STAGE_DECRYPT),
-            )
+            try:
+                plain = snapshots.decrypt_file(
+                    snapshot_file,
+                    dek=dek,
+                    casebook_id=head.casebook_id,
+                    epoch=head.epoch,
+                    expected_salt=head.snapshot_salt,
+                    progress=_stage(progress, STAGE_DECRYPT),
+                )
+            except FileNotFoundError:
+                raise failures.damaged(
+                    folder, f"het bestand {snapshot_file.name} ontbreekt"
+                ) from None
             timings["snapshot"] = time.perf_counter() - mark
 
             mark = time.perf_counter()
@@ -386,15 +390,15 @@ class Vault:
     def _verify_written_snapshot(self, path: Path, expected: bytes, head: Header) -> None:
         """Never drop the old generation before the new one reads back correctly."""
         assert self._dek is not None
-        again = snapshots.decrypt(
-            _read(path, self._folder),
+        same = snapshots.matches_file(
+            path,
+            expected,
             dek=self._dek,
             casebook_id=head.casebook_id,
             epoch=head.epoch,
             expected_salt=head.snapshot_salt,
-            path=path,
         )
-        if again != expected:
+        if not same:
             raise failures.damaged(path, "het nieuwe gegevensbestand leest niet goed terug")
 
     def _switch_to(self, new: Header, new_fd: int, journal_head: bytes) -> None:
@@ -502,18 +506,16 @@ def _read(path: Path, folder: Path) -> bytes:
 
 def _encrypt_snapshot(
     data: bytes, dek: bytearray, head: Header, progress: Callable[[float], None] | None
-) -> bytes:
-    try:
-        return snapshots.encrypt(
-            data,
-            dek=dek,
-            casebook_id=head.casebook_id,
-            epoch=head.epoch,
-            salt=head.snapshot_salt,
-            progress=progress,
-        )
-    except MemoryError:
-        raise failures.not_enough_memory() from None
+) -> Iterator[bytes]:
+    """The encrypted snapshot file as pieces, produced while they are written."""
+    return snapshots.encrypt_chunks(
+        data,
+        dek=dek,
+        casebook_id=head.casebook_id,
+        epoch=head.epoch,
+        salt=head.snapshot_salt,
+        progress=progress,
+    )
 
 
 def _sealer(dek: bytearray, head: Header, *, seq: int, prev_hash: bytes) -> journal.Sealer:

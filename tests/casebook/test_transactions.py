@@ -83,7 +83,9 @@ def test_each_operation_has_clock_device_and_sequence(casebook: Casebook, reopen
     services.update_record(casebook, "households", hid, {"city": "Heuveldal"})
     services.delete_record(casebook, "households", hid)
     with casebook.reading() as conn:
-        ops = conn.execute("SELECT device, seq, hlc, op, tbl FROM oplog ORDER BY seq").fetchall()
+        ops = conn.execute(
+            "SELECT device, seq, hlc, action, tbl FROM audit_log ORDER BY seq"
+        ).fetchall()
     assert [o[3] for o in ops] == ["insert", "update", "delete"]
     assert [o[1] for o in ops] == [1, 2, 3]
     assert {o[0] for o in ops} == {casebook.device_id}

@@ -175,9 +175,7 @@ CREATE TABLE notes (
 );
 CREATE INDEX notes_household_id ON notes(household_id);
 
-CREATE INDEX persons_family_name ON persons(family_name);
 CREATE INDEX appointments_starts_at ON appointments(starts_at);
-CREATE INDEX notes_created_at ON notes(created_at);
 CREATE INDEX intake_scores_person ON intake_scores(person_id);
 CREATE INDEX pips_person ON pips(person_id);
 CREATE INDEX referrals_partner ON referrals(partner_id);
@@ -194,21 +192,28 @@ CREATE TABLE meta (
     value TEXT
 ) WITHOUT ROWID;
 
--- One row per committed transaction: when, who, on which device.
+-- Devices that wrote to this casebook; the oplog refers to them by number.
+CREATE TABLE devices (
+    id INTEGER PRIMARY KEY,
+    device TEXT NOT NULL UNIQUE
+);
+
+-- One row per committed transaction: when, who.
 CREATE TABLE changes (
     id INTEGER PRIMARY KEY,
     at TEXT NOT NULL,
-    actor TEXT NOT NULL,
-    device TEXT NOT NULL
+    actor TEXT NOT NULL
 );
 
 -- Every row operation, keyed by (device, seq): the sync outbox and inbox, and the
 -- source of the audit log. Values are not repeated here: the encrypted journal record
 -- holds them until compaction, the rows hold them after; a bundle carries the current
 -- values of the changed fields with their clock (see docs/sync-design.md).
--- hlc is the hybrid logical clock packed as wall_ms * 65536 + counter.
+-- hlc is the hybrid logical clock packed as wall_ms * 65536 + counter; fields lists
+-- the fields an update set. No index on row_id: only a household's timeline looks
+-- rows up, and a scan costs less than the index's memory (see the benchmark).
 CREATE TABLE oplog (
-    device TEXT NOT NULL,
+    device INTEGER NOT NULL,
     seq INTEGER NOT NULL,
     hlc INTEGER NOT NULL,
     change_id INTEGER NOT NULL,
@@ -218,7 +223,6 @@ CREATE TABLE oplog (
     fields TEXT,
     PRIMARY KEY (device, seq)
 ) WITHOUT ROWID;
-CREATE INDEX oplog_row ON oplog(row_id);
 
 -- Deleted rows stay known, so a late edit from another device cannot resurrect them.
 CREATE TABLE tombstones (
@@ -231,21 +235,23 @@ CREATE TABLE tombstones (
 
 -- Who changed what and when: field names only, never values.
 CREATE VIEW audit_log AS
-    SELECT c.id AS change_id, o.seq, c.at, c.actor, o.device, o.tbl, o.row_id,
+    SELECT c.id AS change_id, o.seq, o.hlc, c.at, c.actor, d.device, o.tbl, o.row_id,
            o.op AS action, o.fields
-    FROM oplog o JOIN changes c ON c.id = o.change_id;
+    FROM oplog o JOIN changes c ON c.id = o.change_id JOIN devices d ON d.id = o.device;
 
 -- Full-text search: external-content FTS5 tables (the text is not stored twice).
 -- Each reads a *_search view that exposes the folded text (kfold: case, diacritics,
 -- Arabic letter variants) and leaves out restricted (health) rows, so the index, FTS5's
 -- own integrity-check and rebuild all see the same values. Queries are folded alike.
+-- detail=none: no positions are stored (we match words and prefixes, never phrases),
+-- which keeps the index small.
 CREATE VIEW households_search AS
     SELECT rowid AS rid, kfold(name) AS name, kfold(notes) AS notes
     FROM households;
 CREATE VIRTUAL TABLE households_fts USING fts5(
     name, notes,
     content='households_search', content_rowid='rid',
-    tokenize='unicode61 remove_diacritics 2'
+    tokenize='unicode61 remove_diacritics 2', detail=none
 );
 CREATE TRIGGER households_fts_ai AFTER INSERT ON households BEGIN
     INSERT INTO households_fts(rowid, name, notes) SELECT new.rowid, kfold(new.name), kfold(new.notes);
@@ -264,7 +270,7 @@ CREATE VIEW persons_search AS
 CREATE VIRTUAL TABLE persons_fts USING fts5(
     family_name, given_names, transliterations, v_number, bsn,
     content='persons_search', content_rowid='rid',
-    tokenize='unicode61 remove_diacritics 2'
+    tokenize='unicode61 remove_diacritics 2', detail=none
 );
 CREATE TRIGGER persons_fts_ai AFTER INSERT ON persons BEGIN
     INSERT INTO persons_fts(rowid, family_name, given_names, transliterations, v_number, bsn) SELECT new.rowid, kfold(new.family_name), kfold(new.given_names), kfold(new.transliterations), kfold(new.v_number), kfold(new.bsn);
@@ -283,7 +289,7 @@ CREATE VIEW warm_handovers_search AS
 CREATE VIRTUAL TABLE warm_handovers_fts USING fts5(
     notes,
     content='warm_handovers_search', content_rowid='rid',
-    tokenize='unicode61 remove_diacritics 2'
+    tokenize='unicode61 remove_diacritics 2', detail=none
 );
 CREATE TRIGGER warm_handovers_fts_ai AFTER INSERT ON warm_handovers BEGIN
     INSERT INTO warm_handovers_fts(rowid, notes) SELECT new.rowid, kfold(new.notes);
@@ -302,7 +308,7 @@ CREATE VIEW intake_scores_search AS
 CREATE VIRTUAL TABLE intake_scores_fts USING fts5(
     notes,
     content='intake_scores_search', content_rowid='rid',
-    tokenize='unicode61 remove_diacritics 2'
+    tokenize='unicode61 remove_diacritics 2', detail=none
 );
 CREATE TRIGGER intake_scores_fts_ai AFTER INSERT ON intake_scores BEGIN
     INSERT INTO intake_scores_fts(rowid, notes) SELECT new.rowid, kfold(new.notes) WHERE new.domain NOT IN ('geestelijke_gezondheid', 'lichamelijke_gezondheid');
@@ -321,7 +327,7 @@ CREATE VIEW pips_search AS
 CREATE VIRTUAL TABLE pips_fts USING fts5(
     notes,
     content='pips_search', content_rowid='rid',
-    tokenize='unicode61 remove_diacritics 2'
+    tokenize='unicode61 remove_diacritics 2', detail=none
 );
 CREATE TRIGGER pips_fts_ai AFTER INSERT ON pips BEGIN
     INSERT INTO pips_fts(rowid, notes) SELECT new.rowid, kfold(new.notes);
@@ -340,7 +346,7 @@ CREATE VIEW appointments_search AS
 CREATE VIRTUAL TABLE appointments_fts USING fts5(
     notes,
     content='appointments_search', content_rowid='rid',
-    tokenize='unicode61 remove_diacritics 2'
+    tokenize='unicode61 remove_diacritics 2', detail=none
 );
 CREATE TRIGGER appointments_fts_ai AFTER INSERT ON appointments BEGIN
     INSERT INTO appointments_fts(rowid, notes) SELECT new.rowid, kfold(new.notes);
@@ -359,7 +365,7 @@ CREATE VIEW partners_search AS
 CREATE VIRTUAL TABLE partners_fts USING fts5(
     name,
     content='partners_search', content_rowid='rid',
-    tokenize='unicode61 remove_diacritics 2'
+    tokenize='unicode61 remove_diacritics 2', detail=none
 );
 CREATE TRIGGER partners_fts_ai AFTER INSERT ON partners BEGIN
     INSERT INTO partners_fts(rowid, name) SELECT new.rowid, kfold(new.name);
@@ -378,7 +384,7 @@ CREATE VIEW referrals_search AS
 CREATE VIRTUAL TABLE referrals_fts USING fts5(
     notes,
     content='referrals_search', content_rowid='rid',
-    tokenize='unicode61 remove_diacritics 2'
+    tokenize='unicode61 remove_diacritics 2', detail=none
 );
 CREATE TRIGGER referrals_fts_ai AFTER INSERT ON referrals BEGIN
     INSERT INTO referrals_fts(rowid, notes) SELECT new.rowid, kfold(new.notes);
@@ -397,7 +403,7 @@ CREATE VIEW notes_search AS
 CREATE VIRTUAL TABLE notes_fts USING fts5(
     text,
     content='notes_search', content_rowid='rid',
-    tokenize='unicode61 remove_diacritics 2'
+    tokenize='unicode61 remove_diacritics 2', detail=none
 );
 CREATE TRIGGER notes_fts_ai AFTER INSERT ON notes BEGIN
     INSERT INTO notes_fts(rowid, text) SELECT new.rowid, kfold(new.text) WHERE NOT coalesce(new.restricted, 0);
