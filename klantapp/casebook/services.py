@@ -12,7 +12,7 @@ from typing import Any
 
 from klantapp.casebook.casebook import Casebook, Transaction
 from klantapp.casebook.queries import get
-from klantapp.domain.records import HOUSEHOLD_CHILDREN, RECORD_KINDS
+from klantapp.domain.records import RECORD_KINDS
 from klantapp.domain.validate import validate_record
 from klantapp.errors import InvalidInput, KlantappError, Problem
 
@@ -108,46 +108,44 @@ def update_record(cb: Casebook, kind: str, record_id: str, changes: dict[str, An
         tx.update(kind, record_id, changed)
 
 
+#: Kinds that own the records that must refer to them: deleting one deletes those too.
+_OWNERS = frozenset({"households", "persons"})
+
+
+def _referrers(target: str) -> list[tuple[str, str, bool]]:
+    """(kind, field, required) for every reference field pointing at ``target``."""
+    return [
+        (kind, f.name, f.required)
+        for kind, rk in RECORD_KINDS.items()
+        for f in rk.fields
+        if f.kind == "ref" and f.ref == target
+    ]
+
+
 def _delete_cascade(cb: Casebook, tx: Transaction, kind: str, record_id: str) -> None:
+    """Delete a record and deal with what refers to it, as the registry says: records
+    that must refer to a household or person go with it; any other required reference
+    blocks the delete; optional references are cleared."""
     with cb.reading() as conn:
-        if kind == "households":
-            for child in HOUSEHOLD_CHILDREN:
-                ids = [
-                    r[0]
-                    for r in conn.execute(
-                        f"SELECT id FROM {child} WHERE household_id = ?", (record_id,)
-                    )
-                ]
-                for cid in ids:
-                    tx.delete(child, cid)
-        elif kind == "persons":
-            for child in ("intake_scores", "pips"):
-                ids = [
-                    r[0]
-                    for r in conn.execute(
-                        f"SELECT id FROM {child} WHERE person_id = ?", (record_id,)
-                    )
-                ]
-                for cid in ids:
-                    tx.delete(child, cid)
-            for child in ("appointments", "referrals", "notes"):
-                ids = [
-                    r[0]
-                    for r in conn.execute(
-                        f"SELECT id FROM {child} WHERE person_id = ?", (record_id,)
-                    )
-                ]
-                for cid in ids:
-                    tx.update(child, cid, {"person_id": None})
-        elif kind == "partners":
-            used = conn.execute(
-                "SELECT count(*) FROM referrals WHERE partner_id = ?", (record_id,)
-            ).fetchone()[0]
-            if used:
+        for referrer, field, required in _referrers(kind):
+            ids = [
+                r[0]
+                for r in conn.execute(f"SELECT id FROM {referrer} WHERE {field} = ?", (record_id,))
+            ]
+            if not ids:
+                continue
+            if required and kind in _OWNERS:
+                for rid in ids:
+                    _delete_cascade(cb, tx, referrer, rid)
+            elif required:
                 raise KlantappError(
-                    f"Deze ketenpartner heeft nog {used} verwijzing(en).",
-                    hint="Verwijder of wijzig eerst die verwijzingen.",
+                    f"{_label(kind)} wordt nog gebruikt door {len(ids)} "
+                    f"{RECORD_KINDS[referrer].label_plural.lower()}.",
+                    hint="Verwijder of wijzig die eerst.",
                 )
+            else:
+                for rid in ids:
+                    tx.update(referrer, rid, {field: None})
     tx.delete(kind, record_id)
 
 

@@ -127,11 +127,27 @@ def test_deleting_a_household_deletes_everything_under_it(demo_casebook: Caseboo
             assert left == 0, kind
 
 
+def test_deleting_a_person_keeps_the_household_records_that_only_mention_them(
+    demo_casebook: Casebook,
+) -> None:
+    person = next(
+        p for p in queries.all_records(demo_casebook, "persons") if p["given_names"] == "Ahmad"
+    )
+    services.delete_record(demo_casebook, "persons", person["id"])
+    detail = queries.household_detail(demo_casebook, person["household_id"])
+    assert detail is not None
+    assert all(s["person_id"] != person["id"] for s in detail["intake_scores"])  # his scores went
+    assert all(p["person_id"] != person["id"] for p in detail["pips"])
+    kept = [n for n in detail["notes"] if "diplomawaardering" in n["text"]]
+    assert kept and kept[0]["person_id"] is None  # the household's note stays, unlinked
+    assert any(a["kind"] == "voortgang" and a["person_id"] is None for a in detail["appointments"])
+
+
 def test_a_partner_with_referrals_is_not_deleted(demo_casebook: Casebook) -> None:
     from klantapp.errors import KlantappError
 
     partner = next(p for p in queries.list_partners(demo_casebook) if p["open_referrals"])
-    with pytest.raises(KlantappError, match="verwijzing"):
+    with pytest.raises(KlantappError, match="verwijzingen"):
         services.delete_record(demo_casebook, "partners", partner["id"])
     assert queries.get(demo_casebook, "partners", partner["id"]) is not None
 
