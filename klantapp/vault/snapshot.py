@@ -14,7 +14,6 @@ a last-chunk flag: dropped, reordered or appended chunks fail authentication.
 
 from __future__ import annotations
 
-import io
 import os
 import struct
 from collections.abc import Callable, Iterator
@@ -177,29 +176,6 @@ def _decrypt_stream(source: BinaryIO, total: int, **kw: Any) -> bytearray:
     view.release()
     del out[end:]  # a no-op for a well-formed file
     return out
-
-
-def decrypt(
-    blob: bytes,
-    *,
-    dek: bytes | bytearray,
-    casebook_id: bytes,
-    epoch: int,
-    expected_salt: bytes,
-    path: Path,
-    progress: Progress | None = None,
-) -> bytearray:
-    """Decrypt a snapshot file held in memory."""
-    return _decrypt_stream(
-        io.BytesIO(blob),
-        len(blob),
-        dek=dek,
-        casebook_id=casebook_id,
-        epoch=epoch,
-        expected_salt=expected_salt,
-        path=path,
-        progress=progress,
-    )
 
 
 def decrypt_file(
