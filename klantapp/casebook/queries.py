@@ -54,6 +54,7 @@ _CHILD_ORDER = {
     "intake_scores": "intake_date, person_id, domain",
     "pips": "person_id, version",
     "appointments": "starts_at",
+    "handhaving": "date, person_id",
     "referrals": "date",
     "notes": "created_at",
 }
@@ -221,6 +222,12 @@ _SEARCH_SOURCES: tuple[tuple[str, str, str], ...] = (
         "pips",
         "SELECT id, household_id, 'PIP versie ' || version, substr(notes, 1, 160) FROM pips",
         "pips_fts",
+    ),
+    (
+        "handhaving",
+        "SELECT id, household_id, 'Handhaving ' || kind || ' ' || date, substr(notes, 1, 160) "
+        "FROM handhaving",
+        "handhaving_fts",
     ),
     (
         "referrals",

@@ -243,6 +243,25 @@ PIP_STATUS = (
     ("vervangen", "Vervangen door nieuwe versie"),
 )
 
+# Handhaving (DOMAIN.md 1.4, 1.5, 1.8): the steps after a missed brede intake or broken
+# PIP duties, a bijstand maatregel instead of a boete, and what the client does against it.
+HANDHAVING_KINDS = (
+    ("waarschuwing", "Waarschuwing"),
+    ("boete", "Boete"),
+    ("maatregel_participatiewet", "Maatregel Participatiewet (bijstand)"),
+    ("bezwaar", "Bezwaar"),
+    ("beroep", "Beroep"),
+    ("ontheffing_aangevraagd", "Ontheffing aangevraagd bij DUO"),
+)
+
+HANDHAVING_STATUS = (
+    ("voorgenomen", "Voorgenomen (voornemen verstuurd)"),
+    ("opgelegd", "Opgelegd of verstuurd"),
+    ("bezwaar_lopend", "Bezwaar of beroep loopt"),
+    ("ingetrokken", "Ingetrokken"),
+    ("afgehandeld", "Afgehandeld"),
+)
+
 
 def _f(name: str, kind: FieldKind, label: str, **kw: object) -> Field:
     return Field(name, kind, label, **kw)  # type: ignore[arg-type]
@@ -312,6 +331,20 @@ PERSON = RecordKind(
         _f("doelgroep", "choice", "Doelgroep", choices=DOELGROEPEN),
         _f("plicht_status", "choice", "Inburgeringsplicht", choices=PLICHT_STATUS),
         _f("plicht_start", "date", "Start inburgeringsplicht"),
+        _f(
+            "inschrijving_date",
+            "date",
+            "Datum inschrijving BRP (als later dan het huishouden)",
+            help="Alleen invullen als deze persoon later is ingeschreven dan het huishouden, "
+            "bijvoorbeeld een nareiziger. Leeg: de datum van het huishouden telt.",
+        ),
+        _f(
+            "termijn_start",
+            "date",
+            "Start termijn (van DUO of vorige gemeente)",
+            help="Voor wie hierheen verhuisd is: de termijn loopt vanaf het eerste PIP, ook als "
+            "dat in een andere gemeente was. DUO geeft de datum door.",
+        ),
         _f("mother_tongue", "language", "Moedertaal", choices=LANGUAGES),
         _f("other_languages", "textlist", "Andere talen"),
         _f("literacy_own_script", "choice", "Geletterd in eigen schrift", choices=LITERACY),
@@ -463,6 +496,51 @@ APPOINTMENT = RecordKind(
     ),
 )
 
+HANDHAVING = RecordKind(
+    name="handhaving",
+    label="Handhaving",
+    label_plural="Handhaving",
+    parent="households",
+    parent_field="household_id",
+    display=("kind", "date"),
+    fields=(
+        _f("household_id", "ref", "Huishouden", required=True, ref="households"),
+        _f("person_id", "ref", "Gezinslid", required=True, ref="persons"),
+        _f(
+            "date",
+            "date",
+            "Datum",
+            required=True,
+            help="Datum van de brief, het voornemen of het bezwaarschrift",
+        ),
+        _f("kind", "choice", "Soort", required=True, choices=HANDHAVING_KINDS),
+        _f(
+            "appointment_id",
+            "ref",
+            "Bij afspraak",
+            ref="appointments",
+            help="Bijvoorbeeld de brede intake waarop de klant niet verscheen",
+        ),
+        _f(
+            "amount_eur",
+            "int",
+            "Bedrag (euro)",
+            minimum=0,
+            maximum=10000,
+            help="Alleen bij een boete",
+        ),
+        _f("reason", "text", "Reden", max_length=500),
+        _f("status", "choice", "Status", required=True, choices=HANDHAVING_STATUS),
+        _f(
+            "decision_date",
+            "date",
+            "Datum besluit",
+            help="Het besluit over de boete of maatregel, of de beslissing op bezwaar",
+        ),
+        _f("notes", "longtext", "Toelichting", searchable=True),
+    ),
+)
+
 PARTNER = RecordKind(
     name="partners",
     label="Ketenpartner",
@@ -523,6 +601,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
         INTAKE_SCORE,
         PIP,
         APPOINTMENT,
+        HANDHAVING,
         PARTNER,
         REFERRAL,
         NOTE,
@@ -536,6 +615,7 @@ HOUSEHOLD_CHILDREN: tuple[str, ...] = (
     "intake_scores",
     "pips",
     "appointments",
+    "handhaving",
     "referrals",
     "notes",
 )

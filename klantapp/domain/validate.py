@@ -681,6 +681,18 @@ def _rule_regime_plicht(rec: Mapping[str, object], kind: RecordKind) -> list[tup
     return []
 
 
+def _rule_amount_only_boete(rec: Mapping[str, object], kind: RecordKind) -> list[tuple[str, str]]:
+    if rec.get("amount_eur") is not None and rec.get("kind") != "boete":
+        label = kind.field("amount_eur").label
+        return [
+            (
+                "amount_eur",
+                f"{label} hoort alleen bij een boete. Maak het veld leeg, of kies als soort Boete.",
+            )
+        ]
+    return []
+
+
 _RULES: dict[str, tuple[_Rule, ...]] = {
     "appointments": (
         (("interpreter_mode", "interpreter_language"), _rule_interpreter_language),
@@ -688,6 +700,7 @@ _RULES: dict[str, tuple[_Rule, ...]] = {
     ),
     "pips": ((("status", "vastgesteld_on"), _rule_pip_dagtekening),),
     "persons": ((("regime", "plicht_status"), _rule_regime_plicht),),
+    "handhaving": ((("amount_eur", "kind"), _rule_amount_only_boete),),
 }
 
 
@@ -707,9 +720,9 @@ def validate_record(
       that is given must not be empty.
     * ``current``: the stored record an update applies to. Cross-field rules (a tolk
       needs a language, an invitation number only on a brede intake, a vastgesteld PIP
-      needs its dagtekening, ...) look at the stored values merged with the update. For
-      an update without ``current``, a rule runs only when the update holds every field
-      it reads.
+      needs its dagtekening, an amount only on a boete, ...) look at the stored values
+      merged with the update. For an update without ``current``, a rule runs only when
+      the update holds every field it reads.
     * ``today``: for "birth date not in the future"; defaults to ``date.today()``.
 
     The normalised dict has exactly the keys of ``values``; blank values become ``None``

@@ -645,6 +645,7 @@ def test_every_record_kind_accepts_a_minimal_record():
             "status": "aangemeld",
         },
         "notes": {"household_id": HH, "created_at": "2026-01-01T09:00", "text": "x"},
+        "handhaving": handhaving(),
     }
     assert set(minimal) == set(records.RECORD_KINDS)
     for kind_name, values in minimal.items():
@@ -716,6 +717,73 @@ def test_regime_geen_does_not_fit_plichtig():
     _, problems = validate_record("persons", person(regime="geen", plicht_status="plichtig"))
     assert fields_of(problems) == ["plicht_status"]
     assert validate_record("persons", person(regime="wi2021", plicht_status="plichtig"))[1] == []
+
+
+def handhaving(**kw):
+    values = {
+        "household_id": HH,
+        "person_id": PERSON_ID,
+        "date": "2026-11-10",
+        "kind": "waarschuwing",
+        "status": "opgelegd",
+    }
+    values.update(kw)
+    return values
+
+
+def test_handhaving_record_needs_person_date_kind_and_status():
+    _, problems = validate_record("handhaving", {"household_id": HH})
+    assert sorted(fields_of(problems)) == ["date", "kind", "person_id", "status"]
+    messages = {p.field: p.message for p in problems}
+    assert messages["kind"] == "Soort is verplicht. Vul dit in."
+    _, problems = validate_record("handhaving", handhaving(kind="dwangsom"))
+    assert fields_of(problems) == ["kind"]
+    assert problems[0].message.startswith("Soort: kies een van deze mogelijkheden: Waarschuwing")
+
+
+def test_boete_with_amount_linked_to_the_missed_intake():
+    values, problems = validate_record(
+        "handhaving",
+        handhaving(
+            kind="boete",
+            amount_eur="250",
+            appointment_id=" a-1 ",
+            status="voorgenomen",
+            decision_date="2026-11-20",
+            reason="Niet verschenen op de brede intake (uitnodiging 2)",
+        ),
+    )
+    assert problems == []
+    assert values["amount_eur"] == 250
+    assert values["appointment_id"] == "a-1"
+    _, problems = validate_record("handhaving", handhaving(kind="boete", amount_eur=10001))
+    assert problems[0].message == "Bedrag (euro): vul een getal in van 0 tot en met 10000."
+
+
+def test_amount_only_on_a_boete():
+    _, problems = validate_record("handhaving", handhaving(kind="waarschuwing", amount_eur=250))
+    assert fields_of(problems) == ["amount_eur"]
+    assert problems[0].message == (
+        "Bedrag (euro) hoort alleen bij een boete. Maak het veld leeg, of kies als soort Boete."
+    )
+    assert validate_record("handhaving", handhaving(kind="boete", amount_eur=250))[1] == []
+    assert validate_record("handhaving", handhaving(kind="bezwaar", amount_eur=None))[1] == []
+    # An update that turns a boete into a bezwaar while the amount stays is caught too.
+    stored = handhaving(kind="boete", amount_eur=250)
+    _, problems = validate_record("handhaving", {"kind": "bezwaar"}, partial=True, current=stored)
+    assert fields_of(problems) == ["amount_eur"]
+
+
+def test_person_inschrijving_and_termijn_start_are_dates():
+    values, problems = validate_record(
+        "persons",
+        {"inschrijving_date": date(2026, 3, 2), "termijn_start": "2025-06-17"},
+        partial=True,
+    )
+    assert problems == []
+    assert values == {"inschrijving_date": "2026-03-02", "termijn_start": "2025-06-17"}
+    _, problems = validate_record("persons", {"termijn_start": "17-06-2025"}, partial=True)
+    assert problems[0].message.startswith("Start termijn (van DUO of vorige gemeente): schrijf")
 
 
 def test_a_wrong_field_is_not_also_blamed_by_a_cross_field_rule():

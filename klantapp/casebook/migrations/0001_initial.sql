@@ -43,6 +43,8 @@ CREATE TABLE persons (
     doelgroep TEXT,
     plicht_status TEXT,
     plicht_start TEXT,
+    inschrijving_date TEXT,
+    termijn_start TEXT,
     mother_tongue TEXT,
     other_languages TEXT,
     literacy_own_script TEXT,
@@ -140,6 +142,21 @@ CREATE TABLE appointments (
     notes TEXT
 );
 CREATE INDEX appointments_household_id ON appointments(household_id);
+
+CREATE TABLE handhaving (
+    id TEXT PRIMARY KEY NOT NULL,
+    household_id TEXT,
+    person_id TEXT,
+    date TEXT,
+    kind TEXT,
+    appointment_id TEXT,
+    amount_eur INTEGER,
+    reason TEXT,
+    status TEXT,
+    decision_date TEXT,
+    notes TEXT
+);
+CREATE INDEX handhaving_household_id ON handhaving(household_id);
 
 CREATE TABLE partners (
     id TEXT PRIMARY KEY NOT NULL,
@@ -357,6 +374,25 @@ END;
 CREATE TRIGGER appointments_fts_au AFTER UPDATE ON appointments BEGIN
     INSERT INTO appointments_fts(appointments_fts, rowid, notes) SELECT 'delete', old.rowid, kfold(old.notes);
     INSERT INTO appointments_fts(rowid, notes) SELECT new.rowid, kfold(new.notes);
+END;
+
+CREATE VIEW handhaving_search AS
+    SELECT rowid AS rid, kfold(notes) AS notes
+    FROM handhaving;
+CREATE VIRTUAL TABLE handhaving_fts USING fts5(
+    notes,
+    content='handhaving_search', content_rowid='rid',
+    tokenize='unicode61 remove_diacritics 2', detail=none
+);
+CREATE TRIGGER handhaving_fts_ai AFTER INSERT ON handhaving BEGIN
+    INSERT INTO handhaving_fts(rowid, notes) SELECT new.rowid, kfold(new.notes);
+END;
+CREATE TRIGGER handhaving_fts_ad AFTER DELETE ON handhaving BEGIN
+    INSERT INTO handhaving_fts(handhaving_fts, rowid, notes) SELECT 'delete', old.rowid, kfold(old.notes);
+END;
+CREATE TRIGGER handhaving_fts_au AFTER UPDATE ON handhaving BEGIN
+    INSERT INTO handhaving_fts(handhaving_fts, rowid, notes) SELECT 'delete', old.rowid, kfold(old.notes);
+    INSERT INTO handhaving_fts(rowid, notes) SELECT new.rowid, kfold(new.notes);
 END;
 
 CREATE VIEW partners_search AS
