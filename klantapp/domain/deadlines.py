@@ -23,6 +23,19 @@ How items come and go:
   early. An unknown birth date does not hold items back.
 * Households that are afgerond or vertrokken get no items.
 
+Where the dates come from:
+
+* The PIP deadline counts from the person's own ``inschrijving_date`` when it is filled
+  in (a member who arrived later, such as a nareiziger), else from the household's; a
+  later start of the plicht (``plicht_start``, the 16th birthday) moves it on.
+* The termijn (and with it the schakelen deadline and the termijn check) runs from the
+  person's ``termijn_start`` when it is filled in: someone who moved here keeps the
+  termijn that began the day after their first PIP in the previous gemeente, as DUO
+  reports it. Otherwise it runs from the day after the first PIP recorded here.
+* A missed brede intake is handled once the next invitation is planned, the PIP is
+  vastgesteld, or a handhaving record linked to that appointment records the step
+  (see :func:`handhaving_closes_intake`).
+
 Pure Python: no I/O, no clock (``on`` is passed in).
 """
 
@@ -52,6 +65,7 @@ __all__ = [
     "current_pip",
     "due_for_household",
     "first_pip_date",
+    "handhaving_closes_intake",
     "handhaving_step",
     "hour_counters",
     "huisvesting_target",
@@ -59,10 +73,12 @@ __all__ = [
     "koppeling_expected",
     "latest_birth_date",
     "ontzorgen_end",
+    "person_termijn_start",
     "pip_deadline",
     "pip_is_vastgesteld",
     "schakelen_deadline",
     "termijn_end",
+    "termijn_end_from_start",
     "termijn_start",
     "wi2021_applies",
     "woning_target",
@@ -147,6 +163,15 @@ def termijn_start(first_pip_date: date) -> date:
     return first_pip_date + timedelta(days=1)
 
 
+def termijn_end_from_start(start: date, extension_months: int = 0) -> date:
+    """End of the inburgeringstermijn from its start date: + 3 years + DUO's extensions
+    in months. A start on 29 February ends on 28 February when the end year has no
+    29 February."""
+    if extension_months < 0:
+        raise ValueError("extension_months must not be negative")
+    return add_months(start, TERMIJN_MONTHS + extension_months)
+
+
 def termijn_end(first_pip_date: date, extension_months: int = 0) -> date:
     """End of the inburgeringstermijn: termijn start (day after the *first* PIP's
     dagtekening) + 3 years + DUO's extensions in months.
@@ -154,9 +179,7 @@ def termijn_end(first_pip_date: date, extension_months: int = 0) -> date:
     Later PIP versions and bezwaar do not move it: pass the first dagtekening. A start
     on 29 February ends on 28 February when the end year has no 29 February.
     """
-    if extension_months < 0:
-        raise ValueError("extension_months must not be negative")
-    return add_months(termijn_start(first_pip_date), TERMIJN_MONTHS + extension_months)
+    return termijn_end_from_start(termijn_start(first_pip_date), extension_months)
 
 
 def pip_deadline(inschrijving_date: date) -> date:
@@ -364,6 +387,48 @@ def current_pip(pips: Sequence[Mapping[str, object]]) -> Mapping[str, object] | 
     return max(pips, key=lambda p: _int(p.get("version")), default=None)
 
 
+def person_termijn_start(
+    person: Mapping[str, object], pips: Iterable[Mapping[str, object]]
+) -> date | None:
+    """When this person's termijn started: ``termijn_start`` as DUO or the previous
+    gemeente reported it, else the day after the first PIP vastgesteld here; ``None``
+    when neither is known. The termijn runs from the first PIP anywhere, so a PIP set
+    here after a move does not restart it."""
+    given = _date(person.get("termijn_start"))
+    if given is not None:
+        return given
+    first = first_pip_date(pips)
+    return termijn_start(first) if first is not None else None
+
+
+# Handhaving records that count as "the step was taken" after a missed brede intake.
+# After invitation 1 the step is a warning; after 2 and 3 a boete, or for someone on
+# bijstand a Participatiewet maatregel instead. Bezwaar or beroep against it means the
+# step was taken too. An ontheffing request is no step: the plicht stays until DUO
+# grants it (then plicht_status "ontheffing" ends all items).
+_INTAKE_STEP_KINDS: dict[int, frozenset[str]] = {
+    1: frozenset({"waarschuwing", "boete", "maatregel_participatiewet", "bezwaar", "beroep"}),
+    2: frozenset({"boete", "maatregel_participatiewet", "bezwaar", "beroep"}),
+    3: frozenset({"boete", "maatregel_participatiewet", "bezwaar", "beroep"}),
+}
+
+
+def handhaving_closes_intake(
+    record: Mapping[str, object], appointment_id: object, invitation_number: object
+) -> bool:
+    """Whether a handhaving record records the step after a missed brede intake: it is
+    linked to that appointment (``appointment_id``) and of a kind that fits the
+    invitation (a warning after invitation 1; a boete or maatregel after 2 and 3;
+    bezwaar or beroep after any). Its status does not matter: a boete withdrawn after
+    bezwaar was still dealt with."""
+    if not isinstance(invitation_number, int) or isinstance(invitation_number, bool):
+        return False
+    kinds = _INTAKE_STEP_KINDS.get(invitation_number)
+    if kinds is None or not isinstance(appointment_id, str) or not appointment_id:
+        return False
+    return record.get("appointment_id") == appointment_id and record.get("kind") in kinds
+
+
 # --- due items ------------------------------------------------------------------------
 
 
@@ -468,33 +533,59 @@ def _pip_items(
     pid = _str_or_none(person.get("id"))
     name = _name(person)
     first = first_pip_date(pips)
-    if first is None:
-        inschrijving = _date(household.get("inschrijving_date"))
-        if inschrijving is None:
-            return
-        # Someone whose plicht starts later (turning 16, a later plicht_start) has the
-        # 10 weeks from then, not from the household's inschrijving.
-        starts = [inschrijving]
-        plicht_start = _date(person.get("plicht_start"))
-        if plicht_start is not None:
-            starts.append(plicht_start)
-        latest_birth = latest_birth_date(person.get("birth_date"))
-        if latest_birth is not None:
-            starts.append(add_months(latest_birth, 12 * PLICHT_MIN_AGE))
-        base = max(starts)
-        due = pip_deadline(base)
-        why = (
-            f"inschrijving in de gemeente op {_nl(inschrijving)}"
-            if base == inschrijving
-            else f"start van de plicht op {_nl(base)}"
-        )
-        detail = f"{name}: het PIP moet uiterlijk {_nl(due)} vastgesteld zijn (10 weken na {why})."
-        if person.get("doelgroep") in ("gezin", "overig"):
-            detail += " Let op: voor gezins- en overige migranten is deze termijn niet zeker."
-        c.add("pip_vaststellen", "PIP vaststellen (10 weken na inschrijving)", due, pid, detail)
-        return
-
     newest = current_pip(pips)
+    if first is None:
+        _pip_deadline_item(c, household, person, pid, name)
+    else:
+        _course_start_item(c, pips, newest, first, pid, name)
+    _termijn_items(c, person, pips, newest, pid, name)
+
+
+def _pip_deadline_item(
+    c: _Collector,
+    household: Mapping[str, object],
+    person: Mapping[str, object],
+    pid: str | None,
+    name: str,
+) -> None:
+    # A member who was registered later (a nareiziger) counts from their own date.
+    inschrijving = _date(person.get("inschrijving_date")) or _date(
+        household.get("inschrijving_date")
+    )
+    if inschrijving is None:
+        return
+    # Someone whose plicht starts later (turning 16, a later plicht_start) has the
+    # 10 weeks from then, not from the inschrijving.
+    starts = [inschrijving]
+    plicht_start = _date(person.get("plicht_start"))
+    if plicht_start is not None:
+        starts.append(plicht_start)
+    latest_birth = latest_birth_date(person.get("birth_date"))
+    if latest_birth is not None:
+        starts.append(add_months(latest_birth, 12 * PLICHT_MIN_AGE))
+    base = max(starts)
+    due = pip_deadline(base)
+    why = (
+        f"inschrijving in de gemeente op {_nl(inschrijving)}"
+        if base == inschrijving
+        else f"start van de plicht op {_nl(base)}"
+    )
+    detail = f"{name}: het PIP moet uiterlijk {_nl(due)} vastgesteld zijn (10 weken na {why})."
+    if person.get("doelgroep") in ("gezin", "overig"):
+        detail += " Let op: voor gezins- en overige migranten is deze termijn niet zeker."
+    c.add("pip_vaststellen", "PIP vaststellen (10 weken na inschrijving)", due, pid, detail)
+
+
+def _course_start_item(
+    c: _Collector,
+    pips: Sequence[Mapping[str, object]],
+    newest: Mapping[str, object] | None,
+    first: date,
+    pid: str | None,
+    name: str,
+) -> None:
+    if any(_date(p.get("course_start")) for p in pips):
+        return
     first_version = min(
         (p for p in pips if pip_is_vastgesteld(p) and _date(p.get("vastgesteld_on")) == first),
         key=lambda p: _int(p.get("version")),
@@ -502,27 +593,38 @@ def _pip_items(
     leerroute = _str_or_none(first_version.get("leerroute")) or (
         _str_or_none(newest.get("leerroute")) if newest else None
     )
+    due = course_start_deadline(first, leerroute)
+    months = COURSE_START_MONTHS_ONDERWIJS if leerroute == "onderwijs" else COURSE_START_MONTHS
+    c.add(
+        "aanbod_starten",
+        f"Aanbod laten starten ({months} maanden na PIP)",
+        due,
+        pid,
+        f"{name}: het PIP is vastgesteld op {_nl(first)}. Het aanbod moet uiterlijk "
+        f"{_nl(due)} starten. Start het later, dan kan DUO de termijn verlengen en geeft "
+        "de gemeente de klant daarover een verklaring. Vul 'Start aanbod' in zodra het "
+        "aanbod begonnen is.",
+    )
 
-    if not any(_date(p.get("course_start")) for p in pips):
-        due = course_start_deadline(first, leerroute)
-        months = COURSE_START_MONTHS_ONDERWIJS if leerroute == "onderwijs" else COURSE_START_MONTHS
-        c.add(
-            "aanbod_starten",
-            f"Aanbod laten starten ({months} maanden na PIP)",
-            due,
-            pid,
-            f"{name}: het PIP is vastgesteld op {_nl(first)}. Het aanbod moet uiterlijk "
-            f"{_nl(due)} starten. Start het later, dan kan DUO de termijn verlengen en geeft "
-            "de gemeente de klant daarover een verklaring. Vul 'Start aanbod' in zodra het "
-            "aanbod begonnen is.",
-        )
 
-    start = termijn_start(first)
+def _termijn_items(
+    c: _Collector,
+    person: Mapping[str, object],
+    pips: Sequence[Mapping[str, object]],
+    newest: Mapping[str, object] | None,
+    pid: str | None,
+    name: str,
+) -> None:
+    start = person_termijn_start(person, pips)
+    if start is None:
+        return
+    from_elsewhere = _date(person.get("termijn_start")) is not None
     extension = _int(newest.get("extension_months")) if newest else 0
-    end = termijn_end(first, max(0, extension))
+    end = termijn_end_from_start(start, max(0, extension))
     open_parts = _open_parts(newest)
     still_open = f" Nog open: {'; '.join(open_parts)}." if open_parts else ""
     ext_text = f" (met {extension} maanden verlenging)" if extension > 0 else ""
+    source = " (start volgens DUO of de vorige gemeente)" if from_elsewhere else ""
 
     # The onderwijsroute may switch to the B1-route at any time: no schakelen deadline.
     if (_str_or_none(newest.get("leerroute")) if newest else None) != "onderwijs":
@@ -531,8 +633,8 @@ def _pip_items(
             "Laatste moment om van leerroute te wisselen (schakelen)",
             schakelen_deadline(start),
             pid,
-            f"{name}: de termijn begon op {_nl(start)}. Schakelen naar een andere leerroute "
-            f"moet binnen 18 maanden, dus uiterlijk {_nl(schakelen_deadline(start))}.",
+            f"{name}: de termijn begon op {_nl(start)}{source}. Schakelen naar een andere "
+            f"leerroute moet binnen 18 maanden, dus uiterlijk {_nl(schakelen_deadline(start))}.",
         )
     c.add(
         "termijn_controle",
@@ -560,6 +662,7 @@ def _handhaving_items(
     c: _Collector,
     appointments: Sequence[Mapping[str, object]],
     pips: Sequence[Mapping[str, object]],
+    handhaving: Sequence[Mapping[str, object]],
     person_ids: set[str | None],
     names: Mapping[str | None, str],
 ) -> None:
@@ -592,11 +695,14 @@ def _handhaving_items(
             continue
         relevant = [p for p in pips if pid is None or p.get("person_id") == pid]
         pip_set = first_pip_date(relevant) is not None
+        appt_id = appt.get("id")
+        recorded = any(handhaving_closes_intake(h, appt_id, number) for h in handhaving)
         if number < 3:
             # Done once the next invitation is in the agenda (or any later intake), or
             # once the PIP has been vastgesteld after all.
             done = (
                 pip_set
+                or recorded
                 or bool(later)
                 or any(a.get("invitation_number") == number + 1 for a in same_person)
             )
@@ -606,10 +712,14 @@ def _handhaving_items(
                 else "Brede intake gemist (uitnodiging 2): boete van €250 en uitnodiging 3"
             )
             todo = f"Plan de brede intake opnieuw met uitnodiging {number + 1}."
+            what = "waarschuwing" if number == 1 else "boete"
         else:
-            done = pip_set
+            # The boete recorded closes this item; the PIP deadline item stays until the
+            # PIP is vastgesteld.
+            done = pip_set or recorded
             title = "Brede intake gemist (uitnodiging 3): boete van €250, stel het PIP toch vast"
             todo = "Stel het PIP vast zonder brede intake."
+            what = "boete"
         if done:
             continue
         c.add(
@@ -618,7 +728,8 @@ def _handhaving_items(
             when,
             pid,
             f"{who}niet verschenen op de brede intake van {_nl(when)} (uitnodiging {number}). "
-            f"Volgende stap: {step}. {todo}",
+            f"Volgende stap: {step}. {todo} Leg de {what} vast onder Handhaving, bij deze "
+            "afspraak.",
         )
 
 
@@ -647,11 +758,15 @@ def due_for_household(
     appointments: Sequence[Mapping[str, object]],
     on: date,
     horizon_days: int = 14,
+    *,
+    handhaving: Sequence[Mapping[str, object]] = (),
 ) -> list[DueItem]:
     """What is due within ``horizon_days`` of ``on``, or overdue, for one household.
 
-    ``persons``, ``pips`` and ``appointments`` are that household's records as dicts
-    (see :mod:`klantapp.domain.records`; each with its ``id``). Sorted by ``due_on``.
+    ``persons``, ``pips``, ``appointments`` and ``handhaving`` are that household's
+    records as dicts (see :mod:`klantapp.domain.records`; each with its ``id``). Sorted
+    by ``due_on``. Handhaving records only ever take items away (a step recorded after
+    a missed brede intake).
     """
     if household.get("status") in _CLOSED_HOUSEHOLD:
         return []
@@ -669,7 +784,7 @@ def due_for_household(
     if plichtig or not persons:
         person_ids.add(None)
     names = {_str_or_none(p.get("id")): _name(p) for p in persons}
-    _handhaving_items(c, appointments, pips, person_ids, names)
+    _handhaving_items(c, appointments, pips, handhaving, person_ids, names)
     _outcome_items(c, appointments)
 
     return sorted(c.items, key=lambda i: (i.due_on, i.person_id or "", i.rule, i.title))

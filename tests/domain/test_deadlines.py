@@ -19,6 +19,7 @@ from klantapp.domain.deadlines import (
     current_pip,
     due_for_household,
     first_pip_date,
+    handhaving_closes_intake,
     handhaving_step,
     hour_counters,
     huisvesting_target,
@@ -26,10 +27,12 @@ from klantapp.domain.deadlines import (
     koppeling_expected,
     latest_birth_date,
     ontzorgen_end,
+    person_termijn_start,
     pip_deadline,
     pip_is_vastgesteld,
     schakelen_deadline,
     termijn_end,
+    termijn_end_from_start,
     termijn_start,
     wi2021_applies,
     woning_target,
@@ -367,7 +370,7 @@ def intake(number, outcome, starts_at, person_id=P1, kind="brede_intake", **kw):
     return values
 
 
-def due(hh=None, persons=None, pips=(), appts=(), on=ON, horizon=14):
+def due(hh=None, persons=None, pips=(), appts=(), on=ON, horizon=14, handhaving=()):
     return due_for_household(
         household() if hh is None else hh,
         [adult()] if persons is None else persons,
@@ -375,6 +378,7 @@ def due(hh=None, persons=None, pips=(), appts=(), on=ON, horizon=14):
         list(appts),
         on,
         horizon_days=horizon,
+        handhaving=list(handhaving),
     )
 
 
@@ -729,6 +733,8 @@ optional_day = st.one_of(st.none(), st.dates(date(2020, 1, 1), date(2030, 12, 31
                 "regime": st.sampled_from([None, "wi2021", "wi2013"]),
                 "plicht_status": st.sampled_from([None, "plichtig", "voldaan"]),
                 "doelgroep": st.sampled_from([None, "asiel", "gezin"]),
+                "inschrijving_date": optional_day,
+                "termijn_start": optional_day,
             }
         ),
         max_size=3,
@@ -767,7 +773,14 @@ def test_due_items_are_sorted_within_the_horizon_and_flag_overdue(hh, ps, pp, aa
         "id": HH,
         **{k: v.isoformat() if isinstance(v, date) else v for k, v in hh.items()},
     }
-    persons = [{"id": f"p{i}", "household_id": HH, **p} for i, p in enumerate(ps)]
+    persons = [
+        {
+            "id": f"p{i}",
+            "household_id": HH,
+            **{k: v.isoformat() if isinstance(v, date) else v for k, v in p.items()},
+        }
+        for i, p in enumerate(ps)
+    ]
     pips = [
         {
             "id": f"pip{i}",
@@ -800,3 +813,291 @@ def test_due_items_are_sorted_within_the_horizon_and_flag_overdue(hh, ps, pp, aa
         if item.person_id is not None and item.rule != "uitkomst_invullen":
             person = next(p for p in persons if p["id"] == item.person_id)
             assert wi2021_applies(person, on)
+
+
+# --- a member's own inschrijving (nareiziger) -----------------------------------------------
+
+
+def test_pip_deadline_counts_from_the_members_own_inschrijving():
+    # The household was registered on 1 October 2026; the nareiziger on 16 November.
+    nareiziger = adult(
+        doelgroep="nareiziger", arrival_status="in_nl", inschrijving_date="2026-11-16"
+    )
+    item = only(due(persons=[nareiziger], on=date(2027, 1, 20)), "pip_vaststellen")
+    assert item.due_on == date(2027, 1, 25)
+    assert "inschrijving in de gemeente op 16 november 2026" in item.detail
+    # The others in the household keep the household's date.
+    items = due(persons=[adult(P2), nareiziger], on=date(2026, 12, 11))
+    assert [(i.rule, i.person_id, i.due_on) for i in items] == [
+        ("pip_vaststellen", P2, date(2026, 12, 10))
+    ]
+
+
+def test_own_inschrijving_counts_even_without_a_household_date():
+    person = adult(inschrijving_date="2026-10-05")
+    item = only(
+        due(household(inschrijving_date=None), persons=[person], horizon=30), "pip_vaststellen"
+    )
+    assert item.due_on == date(2026, 12, 14)
+
+
+def test_a_later_start_of_the_plicht_still_moves_the_own_inschrijving_on():
+    person = adult(inschrijving_date="2026-10-05", plicht_start="2026-11-02")
+    item = only(due(persons=[person], horizon=90), "pip_vaststellen")
+    assert item.due_on == pip_deadline(date(2026, 11, 2))
+    assert "start van de plicht op 2 november 2026" in item.detail
+
+
+def test_no_pip_deadline_while_the_nareiziger_is_still_abroad():
+    abroad = adult(arrival_status="nareis", inschrijving_date="2026-11-16")
+    assert due(persons=[abroad], on=date(2027, 3, 1)) == []
+
+
+@given(optional_day, st.dates(date(2000, 1, 1), date(2090, 12, 31)))
+def test_own_inschrijving_replaces_the_household_date(household_day, own_day):
+    hh = household(inschrijving_date=household_day.isoformat() if household_day else None)
+    person = adult(birth_date="1960", inschrijving_date=own_day.isoformat())
+    far = own_day + timedelta(weeks=20)
+    item = only(due(hh, persons=[person], on=far), "pip_vaststellen")
+    assert item.due_on == pip_deadline(own_day)
+    assert item.overdue
+
+
+# --- termijn from DUO or a previous gemeente ----------------------------------------------
+
+
+def test_person_termijn_start_prefers_the_date_from_duo():
+    pips = [pip(vastgesteld_on="2026-09-01")]
+    assert person_termijn_start(adult(), pips) == date(2026, 9, 2)
+    assert person_termijn_start(adult(termijn_start="2025-03-17"), pips) == date(2025, 3, 17)
+    assert person_termijn_start(adult(termijn_start="2025-03-17"), []) == date(2025, 3, 17)
+    assert person_termijn_start(adult(), []) is None
+    assert person_termijn_start(adult(termijn_start="onbekend"), pips) == date(2026, 9, 2)
+
+
+def test_termijn_of_someone_who_moved_here_runs_from_the_date_duo_gave():
+    # First PIP in the previous gemeente: termijn started 17 May 2025. Here a new PIP
+    # was set on 1 September 2026; that does not restart the termijn.
+    mover = adult(termijn_start="2025-05-17")
+    pips = [b1_pip(vastgesteld_on="2026-09-01", course_start="2026-09-15")]
+    item = only(due(persons=[mover], pips=pips, on=date(2026, 11, 10)), "schakelen")
+    assert item.due_on == date(2026, 11, 17)
+    assert "17 mei 2025 (start volgens DUO of de vorige gemeente)" in item.detail
+    end = only(due(persons=[mover], pips=pips, on=date(2028, 5, 10)), "termijn_einde")
+    assert end.due_on == date(2028, 5, 17)
+    check = only(due(persons=[mover], pips=pips, on=date(2027, 11, 10)), "termijn_controle")
+    assert check.due_on == date(2027, 11, 17)
+
+
+def test_termijn_items_for_a_mover_even_before_the_new_pip():
+    # No PIP here yet: the new gemeente must still set one (10 weeks after inschrijving),
+    # and the termijn from the previous gemeente keeps running.
+    hh = household(inschrijving_date="2026-10-20")
+    mover = adult(termijn_start="2025-05-17")
+    items = due(hh, persons=[mover], on=date(2026, 11, 22), horizon=40)
+    assert rules(items) == ["schakelen", "pip_vaststellen"]
+    assert only(items, "pip_vaststellen").due_on == date(2026, 12, 29)
+    assert "aanbod_starten" not in rules(due(hh, persons=[mover], on=date(2027, 6, 1)))
+
+
+def test_extension_counts_on_top_of_the_termijn_from_duo():
+    mover = adult(termijn_start="2025-05-17")
+    pips = [b1_pip(vastgesteld_on="2026-09-01", extension_months=4)]
+    end = only(due(persons=[mover], pips=pips, on=date(2028, 9, 10)), "termijn_einde")
+    assert end.due_on == date(2028, 9, 17)
+    assert "met 4 maanden verlenging" in end.detail
+
+
+def test_no_termijn_items_for_a_mover_whose_plicht_is_met():
+    mover = adult(termijn_start="2025-05-17", plicht_status="voldaan")
+    assert due(persons=[mover], on=date(2028, 5, 17)) == []
+
+
+@given(any_day, st.integers(0, 60))
+def test_termijn_end_from_the_first_pip_is_the_end_from_its_start(pip_date, extension):
+    assert termijn_end(pip_date, extension) == termijn_end_from_start(
+        termijn_start(pip_date), extension
+    )
+
+
+@given(
+    st.dates(date(2021, 1, 1), date(2030, 12, 31)),
+    st.lists(st.dates(date(2021, 1, 1), date(2030, 12, 31)), max_size=3),
+    st.integers(0, 24),
+)
+def test_termijn_from_duo_ignores_the_pips_set_here(given_start, pip_days, extension):
+    mover = adult(termijn_start=given_start.isoformat())
+    pips = [
+        b1_pip(version=i + 1, vastgesteld_on=d.isoformat(), extension_months=extension)
+        for i, d in enumerate(pip_days)
+    ]
+    end = termijn_end_from_start(given_start, extension if pips else 0)
+    item = only(due(persons=[mover], pips=pips, on=end, horizon=0), "termijn_einde")
+    assert item.due_on == end
+    assert not item.overdue
+
+
+# --- handhaving records close the intake item --------------------------------------------------
+
+
+def maatregel(kind, appointment_id, person_id=P1, status="opgelegd", **kw):
+    values = {
+        "id": f"hh-{kind}-{appointment_id}",
+        "household_id": HH,
+        "person_id": person_id,
+        "date": "2026-11-03",
+        "kind": kind,
+        "appointment_id": appointment_id,
+        "status": status,
+    }
+    values.update(kw)
+    return values
+
+
+@pytest.mark.parametrize(
+    ("number", "kind", "closes"),
+    [
+        (1, "waarschuwing", True),
+        (1, "boete", True),
+        (1, "bezwaar", True),
+        (1, "ontheffing_aangevraagd", False),
+        (2, "waarschuwing", False),
+        (2, "boete", True),
+        (2, "maatregel_participatiewet", True),
+        (2, "beroep", True),
+        (3, "waarschuwing", False),
+        (3, "boete", True),
+        (3, "ontheffing_aangevraagd", False),
+        (None, "boete", False),
+        (4, "boete", False),
+    ],
+)
+def test_which_handhaving_step_fits_which_invitation(number, kind, closes):
+    assert handhaving_closes_intake(maatregel(kind, "a-1"), "a-1", number) is closes
+    # Only when linked to that appointment.
+    assert not handhaving_closes_intake(maatregel(kind, "a-2"), "a-1", number)
+    assert not handhaving_closes_intake(maatregel(kind, None), "a-1", number)
+    assert not handhaving_closes_intake(maatregel(kind, None), None, number)
+
+
+def test_a_warning_recorded_for_invitation_1_closes_the_item():
+    hh = household(inschrijving_date=None)
+    miss1 = intake(1, "niet_verschenen", "2026-11-02T10:00")
+    item = only(due(hh, appts=[miss1]), "handhaving_intake")
+    assert "Leg de waarschuwing vast onder Handhaving" in item.detail
+    warned = maatregel("waarschuwing", miss1["id"])
+    assert due(hh, appts=[miss1], handhaving=[warned]) == []
+    # A warning about something else, or not linked to the intake, does not count.
+    unlinked = maatregel("waarschuwing", None)
+    assert rules(due(hh, appts=[miss1], handhaving=[unlinked])) == ["handhaving_intake"]
+
+
+def test_a_boete_recorded_for_invitation_2_closes_the_item_but_a_warning_does_not():
+    hh = household(inschrijving_date=None)
+    miss1 = intake(1, "niet_verschenen", "2026-11-02T10:00")
+    miss2 = intake(2, "niet_verschenen", "2026-11-16T10:00")
+    warned = maatregel("waarschuwing", miss2["id"])
+    item = only(due(hh, appts=[miss1, miss2], handhaving=[warned]), "handhaving_intake")
+    assert "Leg de boete vast onder Handhaving" in item.detail
+    fined = maatregel("boete", miss2["id"], amount_eur=250, status="voorgenomen")
+    assert due(hh, appts=[miss1, miss2], handhaving=[fined]) == []
+    # A boete withdrawn after bezwaar was dealt with as well.
+    withdrawn = maatregel("boete", miss2["id"], amount_eur=250, status="ingetrokken")
+    assert due(hh, appts=[miss1, miss2], handhaving=[withdrawn]) == []
+    # On bijstand a maatregel comes instead of the boete.
+    bijstand = maatregel("maatregel_participatiewet", miss2["id"])
+    assert due(hh, appts=[miss1, miss2], handhaving=[bijstand]) == []
+
+
+def test_a_boete_for_invitation_3_leaves_the_pip_deadline():
+    hh = household(inschrijving_date="2026-09-01")
+    misses = [
+        intake(1, "niet_verschenen", "2026-10-05T10:00"),
+        intake(2, "niet_verschenen", "2026-10-19T10:00"),
+        intake(3, "niet_verschenen", "2026-11-02T10:00"),
+    ]
+    assert rules(due(hh, appts=misses)) == ["handhaving_intake", "pip_vaststellen"]
+    fined = maatregel("boete", misses[2]["id"], amount_eur=250)
+    items = due(hh, appts=misses, handhaving=[fined])
+    assert rules(items) == ["pip_vaststellen"]
+    assert items[0].due_on == date(2026, 11, 10)
+
+
+def test_handhaving_for_a_household_appointment_without_person():
+    hh = household(inschrijving_date=None)
+    miss = intake(1, "niet_verschenen", "2026-11-02T10:00", person_id=None)
+    assert due(hh, appts=[miss], handhaving=[maatregel("waarschuwing", miss["id"])]) == []
+
+
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "person": st.one_of(st.none(), st.integers(0, 1)),
+                "day": st.integers(0, 40),
+                "outcome": st.sampled_from(["gepland", "verschenen", "niet_verschenen"]),
+                "invitation_number": st.sampled_from([None, 1, 2, 3]),
+            }
+        ),
+        max_size=4,
+    ),
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "appointment": st.one_of(st.none(), st.integers(0, 4)),
+                "kind": st.sampled_from(
+                    [
+                        "waarschuwing",
+                        "boete",
+                        "maatregel_participatiewet",
+                        "bezwaar",
+                        "beroep",
+                        "ontheffing_aangevraagd",
+                    ]
+                ),
+                "status": st.sampled_from(["voorgenomen", "opgelegd", "ingetrokken"]),
+            }
+        ),
+        max_size=4,
+    ),
+    st.integers(0, 30),
+)
+def test_handhaving_records_only_ever_take_items_away(aa, hh_records, horizon):
+    persons = [adult("p0"), adult("p1", given_names="Dawit")]
+    start = date(2026, 10, 1)
+    appts = [
+        intake(
+            a["invitation_number"],
+            a["outcome"],
+            (start + timedelta(days=a["day"])).isoformat() + "T10:00",
+            person_id=None if a["person"] is None else f"p{a['person']}",
+            id=f"a{i}",
+        )
+        for i, a in enumerate(aa)
+    ]
+    records = [
+        {
+            "id": f"h{i}",
+            "household_id": HH,
+            "person_id": "p0",
+            "date": "2026-11-01",
+            "kind": r["kind"],
+            "status": r["status"],
+            "appointment_id": None if r["appointment"] is None else f"a{r['appointment']}",
+        }
+        for i, r in enumerate(hh_records)
+    ]
+    hh = household(inschrijving_date=None)
+    without = due(hh, persons=persons, appts=appts, horizon=horizon)
+    with_records = due(hh, persons=persons, appts=appts, horizon=horizon, handhaving=records)
+    assert set(with_records) <= set(without)
+    removed = set(without) - set(with_records)
+    assert all(i.rule == "handhaving_intake" for i in removed)
+    # Something was removed only when a fitting record is linked to a missed intake.
+    if removed:
+        assert any(
+            handhaving_closes_intake(r, a["id"], a["invitation_number"])
+            for r in records
+            for a in appts
+            if a["outcome"] == "niet_verschenen"
+        )
