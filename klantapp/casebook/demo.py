@@ -488,7 +488,7 @@ def fill_demo(cb: Casebook, *, today: date | None = None) -> dict[str, int]:
             "regime": "geen",
         },
     )
-    add(
+    selam_missed = add(
         "appointments",
         {
             "household_id": h3,
@@ -521,6 +521,20 @@ def fill_demo(cb: Casebook, *, today: date | None = None) -> dict[str, int]:
             "outcome": "gepland",
             "letter_language": "ti",
             "bring": "Verblijfsdocument, bankpas, huurcontract",
+        },
+    )
+    add(
+        "handhaving",
+        {
+            "household_id": h3,
+            "person_id": selam,
+            "date": d(-8),
+            "kind": "waarschuwing",
+            "appointment_id": selam_missed,
+            "reason": "Niet verschenen op de brede intake (uitnodiging 1)",
+            "status": "opgelegd",
+            "notes": "Waarschuwing verstuurd samen met uitnodiging 2, met een vertaling in het "
+            "Tigrinya. Bij de volgende keer niet verschijnen volgt een boete van €250.",
         },
     )
     add(
@@ -681,6 +695,70 @@ def fill_demo(cb: Casebook, *, today: date | None = None) -> dict[str, int]:
             "letter_language": "kmr",
             "education_years": 10,
             "work_history": [{"role": "Kok", "country": "Turkije", "years": 6}],
+        },
+    )
+    mehmet_intakes = [
+        add(
+            "appointments",
+            {
+                "household_id": h5,
+                "person_id": mehmet,
+                "kind": "brede_intake",
+                "starts_at": _at(t - timedelta(days=days), 10, 0),
+                "duration_minutes": 90,
+                "location": OFFICE,
+                "with_whom": KLANTMANAGER,
+                "invitation_number": number,
+                "outcome": outcome,
+                "letter_language": "kmr",
+            },
+        )
+        for days, number, outcome in (
+            (232, 1, "niet_verschenen"),
+            (222, 2, "niet_verschenen"),
+            (212, 3, "verschenen"),
+        )
+    ]
+    add(
+        "handhaving",
+        {
+            "household_id": h5,
+            "person_id": mehmet,
+            "date": d(-231),
+            "kind": "waarschuwing",
+            "appointment_id": mehmet_intakes[0],
+            "reason": "Niet verschenen op de brede intake (uitnodiging 1)",
+            "status": "opgelegd",
+        },
+    )
+    add(
+        "handhaving",
+        {
+            "household_id": h5,
+            "person_id": mehmet,
+            "date": d(-221),
+            "kind": "boete",
+            "appointment_id": mehmet_intakes[1],
+            "amount_eur": 250,
+            "reason": "Niet verschenen op de brede intake (uitnodiging 2)",
+            "status": "ingetrokken",
+            "decision_date": d(-214),
+            "notes": "Boete ingetrokken na bezwaar: de uitnodigingen gingen naar het oude "
+            "adres in het azc.",
+        },
+    )
+    add(
+        "handhaving",
+        {
+            "household_id": h5,
+            "person_id": mehmet,
+            "date": d(-205),
+            "kind": "bezwaar",
+            "appointment_id": mehmet_intakes[1],
+            "reason": "Uitnodigingen 1 en 2 zijn naar het oude adres in het azc gestuurd",
+            "status": "afgehandeld",
+            "decision_date": d(-170),
+            "notes": "Bezwaar gegrond verklaard. Brieven voortaan naar Molenweg 7 sturen.",
         },
     )
     add(
@@ -910,6 +988,84 @@ def fill_demo(cb: Casebook, *, today: date | None = None) -> dict[str, int]:
             "invitation_number": 1,
             "outcome": "gepland",
             "letter_language": "ar",
+        },
+    )
+
+    # 9. An Iraqi-Kurdish woman (Sorani) who moved here from another gemeente: her termijn
+    # started there (DUO gave the date), so the schakelen deadline is near; a new PIP
+    # must be made here.
+    h9 = _household(
+        cb,
+        {
+            "name": "Qadir",
+            "status": "traject",
+            "housing_date": d(-35),
+            "inschrijving_date": d(-33),
+            "street": "Wilgenhof",
+            "house_number": "5",
+            "postcode": "7463 VW",
+            "city": "Heuveldal",
+            "housing_corporation": "Woonstichting Dal & Heuvel",
+            "notes": "Verhuisd uit de gemeente Rivierdal (werk in de regio).",
+        },
+    )
+    shilan = add(
+        "persons",
+        {
+            "household_id": h9,
+            "role": "aanvrager",
+            "arrival_status": "in_nl",
+            "family_name": "Qadir",
+            "given_names": "Shilan",
+            "transliterations": ["شیلان قادر"],
+            "birth_date": "1989-08-21",
+            "sex": "v",
+            "v_number": "9012345678",
+            "bsn": demo_bsn(71),
+            "nationalities": ["Iraaks"],
+            "country_of_origin": "Irak",
+            "permit_date": d(-700),
+            "regime": "wi2021",
+            "doelgroep": "asiel",
+            "plicht_status": "plichtig",
+            "plicht_start": d(-700),
+            "termijn_start": d(-540),
+            "mother_tongue": "ckb",
+            "other_languages": ["Arabisch", "Engels"],
+            "literacy_own_script": "goed",
+            "literacy_latin": "goed",
+            "letter_language": "ckb",
+            "education_years": 14,
+            "education_level": "Hbo verpleegkunde (Erbil)",
+            "work_history": [{"role": "Verpleegkundige", "country": "Irak", "years": 5}],
+            "digital_skills": "goed",
+        },
+    )
+    add(
+        "appointments",
+        {
+            "household_id": h9,
+            "person_id": shilan,
+            "kind": "pip",
+            "starts_at": _at(t + timedelta(days=6), 10, 0),
+            "duration_minutes": 60,
+            "location": OFFICE,
+            "with_whom": KLANTMANAGER,
+            "outcome": "gepland",
+            "letter_language": "ckb",
+            "bring": "Het PIP van de gemeente Rivierdal en de brief van DUO",
+        },
+    )
+    add(
+        "notes",
+        {
+            "household_id": h9,
+            "person_id": shilan,
+            "created_at": _at(t - timedelta(days=12), 11, 30),
+            "author": KLANTMANAGER,
+            "text": "Gemeente Rivierdal meldt: B1-route, 310 lesuren gevolgd, PVT gedaan. "
+            "DUO bevestigt de start van de termijn. Nieuw PIP maken; de leerroute blijft B1. "
+            "Schakelen kan nog maar kort.",
         },
     )
     return counts

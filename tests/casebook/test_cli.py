@@ -224,6 +224,7 @@ def test_demo_command_makes_a_full_casebook(
             "intake_scores",
             "pips",
             "appointments",
+            "handhaving",
             "referrals",
             "notes",
         } <= kinds
