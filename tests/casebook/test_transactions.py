@@ -219,3 +219,57 @@ def test_compaction_keeps_everything_and_empties_the_journal(
         assert after == {**before, "households": before["households"] + 1}
     finally:
         cb.close()
+
+
+def test_a_recorded_boete_closes_the_handhaving_item_of_a_missed_intake(casebook: Casebook) -> None:
+    from datetime import date
+
+    from klantapp.casebook.due import due_items
+
+    hid = services.add_record(
+        casebook,
+        "households",
+        {"name": "Test", "status": "gehuisvest", "inschrijving_date": "2026-09-01"},
+    )
+    pid = services.add_record(
+        casebook,
+        "persons",
+        {
+            "household_id": hid,
+            "role": "aanvrager",
+            "family_name": "Test",
+            "birth_date": "1990",
+            "regime": "wi2021",
+            "plicht_status": "plichtig",
+            "doelgroep": "asiel",
+        },
+    )
+    missed = services.add_record(
+        casebook,
+        "appointments",
+        {
+            "household_id": hid,
+            "person_id": pid,
+            "kind": "brede_intake",
+            "starts_at": "2026-11-10T10:00",
+            "location": "Gemeentehuis",
+            "invitation_number": 3,
+            "outcome": "niet_verschenen",
+        },
+    )
+    on = date(2026, 11, 22)
+    assert "handhaving_intake" in {i.rule for i in due_items(casebook, on)}
+    services.add_record(
+        casebook,
+        "handhaving",
+        {
+            "household_id": hid,
+            "person_id": pid,
+            "date": "2026-11-20",
+            "kind": "boete",
+            "amount_eur": 250,
+            "status": "opgelegd",
+            "appointment_id": missed,
+        },
+    )
+    assert "handhaving_intake" not in {i.rule for i in due_items(casebook, on)}
