@@ -54,6 +54,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         self._closing_task: Any = None
         self._quit_after_close = False
+        self.ask_on_close = True  # tests switch the unsaved-changes prompt off
 
         self.start_page = StartPage()
         self.create_page = CreatePage(kdf=config.kdf)
@@ -302,7 +303,11 @@ class MainWindow(QMainWindow):
 
     # --- quitting ---------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.workspace is not None and not self.workspace.maybe_leave_all():
+        if (
+            self.ask_on_close
+            and self.workspace is not None
+            and not self.workspace.maybe_leave_all()
+        ):
             event.ignore()
             return
         self.settings.set_geometry(self.saveGeometry())

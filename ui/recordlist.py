@@ -95,6 +95,7 @@ class RecordListEditor(QWidget):
         self.delete_button.clicked.connect(self.delete_current)
         self.status = StatusLine()
         self.extra_buttons = QHBoxLayout()
+        self.record_buttons: list[QPushButton] = []  # enabled only when a record is shown
 
         left = QWidget()
         left_lay = QVBoxLayout(left)
@@ -188,11 +189,15 @@ class RecordListEditor(QWidget):
         self.form.setVisible(not hidden)
         self.reveal_record.setVisible(hidden)
         self.delete_button.setEnabled(record is not None)
+        for button in self.record_buttons:
+            button.setEnabled(record is not None)
         self.status.blank()
-        self.record_shown(record)
 
-    def record_shown(self, record: dict[str, Any] | None) -> None:
-        """Hook for subclasses (enable extra buttons)."""
+    def add_record_button(self, button: QPushButton) -> None:
+        """An extra action on the shown record (subclasses)."""
+        self.record_buttons.append(button)
+        self.extra_buttons.addWidget(button)
+        button.setEnabled(self.current_id is not None)
 
     def _reveal_current(self) -> None:
         if self.current_id:
@@ -202,6 +207,8 @@ class RecordListEditor(QWidget):
             self.model.layoutChanged.emit()
 
     def _on_current_changed(self, current: Any, previous: Any) -> None:
+        if not self.isVisible():
+            return  # being torn down (lock, quit): never prompt then
         record = self.model.row_at(current)
         if record is not None and record.get("id") == self.current_id:
             return

@@ -58,6 +58,8 @@ def make_window(qtbot, settings):  # type: ignore[no-untyped-def]
 
     yield make
     for w in windows:
+        w.ask_on_close = False
+        w.hide()
         if w.session is not None:
             cb = w.session.detach()
             if cb is not None:

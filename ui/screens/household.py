@@ -112,10 +112,7 @@ class PipEditor(RecordListEditor):
             _("Maak een nieuwe versie van het PIP van dit gezinslid (de termijn loopt door).")
         )
         self.version_button.clicked.connect(self.new_version)
-        self.extra_buttons.addWidget(self.version_button)
-
-    def record_shown(self, record: dict[str, Any] | None) -> None:
-        self.version_button.setEnabled(record is not None)
+        self.add_record_button(self.version_button)
 
     def write_new(self, values: dict[str, Any]) -> str:
         person_id = values.get("person_id")
@@ -155,11 +152,7 @@ class AppointmentEditor(RecordListEditor):
         self.letter_button = QPushButton(_("Brief maken"))
         self.letter_button.clicked.connect(self._letter)
         for b in (self.came_button, self.missed_button, self.letter_button):
-            self.extra_buttons.addWidget(b)
-
-    def record_shown(self, record: dict[str, Any] | None) -> None:
-        for b in (self.came_button, self.missed_button, self.letter_button):
-            b.setEnabled(record is not None)
+            self.add_record_button(b)
 
     def _outcome(self, outcome: str) -> None:
         record = self.current_record()
@@ -201,6 +194,7 @@ class HouseholdScreen(QWidget):
         self.session = session
         self.household_id = household_id
         self._tab_index = 0
+        self._persons: list[dict[str, Any]] = []
         lay = QVBoxLayout(self)
         top = QHBoxLayout()
         self.back_button = QPushButton("← " + _("Huishoudens"))
@@ -289,7 +283,6 @@ class HouseholdScreen(QWidget):
         self.tabs.addTab(self.timeline, _("Tijdlijn"))
         self.tabs.currentChanged.connect(self._tab_changed)
         lay.addWidget(self.tabs, 1)
-        self._persons: list[dict[str, Any]] = []
         self.refresh()
 
     def _default_location(self) -> str:
