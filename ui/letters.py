@@ -1,0 +1,370 @@
+"""Letters in the client: preview the real PDF, print it, save it only when asked.
+
+The PDF is made by the core (:mod:`klantapp.letters`) in memory, in a worker. The
+preview loads it into a QPdfDocument from a QBuffer (never a temporary file); printing
+renders the same pages into the printer, so what is previewed is what prints. A
+language whose translation no qualified translator has reviewed is flagged, and the
+user is asked before printing it.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from klantapp.errors import KlantappError
+from klantapp.i18n import _
+from ui.forms import format_date
+from ui.session import Session
+from ui.tasks import run_task
+from ui.widgets import em
+
+
+def letter_languages() -> list[tuple[str, str, bool]]:
+    from klantapp import letters
+
+    return list(letters.letter_languages())
+
+
+def default_language(session: Session, appointment_id: str) -> str:
+    try:
+        from klantapp.letters.from_casebook import choose_language
+
+        appt = session.get("appointments", appointment_id) or {}
+        person = session.get("persons", appt["person_id"]) if appt.get("person_id") else None
+        return str(choose_language(appt, person))
+    except Exception:
+        return "nl"
+
+
+class PdfPreview(QDialog):
+    """Shows PDF bytes; print and save as explicit actions."""
+
+    def __init__(
+        self,
+        title: str,
+        pdf: bytes,
+        *,
+        suggested_name: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.suggested_name = suggested_name
+        self.languages: list[tuple[str, str, bool]] = []
+        self.lang_reviewed = True
+        self.lang_name = ""
+        self._data = QByteArray()
+        self._buffer: QBuffer | None = None
+        self.document = QPdfDocument(self)
+        lay = QVBoxLayout(self)
+        self.top = QHBoxLayout()
+        lay.addLayout(self.top)
+        self.warning = QLabel()
+        self.warning.setObjectName("problem")
+        self.warning.setWordWrap(True)
+        self.warning.hide()
+        lay.addWidget(self.warning)
+        self.view = QPdfView()
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.view.setAccessibleName(_("Voorbeeld van de brief"))
+        lay.addWidget(self.view, 1)
+        buttons = QHBoxLayout()
+        self.print_button = QPushButton(_("Afdrukken…"))
+        self.print_button.setDefault(True)
+        self.print_button.clicked.connect(self.print_document)
+        self.save_button = QPushButton(_("Opslaan als PDF…"))
+        self.save_button.clicked.connect(self.save_pdf)
+        close = QPushButton(_("Sluiten"))
+        close.clicked.connect(self.reject)
+        self.pages = QLabel()
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(self.save_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.pages)
+        buttons.addWidget(close)
+        lay.addLayout(buttons)
+        fm = self.fontMetrics()
+        self.resize(em(self, 110), fm.lineSpacing() * 45)
+        self.set_pdf(pdf)
+
+    def set_pdf(self, pdf: bytes) -> None:
+        self.document.close()
+        self._data = QByteArray(pdf)
+        buffer = QBuffer(self)
+        buffer.setData(self._data)
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        old, self._buffer = self._buffer, buffer
+        self.document.load(buffer)
+        if old is not None:
+            old.close()
+            old.deleteLater()
+        self.pages.setText(_("{n} pagina's").format(n=self.document.pageCount()))
+
+    def pdf_bytes(self) -> bytes:
+        return bytes(self._data.data())
+
+    def confirm_unreviewed(self) -> bool:
+        if self.lang_reviewed:
+            return True
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(_("Vertaling niet nagekeken"))
+        box.setText(
+            _(
+                "De tekst in het {lang} is nog niet nagekeken door een gekwalificeerde "
+                "vertaler. De Nederlandse tekst op de brief blijft de geldende tekst."
+            ).format(lang=self.lang_name)
+        )
+        box.setInformativeText(_("Toch afdrukken?"))
+        ok = box.addButton(_("Toch afdrukken"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(_("Annuleren"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is ok
+
+    def print_document(self) -> None:
+        if not self.confirm_unreviewed():
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(self.suggested_name)
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle(_("Brief afdrukken"))
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        render_to_printer(self.document, printer)
+
+    def save_pdf(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            _("Opslaan als PDF"),
+            str(Path.home() / self.suggested_name),
+            _("PDF-bestanden (*.pdf)"),
+        )
+        if not path:
+            return
+        if not path.lower().endswith(".pdf"):
+            path += ".pdf"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.write(fd, self.pdf_bytes())
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def render_to_printer(document: QPdfDocument, printer: QPrinter) -> int:
+    """Draw every page of ``document`` into ``printer``; returns the pages printed."""
+    painter = QPainter()
+    if not painter.begin(printer):
+        return 0
+    try:
+        dpi = printer.resolution()
+        count = document.pageCount()
+        for page in range(count):
+            if page:
+                printer.newPage()
+            points = document.pagePointSize(page)
+            size = QSize(int(points.width() * dpi / 72), int(points.height() * dpi / 72))
+            image = document.render(page, size)
+            target = painter.viewport()
+            scaled = size.scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            painter.drawImage(QRect(target.topLeft(), scaled), image)
+    finally:
+        painter.end()
+    return count
+
+
+class LetterDialog(PdfPreview):
+    """The letter of one appointment with a language choice."""
+
+    def __init__(
+        self, session: Session, appointment_id: str, pdf: bytes, lang: str, parent: QWidget | None
+    ) -> None:
+        super().__init__(
+            _("Brief"), pdf, suggested_name=f"brief-{appointment_id[:8]}.pdf", parent=parent
+        )
+        self.session = session
+        self.appointment_id = appointment_id
+        self.language = QComboBox()
+        self.language.setAccessibleName(_("Taal van de brief"))
+        for code, name, reviewed in letter_languages():
+            label = name if reviewed else _("{name} (niet nagekeken)").format(name=name)
+            self.language.addItem(label, (code, name, reviewed))
+        label = QLabel(_("&Taal naast het Nederlands"))
+        label.setBuddy(self.language)
+        self.top.addWidget(label)
+        self.top.addWidget(self.language)
+        self.top.addStretch(1)
+        self._select_language(lang)
+        self.language.currentIndexChanged.connect(self._language_changed)
+
+    def _select_language(self, lang: str) -> None:
+        for i in range(self.language.count()):
+            code, name, reviewed = self.language.itemData(i)
+            if code == lang:
+                self.language.blockSignals(True)
+                self.language.setCurrentIndex(i)
+                self.language.blockSignals(False)
+                self._show_review_state(name, reviewed)
+                return
+
+    def _show_review_state(self, name: str, reviewed: bool) -> None:
+        self.lang_name = name
+        self.lang_reviewed = reviewed
+        self.warning.setText(
+            ""
+            if reviewed
+            else "⚠ "
+            + _("De vertaling in het {lang} is nog niet nagekeken door een vertaler.").format(
+                lang=name
+            )
+        )
+        self.warning.setVisible(not reviewed)
+
+    def _language_changed(self, *_args: object) -> None:
+        code, name, reviewed = self.language.currentData()
+        self._show_review_state(name, reviewed)
+        self.language.setEnabled(False)
+        run_task(
+            self.session.letter_pdf,
+            self.appointment_id,
+            code,
+            owner=self,
+            on_result=self._new_pdf,
+            on_error=self._failed,
+        )
+
+    def _new_pdf(self, pdf: bytes) -> None:
+        self.language.setEnabled(True)
+        self.set_pdf(pdf)
+
+    def _failed(self, exc: BaseException, details: str) -> None:
+        self.language.setEnabled(True)
+        if isinstance(exc, KlantappError):
+            QMessageBox.warning(self, _("Brief"), str(exc))
+        else:
+            from ui.errordialog import show_unexpected_error
+
+            show_unexpected_error(exc, details)
+
+
+def show_letter(session: Session, appointment_id: str, parent: QWidget) -> None:
+    """'Brief maken': build the PDF in a worker, then open the preview."""
+    lang = default_language(session, appointment_id)
+    busy = QProgressDialog(_("Brief maken…"), "", 0, 0, parent)
+    busy.setCancelButton(None)
+    busy.setWindowModality(Qt.WindowModality.WindowModal)
+    busy.setMinimumDuration(300)
+
+    def done(pdf: bytes) -> None:
+        busy.close()
+        dialog = LetterDialog(session, appointment_id, pdf, lang, parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def failed(exc: BaseException, details: str) -> None:
+        busy.close()
+        if isinstance(exc, KlantappError):
+            QMessageBox.warning(parent, _("Brief maken"), str(exc))
+        else:
+            from ui.errordialog import show_unexpected_error
+
+            show_unexpected_error(exc, details)
+
+    run_task(
+        session.letter_pdf, appointment_id, lang, owner=parent, on_result=done, on_error=failed
+    )
+
+
+def day_languages(session: Session, day: date) -> list[str]:
+    """The letter languages used on ``day`` (worker thread: plain core calls only)."""
+    from klantapp.letters.from_casebook import choose_language, day_appointment_ids
+
+    langs = []
+    for appointment_id in day_appointment_ids(session.cb, day):
+        appt = session.get("appointments", appointment_id) or {}
+        person = session.get("persons", appt["person_id"]) if appt.get("person_id") else None
+        langs.append(str(choose_language(appt, person)))
+    return sorted(set(langs))
+
+
+def print_day(session: Session, day: date, parent: QWidget) -> None:
+    """All letters of a day: made in a worker with progress, then preview and print."""
+    progress = QProgressDialog(
+        _("Brieven maken voor {day}…").format(day=format_date(day.isoformat())),
+        _("Verbergen"),
+        0,
+        100,
+        parent,
+    )
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setMinimumDuration(0)
+    progress.setValue(0)
+
+    def work(progress: Any) -> tuple[bytes, list[str]]:
+        def report(done: int, total: int) -> None:
+            progress(_("Brieven maken"), done / total if total else 1.0)
+
+        return session.day_letters_pdf(day, progress=report), day_languages(session, day)
+
+    def on_progress(_stage: str, fraction: float) -> None:
+        progress.setValue(int(fraction * 100))
+
+    def done(result: tuple[bytes, list[str]]) -> None:
+        pdf, langs = result
+        progress.close()
+        dialog = PdfPreview(
+            _("Brieven van {day}").format(day=format_date(day.isoformat())),
+            pdf,
+            suggested_name=f"brieven-{day.isoformat()}.pdf",
+            parent=parent,
+        )
+        unreviewed = [name for code, name, ok in letter_languages() if not ok and code in langs]
+        dialog.lang_reviewed = not unreviewed
+        dialog.lang_name = ", ".join(unreviewed)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if dialog.document.pageCount() == 0:
+            QMessageBox.information(parent, _("Brieven"), _("Er zijn geen afspraken op deze dag."))
+            dialog.deleteLater()
+            return
+        dialog.open()
+
+    def failed(exc: BaseException, details: str) -> None:
+        progress.close()
+        if isinstance(exc, KlantappError):
+            QMessageBox.warning(parent, _("Brieven"), str(exc))
+        else:
+            from ui.errordialog import show_unexpected_error
+
+            show_unexpected_error(exc, details)
+
+    run_task(
+        work,
+        owner=parent,
+        with_progress=True,
+        on_progress=on_progress,
+        on_result=done,
+        on_error=failed,
+    )
