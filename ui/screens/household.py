@@ -17,14 +17,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from klantapp.domain.records import HOUSEHOLD_STATUS, choice_label
+from klantapp.domain.records import APPOINTMENT_KINDS, HOUSEHOLD_STATUS, choice_label
 from klantapp.errors import InvalidInput, KlantappError
 from klantapp.i18n import _
-from ui.forms import ParseError, RecordForm
+from ui.forms import ParseError, RecordForm, format_date
 from ui.recordlist import RecordListEditor
 from ui.screens.intake import IntakeGrid, person_label
 from ui.session import Session
 from ui.widgets import DictTableModel, StatusLine, ask_unsaved, heading, make_table
+
+
+def describe_appointment(a: dict[str, Any]) -> str:
+    when = str(a.get("starts_at") or "")
+    d, _sep, t = when.partition("T")
+    return f"{format_date(d)} {t} {_(choice_label(APPOINTMENT_KINDS, a.get('kind')))}".strip()
 
 
 def next_hour() -> str:
@@ -180,6 +186,7 @@ TABS = (
     "pips",
     "appointments",
     "referrals",
+    "handhaving",
     "notes",
     "timeline",
 )
@@ -255,6 +262,14 @@ class HouseholdScreen(QWidget):
             refs={"person_id": [], "partner_id": []},
             defaults=lambda: {"status": "aangemeld", "date": datetime.now().strftime("%Y-%m-%d")},
         )
+        self.handhaving = RecordListEditor(
+            session,
+            "handhaving",
+            ("date", "kind", "person_id", "amount_eur", "status"),
+            parent_values=parent_values,
+            refs={"person_id": [], "appointment_id": []},
+            defaults=lambda: {"status": "voorgenomen", "date": datetime.now().strftime("%Y-%m-%d")},
+        )
         self.notes = RecordListEditor(
             session,
             "notes",
@@ -279,6 +294,7 @@ class HouseholdScreen(QWidget):
         self.tabs.addTab(self.pips, _("PIP"))
         self.tabs.addTab(self.appointments, _("Afspraken"))
         self.tabs.addTab(self.referrals, _("Verwijzingen"))
+        self.tabs.addTab(self.handhaving, _("Handhaving"))
         self.tabs.addTab(self.notes, _("Notities"))
         self.tabs.addTab(self.timeline, _("Tijdlijn"))
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -310,11 +326,15 @@ class HouseholdScreen(QWidget):
         self.details.load(h)
         person_options = [(p["id"], person_label(p)) for p in self._persons]
         partner_options = [(p["id"], p.get("name") or "") for p in self.session.list_partners()]
-        for editor in (self.pips, self.appointments, self.referrals, self.notes):
+        for editor in (self.pips, self.appointments, self.referrals, self.handhaving, self.notes):
             editor.set_refs("person_id", person_options)
         self.referrals.set_refs("partner_id", partner_options)
+        appointment_options = [
+            (a["id"], describe_appointment(a)) for a in detail.get("appointments", [])
+        ]
+        self.handhaving.set_refs("appointment_id", appointment_options)
         # refs used by the list columns
-        for editor in (self.pips, self.appointments, self.referrals):
+        for editor in (self.pips, self.appointments, self.referrals, self.handhaving):
             editor.model.formatter = _ref_formatter(
                 editor.model.formatter,
                 {"person_id": dict(person_options), "partner_id": dict(partner_options)},
@@ -325,6 +345,7 @@ class HouseholdScreen(QWidget):
         self.pips.set_records(detail.get("pips", []))
         self.appointments.set_records(detail.get("appointments", []))
         self.referrals.set_records(detail.get("referrals", []))
+        self.handhaving.set_records(detail.get("handhaving", []))
         self.notes.set_records(detail.get("notes", []))
         timeline = self.session.timeline(self.household_id)
         for item in timeline:
@@ -342,6 +363,7 @@ class HouseholdScreen(QWidget):
             self.pips,
             self.appointments,
             self.referrals,
+            self.handhaving,
             self.notes,
         ]
 
