@@ -158,7 +158,14 @@ class MainWindow(QMainWindow):
     def _on_unlocked(self, cb: Any, path: str) -> None:
         self.session = Session(cb, path)
         self.settings.last_casebook = path
-        self.workspace = Workspace(self.session, self.settings)
+        try:
+            self.workspace = Workspace(self.session, self.settings)
+        except Exception:
+            # never leave an open casebook behind a window that failed to build
+            self.session = None
+            cb.close()
+            self.show_unlock(path)
+            raise
         self.workspace.lock_requested.connect(self.lock)
         self.workspace.language_changed.connect(self.change_language)
         self.workspace.autolock_changed.connect(self._autolock_changed)

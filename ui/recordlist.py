@@ -133,7 +133,15 @@ class RecordListEditor(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.splitter)
+        self._sized = False
         self._show_form(None)
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if not self._sized:  # list 2/5, form 3/5 of the width, once
+            self._sized = True
+            total = max(self.width(), 10)
+            self.splitter.setSizes([total * 2 // 5, total * 3 // 5])
 
     # --- data ---------------------------------------------------------------------------
     def set_records(self, records: list[dict[str, Any]], keep: bool = True) -> None:

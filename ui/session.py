@@ -159,7 +159,20 @@ class Session(QObject):
         fn = getattr(queries, "referrals_for_partner", None)
         if fn is not None:
             return list(fn(self._cb(), partner_id))
-        return []
+        rows = [
+            r
+            for r in queries.all_records(self._cb(), "referrals")
+            if r.get("partner_id") == partner_id
+        ]
+        ids = sorted({r["household_id"] for r in rows})
+        names = {
+            h["id"]: h.get("name") or ""
+            for h in queries.list_households(self._cb(), household_ids=ids, limit=len(ids) or 1)
+        }
+        for r in rows:
+            r["household_name"] = names.get(r["household_id"], "")
+        rows.sort(key=lambda r: str(r.get("date") or ""), reverse=True)
+        return rows
 
     # --- letters -----------------------------------------------------------------------
     def letter_pdf(self, appointment_id: str, lang: str | None = None) -> bytes:

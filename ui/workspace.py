@@ -73,7 +73,7 @@ class Workspace(QWidget):
         self.nav.setMaximumWidth(em(self, 28))
         self.nav.setMinimumWidth(em(self, 18))
         self.nav.currentRowChanged.connect(self._nav_changed)
-        self.lock_button = QPushButton("🔒 " + _("Vergrendelen"))
+        self.lock_button = QPushButton(_("Vergrendelen"))
         self.lock_button.setAccessibleName(_("Vergrendelen"))
         self.lock_button.setToolTip(_("Vergrendelen (Ctrl+L)"))
         self.lock_button.clicked.connect(self.lock_requested)

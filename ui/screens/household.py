@@ -33,6 +33,14 @@ def describe_appointment(a: dict[str, Any]) -> str:
     return f"{format_date(d)} {t} {_(choice_label(APPOINTMENT_KINDS, a.get('kind')))}".strip()
 
 
+def local_time(value: Any) -> str:
+    """An audit timestamp (UTC ISO) as local 'DD-MM-JJJJ HH:MM'."""
+    try:
+        return datetime.fromisoformat(str(value)).astimezone().strftime("%d-%m-%Y %H:%M")
+    except (TypeError, ValueError):
+        return str(value or "")
+
+
 def next_hour() -> str:
     now = datetime.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=1, hours=1)
     return now.strftime("%Y-%m-%dT%H:%M")
@@ -280,7 +288,7 @@ class HouseholdScreen(QWidget):
             sensitive=lambda r: bool(r.get("restricted")),
         )
         self.timeline_model = DictTableModel(
-            [("at", _("Wanneer")), ("what", _("Wat")), ("actor", _("Door wie"))],
+            [("at", _("Wanneer")), ("actor", _("Door wie")), ("what", _("Wat"))],
             parent=self,
         )
         self.timeline = make_table(self.timeline_model, _("Tijdlijn"))
@@ -349,7 +357,8 @@ class HouseholdScreen(QWidget):
         self.notes.set_records(detail.get("notes", []))
         timeline = self.session.timeline(self.household_id)
         for item in timeline:
-            item["at"] = str(item.get("at", ""))[:16].replace("T", " ")
+            item["at"] = local_time(item.get("at"))
+            item["what"] = _(item.get("what") or "")
         self.timeline_model.set_rows(timeline)
         self.timeline.resizeColumnsToContents()
 

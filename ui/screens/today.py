@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QDate, QLocale, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
 from klantapp.domain.records import APPOINTMENT_KINDS, APPOINTMENT_OUTCOMES, choice_label
@@ -76,11 +76,11 @@ class TodayScreen(QWidget):
         )
         self.due_model.emphasis = lambda r: bool(r.get("overdue"))
         self.today_table = make_table(self.today_model, _("Afspraken vandaag"))
-        self.week_table = make_table(self.week_model, _("Afspraken deze week"))
+        self.week_table = make_table(self.week_model, _("Afspraken komende zeven dagen"))
         self.due_table = make_table(self.due_model, _("Termijnen en acties"))
         for title, table in (
             (_("Afspraken vandaag"), self.today_table),
-            (_("Rest van deze week"), self.week_table),
+            (_("Komende zeven dagen"), self.week_table),
             (_("Termijnen: te laat en binnenkort"), self.due_table),
         ):
             box = QWidget()
@@ -100,10 +100,12 @@ class TodayScreen(QWidget):
         if not self.session.is_open:
             return
         today = date.today()
-        self.date_label.setText(format_date(today.isoformat()))
+        self.date_label.setText(
+            QLocale().toString(QDate.currentDate(), QLocale.FormatType.LongFormat)
+        )
         start = datetime.combine(today, datetime.min.time())
         tomorrow = start + timedelta(days=1)
-        week_end = start + timedelta(days=7 - today.weekday())
+        week_end = tomorrow + timedelta(days=7)
         iso = "%Y-%m-%dT%H:%M"
         self.today_model.set_rows(
             self.session.appointments_between(start.strftime(iso), tomorrow.strftime(iso))

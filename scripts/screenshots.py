@@ -1,0 +1,239 @@
+"""Screenshots of every screen of the desktop client, for docs/screenshots/ and the README.
+
+Runs the real main window (the same code ``klantapp gui`` runs) under Xvfb on the demo
+casebook and walks through the screens as a user would, saving a PNG of each.
+
+    KLANTAPP_PASSPHRASE=demo python scripts/screenshots.py [--casebook demo-casebook]
+        [--out docs/screenshots] [--scale 1]
+
+Without a display it re-runs itself under ``xvfb-run -a``. The demo casebook is made
+with ``klantapp demo PATH`` when it does not exist yet. Everything in it is fictional.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def ensure_display() -> None:
+    if os.environ.get("DISPLAY") or os.environ.get("KLANTAPP_IN_XVFB"):
+        return
+    xvfb = shutil.which("xvfb-run")
+    if xvfb is None:
+        sys.exit("screenshots: no DISPLAY and no xvfb-run; install xvfb")
+    env = {**os.environ, "KLANTAPP_IN_XVFB": "1"}
+    cmd = [xvfb, "-a", "-s", "-screen 0 1600x1000x24", sys.executable, *sys.argv]
+    sys.exit(subprocess.call(cmd, env=env))
+
+
+def ensure_demo(path: Path, passphrase: str) -> None:
+    if path.exists():
+        return
+    exe = Path(sys.executable).with_name("klantapp")
+    cmd = (
+        [str(exe), "demo", str(path)]
+        if exe.exists()
+        else [sys.executable, "-m", "klantapp.cli", "demo", str(path)]
+    )
+    subprocess.run(cmd, check=True, env={**os.environ, "KLANTAPP_PASSPHRASE": passphrase})
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--casebook", default=str(ROOT / "demo-casebook"))
+    ap.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    ap.add_argument("--scale", default="1", help="QT_SCALE_FACTOR, e.g. 2 for 200%%")
+    ap.add_argument("--only-scaled", action="store_true", help="only the 200%% shots")
+    args = ap.parse_args()
+    ensure_display()
+    os.environ["QT_QPA_PLATFORM"] = "xcb"
+    os.environ["QT_SCALE_FACTOR"] = args.scale
+    passphrase = os.environ.get("KLANTAPP_PASSPHRASE", "demo")
+    casebook = Path(args.casebook)
+    ensure_demo(casebook, passphrase)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from klantapp import i18n
+    from ui.app import make_app, register_fonts
+    from ui.i18n import apply_language
+    from ui.mainwindow import AppConfig, MainWindow
+    from ui.settings import AppSettings
+
+    app = make_app(["klantapp"])
+    app.setQuitOnLastWindowClosed(False)  # keep the reference: the app must outlive the walk
+    register_fonts()
+    settings_dir = tempfile.mkdtemp(prefix="klantapp-shots-")
+    qs = QSettings(str(Path(settings_dir) / "s.ini"), QSettings.Format.IniFormat)
+    settings = AppSettings(qs)
+    apply_language("nl")
+    saved: list[str] = []
+
+    def wait(ms: int) -> None:
+        # QEventLoop, not processEvents(): PySide6 6.12 on Python 3.11 drops a reference
+        # to None on every processEvents() call and eventually aborts.
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    def until(cond: Callable[[], bool], timeout_ms: int = 30_000) -> None:
+        waited = 0
+        while not cond():
+            wait(50)
+            waited += 50
+            if waited > timeout_ms:
+                raise TimeoutError("screenshots: timed out")
+
+    def shot(widget: QWidget, name: str) -> None:
+        wait(150)
+        pix = widget.grab()
+        path = out / f"{name}.png"
+        pix.save(str(path))
+        saved.append(path.name)
+
+    suffix = "-200" if args.scale != "1" else ""
+    window = MainWindow(AppConfig(settings=settings, idle_ms=3_600_000), None)
+    fm = window.fontMetrics()
+    window.resize(fm.averageCharWidth() * 170, fm.lineSpacing() * 46)
+    window.show()
+    if not args.only_scaled:
+        shot(window, "01-eerste-start")
+        window.show_create()
+        window.create_page.passphrase.setText("paars konijn")
+        window.create_page.repeat.setText("paars konijn")
+        window.create_page.submit()
+        shot(window, "02-nieuw-dossier")
+    window.show_unlock(str(casebook))
+    if not args.only_scaled:
+        window.unlock_page.passphrase.setText("verkeerd")
+        window.unlock_page.submit()
+        until(lambda: not window.unlock_page.error.isHidden())
+        shot(window, "04-ontgrendelen-fout-wachtwoord")
+    window.unlock_page.set_path(str(casebook))
+    shot(window, f"03-ontgrendelen{suffix}")
+    window.unlock_page.passphrase.setText(passphrase)
+    window.unlock_page.submit()
+    until(lambda: window.workspace is not None)
+    ws = window.workspace
+    assert ws is not None
+    shot(window, f"05-vandaag{suffix}")
+    ws.go("households")
+    shot(window, f"06-huishoudens{suffix}")
+    if args.only_scaled:
+        window.ask_on_close = False
+        window.close()
+        print("\n".join(saved))
+        return 0
+    rows = ws.households.model.rows
+    ws.households.search.setText("أحمد")  # Ahmad's name in Arabic script (other spelling)
+    shot(window, "07-huishoudens-zoeken-arabisch")
+    ws.households.search.clear()
+    rich = max(rows, key=lambda r: r.get("members") or 0)
+    ws.open_household(rich["id"])
+    screen = ws.household
+    assert screen is not None
+    tabs = [
+        ("household", "08-huishouden"),
+        ("persons", "09-gezinsleden"),
+        ("warm_handovers", "10-warme-overdracht"),
+        ("intake", "11-brede-intake"),
+        ("pips", "12-pip"),
+        ("appointments", "13-afspraken"),
+        ("referrals", "14-verwijzingen"),
+        ("handhaving", "15-handhaving"),
+        ("notes", "16-notities"),
+        ("timeline", "17-tijdlijn"),
+    ]
+    for tab, name in tabs:
+        screen.set_tab(tab)
+        editor = screen.tabs.currentWidget()
+        table = getattr(editor, "table", None)
+        if table is not None and table.model().rowCount() and tab != "intake":
+            table.selectRow(0)
+        if tab == "intake":
+            table.setCurrentIndex(table.model().index(0, 0))
+        shot(window, name)
+    # a validation problem beside the field
+    screen.set_tab("persons")
+    screen.persons.form.editor("bsn").setText("123456789")
+    screen.persons.save()
+    screen.persons.scroll.ensureWidgetVisible(screen.persons.form.editor("bsn"))
+    shot(window, "18-gezinslid-fout-bsn")
+    screen.persons._show_form(screen.persons.current_record())
+
+    ws.go("agenda")
+    shot(window, "19-agenda-dag")
+    ws.agenda.week_radio.setChecked(True)
+    shot(window, "20-agenda-week")
+    ws.agenda.week_radio.setChecked(False)
+    ws.agenda.day_radio.setChecked(True)
+    ws.go("partners")
+    ws.partners.editor.table.selectRow(0)
+    shot(window, "21-ketenpartners")
+    ws.go("settings")
+    shot(window, "22-instellingen")
+
+    # letter preview of an appointment with a client language
+    from ui.letters import LetterDialog
+
+    appts = [a for a in window.session.appointments_between("2000-01-01", "2100-01-01")]
+    chosen = next((a for a in appts if a.get("letter_language") not in (None, "", "nl")), appts[0])
+    ws.make_letter(chosen["id"])
+    until(
+        lambda: any(
+            isinstance(w, LetterDialog) for w in QApplication.topLevelWidgets() if w.isVisible()
+        )
+    )
+    dialog = next(
+        w for w in QApplication.topLevelWidgets() if isinstance(w, LetterDialog) and w.isVisible()
+    )
+    wait(500)
+    shot(dialog, "23-brief-voorbeeld")
+    dialog.close()
+
+    from ui.errordialog import UnexpectedErrorDialog
+
+    try:
+        raise RuntimeError("voorbeeld van een onverwachte fout")
+    except RuntimeError as exc:
+        import traceback
+
+        err = UnexpectedErrorDialog(exc, traceback.format_exc(), window)
+        err.show()
+        shot(err, "24-onverwachte-fout")
+        err.close()
+
+    # English interface
+    ws.go("settings")
+    ws.settings_screen.language.setCurrentIndex(ws.settings_screen.language.findData("en"))
+    until(lambda: window.workspace is not None and window.workspace is not ws)
+    window.workspace.go("households")
+    shot(window, "25-english-households")
+    i18n.set_language("nl")
+    settings.language = "nl"
+
+    window.lock()
+    until(lambda: not window.closing)
+    shot(window, "26-vergrendeld")
+    window.ask_on_close = False
+    window.close()
+    shutil.rmtree(settings_dir, ignore_errors=True)
+    print("\n".join(saved))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
