@@ -216,18 +216,25 @@ def main() -> int:
         shot(err, "24-onverwachte-fout")
         err.close()
 
-    # English interface
+    window.lock()
+    until(lambda: not window.closing)
+    shot(window, "25-vergrendeld")
+    window.unlock_page.passphrase.setText(passphrase)
+    window.unlock_page.submit()
+    until(lambda: window.workspace is not None)
+
+    # English interface, switched live in Instellingen
+    ws = window.workspace
     ws.go("settings")
     ws.settings_screen.language.setCurrentIndex(ws.settings_screen.language.findData("en"))
     until(lambda: window.workspace is not None and window.workspace is not ws)
     window.workspace.go("households")
-    shot(window, "25-english-households")
+    shot(window, "26-english-households")
+    window.workspace.open_household(rich["id"])
+    window.workspace.household.set_tab("intake")
+    shot(window, "27-english-intake")
     i18n.set_language("nl")
     settings.language = "nl"
-
-    window.lock()
-    until(lambda: not window.closing)
-    shot(window, "26-vergrendeld")
     window.ask_on_close = False
     window.close()
     shutil.rmtree(settings_dir, ignore_errors=True)
