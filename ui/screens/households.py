@@ -227,6 +227,7 @@ class HouseholdsScreen(QWidget):
         self.count.setObjectName("hint")
         lay.addWidget(self.count)
         self._due_ids: list[str] | None = None
+        self._sized = False
         self.refresh()
 
     def focus_search(self) -> None:
@@ -257,7 +258,9 @@ class HouseholdsScreen(QWidget):
             )
         else:
             self.count.setText(_("{n} huishoudens").format(n=n))
-        if n:
+        if n and not self._sized:
+            # once: measuring every cell on each keystroke would cost more than the query
+            self._sized = True
             self.table.resizeColumnsToContents()
 
     def data_changed(self, kind: str) -> None:
