@@ -133,7 +133,7 @@ def import_document(cb: Casebook, doc: Any) -> dict[str, int]:
     kind. Raises :class:`InvalidInput` listing every problem with record and field."""
     records, settings, problems = _collect(doc)
     seen: dict[str, str] = {}
-    pending: set[str] = set()
+    pending: dict[str, str | None] = {}  # id -> household it belongs to
     normalized: list[tuple[str, str, dict[str, Any]]] = []
     for kind, where, values in records:
         rid = values.pop("id", None)
@@ -143,7 +143,7 @@ def import_document(cb: Casebook, doc: Any) -> dict[str, int]:
             problems.append(Problem(where, "id", f"Dit id staat ook al bij {seen[rid]}."))
         else:
             seen[rid] = where
-            pending.add(rid)
+            pending[rid] = values.get("household_id") if kind != "households" else rid
         clean, found = validate_record(kind, values, where=where)
         problems += found
         normalized.append((kind, where, {**clean, "id": rid}))

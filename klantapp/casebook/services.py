@@ -8,6 +8,7 @@ must exist and belong together.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from klantapp.casebook.casebook import Casebook, Transaction
@@ -31,37 +32,38 @@ def check_references(
     values: dict[str, Any],
     *,
     where: str = "",
-    pending: set[str] | None = None,
+    pending: Mapping[str, str | None] | None = None,
 ) -> list[Problem]:
-    """Problems with the references in ``values``: missing targets, or a person who is
-    not a member of the record's household. ``pending`` holds ids being created in the
-    same batch (JSON import)."""
+    """Problems with the references in ``values``: a target that does not exist, or one
+    that belongs to another household than the record (a person, an appointment).
+    ``pending`` maps ids being created in the same batch (JSON import) to their
+    household."""
     problems: list[Problem] = []
+    household = values.get("household_id")
     with cb.reading() as conn:
         for f in RECORD_KINDS[kind].fields:
             target = values.get(f.name)
             if f.kind != "ref" or not target or f.ref is None:
                 continue
+            owned = f.name != "household_id" and "household_id" in RECORD_KINDS[f.ref].field_names
             if pending is not None and target in pending:
-                continue
-            row = conn.execute(f"SELECT 1 FROM {f.ref} WHERE id = ?", (target,)).fetchone()
-            if row is None:
+                found: tuple[Any, ...] | None = (pending[target],)
+            else:
+                column = "household_id" if owned else "1"
+                found = conn.execute(
+                    f"SELECT {column} FROM {f.ref} WHERE id = ?", (target,)
+                ).fetchone()
+            if found is None:
                 problems.append(
                     Problem(where, f.name, f"{_label(f.ref)} met id {target} bestaat niet.")
                 )
-        person, household = values.get("person_id"), values.get("household_id")
-        if (
-            kind != "persons"
-            and person
-            and household
-            and (pending is None or person not in pending)
-        ):
-            row = conn.execute(
-                "SELECT household_id FROM persons WHERE id = ?", (person,)
-            ).fetchone()
-            if row is not None and row[0] != household:
+            elif owned and household and found[0] != household:
                 problems.append(
-                    Problem(where, "person_id", "Deze persoon hoort niet bij dit huishouden.")
+                    Problem(
+                        where,
+                        f.name,
+                        f"Deze {_label(f.ref).lower()} hoort bij een ander huishouden.",
+                    )
                 )
     return problems
 

@@ -129,3 +129,35 @@ def test_malformed_documents_are_refused_clearly(
     with pytest.raises(InvalidInput) as err:
         import_document(casebook, doc)
     assert field in {p.field for p in err.value.problems}
+
+
+def test_a_reference_into_another_household_of_the_same_document_is_refused(tmp_path: Path) -> None:
+    doc = {
+        "format": "klantapp-casebook",
+        "format_version": 1,
+        "households": [
+            {
+                "id": "h1",
+                "name": "A",
+                "status": "azc",
+                "persons": [{"id": "p1", "role": "aanvrager", "family_name": "A"}],
+            },
+            {
+                "id": "h2",
+                "name": "B",
+                "status": "azc",
+                "notes": [
+                    {"id": "n1", "person_id": "p1", "created_at": "2026-01-01T10:00", "text": "x"}
+                ],
+            },
+        ],
+    }
+    target = _fresh(tmp_path, "cross")
+    try:
+        with pytest.raises(InvalidInput) as err:
+            import_document(target, doc)
+        assert [(p.record, p.field) for p in err.value.problems] == [
+            ("households[1].notes[0]", "person_id")
+        ]
+    finally:
+        target.close()

@@ -37,10 +37,12 @@ def test_kill_9_loses_no_saved_change(tmp_path: Path, after_seconds: float) -> N
     proc = subprocess.Popen(
         [sys.executable, "-c", WRITER, str(path), PASS], stdout=subprocess.PIPE, text=True
     )
+    assert proc.stdout is not None
+    first = proc.stdout.readline()  # the writer is up and has saved once: start the clock
     time.sleep(after_seconds)
     os.kill(proc.pid, signal.SIGKILL)
     out, _ = proc.communicate(timeout=30)
-    saved = {int(line) for line in out.split()}
+    saved = {int(line) for line in (first + out).split()}
     reopened = Casebook.open(path, PASS)
     try:
         names = {h["name"] for h in queries.list_households(reopened, limit=100_000)}

@@ -273,3 +273,26 @@ def test_a_recorded_boete_closes_the_handhaving_item_of_a_missed_intake(casebook
         },
     )
     assert "handhaving_intake" not in {i.rule for i in due_items(casebook, on)}
+
+
+def test_a_handhaving_record_cannot_point_at_another_households_appointment(
+    demo_casebook: Casebook,
+) -> None:
+    appointments = queries.all_records(demo_casebook, "appointments")
+    persons = queries.all_records(demo_casebook, "persons")
+    appt = appointments[0]
+    person = next(p for p in persons if p["household_id"] != appt["household_id"])
+    with pytest.raises(InvalidInput) as err:
+        services.add_record(
+            demo_casebook,
+            "handhaving",
+            {
+                "household_id": person["household_id"],
+                "person_id": person["id"],
+                "date": "2026-11-01",
+                "kind": "waarschuwing",
+                "status": "opgelegd",
+                "appointment_id": appt["id"],
+            },
+        )
+    assert [p.field for p in err.value.problems] == ["appointment_id"]
