@@ -166,6 +166,16 @@ def main() -> int:
         if tab == "intake":
             table.setCurrentIndex(table.model().index(0, 0))
         shot(window, name)
+    # enforcement on a household that has some
+    for r in rows:
+        if (window.session.household_detail(r["id"]) or {}).get("handhaving"):
+            ws.open_household(r["id"])
+            ws.household.set_tab("handhaving")
+            ws.household.handhaving.table.selectRow(0)
+            shot(window, "15-handhaving")
+            ws.open_household(rich["id"])
+            screen = ws.household
+            break
     # a validation problem beside the field
     screen.set_tab("persons")
     screen.persons.form.editor("bsn").setText("123456789")
@@ -216,7 +226,7 @@ def main() -> int:
         shot(err, "24-onverwachte-fout")
         err.close()
 
-    window.lock()
+    window.lock(idle=True)  # as after the idle time: with the notice
     until(lambda: not window.closing)
     shot(window, "25-vergrendeld")
     window.unlock_page.passphrase.setText(passphrase)
