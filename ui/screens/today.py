@@ -89,6 +89,7 @@ class TodayScreen(QWidget):
             box_lay.addWidget(heading(title, level=2))
             box_lay.addWidget(table)
             table.activated.connect(self._activated)
+            table.clicked.connect(self._activated)  # a dashboard: one click opens
             splitter.addWidget(box)
         lay.addWidget(splitter, 1)
         hint = QLabel(_("Dubbelklik of druk op Enter om het huishouden te openen."))
