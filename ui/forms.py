@@ -431,6 +431,7 @@ class RecordForm(QWidget):
         self._original: dict[str, Any] = {}
         self._dirty = False
         self._loading = False
+        self.problem_fields: set[str] = set()
         refs = refs or {}
 
         outer = QVBoxLayout(self)
@@ -605,6 +606,7 @@ class RecordForm(QWidget):
 
     # --- problems -------------------------------------------------------------------------
     def clear_problems(self) -> None:
+        self.problem_fields = set()
         for label in self.problem_labels.values():
             label.hide()
             label.clear()
@@ -615,9 +617,25 @@ class RecordForm(QWidget):
                 _(editor.field.help) if editor.field.help else ""
             )
 
+    def valid_changes(self) -> dict[str, Any]:
+        """Changed fields that are readable and not marked with a problem (for locking)."""
+        out: dict[str, Any] = {}
+        for name, editor in self.editors.items():
+            if name in self.problem_fields:
+                continue
+            try:
+                value = _normalise(editor.get())
+            except ParseError:
+                continue
+            if self._original.get(name) != value:
+                out[name] = value
+        return out
+
     def show_problems(self, problems: Iterable[Problem]) -> None:
         """Show each problem beside its field; others at the top. Focus the first."""
+        problems = list(problems)
         self.clear_problems()
+        self.problem_fields = {p.field for p in problems}
         general: list[str] = []
         first: QWidget | None = None
         for p in problems:

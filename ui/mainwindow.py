@@ -276,7 +276,7 @@ class MainWindow(QMainWindow):
         )
         if failed:
             notice += (" " if notice else "") + _(
-                "Niet-kloppende wijzigingen in {where} konden niet worden bewaard."
+                "In {where} klopte niet alles: wat klopte is bewaard, de foute velden niet."
             ).format(where=", ".join(failed))
         self.setWindowTitle("Klantapp")
         self.show_unlock(path, notice)

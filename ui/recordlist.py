@@ -298,6 +298,19 @@ class RecordListEditor(QWidget):
         self.saved.emit(new_id)
         return True
 
+    def save_for_lock(self) -> bool:
+        """Before locking: save; if some fields are wrong, save at least the others."""
+        if self.save():
+            return True
+        if self.current_id is not None:
+            changes = self.form.valid_changes()
+            if changes:
+                try:
+                    self.session.update(self.kind, self.current_id, changes)
+                except KlantappError:
+                    return False
+        return False
+
     def write_new(self, values: dict[str, Any]) -> str:
         return self.session.add(self.kind, values)
 

@@ -91,7 +91,7 @@ def test_no_fixed_pixel_sizes_in_ui_code():
     assert not offenders
 
 
-def test_forms_follow_reading_order():
+def test_forms_follow_reading_order(qtbot):
     """Tab order = creation order = the order of the fields in records.py."""
     from ui.forms import RecordForm
 

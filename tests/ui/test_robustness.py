@@ -103,3 +103,25 @@ def test_leaving_a_dirty_form_asks_and_ctrl_l_locks(qtbot, make_window, casebook
     qtbot.waitUntil(lambda: not window.closing, timeout=10_000)
     unlock(qtbot, window)
     assert window.workspace.current_screen() is window.workspace.agenda
+
+
+def test_lock_keeps_the_valid_part_of_an_invalid_edit(qtbot, make_window, casebook_path):
+    window = make_window(casebook_path, idle_ms=600_000)
+    unlock(qtbot, window)
+    ws = window.workspace
+    hid = window.session.add("households", {"name": "Familie Jama", "status": "azc"})
+    pid = window.session.add(
+        "persons", {"household_id": hid, "role": "aanvrager", "family_name": "Jama"}
+    )
+    ws.open_household(hid, "persons", pid)
+    form = ws.household.persons.form
+    form.editor("given_names").setText("Hodan")
+    form.editor("bsn").setText("123456789")  # fails the elfproef
+    window.lock(idle=True)
+    notice = window.unlock_page.notice.text()
+    assert "Gezinsleden" in notice and "klopte niet alles" in notice
+    qtbot.waitUntil(lambda: not window.closing, timeout=10_000)
+    unlock(qtbot, window)
+    person = window.session.get("persons", pid)
+    assert person["given_names"] == "Hodan"
+    assert not person.get("bsn")

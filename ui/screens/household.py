@@ -100,6 +100,17 @@ class HouseholdForm(QWidget):
         self.status.saved()
         return True
 
+    def save_for_lock(self) -> bool:
+        if self.save():
+            return True
+        changes = self.form.valid_changes()
+        if changes:
+            try:
+                self.session.update("households", self.household_id, changes)
+            except KlantappError:
+                return False
+        return False
+
     def maybe_leave(self) -> bool:
         if not self.form.is_dirty():
             return True
@@ -408,7 +419,8 @@ class HouseholdScreen(QWidget):
         """Save every dirty editor (before locking); names of those that could not be saved."""
         failed = []
         for index, editor in enumerate(self.editors()):
-            if editor.is_dirty() and not editor.save():
+            save = getattr(editor, "save_for_lock", editor.save)
+            if editor.is_dirty() and not save():
                 failed.append(self.tabs.tabText(index))
         return failed
 
