@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
+from klantapp.i18n import _
+
 if TYPE_CHECKING:
     from klantapp.casebook import Casebook
 
@@ -173,6 +175,27 @@ class Session(QObject):
             r["household_name"] = names.get(r["household_id"], "")
         rows.sort(key=lambda r: str(r.get("date") or ""), reverse=True)
         return rows
+
+    # --- import -------------------------------------------------------------------------
+    def import_json_file(self, path: str) -> dict[str, int]:
+        """Slow: read a JSON export and import it, all or nothing (worker thread)."""
+        import json
+
+        from klantapp.casebook import jsonio
+        from klantapp.errors import KlantappError
+
+        try:
+            with open(path, encoding="utf-8") as fh:
+                doc = json.load(fh)
+        except (OSError, ValueError) as exc:
+            raise KlantappError(
+                _("Dit bestand kan niet worden gelezen als Klantapp-export (JSON)."),
+                hint=_("Kies een bestand dat met 'klantapp export-json' is gemaakt."),
+            ) from exc
+        return dict(jsonio.import_document(self._cb(), doc))
+
+    def notify_all_changed(self) -> None:
+        self.changed.emit("", "")
 
     # --- letters -----------------------------------------------------------------------
     def letter_pdf(self, appointment_id: str, lang: str | None = None) -> bytes:

@@ -125,3 +125,39 @@ def test_lock_keeps_the_valid_part_of_an_invalid_edit(qtbot, make_window, casebo
     person = window.session.get("persons", pid)
     assert person["given_names"] == "Hodan"
     assert not person.get("bsn")
+
+
+def test_import_json_in_a_worker(qtbot, make_window, casebook_path, tmp_path):
+    import json
+
+    from klantapp.casebook import Casebook
+    from klantapp.casebook.jsonio import export_document
+    from klantapp.vault import KdfParams
+
+    other, _secret = Casebook.create(
+        tmp_path / "ander", "nog een andere zin hier", kdf=KdfParams.for_tests()
+    )
+    from klantapp.casebook import services
+
+    services.add_record(other, "households", {"name": "Familie Nour", "status": "azc"})
+    doc = export_document(other)
+    other.close()
+    good = tmp_path / "export.json"
+    good.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    bad = tmp_path / "kapot.json"
+    bad.write_text("{niet json", encoding="utf-8")
+
+    window = make_window(casebook_path)
+    unlock(qtbot, window)
+    ws = window.workspace
+    ws.go("settings")
+    screen = ws.settings_screen
+    screen.start_import(str(bad))
+    qtbot.waitUntil(lambda: screen.import_button.isEnabled(), timeout=10_000)
+    assert "⚠" in screen.import_status.text()
+    screen.start_import(str(good))
+    assert not screen.import_button.isEnabled()  # busy, window still responsive
+    qtbot.waitUntil(lambda: screen.import_button.isEnabled(), timeout=10_000)
+    assert "1 huishoudens" in screen.import_status.text(), screen.import_status.text()
+    ws.go("households")
+    assert [r["name"] for r in ws.households.model.rows] == ["Familie Nour"]

@@ -9,25 +9,28 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from klantapp.errors import KlantappError
+from klantapp.errors import InvalidInput, KlantappError
 from klantapp.i18n import _
 from ui.i18n import ui_languages
 from ui.session import Session
 from ui.settings import MAX_AUTOLOCK_MINUTES, MIN_AUTOLOCK_MINUTES, AppSettings
+from ui.tasks import run_task
 from ui.widgets import StatusLine, ask_unsaved, em, heading
 
 GEMEENTE_FIELDS: tuple[tuple[str, str], ...] = (
@@ -106,6 +109,33 @@ class SettingsScreen(QWidget):
         row.addWidget(self.status)
         g_lay.addLayout(row)
         lay.addWidget(gemeente)
+
+        data = QGroupBox(_("Gegevens"))
+        d_lay = QVBoxLayout(data)
+        explain = QLabel(
+            _(
+                "Importeer huishoudens uit een Klantapp-export (JSON), bijvoorbeeld van het "
+                "centrale kantoor. Alles of niets: bij een fout wordt niets opgeslagen."
+            )
+        )
+        explain.setWordWrap(True)
+        d_lay.addWidget(explain)
+        row2 = QHBoxLayout()
+        self.import_button = QPushButton(_("Importeren (JSON)…"))
+        self.import_button.clicked.connect(self.choose_import)
+        row2.addWidget(self.import_button)
+        self.import_progress = QProgressBar()
+        self.import_progress.setRange(0, 0)
+        self.import_progress.setAccessibleName(_("Voortgang importeren"))
+        self.import_progress.hide()
+        row2.addWidget(self.import_progress)
+        row2.addStretch(1)
+        d_lay.addLayout(row2)
+        self.import_status = QLabel()
+        self.import_status.setWordWrap(True)
+        self.import_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        d_lay.addWidget(self.import_status)
+        lay.addWidget(data)
         lay.addStretch(1)
         self._original: dict[str, str] = {}
         self.refresh()
@@ -168,6 +198,57 @@ class SettingsScreen(QWidget):
         self.refresh()
         self.status.saved()
         return True
+
+    def choose_import(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, _("Klantapp-export kiezen"), "", _("JSON-bestanden (*.json)")
+        )
+        if path:
+            self.start_import(path)
+
+    def start_import(self, path: str) -> None:
+        """Import in a worker; the window stays usable."""
+        self.import_button.setEnabled(False)
+        self.import_progress.show()
+        self.import_status.setText(_("Bezig met importeren…"))
+        run_task(
+            self.session.import_json_file,
+            path,
+            owner=self,
+            on_result=self._imported,
+            on_error=self._import_failed,
+        )
+
+    def _imported(self, counts: dict[str, int]) -> None:
+        self.import_button.setEnabled(True)
+        self.import_progress.hide()
+        total = sum(counts.values())
+        self.import_status.setText(
+            "✓ "
+            + _("Geïmporteerd: {n} gegevens ({households} huishoudens).").format(
+                n=total, households=counts.get("households", 0)
+            )
+        )
+        self.session.notify_all_changed()
+
+    def _import_failed(self, exc: BaseException, details: str) -> None:
+        self.import_button.setEnabled(True)
+        self.import_progress.hide()
+        if isinstance(exc, InvalidInput):
+            lines = [f"- {p}" for p in exc.problems[:20]]
+            more = len(exc.problems) - len(lines)
+            if more > 0:
+                lines.append(_("… en nog {n} problemen").format(n=more))
+            self.import_status.setText(
+                "⚠ " + _("Niets geïmporteerd: het bestand klopt niet.") + "\n" + "\n".join(lines)
+            )
+        elif isinstance(exc, KlantappError):
+            self.import_status.setText("⚠ " + str(exc))
+        else:
+            from ui.errordialog import show_unexpected_error
+
+            show_unexpected_error(exc, details)
+            self.import_status.setText("⚠ " + _("Niets geïmporteerd door een onverwachte fout."))
 
     def maybe_leave(self) -> bool:
         if not self.is_dirty():
