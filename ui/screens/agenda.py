@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDateTime, QModelIndex, Qt, Signal
+from PySide6.QtCore import QDate, QDateTime, QLocale, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -256,7 +256,8 @@ class AgendaScreen(QWidget):
                 )
             )
         else:
-            self.range_label.setText(format_date(self.day.isoformat()))
+            qdate = QDate(self.day.year, self.day.month, self.day.day)
+            self.range_label.setText(QLocale().toString(qdate, QLocale.FormatType.LongFormat))
         self.print_day_button.setEnabled(not self.week_mode)
         current = self.current()
         self.model.set_rows(
