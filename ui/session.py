@@ -158,23 +158,7 @@ class Session(QObject):
     def referrals_for_partner(self, partner_id: str) -> list[dict[str, Any]]:
         from klantapp.casebook import queries
 
-        fn = getattr(queries, "referrals_for_partner", None)
-        if fn is not None:
-            return list(fn(self._cb(), partner_id))
-        rows = [
-            r
-            for r in queries.all_records(self._cb(), "referrals")
-            if r.get("partner_id") == partner_id
-        ]
-        ids = sorted({r["household_id"] for r in rows})
-        names = {
-            h["id"]: h.get("name") or ""
-            for h in queries.list_households(self._cb(), household_ids=ids, limit=len(ids) or 1)
-        }
-        for r in rows:
-            r["household_name"] = names.get(r["household_id"], "")
-        rows.sort(key=lambda r: str(r.get("date") or ""), reverse=True)
-        return rows
+        return queries.referrals_for_partner(self._cb(), partner_id)
 
     # --- import -------------------------------------------------------------------------
     def import_json_file(self, path: str) -> dict[str, int]:

@@ -322,6 +322,24 @@ def list_partners(cb: Casebook) -> list[dict[str, Any]]:
     return rows
 
 
+def referrals_for_partner(cb: Casebook, partner_id: str) -> list[dict[str, Any]]:
+    """A ketenpartner's referrals, newest first, with household and person names."""
+    with cb.reading() as conn:
+        return _rows(
+            conn,
+            "referrals",
+            """SELECT r.*, h.name AS household_name,
+                      trim(coalesce(p.given_names, '') || ' ' || coalesce(p.family_name, ''))
+                          AS person_name
+               FROM referrals r
+               JOIN households h ON h.id = r.household_id
+               LEFT JOIN persons p ON p.id = r.person_id
+               WHERE r.partner_id = ?
+               ORDER BY r.date DESC, r.id""",
+            (partner_id,),
+        )
+
+
 def describe(kind: str, record: dict[str, Any]) -> str:
     """A short human title for a record, from its display fields and choice labels."""
     rk = RECORD_KINDS[kind]

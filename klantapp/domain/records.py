@@ -588,7 +588,8 @@ NOTE = RecordKind(
         _f("created_at", "datetime", "Datum", required=True),
         _f("author", "text", "Auteur", max_length=200),
         _f("text", "longtext", "Tekst", required=True, searchable=True, max_length=20000),
-        _f("restricted", "bool", "Vertrouwelijk (gezondheid)", restricted=True),
+        # The flag is not itself health data: it must be settable without revealing anything.
+        _f("restricted", "bool", "Vertrouwelijk (gezondheid)"),
     ),
 )
 

@@ -132,3 +132,14 @@ def test_household_list_filters_by_text_status_and_route(demo_casebook: Casebook
         h["name"] for h in queries.list_households(demo_casebook, order_by="name", descending=True)
     ]
     assert names == sorted(names, key=str.casefold, reverse=True)
+
+
+def test_a_partners_referrals_come_with_names_newest_first(demo_casebook: Casebook) -> None:
+    partner = next(
+        p for p in queries.list_partners(demo_casebook) if p["name"] == "Werkplein Heuveldal"
+    )
+    rows = queries.referrals_for_partner(demo_casebook, partner["id"])
+    assert [(r["household_name"], r["person_name"]) for r in rows] == [
+        ("Al-Hassan", "Ahmad Al-Hassan")
+    ]
+    assert queries.referrals_for_partner(demo_casebook, "unknown") == []
