@@ -36,7 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/casebook_bench.py
 
 screenshots: $(STAMP)
-	$(BIN)/python scripts/screenshots.py
+	KLANTAPP_PASSPHRASE=demo $(BIN)/python scripts/screenshots.py
 
 clean-demo:
 	rm -rf $(DEMO)
