@@ -10,9 +10,9 @@ was loaded, so the screens can save only the changes and ask before leaving.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtGui import QIntValidator
@@ -33,8 +33,9 @@ from PySide6.QtWidgets import (
 
 from klantapp.domain.records import SCORES, Field, RecordKind
 from klantapp.domain.records import kind as record_kind
-from klantapp.errors import Problem
+from klantapp.errors import InvalidInput, KlantappError, Problem
 from klantapp.i18n import _
+from ui.widgets import StatusLine
 
 LIST_SEPARATOR = ";"
 
@@ -686,3 +687,24 @@ def hbox(*widgets: QWidget, stretch: bool = True) -> QHBoxLayout:
     if stretch:
         lay.addStretch(1)
     return lay
+
+
+_T = TypeVar("_T")
+
+
+def save_form(
+    form: RecordForm, status: StatusLine, write: Callable[[], _T]
+) -> tuple[bool, _T | None]:
+    """Run ``write`` (it reads ``form`` and calls the core). On a problem, show it where
+    the user looks -- beside the field, or in the status line -- and return
+    ``(False, None)``; nothing was saved then."""
+    try:
+        return True, write()
+    except ParseError:
+        status.problem(_("Verbeter de gemarkeerde velden."))
+    except InvalidInput as exc:
+        form.show_problems(exc.problems)
+        status.problem(_("Niet opgeslagen: verbeter de gemarkeerde velden."))
+    except KlantappError as exc:
+        status.problem(str(exc))
+    return False, None

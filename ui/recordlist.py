@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from klantapp.domain.records import kind as record_kind
-from klantapp.errors import InvalidInput, KlantappError
+from klantapp.errors import KlantappError
 from klantapp.i18n import _
-from ui.forms import ParseError, RecordForm, display_value
+from ui.forms import RecordForm, display_value, save_form
 from ui.session import Session
 from ui.widgets import DictTableModel, StatusLine, ask_unsaved, confirm, make_table
 
@@ -271,27 +271,22 @@ class RecordListEditor(QWidget):
 
     def save(self) -> bool:
         """Save the form; True when saved (or nothing to save)."""
-        try:
+
+        def write() -> str:
             if self.current_id is None:
                 values = {**self.form.values(), **self.parent_values}
                 values = {k: v for k, v in values.items() if v is not None}
-                new_id = self.write_new(values)
-                self.current_id = new_id
+                self.current_id = self.write_new(values)
             else:
                 changes = self.form.changes()
                 if changes:
                     self.session.update(self.kind, self.current_id, changes)
-                new_id = self.current_id
-        except ParseError:
-            self.status.problem(_("Verbeter de gemarkeerde velden."))
+            return self.current_id
+
+        ok, saved_id = save_form(self.form, self.status, write)
+        if not ok or saved_id is None:
             return False
-        except InvalidInput as exc:
-            self.form.show_problems(exc.problems)
-            self.status.problem(_("Niet opgeslagen: verbeter de gemarkeerde velden."))
-            return False
-        except KlantappError as exc:
-            self.status.problem(str(exc))
-            return False
+        new_id = saved_id
         self.form.mark_clean()
         self.select(new_id)  # show what the core stored (normalised values)
         self.status.saved()

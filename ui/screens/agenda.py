@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from klantapp.errors import InvalidInput, KlantappError
 from klantapp.i18n import _
-from ui.forms import ParseError, RecordForm, format_date
+from ui.forms import RecordForm, format_date, save_form
 from ui.screens.household import next_hour
 from ui.screens.today import appointment_text
 from ui.session import Session
@@ -92,20 +92,15 @@ class NewAppointmentDialog(QDialog):
         if not hid:
             self.status.problem(_("Kies een huishouden."))
             return
-        try:
+
+        def write() -> str:
             values = {k: v for k, v in self.form.values().items() if v is not None}
-            self.new_id = self.session.add("appointments", {**values, "household_id": hid})
-        except ParseError:
-            self.status.problem(_("Verbeter de gemarkeerde velden."))
-            return
-        except InvalidInput as exc:
-            self.form.show_problems(exc.problems)
-            self.status.problem(_("Niet opgeslagen: verbeter de gemarkeerde velden."))
-            return
-        except KlantappError as exc:
-            self.status.problem(str(exc))
-            return
-        self.accept()
+            return self.session.add("appointments", {**values, "household_id": hid})
+
+        ok, new_id = save_form(self.form, self.status, write)
+        if ok:
+            self.new_id = new_id
+            self.accept()
 
 
 class MoveDialog(QDialog):

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from klantapp.domain.records import APPOINTMENT_KINDS, HOUSEHOLD_STATUS, choice_label
 from klantapp.errors import InvalidInput, KlantappError
 from klantapp.i18n import _
-from ui.forms import ParseError, RecordForm, format_date
+from ui.forms import RecordForm, format_date, save_form
 from ui.recordlist import RecordListEditor
 from ui.screens.intake import IntakeGrid, person_label
 from ui.session import Session
@@ -79,19 +79,13 @@ class HouseholdForm(QWidget):
         return self.form.is_dirty()
 
     def save(self) -> bool:
-        try:
+        def write() -> None:
             changes = self.form.changes()
             if changes:
                 self.session.update("households", self.household_id, changes)
-        except ParseError:
-            self.status.problem(_("Verbeter de gemarkeerde velden."))
-            return False
-        except InvalidInput as exc:
-            self.form.show_problems(exc.problems)
-            self.status.problem(_("Niet opgeslagen: verbeter de gemarkeerde velden."))
-            return False
-        except KlantappError as exc:
-            self.status.problem(str(exc))
+
+        ok, _nothing = save_form(self.form, self.status, write)
+        if not ok:
             return False
         self.form.mark_clean()
         record = self.session.get("households", self.household_id)

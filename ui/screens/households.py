@@ -21,9 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from klantapp.domain.records import HOUSEHOLD_STATUS, LEERROUTES, choice_label
-from klantapp.errors import InvalidInput, KlantappError
 from klantapp.i18n import _
-from ui.forms import ParseError, RecordForm, display_value
+from ui.forms import RecordForm, display_value, save_form
 from ui.session import Session
 from ui.widgets import StatusLine, em, heading, make_table
 
@@ -155,20 +154,14 @@ class NewHouseholdDialog(QDialog):
         self.setMinimumWidth(em(self, 60))
 
     def save(self) -> None:
-        try:
+        def write() -> str:
             values = {k: v for k, v in self.form.values().items() if v is not None}
-            self.new_id = self.session.add("households", values)
-        except ParseError:
-            self.status.problem(_("Verbeter de gemarkeerde velden."))
-            return
-        except InvalidInput as exc:
-            self.form.show_problems(exc.problems)
-            self.status.problem(_("Niet opgeslagen: verbeter de gemarkeerde velden."))
-            return
-        except KlantappError as exc:
-            self.status.problem(str(exc))
-            return
-        self.accept()
+            return self.session.add("households", values)
+
+        ok, new_id = save_form(self.form, self.status, write)
+        if ok:
+            self.new_id = new_id
+            self.accept()
 
 
 class HouseholdsScreen(QWidget):
