@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from klantapp.casebook.demo import GEMEENTE as DEMO_GEMEENTE  # noqa: E402
 from klantapp.letters import render_letters  # noqa: E402
 from klantapp.letters.model import Appointment, Gemeente, LetterData, Recipient  # noqa: E402
 from klantapp.letters.texts import KIND_TITLES, LETTER_LANGUAGES  # noqa: E402
@@ -32,16 +33,7 @@ from klantapp.letters.texts import KIND_TITLES, LETTER_LANGUAGES  # noqa: E402
 GIVEN = ["Amina", "Yonas", "Selam", "Ahmad", "Fatima", "Omid", "Hawa", "Mehmet", "Olena", "Dilan"]
 FAMILY = ["Haddad", "Tesfay", "Gebremedhin", "Al-Khatib", "Rahimi", "Warsame", "Yilmaz", "Koval"]
 STREETS = ["Korenbloemstraat", "Esdoornlaan", "Molenweg", "Kerkstraat", "Beukenhof", "Dorpsplein"]
-GEMEENTE = Gemeente(
-    name="Gemeente Heuveldal",
-    department="Team Inburgering",
-    street="Marktplein 1",
-    postcode="7461 AB",
-    city="Heuveldal",
-    phone="0548-123456",
-    email="inburgering@heuveldal.example",
-    website="www.heuveldal.example",
-)
+GEMEENTE = Gemeente(**DEMO_GEMEENTE)  # the fictional gemeente of the demo casebook
 
 
 def day_batch(n: int, seed: int) -> list[LetterData]:

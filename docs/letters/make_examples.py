@@ -19,19 +19,11 @@ from PIL import Image
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
+from klantapp.casebook.demo import GEMEENTE as DEMO_GEMEENTE  # noqa: E402
 from klantapp.letters import render_letter  # noqa: E402
 from klantapp.letters.model import Appointment, Gemeente, LetterData, Recipient  # noqa: E402
 
-GEMEENTE = Gemeente(
-    name="Gemeente Heuveldal",
-    department="Team Inburgering",
-    street="Marktplein 1",
-    postcode="7461 AB",
-    city="Heuveldal",
-    phone="0548-123456",
-    email="inburgering@heuveldal.example",
-    website="www.heuveldal.example",
-)
+GEMEENTE = Gemeente(**DEMO_GEMEENTE)  # the fictional gemeente of the demo casebook
 OFFICE = "Gemeentehuis Heuveldal, Marktplein 1, 7461 AB Heuveldal"
 
 EXAMPLES = {
