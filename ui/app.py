@@ -5,18 +5,16 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication
 
+from klantapp.paths import fonts_dir
 from ui.errordialog import install_excepthook
 from ui.i18n import apply_language
 from ui.mainwindow import AppConfig, MainWindow
 from ui.settings import AppSettings
-
-FONT_DIR = Path(__file__).resolve().parents[1] / "resources" / "fonts"
 
 STYLE = """
 QLabel#problem { color: #a40000; }
@@ -31,8 +29,9 @@ QLabel#status[state="problem"] { color: #a40000; font-weight: bold; }
 def register_fonts() -> int:
     """Bundled Noto fonts (Arabic, Ge'ez, ...) so names show in any script."""
     count = 0
-    if FONT_DIR.is_dir():
-        for path in sorted(FONT_DIR.rglob("*")):
+    folder = fonts_dir()
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
             if (
                 path.suffix.lower() in (".ttf", ".otf")
                 and QFontDatabase.addApplicationFont(str(path)) >= 0

@@ -14,20 +14,13 @@ import gettext
 import io
 import os
 from functools import lru_cache
-from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from klantapp.paths import translations_dir
+
 SOURCE_LANGUAGE = "nl"
-
-
-def translations_dir() -> Path:
-    """The folder with the ``.po`` catalogs (in the source tree or next to the install)."""
-    override = os.environ.get("KLANTAPP_TRANSLATIONS")
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[2] / "translations"
 
 
 @lru_cache(maxsize=64)

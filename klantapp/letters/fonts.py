@@ -12,14 +12,14 @@ letter languages:
 
 from __future__ import annotations
 
-import os
 import threading
 from functools import lru_cache
-from pathlib import Path
 from typing import Literal
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+
+from klantapp.paths import fonts_dir
 
 Script = Literal["latin", "arabic", "ethiopic"]
 
@@ -31,14 +31,6 @@ FAMILY_FILES: dict[Script, str] = {
 
 _lock = threading.Lock()
 _registered = False
-
-
-def fonts_dir() -> Path:
-    """The folder with the bundled fonts (source tree, or ``KLANTAPP_FONTS``)."""
-    override = os.environ.get("KLANTAPP_FONTS")
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[2] / "resources" / "fonts"
 
 
 def font_name(script: Script, bold: bool = False) -> str:

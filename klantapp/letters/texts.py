@@ -18,9 +18,10 @@ from functools import lru_cache
 
 from babel.dates import format_date, format_time
 
-from klantapp.i18n import translation, translations_dir
+from klantapp.i18n import translation
 from klantapp.letters.bidi_layout import ltr
 from klantapp.letters.model import LetterData
+from klantapp.paths import translations_dir
 
 DOMAIN = "letters"
 

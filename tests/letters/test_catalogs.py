@@ -7,7 +7,6 @@ import string
 import pytest
 from babel.messages.pofile import read_po
 
-from klantapp.i18n import translations_dir
 from klantapp.letters import letter_languages
 from klantapp.letters.texts import (
     ALL_MESSAGES,
@@ -16,6 +15,7 @@ from klantapp.letters.texts import (
     catalog_headers,
     catalog_reviewed,
 )
+from klantapp.paths import translations_dir
 
 TRANSLATED = [code for code in LETTER_LANGUAGES if code != "nl"]
 
