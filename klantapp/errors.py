@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from klantapp.i18n import ngettext
+
 
 class KlantappError(Exception):
     """Base class: ``str(err)`` is a complete sentence for the user."""
@@ -82,11 +84,11 @@ class InvalidInput(KlantappError):
     def __init__(self, problems: list[Problem], message: str | None = None) -> None:
         self.problems = list(problems)
         count = len(self.problems)
-        summary = message or (
-            "De invoer klopt niet; er is niets opgeslagen."
-            if count == 1
-            else f"De invoer klopt niet op {count} plaatsen; er is niets opgeslagen."
-        )
+        summary = message or ngettext(
+            "De invoer klopt niet; er is niets opgeslagen.",
+            "De invoer klopt niet op {count} plaatsen; er is niets opgeslagen.",
+            count,
+        ).format(count=count)
         super().__init__(summary)
 
     def __str__(self) -> str:

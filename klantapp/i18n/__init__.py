@@ -66,3 +66,13 @@ def _(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return translation("klantapp", _current_lang).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark a constant message for translation without translating it (gettext_noop).
+
+    For texts defined once at import time (a table of rule descriptions, a warning
+    constant): the place that shows the text passes it through :func:`_`, so it follows
+    the language at that moment.
+    """
+    return message
