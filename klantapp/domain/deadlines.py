@@ -43,11 +43,15 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from babel.core import UnknownLocaleError
+from babel.dates import format_date
+
 from klantapp.domain.records import APPOINTMENT_KINDS, choice_label
+from klantapp.i18n import N_, SOURCE_LANGUAGE, _, current_language
 
 __all__ = [
     "AFSCHALEN_MIN_LESUREN",
@@ -101,20 +105,40 @@ Z_DUTCH_HOURS = 800
 Z_PARTICIPATION_HOURS = 800
 PLICHT_MIN_AGE = 16
 
-# Rule ids (DueItem.rule) and what they mean, for the UI's filter and help text.
-RULES: dict[str, str] = {
-    "huisvesting": "Woning en verhuizing binnen 10 + 2 weken na koppeling",
-    "ontzorgen_vastleggen": "Ontzorgen is verplicht voor asielstatushouders in de bijstand",
-    "ontzorgen_einde": "Minimumperiode ontzorgen (6 maanden) loopt af",
-    "pip_vaststellen": "PIP vaststellen binnen 10 weken na inschrijving",
-    "aanbod_starten": "Aanbod starten binnen 3 maanden na PIP (6 bij onderwijsroute)",
-    "schakelen": "Schakelen (andere leerroute) binnen 18 maanden na start termijn",
-    "termijn_controle": "Termijn loopt over 6 maanden af",
-    "termijn_einde": "Einde inburgeringstermijn",
-    "handhaving_intake": "Brede intake gemist: handhaving",
-    "handhaving_nummer": "Brede intake gemist: uitnodigingsnummer ontbreekt",
-    "uitkomst_invullen": "Uitkomst van een afspraak invullen",
-}
+
+class _Translated(Mapping[str, str]):
+    """A fixed table of Dutch texts, each read out in the current language."""
+
+    def __init__(self, texts: Mapping[str, str]) -> None:
+        self._texts = dict(texts)
+
+    def __getitem__(self, key: str) -> str:
+        return _(self._texts[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+
+# Rule ids (DueItem.rule) and what they mean, for the UI's filter and help text; a
+# description is translated when it is read.
+RULES: Mapping[str, str] = _Translated(
+    {
+        "huisvesting": N_("Woning en verhuizing binnen 10 + 2 weken na koppeling"),
+        "ontzorgen_vastleggen": N_("Ontzorgen is verplicht voor asielstatushouders in de bijstand"),
+        "ontzorgen_einde": N_("Minimumperiode ontzorgen (6 maanden) loopt af"),
+        "pip_vaststellen": N_("PIP vaststellen binnen 10 weken na inschrijving"),
+        "aanbod_starten": N_("Aanbod starten binnen 3 maanden na PIP (6 bij onderwijsroute)"),
+        "schakelen": N_("Schakelen (andere leerroute) binnen 18 maanden na start termijn"),
+        "termijn_controle": N_("Termijn loopt over 6 maanden af"),
+        "termijn_einde": N_("Einde inburgeringstermijn"),
+        "handhaving_intake": N_("Brede intake gemist: handhaving"),
+        "handhaving_nummer": N_("Brede intake gemist: uitnodigingsnummer ontbreekt"),
+        "uitkomst_invullen": N_("Uitkomst van een afspraak invullen"),
+    }
+)
 
 _INFORMATIONAL = frozenset({"ontzorgen_einde", "schakelen", "termijn_controle"})
 _NO_PLICHT_STATUS = frozenset({"voldaan", "vrijstelling", "ontheffing", "niet_plichtig"})
@@ -125,9 +149,9 @@ _ASIEL = frozenset({"asiel", "nareiziger"})
 _SET_PIP_STATUS = frozenset({"vastgesteld", "bezwaar", "vervangen"})
 
 _HANDHAVING = {
-    1: "waarschuwing + uitnodiging 2",
-    2: "boete €250 + uitnodiging 3",
-    3: "boete €250; PIP wordt toch vastgesteld",
+    1: N_("waarschuwing + uitnodiging 2"),
+    2: N_("boete €250 + uitnodiging 3"),
+    3: N_("boete €250; PIP wordt toch vastgesteld"),
 }
 
 _MONTHS_NL = (
@@ -233,7 +257,8 @@ def afschalen_eligible(lesuren: int | None, leerroute: str | None = "b1") -> boo
 
 def handhaving_step(invitation_number: int) -> str | None:
     """What follows when someone does not come to brede-intake invitation 1, 2 or 3 (~)."""
-    return _HANDHAVING.get(invitation_number)
+    step = _HANDHAVING.get(invitation_number)
+    return _(step) if step is not None else None
 
 
 # --- hour counters -------------------------------------------------------------------
@@ -244,7 +269,7 @@ class HourCounter:
     """Progress of one required number of hours, e.g. PVT 8 of 12."""
 
     key: str  # the PIP field
-    label: str
+    label: str  # Dutch; translated when shown
     done: int
     target: int
 
@@ -257,7 +282,9 @@ class HourCounter:
         return max(0, self.target - self.done)
 
     def __str__(self) -> str:
-        return f"{self.label} {self.done} van {self.target} uur"
+        return _("{label} {done} van {target} uur").format(
+            label=_(self.label), done=self.done, target=self.target
+        )
 
 
 def hour_counters(pip: Mapping[str, object]) -> list[HourCounter]:
@@ -274,13 +301,16 @@ def hour_counters(pip: Mapping[str, object]) -> list[HourCounter]:
     if route == "z":
         counters.append(
             HourCounter(
-                "z_dutch_hours", "Z-route Nederlands", _int(pip.get("z_dutch_hours")), Z_DUTCH_HOURS
+                "z_dutch_hours",
+                N_("Z-route Nederlands"),
+                _int(pip.get("z_dutch_hours")),
+                Z_DUTCH_HOURS,
             )
         )
         counters.append(
             HourCounter(
                 "z_participation_hours",
-                "Z-route participatie",
+                N_("Z-route participatie"),
                 _int(pip.get("z_participation_hours")),
                 Z_PARTICIPATION_HOURS,
             )
@@ -294,9 +324,9 @@ def _open_parts(pip: Mapping[str, object] | None) -> list[str]:
         return []
     parts = [str(c) for c in hour_counters(pip) if not c.met]
     if not pip.get("pvt_signed"):
-        parts.append("participatieverklaring niet ondertekend")
+        parts.append(_("participatieverklaring niet ondertekend"))
     if (pip.get("leerroute") or "b1") == "b1" and not pip.get("knm_done"):
-        parts.append("KNM niet behaald")
+        parts.append(_("KNM niet behaald"))
     return parts
 
 
@@ -437,16 +467,22 @@ class DueItem:
     """Something a klantmanager must do or know by ``due_on``."""
 
     rule: str  # a key of RULES
-    title: str  # plain Dutch, one line
+    title: str  # plain words in the current language, one line
     due_on: date
     overdue: bool  # due_on lies before the day asked about
     household_id: str
     person_id: str | None
-    detail: str  # plain Dutch: why, and what to do
+    detail: str  # plain words in the current language: why, and what to do
 
 
 def _nl(day: date) -> str:
-    """A date in plain Dutch: 3 maart 2026."""
+    """A date in plain words in the current language: 3 maart 2026, March 3, 2026."""
+    lang = current_language()
+    if lang != SOURCE_LANGUAGE:
+        try:
+            return format_date(day, format="long", locale=lang.replace("-", "_"))
+        except (UnknownLocaleError, ValueError):
+            pass
     return f"{day.day} {_MONTHS_NL[day.month - 1]} {day.year}"
 
 
@@ -488,13 +524,18 @@ def _household_items(
     if koppeling is not None and not housed:
         c.add(
             "huisvesting",
-            "Woning en verhuizing: streefdatum 12 weken na koppeling",
+            _("Woning en verhuizing: streefdatum 12 weken na koppeling"),
             huisvesting_target(koppeling),
             None,
-            f"Koppeling op {_nl(koppeling)}. Streven: een woning uiterlijk "
-            f"{_nl(woning_target(koppeling))} en verhuisd uiterlijk "
-            f"{_nl(huisvesting_target(koppeling))}. Vul de datum huisvesting in zodra het "
-            "huishouden verhuisd is.",
+            _(
+                "Koppeling op {koppeling}. Streven: een woning uiterlijk {woning} en verhuisd "
+                "uiterlijk {verhuisd}. Vul de datum huisvesting in zodra het huishouden "
+                "verhuisd is."
+            ).format(
+                koppeling=_nl(koppeling),
+                woning=_nl(woning_target(koppeling)),
+                verhuisd=_nl(huisvesting_target(koppeling)),
+            ),
         )
 
     bijstand = _date(household.get("bijstand_start"))
@@ -504,23 +545,27 @@ def _household_items(
     if household.get("ontzorgen"):
         c.add(
             "ontzorgen_einde",
-            "Ontzorgen: de minimumperiode van 6 maanden loopt af",
+            _("Ontzorgen: de minimumperiode van 6 maanden loopt af"),
             end,
             None,
-            f"Bijstand sinds {_nl(bijstand)}; ontzorgen duurt minstens tot {_nl(end)}. "
-            "Bespreek of ontzorgen doorgaat of wordt afgebouwd, en leg dat vast in het PIP.",
+            _(
+                "Bijstand sinds {bijstand}; ontzorgen duurt minstens tot {end}. Bespreek of "
+                "ontzorgen doorgaat of wordt afgebouwd, en leg dat vast in het PIP."
+            ).format(bijstand=_nl(bijstand), end=_nl(end)),
         )
     elif c.on < end and any(
         p.get("doelgroep") in _ASIEL and wi2021_applies(p, c.on) for p in persons
     ):
         c.add(
             "ontzorgen_vastleggen",
-            "Ontzorgen vastleggen: verplicht bij bijstand",
+            _("Ontzorgen vastleggen: verplicht bij bijstand"),
             bijstand,
             None,
-            f"Het huishouden heeft bijstand sinds {_nl(bijstand)}. Voor asielstatushouders in "
-            "de bijstand is ontzorgen verplicht (huur, energie en water, zorgverzekering), "
-            f"minstens tot {_nl(end)}. Zet 'Ontzorgen' aan en vul in aan wie betaald wordt.",
+            _(
+                "Het huishouden heeft bijstand sinds {bijstand}. Voor asielstatushouders in "
+                "de bijstand is ontzorgen verplicht (huur, energie en water, zorgverzekering), "
+                "minstens tot {end}. Zet 'Ontzorgen' aan en vul in aan wie betaald wordt."
+            ).format(bijstand=_nl(bijstand), end=_nl(end)),
         )
 
 
@@ -565,15 +610,19 @@ def _pip_deadline_item(
         starts.append(add_months(latest_birth, 12 * PLICHT_MIN_AGE))
     base = max(starts)
     due = pip_deadline(base)
-    why = (
-        f"inschrijving in de gemeente op {_nl(inschrijving)}"
-        if base == inschrijving
-        else f"start van de plicht op {_nl(base)}"
-    )
-    detail = f"{name}: het PIP moet uiterlijk {_nl(due)} vastgesteld zijn (10 weken na {why})."
+    if base == inschrijving:
+        detail = _(
+            "{name}: het PIP moet uiterlijk {due} vastgesteld zijn (10 weken na inschrijving "
+            "in de gemeente op {start})."
+        ).format(name=name, due=_nl(due), start=_nl(inschrijving))
+    else:
+        detail = _(
+            "{name}: het PIP moet uiterlijk {due} vastgesteld zijn (10 weken na start van de "
+            "plicht op {start})."
+        ).format(name=name, due=_nl(due), start=_nl(base))
     if person.get("doelgroep") in ("gezin", "overig"):
-        detail += " Let op: voor gezins- en overige migranten is deze termijn niet zeker."
-    c.add("pip_vaststellen", "PIP vaststellen (10 weken na inschrijving)", due, pid, detail)
+        detail += " " + _("Let op: voor gezins- en overige migranten is deze termijn niet zeker.")
+    c.add("pip_vaststellen", _("PIP vaststellen (10 weken na inschrijving)"), due, pid, detail)
 
 
 def _course_start_item(
@@ -597,13 +646,15 @@ def _course_start_item(
     months = COURSE_START_MONTHS_ONDERWIJS if leerroute == "onderwijs" else COURSE_START_MONTHS
     c.add(
         "aanbod_starten",
-        f"Aanbod laten starten ({months} maanden na PIP)",
+        _("Aanbod laten starten ({months} maanden na PIP)").format(months=months),
         due,
         pid,
-        f"{name}: het PIP is vastgesteld op {_nl(first)}. Het aanbod moet uiterlijk "
-        f"{_nl(due)} starten. Start het later, dan kan DUO de termijn verlengen en geeft "
-        "de gemeente de klant daarover een verklaring. Vul 'Start aanbod' in zodra het "
-        "aanbod begonnen is.",
+        _(
+            "{name}: het PIP is vastgesteld op {pip_date}. Het aanbod moet uiterlijk {due} "
+            "starten. Start het later, dan kan DUO de termijn verlengen en geeft de gemeente "
+            "de klant daarover een verklaring. Vul 'Start aanbod' in zodra het aanbod "
+            "begonnen is."
+        ).format(name=name, pip_date=_nl(first), due=_nl(due)),
     )
 
 
@@ -622,35 +673,50 @@ def _termijn_items(
     extension = _int(newest.get("extension_months")) if newest else 0
     end = termijn_end_from_start(start, max(0, extension))
     open_parts = _open_parts(newest)
-    still_open = f" Nog open: {'; '.join(open_parts)}." if open_parts else ""
-    ext_text = f" (met {extension} maanden verlenging)" if extension > 0 else ""
-    source = " (start volgens DUO of de vorige gemeente)" if from_elsewhere else ""
+    # Optional parts of the sentences below, each with its leading space.
+    still_open = (
+        " " + _("Nog open: {parts}.").format(parts="; ".join(open_parts)) if open_parts else ""
+    )
+    ext_text = (
+        " " + _("(met {months} maanden verlenging)").format(months=extension)
+        if extension > 0
+        else ""
+    )
+    source = " " + _("(start volgens DUO of de vorige gemeente)") if from_elsewhere else ""
 
     # The onderwijsroute may switch to the B1-route at any time: no schakelen deadline.
     if (_str_or_none(newest.get("leerroute")) if newest else None) != "onderwijs":
         c.add(
             "schakelen",
-            "Laatste moment om van leerroute te wisselen (schakelen)",
+            _("Laatste moment om van leerroute te wisselen (schakelen)"),
             schakelen_deadline(start),
             pid,
-            f"{name}: de termijn begon op {_nl(start)}{source}. Schakelen naar een andere "
-            f"leerroute moet binnen 18 maanden, dus uiterlijk {_nl(schakelen_deadline(start))}.",
+            _(
+                "{name}: de termijn begon op {start}{source}. Schakelen naar een andere "
+                "leerroute moet binnen 18 maanden, dus uiterlijk {due}."
+            ).format(
+                name=name, start=_nl(start), source=source, due=_nl(schakelen_deadline(start))
+            ),
         )
     c.add(
         "termijn_controle",
-        "Inburgeringstermijn loopt over 6 maanden af",
+        _("Inburgeringstermijn loopt over 6 maanden af"),
         add_months(end, -TERMIJN_CHECK_MONTHS),
         pid,
-        f"{name}: de termijn eindigt op {_nl(end)}{ext_text}.{still_open} Bespreek de "
-        "voortgang. Is meer tijd nodig, vraag dan op tijd verlenging aan bij DUO.",
+        _(
+            "{name}: de termijn eindigt op {end}{extension}.{still_open} Bespreek de "
+            "voortgang. Is meer tijd nodig, vraag dan op tijd verlenging aan bij DUO."
+        ).format(name=name, end=_nl(end), extension=ext_text, still_open=still_open),
     )
     c.add(
         "termijn_einde",
-        "Einde inburgeringstermijn",
+        _("Einde inburgeringstermijn"),
         end,
         pid,
-        f"{name}: de termijn van 3 jaar{ext_text} eindigt op {_nl(end)}.{still_open} "
-        "Zet de inburgeringsplicht op 'Voldaan' als alles behaald is.",
+        _(
+            "{name}: de termijn van 3 jaar{extension} eindigt op {end}.{still_open} "
+            "Zet de inburgeringsplicht op 'Voldaan' als alles behaald is."
+        ).format(name=name, end=_nl(end), extension=ext_text, still_open=still_open),
     )
 
 
@@ -678,19 +744,28 @@ def _handhaving_items(
             continue
         same_person = [a for a in intakes if _str_or_none(a.get("person_id")) == pid]
         later = [a for a in same_person if (_date(a.get("starts_at")) or when) > when]
-        who = f"{names.get(pid, '?')}: " if pid else ""
+        who = names.get(pid, "?") if pid else None
         number = appt.get("invitation_number")
         step = handhaving_step(number) if isinstance(number, int) else None
         if not isinstance(number, int) or step is None:
             if not later:
+                if who is None:
+                    detail = _(
+                        "niet verschenen op de brede intake van {day}. Vul in de hoeveelste "
+                        "uitnodiging dit was (1, 2 of 3); dan toont Klantapp de volgende stap."
+                    ).format(day=_nl(when))
+                else:
+                    detail = _(
+                        "{name}: niet verschenen op de brede intake van {day}. Vul in de "
+                        "hoeveelste uitnodiging dit was (1, 2 of 3); dan toont Klantapp de "
+                        "volgende stap."
+                    ).format(name=who, day=_nl(when))
                 c.add(
                     "handhaving_nummer",
-                    "Brede intake gemist: vul het uitnodigingsnummer in",
+                    _("Brede intake gemist: vul het uitnodigingsnummer in"),
                     when,
                     pid,
-                    f"{who}niet verschenen op de brede intake van {_nl(when)}. Vul in de "
-                    "hoeveelste uitnodiging dit was (1, 2 of 3); dan toont Klantapp de "
-                    "volgende stap.",
+                    detail,
                 )
             continue
         relevant = [p for p in pips if pid is None or p.get("person_id") == pid]
@@ -707,19 +782,25 @@ def _handhaving_items(
                 or any(a.get("invitation_number") == number + 1 for a in same_person)
             )
             title = (
-                "Brede intake gemist (uitnodiging 1): stuur een waarschuwing en uitnodiging 2"
+                _("Brede intake gemist (uitnodiging 1): stuur een waarschuwing en uitnodiging 2")
                 if number == 1
-                else "Brede intake gemist (uitnodiging 2): boete van €250 en uitnodiging 3"
+                else _("Brede intake gemist (uitnodiging 2): boete van €250 en uitnodiging 3")
             )
-            todo = f"Plan de brede intake opnieuw met uitnodiging {number + 1}."
-            what = "waarschuwing" if number == 1 else "boete"
+            todo = _("Plan de brede intake opnieuw met uitnodiging {number}.").format(
+                number=number + 1
+            )
+            record_it = (
+                _("Leg de waarschuwing vast onder Handhaving, bij deze afspraak.")
+                if number == 1
+                else _("Leg de boete vast onder Handhaving, bij deze afspraak.")
+            )
         else:
             # The boete recorded closes this item; the PIP deadline item stays until the
             # PIP is vastgesteld.
             done = pip_set or recorded
-            title = "Brede intake gemist (uitnodiging 3): boete van €250, stel het PIP toch vast"
-            todo = "Stel het PIP vast zonder brede intake."
-            what = "boete"
+            title = _("Brede intake gemist (uitnodiging 3): boete van €250, stel het PIP toch vast")
+            todo = _("Stel het PIP vast zonder brede intake.")
+            record_it = _("Leg de boete vast onder Handhaving, bij deze afspraak.")
         if done:
             continue
         c.add(
@@ -727,9 +808,18 @@ def _handhaving_items(
             title,
             when,
             pid,
-            f"{who}niet verschenen op de brede intake van {_nl(when)} (uitnodiging {number}). "
-            f"Volgende stap: {step}. {todo} Leg de {what} vast onder Handhaving, bij deze "
-            "afspraak.",
+            (
+                _(
+                    "niet verschenen op de brede intake van {day} (uitnodiging {number}). "
+                    "Volgende stap: {step}."
+                ).format(day=_nl(when), number=number, step=step)
+                if who is None
+                else _(
+                    "{name}: niet verschenen op de brede intake van {day} (uitnodiging "
+                    "{number}). Volgende stap: {step}."
+                ).format(name=who, day=_nl(when), number=number, step=step)
+            )
+            + f" {todo} {record_it}",
         )
 
 
@@ -743,11 +833,13 @@ def _outcome_items(c: _Collector, appointments: Sequence[Mapping[str, object]]) 
         kind = choice_label(APPOINTMENT_KINDS, _str_or_none(appt.get("kind"))) or "Afspraak"
         c.add(
             "uitkomst_invullen",
-            "Uitkomst van een afspraak invullen",
+            _("Uitkomst van een afspraak invullen"),
             when,
             _str_or_none(appt.get("person_id")),
-            f"{kind} op {_nl(when)}: de uitkomst staat nog op 'Gepland'. Vul in of de klant "
-            "verschenen is.",
+            _(
+                "{appointment} op {day}: de uitkomst staat nog op 'Gepland'. Vul in of de klant "
+                "verschenen is."
+            ).format(appointment=_(kind), day=_nl(when)),
         )
 
 

@@ -39,6 +39,7 @@ from datetime import date, datetime
 from klantapp.domain.records import Field, RecordKind
 from klantapp.domain.records import kind as record_kind
 from klantapp.errors import Problem
+from klantapp.i18n import _
 
 __all__ = [
     "EARLIEST_YEAR",
@@ -88,7 +89,7 @@ def is_blank(value: object) -> bool:
 
 def _text_of(value: object, label: str) -> str:
     if not isinstance(value, str):
-        raise InvalidValue(f"{label}: hier hoort tekst te staan.")
+        raise InvalidValue(_("{label}: hier hoort tekst te staan.").format(label=_(label)))
     return value.strip()
 
 
@@ -98,29 +99,35 @@ def _bad_characters(text: str, label: str, *, multiline: bool) -> None:
         if multiline and ch in "\n\r\t":
             continue
         if not multiline and ch in "\n\r\u2028\u2029":
-            raise InvalidValue(f"{label} moet op één regel passen.")
+            raise InvalidValue(_("{label} moet op één regel passen.").format(label=_(label)))
         category = unicodedata.category(ch)
         if category == "Cc":
             raise InvalidValue(
-                f"{label} bevat een verborgen teken (zoals een tab) dat hier niet mag. "
-                "Typ de tekst opnieuw."
+                _(
+                    "{label} bevat een verborgen teken (zoals een tab) dat hier niet mag. "
+                    "Typ de tekst opnieuw."
+                ).format(label=_(label))
             )
         if category == "Cs":
-            raise InvalidValue(f"{label} bevat een ongeldig teken. Typ de tekst opnieuw.")
+            raise InvalidValue(
+                _("{label} bevat een ongeldig teken. Typ de tekst opnieuw.").format(label=_(label))
+            )
 
 
 def _digits_only(value: object, label: str, what: str) -> str:
     """Digits of a number as people type it: spaces, dots and dashes are dropped."""
     if isinstance(value, int) and not isinstance(value, bool):
         if value < 0:
-            raise InvalidValue(f"{label} mag alleen cijfers bevatten.")
+            raise InvalidValue(_("{label} mag alleen cijfers bevatten.").format(label=_(label)))
         return str(value)
     text = _text_of(value, label)
     digits = re.sub(r"[\s.\-]", "", text)
     if digits and (not digits.isascii() or not digits.isdigit()):
         raise InvalidValue(
-            f"{label} mag alleen cijfers bevatten; spaties, punten en streepjes mogen ook. "
-            f"Een {what} heeft geen letters."
+            _(
+                "{label} mag alleen cijfers bevatten; spaties, punten en streepjes mogen ook. "
+                "Een {what} heeft geen letters."
+            ).format(label=_(label), what=_(what))
         )
     return digits
 
@@ -131,13 +138,15 @@ def _digits_only(value: object, label: str, what: str) -> str:
 def check_required(value: object, label: str) -> None:
     """Raise when nothing is filled in (``None``, empty or only spaces)."""
     if is_blank(value) or (isinstance(value, list | dict) and not value):
-        raise InvalidValue(f"{label} is verplicht. Vul dit in.")
+        raise InvalidValue(_("{label} is verplicht. Vul dit in.").format(label=_(label)))
 
 
 def check_max_length(text: str, label: str, max_length: int | None) -> str:
     if max_length is not None and len(text) > max_length:
         raise InvalidValue(
-            f"{label} is te lang: hoogstens {max_length} tekens, nu {len(text)}. Maak het korter."
+            _(
+                "{label} is te lang: hoogstens {maximum} tekens, nu {length}. Maak het korter."
+            ).format(label=_(label), maximum=max_length, length=len(text))
         )
     return text
 
@@ -170,13 +179,22 @@ def check_bsn(value: object, label: str = "BSN") -> str:
         digits = "0" + digits
     if len(digits) != 9:
         raise InvalidValue(
-            f"Dit {label} heeft {len(digits)} cijfers, maar een BSN heeft er 9. "
-            "Controleer de cijfers."
+            _(
+                "Dit {label} heeft {count} cijfers, maar een BSN heeft er 9. Controleer de cijfers."
+            ).format(label=_(label), count=len(digits))
         )
     if digits == "000000000":
-        raise InvalidValue(f"Dit {label} bestaat niet: alleen nullen. Controleer de cijfers.")
+        raise InvalidValue(
+            _("Dit {label} bestaat niet: alleen nullen. Controleer de cijfers.").format(
+                label=_(label)
+            )
+        )
     if not elfproef(digits):
-        raise InvalidValue(f"Dit {label} klopt niet: de elfproef faalt. Controleer de cijfers.")
+        raise InvalidValue(
+            _("Dit {label} klopt niet: de elfproef faalt. Controleer de cijfers.").format(
+                label=_(label)
+            )
+        )
     return digits
 
 
@@ -185,8 +203,10 @@ def check_vnummer(value: object, label: str = "V-nummer") -> str:
     digits = _digits_only(value, label, "V-nummer")
     if len(digits) != 10:
         raise InvalidValue(
-            f"Dit {label} heeft {len(digits)} cijfers, maar een V-nummer heeft er 10. "
-            "Controleer de cijfers."
+            _(
+                "Dit {label} heeft {count} cijfers, maar een V-nummer heeft er 10. "
+                "Controleer de cijfers."
+            ).format(label=_(label), count=len(digits))
         )
     return digits
 
@@ -200,13 +220,18 @@ def check_postcode(value: object, label: str = "Postcode") -> str:
     match = _POSTCODE.fullmatch(text)
     if match is None or match.group(1).startswith("0"):
         raise InvalidValue(
-            f"{label} klopt niet. Een postcode heeft 4 cijfers en 2 letters, bijvoorbeeld 1234 AB."
+            _(
+                "{label} klopt niet. Een postcode heeft 4 cijfers en 2 letters, bijvoorbeeld "
+                "1234 AB."
+            ).format(label=_(label))
         )
     letters = match.group(2).upper()
     if letters in {"SA", "SD", "SS"}:
         raise InvalidValue(
-            f"{label} klopt niet: postcodes met de letters SA, SD of SS bestaan niet. "
-            "Controleer de letters."
+            _(
+                "{label} klopt niet: postcodes met de letters SA, SD of SS bestaan niet. "
+                "Controleer de letters."
+            ).format(label=_(label))
         )
     return f"{match.group(1)} {letters}"
 
@@ -228,8 +253,10 @@ def check_phone(value: object, label: str = "Telefoon") -> str:
     text = re.sub(r"\s+", " ", text)
     if not _PHONE_CHARS.fullmatch(text):
         raise InvalidValue(
-            f"{label}: gebruik alleen cijfers, spaties en streepjes, en eventueel een + "
-            "aan het begin. Bijvoorbeeld 06 12345678."
+            _(
+                "{label}: gebruik alleen cijfers, spaties en streepjes, en eventueel een + "
+                "aan het begin. Bijvoorbeeld 06 12345678."
+            ).format(label=_(label))
         )
     digits = re.sub(r"[^0-9]", "", text)
     international = text.startswith("+") or digits.startswith("00")
@@ -243,33 +270,43 @@ def check_phone(value: object, label: str = "Telefoon") -> str:
                 ok = len(rest) == 9
             if not ok:
                 raise InvalidValue(
-                    f"{label}: na +31 horen 9 cijfers, bijvoorbeeld +31 6 12345678. "
-                    f"Er staan er nu {len(rest)}."
+                    _(
+                        "{label}: na +31 horen 9 cijfers, bijvoorbeeld +31 6 12345678. "
+                        "Er staan er nu {count}."
+                    ).format(label=_(label), count=len(rest))
                 )
         elif not 8 <= len(national) <= 15:
             raise InvalidValue(
-                f"{label}: een buitenlands nummer heeft 8 tot 15 cijfers. "
-                f"Er staan er nu {len(national)}."
+                _(
+                    "{label}: een buitenlands nummer heeft 8 tot 15 cijfers. "
+                    "Er staan er nu {count}."
+                ).format(label=_(label), count=len(national))
             )
         return text
     if digits.startswith("14"):
         if not 5 <= len(digits) <= 7:
             raise InvalidValue(
-                f"{label}: een 14-nummer van een gemeente heeft 5 tot 7 cijfers, "
-                "bijvoorbeeld 14 020."
+                _(
+                    "{label}: een 14-nummer van een gemeente heeft 5 tot 7 cijfers, "
+                    "bijvoorbeeld 14 020."
+                ).format(label=_(label))
             )
         return text
     if digits.startswith(_NL_SERVICE_PREFIXES):
         if not 8 <= len(digits) <= 11:
             raise InvalidValue(
-                f"{label}: een 0800- of 0900-nummer heeft 8 tot 11 cijfers. "
-                f"Er staan er nu {len(digits)}."
+                _(
+                    "{label}: een 0800- of 0900-nummer heeft 8 tot 11 cijfers. "
+                    "Er staan er nu {count}."
+                ).format(label=_(label), count=len(digits))
             )
         return text
     if not digits.startswith("0") or len(digits) != 10:
         raise InvalidValue(
-            f"{label}: een Nederlands nummer begint met 0 en heeft 10 cijfers, "
-            f"bijvoorbeeld 06 12345678. Er staan er nu {len(digits)}."
+            _(
+                "{label}: een Nederlands nummer begint met 0 en heeft 10 cijfers, "
+                "bijvoorbeeld 06 12345678. Er staan er nu {count}."
+            ).format(label=_(label), count=len(digits))
         )
     return text
 
@@ -281,20 +318,26 @@ def check_email(value: object, label: str = "E-mail") -> str:
     """A simple, sane e-mail check: ``naam@domein.tld``; the domain goes to lower case."""
     text = _text_of(value, label)
     if len(text) > 254 or not _EMAIL.fullmatch(text) or ".." in text:
-        raise InvalidValue(
-            f"{label} klopt niet. Een e-mailadres ziet er zo uit: naam@voorbeeld.nl."
-        )
+        raise InvalidValue(_email_message(label))
     local, domain = text.rsplit("@", 1)
     if local.startswith(".") or local.endswith("."):
-        raise InvalidValue(
-            f"{label} klopt niet. Een e-mailadres ziet er zo uit: naam@voorbeeld.nl."
-        )
+        raise InvalidValue(_email_message(label))
     return f"{local}@{domain.lower()}"
+
+
+def _email_message(label: str) -> str:
+    return _("{label} klopt niet. Een e-mailadres ziet er zo uit: naam@voorbeeld.nl.").format(
+        label=_(label)
+    )
 
 
 def _year_ok(year: int, label: str) -> None:
     if not EARLIEST_YEAR <= year <= LATEST_YEAR:
-        raise InvalidValue(f"{label}: het jaar {year:04d} klopt vast niet. Controleer het jaartal.")
+        raise InvalidValue(
+            _("{label}: het jaar {year} klopt vast niet. Controleer het jaartal.").format(
+                label=_(label), year=f"{year:04d}"
+            )
+        )
 
 
 def _real_date(year: int, month: int, day: int, label: str) -> date:
@@ -303,9 +346,14 @@ def _real_date(year: int, month: int, day: int, label: str) -> date:
         return date(year, month, day)
     except ValueError:
         raise InvalidValue(
-            f"{label}: {year:04d}-{month:02d}-{day:02d} bestaat niet in de kalender. "
-            "Controleer dag en maand."
+            _("{label}: {date} bestaat niet in de kalender. Controleer dag en maand.").format(
+                label=_(label), date=f"{year:04d}-{month:02d}-{day:02d}"
+            )
         ) from None
+
+
+def _future_message(label: str) -> str:
+    return _("{label} ligt in de toekomst. Controleer de datum.").format(label=_(label))
 
 
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
@@ -322,12 +370,14 @@ def check_date(value: object, label: str = "Datum", *, not_after: date | None = 
         match = _DATE.fullmatch(text)
         if match is None:
             raise InvalidValue(
-                f"{label}: schrijf de datum als JJJJ-MM-DD, bijvoorbeeld 2026-03-31."
+                _("{label}: schrijf de datum als JJJJ-MM-DD, bijvoorbeeld 2026-03-31.").format(
+                    label=_(label)
+                )
             )
         year, month, day = (int(g) for g in match.groups())
         parsed = _real_date(year, month, day, label)
     if not_after is not None and parsed > not_after:
-        raise InvalidValue(f"{label} ligt in de toekomst. Controleer de datum.")
+        raise InvalidValue(_future_message(label))
     return parsed.isoformat()
 
 
@@ -342,8 +392,10 @@ def partial_date_bounds(text: str, label: str = "Datum") -> tuple[date, date]:
     match = _PARTIAL_DATE.fullmatch(text.strip())
     if match is None:
         raise InvalidValue(
-            f"{label}: schrijf JJJJ, JJJJ-MM of JJJJ-MM-DD, bijvoorbeeld 1990, 1990-05 "
-            "of 1990-05-17."
+            _(
+                "{label}: schrijf JJJJ, JJJJ-MM of JJJJ-MM-DD, bijvoorbeeld 1990, 1990-05 "
+                "of 1990-05-17."
+            ).format(label=_(label))
         )
     year = int(match.group(1))
     if match.group(2) is None:
@@ -353,7 +405,11 @@ def partial_date_bounds(text: str, label: str = "Datum") -> tuple[date, date]:
     if match.group(3) is None:
         first = _real_date(year, month, 1, label) if 1 <= month <= 12 else None
         if first is None:
-            raise InvalidValue(f"{label}: maand {month:02d} bestaat niet. Controleer de maand.")
+            raise InvalidValue(
+                _("{label}: maand {month} bestaat niet. Controleer de maand.").format(
+                    label=_(label), month=f"{month:02d}"
+                )
+            )
         nxt = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
         return first, date.fromordinal(nxt.toordinal() - 1)
     exact = _real_date(year, month, int(match.group(3)), label)
@@ -376,7 +432,7 @@ def check_partial_date(
     text = _text_of(value, label)
     earliest, _latest = partial_date_bounds(text, label)
     if not_after is not None and earliest > not_after:
-        raise InvalidValue(f"{label} ligt in de toekomst. Controleer de datum.")
+        raise InvalidValue(_future_message(label))
     return text
 
 
@@ -392,13 +448,18 @@ def check_datetime(value: object, label: str = "Datum en tijd") -> str:
     match = _DATETIME.fullmatch(text)
     if match is None:
         raise InvalidValue(
-            f"{label}: schrijf datum en tijd als JJJJ-MM-DD UU:MM, bijvoorbeeld 2026-03-31 14:30."
+            _(
+                "{label}: schrijf datum en tijd als JJJJ-MM-DD UU:MM, bijvoorbeeld "
+                "2026-03-31 14:30."
+            ).format(label=_(label))
         )
     year, month, day, hour, minute = (int(g) for g in match.groups())
     day_ = _real_date(year, month, day, label)
     if hour > 23 or minute > 59:
         raise InvalidValue(
-            f"{label}: {hour:02d}:{minute:02d} is geen bestaande tijd. Controleer de tijd."
+            _("{label}: {time} is geen bestaande tijd. Controleer de tijd.").format(
+                label=_(label), time=f"{hour:02d}:{minute:02d}"
+            )
         )
     return f"{day_.isoformat()}T{hour:02d}:{minute:02d}"
 
@@ -412,7 +473,7 @@ def check_int(
     """A whole number (``12``, ``"12"`` or ``12.0``) between ``minimum`` and ``maximum``."""
     number: int
     if isinstance(value, bool):
-        raise InvalidValue(f"{label}: vul een heel getal in.")
+        raise InvalidValue(_("{label}: vul een heel getal in.").format(label=_(label)))
     if isinstance(value, int):
         number = value
     elif (isinstance(value, float) and value.is_integer()) or (
@@ -420,15 +481,29 @@ def check_int(
     ):
         number = int(value)
     else:
-        raise InvalidValue(f"{label}: vul een heel getal in, zonder letters of komma.")
+        raise InvalidValue(
+            _("{label}: vul een heel getal in, zonder letters of komma.").format(label=_(label))
+        )
     too_low = minimum is not None and number < minimum
     too_high = maximum is not None and number > maximum
     if too_low or too_high:
         if minimum is not None and maximum is not None:
-            raise InvalidValue(f"{label}: vul een getal in van {minimum} tot en met {maximum}.")
+            raise InvalidValue(
+                _("{label}: vul een getal in van {minimum} tot en met {maximum}.").format(
+                    label=_(label), minimum=minimum, maximum=maximum
+                )
+            )
         if too_low:
-            raise InvalidValue(f"{label}: het getal mag niet kleiner zijn dan {minimum}.")
-        raise InvalidValue(f"{label}: het getal mag niet groter zijn dan {maximum}.")
+            raise InvalidValue(
+                _("{label}: het getal mag niet kleiner zijn dan {minimum}.").format(
+                    label=_(label), minimum=minimum
+                )
+            )
+        raise InvalidValue(
+            _("{label}: het getal mag niet groter zijn dan {maximum}.").format(
+                label=_(label), maximum=maximum
+            )
+        )
     return number
 
 
@@ -437,7 +512,9 @@ def check_score(value: object, label: str = "Score") -> int:
     try:
         return check_int(value, label, 1, 5)
     except InvalidValue:
-        raise InvalidValue(f"{label}: kies een score van 1 tot en met 5.") from None
+        raise InvalidValue(
+            _("{label}: kies een score van 1 tot en met 5.").format(label=_(label))
+        ) from None
 
 
 _TRUE = {"ja", "j", "true", "waar", "1", "yes"}
@@ -456,30 +533,32 @@ def check_bool(value: object, label: str) -> bool:
             return True
         if word in _FALSE:
             return False
-    raise InvalidValue(f"{label}: kies ja of nee.")
+    raise InvalidValue(_("{label}: kies ja of nee.").format(label=_(label)))
 
 
 def check_choice(value: object, label: str, choices: tuple[tuple[str, str], ...]) -> str:
     """One of the choice values. A different case (``"b1"`` for ``"B1"``) is corrected."""
     if not isinstance(value, str):
         raise InvalidValue(_choice_message(label, choices))
-    if any(value == v for v, _ in choices):
+    if any(value == v for v, _name in choices):
         return value
     text = value.strip()
-    for v, _ in choices:
+    for v, _name in choices:
         if v == text:
             return v
-    matches = [v for v, _ in choices if v.casefold() == text.casefold()]
+    matches = [v for v, _name in choices if v.casefold() == text.casefold()]
     if len(matches) == 1:
         return matches[0]
     raise InvalidValue(_choice_message(label, choices))
 
 
 def _choice_message(label: str, choices: tuple[tuple[str, str], ...]) -> str:
-    names = [name for value, name in choices if value]
+    names = [_(name) for value, name in choices if value]
     if len(names) <= 8:
-        return f"{label}: kies een van deze mogelijkheden: {', '.join(names)}."
-    return f"{label}: kies een waarde uit de lijst."
+        return _("{label}: kies een van deze mogelijkheden: {choices}.").format(
+            label=_(label), choices=", ".join(names)
+        )
+    return _("{label}: kies een waarde uit de lijst.").format(label=_(label))
 
 
 # --- record validation --------------------------------------------------------------
@@ -492,20 +571,24 @@ class _Context:
 
 def _check_longtext(value: object, field: Field) -> str | None:
     if not isinstance(value, str):
-        raise InvalidValue(f"{field.label}: hier hoort tekst te staan.")
+        raise InvalidValue(_("{label}: hier hoort tekst te staan.").format(label=_(field.label)))
     if not value.strip():
         return None
     _bad_characters(value, field.label, multiline=True)
     return check_max_length(value, field.label, field.max_length)
 
 
+def _textlist_message(field: Field) -> str:
+    return _("{label}: verwacht een lijst met teksten.").format(label=_(field.label))
+
+
 def _check_textlist(value: object, field: Field) -> list[str]:
     if not isinstance(value, list | tuple):
-        raise InvalidValue(f"{field.label}: verwacht een lijst met teksten.")
+        raise InvalidValue(_textlist_message(field))
     out: list[str] = []
     for item in value:
         if not isinstance(item, str):
-            raise InvalidValue(f"{field.label}: verwacht een lijst met teksten.")
+            raise InvalidValue(_textlist_message(field))
         if item.strip():
             out.append(check_text(item, field.label, field.max_length))
     return out
@@ -513,7 +596,9 @@ def _check_textlist(value: object, field: Field) -> list[str]:
 
 def _check_multichoice(value: object, field: Field) -> list[str]:
     if not isinstance(value, list | tuple):
-        raise InvalidValue(f"{field.label}: verwacht een lijst met keuzes.")
+        raise InvalidValue(
+            _("{label}: verwacht een lijst met keuzes.").format(label=_(field.label))
+        )
     out: list[str] = []
     for item in value:
         chosen = check_choice(item, field.label, field.choices)
@@ -524,23 +609,30 @@ def _check_multichoice(value: object, field: Field) -> list[str]:
 
 def _check_json_object(obj: object, field: Field) -> dict[str, object]:
     if not isinstance(obj, dict):
-        raise InvalidValue(f"{field.label}: de gegevens hebben niet de goede vorm.")
+        raise InvalidValue(
+            _("{label}: de gegevens hebben niet de goede vorm.").format(label=_(field.label))
+        )
     items = field.items or {}
     out: dict[str, object] = {}
     for key, sub in obj.items():
         if not isinstance(key, str) or (items and key not in items):
-            raise InvalidValue(f"{field.label}: onbekend onderdeel '{key}'.")
+            raise InvalidValue(
+                _("{label}: onbekend onderdeel '{part}'.").format(label=_(field.label), part=key)
+            )
         sub_kind = items.get(key, "json")
+        part_label = f"{_(field.label)} ({key})"
         if sub is None or (isinstance(sub, str) and not sub.strip()):
             out[key] = None
         elif sub_kind == "text":
             # Parts of a profile (education, work, ...) may run over several lines.
             if not isinstance(sub, str):
-                raise InvalidValue(f"{field.label} ({key}): hier hoort tekst te staan.")
-            _bad_characters(sub, f"{field.label} ({key})", multiline=True)
+                raise InvalidValue(
+                    _("{label}: hier hoort tekst te staan.").format(label=part_label)
+                )
+            _bad_characters(sub, part_label, multiline=True)
             out[key] = sub.strip()
         elif sub_kind == "int":
-            out[key] = check_int(sub, f"{field.label} ({key})", minimum=0)
+            out[key] = check_int(sub, part_label, minimum=0)
         else:
             out[key] = sub
     return out
@@ -553,16 +645,24 @@ def _check_json(value: object, field: Field) -> object:
     if isinstance(value, list) and repeated is not False:
         return [_check_json_object(item, field) for item in value]
     if repeated is True:
-        raise InvalidValue(f"{field.label}: de gegevens hebben niet de goede vorm (een lijst).")
+        raise InvalidValue(
+            _("{label}: de gegevens hebben niet de goede vorm (een lijst).").format(
+                label=_(field.label)
+            )
+        )
     return _check_json_object(value, field)
+
+
+def _ref_message(field: Field) -> str:
+    return _("{label}: de verwijzing ontbreekt of klopt niet.").format(label=_(field.label))
 
 
 def _check_ref(value: object, field: Field) -> str:
     if not isinstance(value, str) or not value.strip() or len(value.strip()) > 100:
-        raise InvalidValue(f"{field.label}: de verwijzing ontbreekt of klopt niet.")
+        raise InvalidValue(_ref_message(field))
     text = value.strip()
     if any(ch.isspace() for ch in text):
-        raise InvalidValue(f"{field.label}: de verwijzing ontbreekt of klopt niet.")
+        raise InvalidValue(_ref_message(field))
     return text
 
 
@@ -622,7 +722,7 @@ def _is_empty(field: Field, value: object) -> bool:
 
 
 def _has_empty(field: Field) -> bool:
-    return any(v == "" for v, _ in field.choices)
+    return any(v == "" for v, _name in field.choices)
 
 
 # A cross-field rule: (fields it reads, check). The check gets the merged record and
@@ -634,8 +734,13 @@ def _rule_interpreter_language(
     rec: Mapping[str, object], kind: RecordKind
 ) -> list[tuple[str, str]]:
     if rec.get("interpreter_mode") and is_blank(rec.get("interpreter_language")):
-        lang = kind.field("interpreter_language").label
-        return [("interpreter_language", f"{lang} is verplicht als er een tolk is gekozen.")]
+        lang = _(kind.field("interpreter_language").label)
+        return [
+            (
+                "interpreter_language",
+                _("{label} is verplicht als er een tolk is gekozen.").format(label=lang),
+            )
+        ]
     return []
 
 
@@ -643,12 +748,14 @@ def _rule_invitation_only_intake(
     rec: Mapping[str, object], kind: RecordKind
 ) -> list[tuple[str, str]]:
     if rec.get("invitation_number") is not None and rec.get("kind") != "brede_intake":
-        label = kind.field("invitation_number").label
+        label = _(kind.field("invitation_number").label)
         return [
             (
                 "invitation_number",
-                f"{label} hoort alleen bij een brede intake. Maak het veld leeg, "
-                "of kies als soort afspraak Brede intake.",
+                _(
+                    "{label} hoort alleen bij een brede intake. Maak het veld leeg, "
+                    "of kies als soort afspraak Brede intake."
+                ).format(label=label),
             )
         ]
     return []
@@ -657,13 +764,15 @@ def _rule_invitation_only_intake(
 def _rule_pip_dagtekening(rec: Mapping[str, object], kind: RecordKind) -> list[tuple[str, str]]:
     status = rec.get("status")
     if status in ("vastgesteld", "bezwaar") and is_blank(rec.get("vastgesteld_on")):
-        label = kind.field("vastgesteld_on").label
-        status_label = dict(kind.field("status").choices)[str(status)]
+        label = _(kind.field("vastgesteld_on").label)
+        status_label = _(dict(kind.field("status").choices)[str(status)])
         return [
             (
                 "vastgesteld_on",
-                f"{label} is verplicht als de status '{status_label}' is. "
-                "Vul de datum van de beschikking in.",
+                _(
+                    "{label} is verplicht als de status '{status}' is. "
+                    "Vul de datum van de beschikking in."
+                ).format(label=label, status=status_label),
             )
         ]
     return []
@@ -674,8 +783,10 @@ def _rule_regime_plicht(rec: Mapping[str, object], kind: RecordKind) -> list[tup
         return [
             (
                 "plicht_status",
-                "Regime 'Niet inburgeringsplichtig' past niet bij Inburgeringsplicht "
-                "'Inburgeringsplichtig'. Pas een van beide aan.",
+                _(
+                    "Regime 'Niet inburgeringsplichtig' past niet bij Inburgeringsplicht "
+                    "'Inburgeringsplichtig'. Pas een van beide aan."
+                ),
             )
         ]
     return []
@@ -683,11 +794,14 @@ def _rule_regime_plicht(rec: Mapping[str, object], kind: RecordKind) -> list[tup
 
 def _rule_amount_only_boete(rec: Mapping[str, object], kind: RecordKind) -> list[tuple[str, str]]:
     if rec.get("amount_eur") is not None and rec.get("kind") != "boete":
-        label = kind.field("amount_eur").label
+        label = _(kind.field("amount_eur").label)
         return [
             (
                 "amount_eur",
-                f"{label} hoort alleen bij een boete. Maak het veld leeg, of kies als soort Boete.",
+                _(
+                    "{label} hoort alleen bij een boete. Maak het veld leeg, of kies als soort "
+                    "Boete."
+                ).format(label=label),
             )
         ]
     return []
@@ -702,6 +816,10 @@ _RULES: dict[str, tuple[_Rule, ...]] = {
     "persons": ((("regime", "plicht_status"), _rule_regime_plicht),),
     "handhaving": ((("amount_eur", "kind"), _rule_amount_only_boete),),
 }
+
+
+def _required(field: Field) -> str:
+    return _("{label} is verplicht. Vul dit in.").format(label=_(field.label))
 
 
 def validate_record(
@@ -745,7 +863,7 @@ def validate_record(
     for name, value in values.items():
         if name == "id":
             if not isinstance(value, str) or not value.strip():
-                problem("id", "Het nummer (id) van dit record ontbreekt of klopt niet.")
+                problem("id", _("Het nummer (id) van dit record ontbreekt of klopt niet."))
                 out[name] = value
             else:
                 out[name] = value.strip()
@@ -754,14 +872,16 @@ def validate_record(
         if field is None:
             problem(
                 name,
-                f"Het veld '{name}' bestaat niet bij {kind.label}. Het kan niet worden opgeslagen.",
+                _(
+                    "Het veld '{field}' bestaat niet bij {record}. Het kan niet worden opgeslagen."
+                ).format(field=name, record=_(kind.label)),
             )
             out[name] = value
             continue
         if _is_empty(field, value):
             out[name] = None
             if field.required:
-                problem(name, f"{field.label} is verplicht. Vul dit in.")
+                problem(name, _required(field))
             continue
         try:
             normalised = _check_field(field, value, ctx)
@@ -770,13 +890,13 @@ def validate_record(
             out[name] = value
             continue
         if normalised is None and field.required:
-            problem(name, f"{field.label} is verplicht. Vul dit in.")
+            problem(name, _required(field))
         out[name] = normalised
 
     if not partial:
         for field in kind.fields:
             if field.required and field.name not in values:
-                problem(field.name, f"{field.label} is verplicht. Vul dit in.")
+                problem(field.name, _required(field))
 
     merged: dict[str, object] = dict(current or {})
     merged.update(out)
