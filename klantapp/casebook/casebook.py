@@ -36,6 +36,7 @@ from klantapp.casebook.ops import (
 )
 from klantapp.casebook.textfold import fold
 from klantapp.errors import CasebookDamaged, KlantappError, NotEnoughMemory
+from klantapp.i18n import _
 from klantapp.vault import KdfParams, Vault, calibrate_kdf, generate_recovery_identity
 
 Progress = Callable[[str, float], None]
@@ -188,9 +189,11 @@ class Casebook:
                     apply_record(conn, ChangeRecord.decode(raw))
                 except (ValueError, KeyError, LookupError, sqlite3.Error) as exc:
                     raise CasebookDamaged(
-                        "Het dossierbestand is beschadigd: een opgeslagen wijziging past niet op "
-                        "de gegevens.",
-                        hint="Zet een reservekopie terug of vraag het centrale kantoor om hulp.",
+                        _(
+                            "Het dossierbestand is beschadigd: een opgeslagen wijziging past niet "
+                            "op de gegevens."
+                        ),
+                        hint=_("Zet een reservekopie terug of vraag het centrale kantoor om hulp."),
                     ) from exc
                 if progress and i % 256 == 0:
                     progress("Wijzigingen toepassen", i / total)
@@ -199,8 +202,8 @@ class Casebook:
         except MemoryError as exc:
             vault.close()
             raise NotEnoughMemory(
-                "Er is niet genoeg werkgeheugen om het dossier te openen.",
-                hint="Sluit andere programma's en probeer het opnieuw.",
+                _("Er is niet genoeg werkgeheugen om het dossier te openen."),
+                hint=_("Sluit andere programma's en probeer het opnieuw."),
             ) from exc
         except BaseException:
             vault.close()
@@ -259,12 +262,12 @@ class Casebook:
 
     def _require_conn(self) -> sqlite3.Connection:
         if self._conn is None:
-            raise KlantappError("Het dossier is vergrendeld.", hint="Ontgrendel het eerst.")
+            raise KlantappError(_("Het dossier is vergrendeld."), hint=_("Ontgrendel het eerst."))
         return self._conn
 
     def _require_vault(self) -> Vault:
         if self._vault is None:
-            raise KlantappError("Het dossier is vergrendeld.", hint="Ontgrendel het eerst.")
+            raise KlantappError(_("Het dossier is vergrendeld."), hint=_("Ontgrendel het eerst."))
         return self._vault
 
     @property

@@ -18,6 +18,7 @@ from klantapp.casebook.services import check_references
 from klantapp.domain.records import HOUSEHOLD_CHILDREN, RECORD_KINDS, Field
 from klantapp.domain.validate import validate_record
 from klantapp.errors import InvalidInput, Problem
+from klantapp.i18n import _
 
 FORMAT = "klantapp-casebook"
 FORMAT_VERSION = 1
@@ -71,42 +72,44 @@ def _collect(
     problems: list[Problem] = []
     records: list[tuple[str, str, dict[str, Any]]] = []
     if not isinstance(doc, dict):
-        return [], {}, [Problem("", "(document)", "Het bestand is geen JSON-object.")]
+        return [], {}, [Problem("", "(document)", _("Het bestand is geen JSON-object."))]
     if doc.get("format") != FORMAT:
-        problems.append(Problem("", "format", f'Verwacht "{FORMAT}".'))
+        problems.append(Problem("", "format", _('Verwacht "{format}".').format(format=FORMAT)))
     if doc.get("format_version") != FORMAT_VERSION:
         problems.append(
             Problem(
                 "",
                 "format_version",
-                f"Deze Klantapp leest versie {FORMAT_VERSION} van het formaat.",
+                _("Deze Klantapp leest versie {version} van het formaat.").format(
+                    version=FORMAT_VERSION
+                ),
             )
         )
     for key in sorted(set(doc) - _TOP_KEYS):
-        problems.append(Problem("", key, "Onbekend onderdeel."))
+        problems.append(Problem("", key, _("Onbekend onderdeel.")))
     settings = doc.get("settings", {})
     if not isinstance(settings, dict):
-        problems.append(Problem("", "settings", "Moet een object zijn."))
+        problems.append(Problem("", "settings", _("Moet een object zijn.")))
         settings = {}
 
     def as_list(value: Any, where: str, field: str) -> list[Any]:
         if value is None:
             return []
         if not isinstance(value, list):
-            problems.append(Problem(where, field, "Moet een lijst zijn."))
+            problems.append(Problem(where, field, _("Moet een lijst zijn.")))
             return []
         return value
 
     for i, p in enumerate(as_list(doc.get("partners"), "", "partners")):
         where = f"partners[{i}]"
         if not isinstance(p, dict):
-            problems.append(Problem(where, "(record)", "Moet een object zijn."))
+            problems.append(Problem(where, "(record)", _("Moet een object zijn.")))
             continue
         records.append(("partners", where, dict(p)))
     for i, h in enumerate(as_list(doc.get("households"), "", "households")):
         where = f"households[{i}]"
         if not isinstance(h, dict):
-            problems.append(Problem(where, "(record)", "Moet een object zijn."))
+            problems.append(Problem(where, "(record)", _("Moet een object zijn.")))
             continue
         values = {k: v for k, v in h.items() if k not in HOUSEHOLD_CHILDREN}
         records.append(("households", where, values))
@@ -114,14 +117,14 @@ def _collect(
             for j, c in enumerate(as_list(h.get(child), where, child)):
                 cwhere = f"{where}.{child}[{j}]"
                 if not isinstance(c, dict):
-                    problems.append(Problem(cwhere, "(record)", "Moet een object zijn."))
+                    problems.append(Problem(cwhere, "(record)", _("Moet een object zijn.")))
                     continue
                 if "household_id" in c and c["household_id"] != h.get("id"):
                     problems.append(
                         Problem(
                             cwhere,
                             "household_id",
-                            "Hoort bij een ander huishouden dan waar het in staat.",
+                            _("Hoort bij een ander huishouden dan waar het in staat."),
                         )
                     )
                 records.append((child, cwhere, {**c, "household_id": h.get("id")}))
@@ -138,9 +141,11 @@ def import_document(cb: Casebook, doc: Any) -> dict[str, int]:
     for kind, where, values in records:
         rid = values.pop("id", None)
         if not isinstance(rid, str) or not rid.strip():
-            problems.append(Problem(where, "id", "Elk gegeven heeft een id (tekst) nodig."))
+            problems.append(Problem(where, "id", _("Elk gegeven heeft een id (tekst) nodig.")))
         elif rid in seen:
-            problems.append(Problem(where, "id", f"Dit id staat ook al bij {seen[rid]}."))
+            problems.append(
+                Problem(where, "id", _("Dit id staat ook al bij {where}.").format(where=seen[rid]))
+            )
         else:
             seen[rid] = where
             pending[rid] = values.get("household_id") if kind != "households" else rid
@@ -154,7 +159,9 @@ def import_document(cb: Casebook, doc: Any) -> dict[str, int]:
                     f"SELECT id FROM {kind} WHERE id IN (SELECT value FROM json_each(?))",
                     (json.dumps(sorted(seen)),),
                 ):
-                    problems.append(Problem(seen[rid], "id", "Dit id bestaat al in het dossier."))
+                    problems.append(
+                        Problem(seen[rid], "id", _("Dit id bestaat al in het dossier."))
+                    )
     for kind, where, values in normalized:
         problems += check_references(cb, kind, values, where=where, pending=pending)
     if problems:
@@ -189,9 +196,9 @@ _SIMPLE = {"text": "string", "longtext": "string", "int": "integer"}
 def _field_schema(f: Field) -> dict[str, Any]:
     s: dict[str, Any] = {"description": f.label + (f" ({f.help})" if f.help else "")}
     if f.kind in ("choice", "language"):
-        s["enum"] = [v for v, _ in f.choices]
+        s["enum"] = [v for v, _label in f.choices]
     elif f.kind == "multichoice":
-        s.update(type="array", items={"enum": [v for v, _ in f.choices]})
+        s.update(type="array", items={"enum": [v for v, _label in f.choices]})
     elif f.kind == "textlist":
         s.update(type="array", items={"type": "string"})
     elif f.kind == "json":

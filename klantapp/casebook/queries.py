@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ from klantapp.casebook.casebook import Casebook
 from klantapp.casebook.convert import from_sql
 from klantapp.casebook.textfold import fts_query
 from klantapp.domain.records import HOUSEHOLD_CHILDREN, RECORD_KINDS, choice_label
+from klantapp.i18n import _
 
 _ORDER_BY = {
     "name": "h.name COLLATE NOCASE",
@@ -194,7 +196,8 @@ class SearchHit:
 
 
 _SEARCH_SOURCES: tuple[tuple[str, str, str], ...] = (
-    # kind, SQL for (id, household_id, title, snippet), fts table
+    # kind, SQL for (id, household_id, title, snippet), fts table. For the kinds in
+    # _TITLES the SQL gives only the variable part of the title.
     ("households", "SELECT id, id, name, coalesce(city, '') FROM households", "households_fts"),
     (
         "persons",
@@ -210,32 +213,53 @@ _SEARCH_SOURCES: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "warm_handovers",
-        "SELECT id, household_id, 'Warme overdracht ' || date, substr(notes, 1, 160) FROM warm_handovers",
+        "SELECT id, household_id, date, substr(notes, 1, 160) FROM warm_handovers",
         "warm_handovers_fts",
     ),
     (
         "intake_scores",
-        "SELECT id, household_id, 'Brede intake ' || domain, substr(notes, 1, 160) FROM intake_scores",
+        "SELECT id, household_id, domain, substr(notes, 1, 160) FROM intake_scores",
         "intake_scores_fts",
     ),
     (
         "pips",
-        "SELECT id, household_id, 'PIP versie ' || version, substr(notes, 1, 160) FROM pips",
+        "SELECT id, household_id, version, substr(notes, 1, 160) FROM pips",
         "pips_fts",
     ),
     (
         "handhaving",
-        "SELECT id, household_id, 'Handhaving ' || kind || ' ' || date, substr(notes, 1, 160) "
-        "FROM handhaving",
+        "SELECT id, household_id, kind || ' ' || date, substr(notes, 1, 160) FROM handhaving",
         "handhaving_fts",
     ),
     (
         "referrals",
-        "SELECT id, household_id, 'Verwijzing ' || date, substr(notes, 1, 160) FROM referrals",
+        "SELECT id, household_id, date, substr(notes, 1, 160) FROM referrals",
         "referrals_fts",
     ),
     ("partners", "SELECT id, NULL, name, coalesce(kind, '') FROM partners", "partners_fts"),
 )
+
+
+def _handhaving_title(raw: str) -> str:
+    kind, _sep, day = raw.partition(" ")
+    return _("Handhaving {kind} {date}").format(kind=kind, date=day)
+
+
+# Titles built around the SQL's title column, in the current language.
+_TITLES: dict[str, Callable[[str], str]] = {
+    "warm_handovers": lambda raw: _("Warme overdracht {date}").format(date=raw),
+    "intake_scores": lambda raw: _("Brede intake {domain}").format(domain=raw),
+    "pips": lambda raw: _("PIP versie {version}").format(version=raw),
+    "handhaving": _handhaving_title,
+    "referrals": lambda raw: _("Verwijzing {date}").format(date=raw),
+}
+
+
+def _hit_title(kind: str, raw: object) -> str:
+    if raw is None:
+        return ""
+    titled = _TITLES.get(kind)
+    return titled(str(raw)) if titled else str(raw)
 
 
 def search_statements() -> list[tuple[str, str]]:
@@ -269,7 +293,7 @@ def search(cb: Casebook, query: str, *, limit: int = 50) -> list[SearchHit]:
             if remaining <= 0:
                 break
             for rid, hid, title, snippet in conn.execute(sql, (match, remaining)):
-                hits.append(SearchHit(kind, rid, hid, title or "", snippet or ""))
+                hits.append(SearchHit(kind, rid, hid, _hit_title(kind, title), snippet or ""))
     return hits
 
 
@@ -291,23 +315,33 @@ def timeline(cb: Casebook, household_id: str, *, limit: int = 500) -> list[dict[
                ORDER BY change_id DESC, seq DESC LIMIT ?""",
             (json.dumps(sorted(ids)), limit),
         ).fetchall()
-    actions = {"insert": "toegevoegd", "update": "gewijzigd", "delete": "verwijderd"}
     out = []
     for at, actor, tbl, row_id, action, fields in rows:
-        label = RECORD_KINDS[tbl].label if tbl in RECORD_KINDS else tbl
-        what = f"{label} {actions.get(action, action)}"
-        if action == "update" and fields:
-            names = [
-                RECORD_KINDS[tbl].field(f).label
-                for f in fields.split(",")
-                if tbl in RECORD_KINDS and f in RECORD_KINDS[tbl].field_names
-            ]
-            if names:
-                what += ": " + ", ".join(names)
+        what = _timeline_what(tbl, action, fields)
         out.append(
             {"at": at, "actor": actor, "kind": tbl, "id": row_id, "action": action, "what": what}
         )
     return out
+
+
+def _timeline_what(tbl: str, action: str, fields: str | None) -> str:
+    """What a change did, in the current language: "Persoon gewijzigd: Achternaam"."""
+    rk = RECORD_KINDS.get(tbl)
+    label = _(rk.label) if rk else tbl
+    if action == "insert":
+        return _("{record} toegevoegd").format(record=label)
+    if action == "delete":
+        return _("{record} verwijderd").format(record=label)
+    if action != "update":
+        return f"{label} {action}"
+    names = (
+        [_(rk.field(f).label) for f in fields.split(",") if f in rk.field_names]
+        if rk and fields
+        else []
+    )
+    if names:
+        return _("{record} gewijzigd: {fields}").format(record=label, fields=", ".join(names))
+    return _("{record} gewijzigd").format(record=label)
 
 
 def list_partners(cb: Casebook) -> list[dict[str, Any]]:
@@ -347,5 +381,9 @@ def describe(kind: str, record: dict[str, Any]) -> str:
     for name in rk.display:
         value = record.get(name)
         f = rk.field(name)
-        parts.append(choice_label(f.choices, value) if f.choices else str(value or ""))
-    return " ".join(p for p in parts if p) or rk.label
+        if f.choices:
+            label = choice_label(f.choices, value)
+            parts.append(_(label) if label else "")
+        else:
+            parts.append(str(value or ""))
+    return " ".join(p for p in parts if p) or _(rk.label)

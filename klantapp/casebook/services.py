@@ -16,6 +16,7 @@ from klantapp.casebook.queries import get
 from klantapp.domain.records import RECORD_KINDS
 from klantapp.domain.validate import validate_record
 from klantapp.errors import InvalidInput, KlantappError, Problem
+from klantapp.i18n import _
 
 
 class RecordNotFound(KlantappError):
@@ -23,7 +24,12 @@ class RecordNotFound(KlantappError):
 
 
 def _label(kind: str) -> str:
-    return RECORD_KINDS[kind].label
+    """The name of a record kind in the current language."""
+    return _(RECORD_KINDS[kind].label)
+
+
+def _not_found(kind: str, record_id: str) -> str:
+    return _("{record} {id} bestaat niet (meer).").format(record=_label(kind), id=record_id)
 
 
 def check_references(
@@ -55,14 +61,22 @@ def check_references(
                 ).fetchone()
             if found is None:
                 problems.append(
-                    Problem(where, f.name, f"{_label(f.ref)} met id {target} bestaat niet.")
+                    Problem(
+                        where,
+                        f.name,
+                        _("{record} met id {id} bestaat niet.").format(
+                            record=_label(f.ref), id=target
+                        ),
+                    )
                 )
             elif owned and household and found[0] != household:
                 problems.append(
                     Problem(
                         where,
                         f.name,
-                        f"Deze {_label(f.ref).lower()} hoort bij een ander huishouden.",
+                        _("Deze {record} hoort bij een ander huishouden.").format(
+                            record=_label(f.ref).lower()
+                        ),
                     )
                 )
     return problems
@@ -80,7 +94,7 @@ def _validated(
     ``current`` (an update) only the given fields are checked, against the stored record
     for rules that span fields; a required field may not be cleared."""
     if kind not in RECORD_KINDS:
-        raise KlantappError(f"Onbekend soort gegeven: {kind}.")
+        raise KlantappError(_("Onbekend soort gegeven: {kind}.").format(kind=kind))
     normalized, problems = validate_record(
         kind, values, partial=current is not None, where=where, current=current
     )
@@ -101,7 +115,7 @@ def update_record(cb: Casebook, kind: str, record_id: str, changes: dict[str, An
     """Validate and apply changed fields of one record (fields not given stay as they are)."""
     current = get(cb, kind, record_id)
     if current is None:
-        raise RecordNotFound(f"{_label(kind)} {record_id} bestaat niet (meer).")
+        raise RecordNotFound(_not_found(kind, record_id))
     normalized = _validated(cb, kind, changes, current=current)
     changed = {k: v for k, v in normalized.items() if current.get(k) != v}
     if not changed:
@@ -141,9 +155,12 @@ def _delete_cascade(cb: Casebook, tx: Transaction, kind: str, record_id: str) ->
                     _delete_cascade(cb, tx, referrer, rid)
             elif required:
                 raise KlantappError(
-                    f"{_label(kind)} wordt nog gebruikt door {len(ids)} "
-                    f"{RECORD_KINDS[referrer].label_plural.lower()}.",
-                    hint="Verwijder of wijzig die eerst.",
+                    _("{record} wordt nog gebruikt door {count} {referrers}.").format(
+                        record=_label(kind),
+                        count=len(ids),
+                        referrers=_(RECORD_KINDS[referrer].label_plural).lower(),
+                    ),
+                    hint=_("Verwijder of wijzig die eerst."),
                 )
             else:
                 for rid in ids:
@@ -156,7 +173,7 @@ def delete_record(cb: Casebook, kind: str, record_id: str) -> None:
     a person their intake scores and PIP versions (appointments and notes stay with the
     household)."""
     if get(cb, kind, record_id) is None:
-        raise RecordNotFound(f"{_label(kind)} {record_id} bestaat niet (meer).")
+        raise RecordNotFound(_not_found(kind, record_id))
     with cb.transaction() as tx:
         _delete_cascade(cb, tx, kind, record_id)
 
@@ -172,7 +189,7 @@ def new_pip_version(cb: Casebook, person_id: str, values: dict[str, Any]) -> str
     first version's dagtekening (the deadline rules read the earliest version)."""
     person = get(cb, "persons", person_id)
     if person is None:
-        raise RecordNotFound(f"Persoon {person_id} bestaat niet (meer).")
+        raise RecordNotFound(_not_found("persons", person_id))
     with cb.reading() as conn:
         row = conn.execute(
             "SELECT id, version FROM pips WHERE person_id = ? ORDER BY version DESC LIMIT 1",

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from klantapp.casebook.casebook import Casebook
 from klantapp.domain.records import RECORD_KINDS
+from klantapp.i18n import _
 
 
 @dataclass
@@ -15,7 +16,7 @@ class VerifyReport:
 
     def fail(self, line: str) -> None:
         self.ok = False
-        self.lines.append("FOUT: " + line)
+        self.lines.append(_("FOUT: {problem}").format(problem=line))
 
 
 def verify(cb: Casebook) -> VerifyReport:
@@ -27,7 +28,7 @@ def verify(cb: Casebook) -> VerifyReport:
         result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
         if result != ["ok"]:
             for r in result[:20]:
-                report.fail(f"database: {r}")
+                report.fail(_("database: {problem}").format(problem=r))
         for kind, rk in RECORD_KINDS.items():
             if any(f.searchable for f in rk.fields):
                 try:
@@ -35,7 +36,7 @@ def verify(cb: Casebook) -> VerifyReport:
                         f"INSERT INTO {kind}_fts({kind}_fts, rank) VALUES ('integrity-check', 1)"
                     )
                 except Exception as exc:  # sqlite3.DatabaseError: index differs from the table
-                    report.fail(f"zoekindex {kind}: {exc}")
+                    report.fail(_("zoekindex {kind}: {problem}").format(kind=kind, problem=exc))
             for f in rk.fields:
                 if f.kind == "ref" and f.ref:
                     orphans = conn.execute(
@@ -44,14 +45,19 @@ def verify(cb: Casebook) -> VerifyReport:
                     ).fetchone()[0]
                     if orphans:
                         report.fail(
-                            f"{orphans} {rk.label_plural.lower()} verwijzen naar een ontbrekend {f.ref}"
+                            _("{count} {records} verwijzen naar een ontbrekend {target}").format(
+                                count=orphans, records=_(rk.label_plural).lower(), target=f.ref
+                            )
                         )
         counts = {k: conn.execute(f"SELECT count(*) FROM {k}").fetchone()[0] for k in RECORD_KINDS}
-    report.lines.insert(0, "Dossier geopend en ontsleuteld; alle wijzigingen zijn gecontroleerd.")
-    report.lines.append(
-        "Inhoud: "
-        + ", ".join(f"{n} {RECORD_KINDS[k].label_plural.lower()}" for k, n in counts.items())
+    report.lines.insert(
+        0, _("Dossier geopend en ontsleuteld; alle wijzigingen zijn gecontroleerd.")
     )
+    contents = ", ".join(
+        _("{count} {records}").format(count=n, records=_(RECORD_KINDS[k].label_plural).lower())
+        for k, n in counts.items()
+    )
+    report.lines.append(_("Inhoud: {contents}").format(contents=contents))
     if report.ok:
-        report.lines.append("Alles in orde.")
+        report.lines.append(_("Alles in orde."))
     return report

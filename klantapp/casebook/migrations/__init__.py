@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from klantapp.errors import KlantappError
+from klantapp.i18n import _
 
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -53,9 +54,11 @@ def migrate(conn: sqlite3.Connection, migrations: list[Migration] | None = None)
     newest = latest_version(migs)
     if current > newest:
         raise KlantappError(
-            f"Dit dossierbestand heeft schemaversie {current}; deze Klantapp kent tot versie "
-            f"{newest}.",
-            hint="Installeer de nieuwste versie van Klantapp.",
+            _(
+                "Dit dossierbestand heeft schemaversie {current}; deze Klantapp kent tot "
+                "versie {newest}."
+            ).format(current=current, newest=newest),
+            hint=_("Installeer de nieuwste versie van Klantapp."),
         )
     applied: list[int] = []
     pending = [m for m in migs if m.version > current]
