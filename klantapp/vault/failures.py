@@ -1,6 +1,8 @@
-"""The vault's errors, each a plain Dutch sentence plus what to do next.
+"""The vault's errors, each a plain sentence plus what to do next.
 
 One place for the wording, so every module reports the same situation the same way.
+The sentences are Dutch source text, translated into the current language when the
+error is made; ``what`` and ``why`` come translated from the caller.
 """
 
 from __future__ import annotations
@@ -16,34 +18,41 @@ from klantapp.errors import (
     NotEnoughMemory,
     WrongPassphrase,
 )
+from klantapp.i18n import _
 
-_RESTORE = (
-    "Zet een back-up van het dossier terug, of vraag het centrale kantoor om het "
-    "dossier opnieuw in te richten."
-)
+
+def _restore() -> str:
+    return _(
+        "Zet een back-up van het dossier terug, of vraag het centrale kantoor om het "
+        "dossier opnieuw in te richten."
+    )
 
 
 def damaged(path: Path, what: str) -> CasebookDamaged:
     """Accidental damage: a truncated, unreadable or incomplete file."""
     return CasebookDamaged(
-        f"Het dossier is beschadigd en kan niet worden geopend: {what} ({path}).",
-        hint=_RESTORE,
+        _("Het dossier is beschadigd en kan niet worden geopend: {what} ({path}).").format(
+            what=what, path=path
+        ),
+        hint=_restore(),
     )
 
 
 def tampered(path: Path, what: str) -> CasebookTampered:
     """A well-formed file that fails authentication (changed on purpose or by a bit flip)."""
     return CasebookTampered(
-        "Het dossier is buiten Klantapp om gewijzigd of beschadigd en wordt daarom niet "
-        f"geopend: {what} ({path}).",
-        hint=_RESTORE + " Meld dit ook bij het centrale kantoor.",
+        _(
+            "Het dossier is buiten Klantapp om gewijzigd of beschadigd en wordt daarom niet "
+            "geopend: {what} ({path})."
+        ).format(what=what, path=path),
+        hint=_restore() + " " + _("Meld dit ook bij het centrale kantoor."),
     )
 
 
 def wrong_passphrase() -> WrongPassphrase:
     return WrongPassphrase(
-        "De wachtwoordzin klopt niet.",
-        hint=(
+        _("De wachtwoordzin klopt niet."),
+        hint=_(
             "Let op hoofdletters en de toetsenbordinstelling en probeer het opnieuw. "
             "Bent u de wachtwoordzin kwijt, vraag dan het centrale kantoor om het dossier "
             "met de herstelsleutel te openen."
@@ -53,36 +62,40 @@ def wrong_passphrase() -> WrongPassphrase:
 
 def wrong_recovery_key(why: str) -> WrongPassphrase:
     return WrongPassphrase(
-        f"De herstelsleutel {why}.",
-        hint="Controleer of u de herstelsleutel van dit dossier gebruikt en of hij volledig is.",
+        _("De herstelsleutel {why}.").format(why=why),
+        hint=_("Controleer of u de herstelsleutel van dit dossier gebruikt en of hij volledig is."),
     )
 
 
 def not_enough_memory() -> NotEnoughMemory:
     return NotEnoughMemory(
-        "Er is niet genoeg werkgeheugen vrij om het dossier te openen of op te slaan.",
-        hint="Sluit andere programma's en probeer het opnieuw.",
+        _("Er is niet genoeg werkgeheugen vrij om het dossier te openen of op te slaan."),
+        hint=_("Sluit andere programma's en probeer het opnieuw."),
     )
 
 
 def in_use(path: Path) -> CasebookInUse:
     return CasebookInUse(
-        f"Het dossier in {path} is al geopend, in een ander Klantapp-venster of door een "
-        "ander programma.",
-        hint="Sluit dat venster eerst en probeer het dan opnieuw.",
+        _(
+            "Het dossier in {path} is al geopend, in een ander Klantapp-venster of door een "
+            "ander programma."
+        ).format(path=path),
+        hint=_("Sluit dat venster eerst en probeer het dan opnieuw."),
     )
 
 
 def not_found(path: Path, why: str = "") -> CasebookNotFound:
-    detail = f" ({why})" if why else ""
-    return CasebookNotFound(
-        f"Er staat geen dossier in {path}{detail}.",
-        hint="Controleer of u de goede map hebt gekozen.",
-    )
+    if why:
+        message = _("Er staat geen dossier in {path} ({why}).").format(path=path, why=why)
+    else:
+        message = _("Er staat geen dossier in {path}.").format(path=path)
+    return CasebookNotFound(message, hint=_("Controleer of u de goede map hebt gekozen."))
 
 
 def exists(path: Path) -> CasebookExists:
     return CasebookExists(
-        f"In {path} staat al een dossier of staan andere bestanden; er is niets overschreven.",
-        hint="Kies een lege map of een nieuwe naam.",
+        _(
+            "In {path} staat al een dossier of staan andere bestanden; er is niets overschreven."
+        ).format(path=path),
+        hint=_("Kies een lege map of een nieuwe naam."),
     )

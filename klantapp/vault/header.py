@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from klantapp.i18n import _
 from klantapp.vault import failures
 from klantapp.vault.kdf import SALT_BYTES, KdfParams
 from klantapp.vault.keys import CASEBOOK_ID_BYTES, DEK_BYTES, NONCE_BYTES, PassphraseSlot
@@ -98,7 +99,7 @@ class ParsedHeader:
     def verify(self, mac_key: bytes, path: Path) -> Header:
         expected = hmac.new(mac_key, self.signed, hashlib.sha256).digest()
         if not hmac.compare_digest(expected, self.mac):
-            raise failures.tampered(path, "de kopgegevens zijn niet echt")
+            raise failures.tampered(path, _("de kopgegevens zijn niet echt"))
         return self.header
 
 
@@ -106,30 +107,34 @@ def parse(data: bytes, path: Path) -> ParsedHeader:
     """Checksum, structure and bounds. Derives nothing, so it is cheap and safe on any input."""
     minimum = _PREFIX.size + _MAC_BYTES + _SUM_BYTES
     if len(data) < minimum or len(data) > MAX_HEADER_BYTES:
-        raise failures.damaged(path, "het kopbestand heeft een onmogelijke lengte")
+        raise failures.damaged(path, _("het kopbestand heeft een onmogelijke lengte"))
     if data[: len(MAGIC)] != MAGIC:
-        raise failures.damaged(path, "het kopbestand is geen Klantapp-dossier")
+        raise failures.damaged(path, _("het kopbestand is geen Klantapp-dossier"))
     content, checksum = data[:-_SUM_BYTES], data[-_SUM_BYTES:]
     if not hmac.compare_digest(hashlib.sha256(content).digest(), checksum):
-        raise failures.damaged(path, "de controlesom van het kopbestand klopt niet")
+        raise failures.damaged(path, _("de controlesom van het kopbestand klopt niet"))
     # From here on the bytes are as written: anything odd was made on purpose.
     _magic, version, body_len = _PREFIX.unpack_from(content)
     if version != VERSION:
         raise failures.damaged(
             path,
-            f"het dossier heeft bestandsversie {version}; deze Klantapp kent alleen "
-            f"versie {VERSION} (werk Klantapp bij)",
+            _(
+                "het dossier heeft bestandsversie {version}; deze Klantapp kent alleen "
+                "versie {known} (werk Klantapp bij)"
+            ).format(version=version, known=VERSION),
         )
     if _PREFIX.size + body_len + _MAC_BYTES != len(content):
-        raise failures.tampered(path, "de lengte van de kopgegevens klopt niet")
+        raise failures.tampered(path, _("de lengte van de kopgegevens klopt niet"))
     signed = content[: _PREFIX.size + body_len]
     mac = content[_PREFIX.size + body_len :]
     try:
         header = _from_body(json.loads(signed[_PREFIX.size :].decode("utf-8")))
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError, binascii.Error) as exc:
-        raise failures.tampered(path, f"de kopgegevens zijn ongeldig ({exc})") from None
+        raise failures.tampered(
+            path, _("de kopgegevens zijn ongeldig ({problem})").format(problem=exc)
+        ) from None
     if not header.kdf.within_bounds():
-        raise failures.tampered(path, "de sleutelparameters in het kopbestand zijn onzinnig")
+        raise failures.tampered(path, _("de sleutelparameters in het kopbestand zijn onzinnig"))
     return ParsedHeader(header, signed, mac)
 
 

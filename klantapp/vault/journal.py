@@ -30,6 +30,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from klantapp.i18n import N_, _
 from klantapp.vault import failures, keys
 
 MAGIC = b"KLTJRNL1"
@@ -42,7 +43,8 @@ _TAG = 16
 MAX_RECORD_BYTES = 256 * 1024 * 1024
 _AD_LABEL = b"klantapp-vault/v1/journal"
 
-TORN_WARNING = (
+# Dutch; translated where it is reported (Vault.open), in the language of that moment.
+TORN_WARNING = N_(
     "De laatste wijziging was niet volledig opgeslagen (het programma of de computer "
     "stopte tijdens het opslaan) en is weggelaten. Controleer of uw laatste wijziging "
     "er staat en voer hem zo nodig opnieuw in."
@@ -115,13 +117,13 @@ def replay(
     progress: Callable[[float], None] | None = None,
 ) -> Replay:
     if len(data) < FILE_HEADER_BYTES or data[: len(MAGIC)] != MAGIC:
-        raise failures.damaged(path, "het wijzigingenbestand is geen Klantapp-journaal")
+        raise failures.damaged(path, _("het wijzigingenbestand is geen Klantapp-journaal"))
     head = data[:FILE_HEADER_BYTES]
     if zlib.crc32(head[:-4]).to_bytes(4, "big") != head[-4:]:
-        raise failures.damaged(path, "de kop van het wijzigingenbestand is beschadigd")
+        raise failures.damaged(path, _("de kop van het wijzigingenbestand is beschadigd"))
     _magic, file_id, file_epoch, salt = _FILE_HEADER.unpack(head[:-4])
     if (file_id, file_epoch, salt) != (casebook_id, epoch, expected_salt):
-        raise failures.tampered(path, "het wijzigingenbestand hoort niet bij deze kopgegevens")
+        raise failures.tampered(path, _("het wijzigingenbestand hoort niet bij deze kopgegevens"))
 
     aead = AESGCM(key)
     result = Replay(valid_length=FILE_HEADER_BYTES, prev_hash=chain_start(head))
@@ -135,9 +137,13 @@ def replay(
         frame_header = data[offset : offset + FRAME_HEADER_BYTES]
         marker, length = _FRAME.unpack_from(frame_header)
         if zlib.crc32(frame_header[: _FRAME.size]).to_bytes(4, "big") != frame_header[-4:]:
-            raise failures.damaged(path, f"wijziging {seq + 1} in het journaal is beschadigd")
+            raise failures.damaged(
+                path, _("wijziging {number} in het journaal is beschadigd").format(number=seq + 1)
+            )
         if marker != _MARKER or not _TAG <= length <= MAX_RECORD_BYTES:
-            raise failures.tampered(path, f"wijziging {seq + 1} in het journaal is ongeldig")
+            raise failures.tampered(
+                path, _("wijziging {number} in het journaal is ongeldig").format(number=seq + 1)
+            )
         end = offset + FRAME_HEADER_BYTES + keys.NONCE_BYTES + length
         if end > total:
             result.torn = True  # the file ends inside the record: an append that never returned
@@ -149,7 +155,7 @@ def replay(
             record = aead.decrypt(nonce, data[nonce_at + keys.NONCE_BYTES : end], ad)
         except InvalidTag:
             raise failures.tampered(
-                path, f"wijziging {seq + 1} in het journaal is niet echt"
+                path, _("wijziging {number} in het journaal is niet echt").format(number=seq + 1)
             ) from None
         except MemoryError:
             raise failures.not_enough_memory() from None

@@ -12,6 +12,7 @@ from pathlib import Path
 import pyrage
 
 from klantapp.errors import UsageError
+from klantapp.i18n import _
 from klantapp.vault import failures
 from klantapp.vault.keys import DEK_BYTES
 
@@ -23,9 +24,11 @@ def check_recovery_recipient(recipient: str) -> None:
         pyrage.x25519.Recipient.from_str(recipient)
     except pyrage.RecipientError:
         raise UsageError(
-            "De herstelsleutel van het centrale kantoor is ongeldig; het dossier is niet "
-            "aangemaakt.",
-            hint=(
+            _(
+                "De herstelsleutel van het centrale kantoor is ongeldig; het dossier is niet "
+                "aangemaakt."
+            ),
+            hint=_(
                 "Vraag het centrale kantoor om de juiste openbare herstelsleutel; "
                 "die begint met age1."
             ),
@@ -45,15 +48,15 @@ def unwrap_for_recovery(
     try:
         secret = pyrage.x25519.Identity.from_str(identity.strip())
     except pyrage.IdentityError:
-        raise failures.wrong_recovery_key("is geen geldige geheime herstelsleutel") from None
+        raise failures.wrong_recovery_key(_("is geen geldige geheime herstelsleutel")) from None
     try:
         plain: bytes = pyrage.decrypt(ciphertext, [secret])
     except pyrage.DecryptError:
-        raise failures.wrong_recovery_key("past niet bij dit dossier") from None
+        raise failures.wrong_recovery_key(_("past niet bij dit dossier")) from None
     prefix = _RECOVERY_LABEL + casebook_id
     if len(plain) != len(prefix) + DEK_BYTES or not plain.startswith(prefix):
         # The right key, but the slot was made for another casebook: copied in on purpose.
-        raise failures.tampered(header_file, "de herstelgegevens horen bij een ander dossier")
+        raise failures.tampered(header_file, _("de herstelgegevens horen bij een ander dossier"))
     return bytearray(plain[len(prefix) :])
 
 

@@ -23,6 +23,7 @@ from typing import Any, BinaryIO
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from klantapp.i18n import _
 from klantapp.vault import failures, keys
 from klantapp.vault.header import FILE_SALT_BYTES
 
@@ -118,31 +119,32 @@ def _decrypted_chunks(
     each authenticated chunk, reading the file one chunk at a time."""
     file_header = source.read(_FILE_HEADER.size)
     if len(file_header) < _FILE_HEADER.size or file_header[: len(MAGIC)] != MAGIC:
-        raise failures.damaged(path, "het gegevensbestand is geen Klantapp-gegevensbestand")
+        raise failures.damaged(path, _("het gegevensbestand is geen Klantapp-gegevensbestand"))
     _magic, salt, chunk_size, count = _FILE_HEADER.unpack(file_header)
     if not MIN_CHUNK_SIZE <= chunk_size <= MAX_CHUNK_SIZE or count < 1:
-        raise failures.damaged(path, "de indeling van het gegevensbestand klopt niet")
+        raise failures.damaged(path, _("de indeling van het gegevensbestand klopt niet"))
     body = total - _FILE_HEADER.size
     full = chunk_size + _TAG
     last_len = body - (count - 1) * full
     if not _TAG <= last_len <= full:
-        raise failures.damaged(path, "het gegevensbestand is afgekapt of te lang")
+        raise failures.damaged(path, _("het gegevensbestand is afgekapt of te lang"))
     if salt != expected_salt:
-        raise failures.tampered(path, "het gegevensbestand hoort niet bij deze kopgegevens")
+        raise failures.tampered(path, _("het gegevensbestand hoort niet bij deze kopgegevens"))
     aead = AESGCM(keys.snapshot_key(dek, casebook_id, epoch, salt))
     for index in range(count):
         last = index == count - 1
         size = last_len if last else full
         sealed = source.read(size)
         if len(sealed) != size:
-            raise failures.damaged(path, "het gegevensbestand is afgekapt")
+            raise failures.damaged(path, _("het gegevensbestand is afgekapt"))
         try:
             plain = aead.decrypt(
                 _nonce(index), sealed, _ad(file_header, casebook_id, epoch, index, last)
             )
         except InvalidTag:
             raise failures.tampered(
-                path, f"blok {index + 1} van het gegevensbestand is niet echt"
+                path,
+                _("blok {number} van het gegevensbestand is niet echt").format(number=index + 1),
             ) from None
         except MemoryError:
             raise failures.not_enough_memory() from None

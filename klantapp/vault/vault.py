@@ -19,6 +19,7 @@ from pathlib import Path
 from types import TracebackType
 
 from klantapp.errors import KlantappError
+from klantapp.i18n import _
 from klantapp.vault import failures, fsio, header, journal, keys, layout, recovery
 from klantapp.vault import snapshot as snapshots
 from klantapp.vault.header import FILE_SALT_BYTES, Header
@@ -53,9 +54,11 @@ def _stage(progress: ProgressCallback | None, stage: str) -> Callable[[float], N
 
 def _write_failed(exc: OSError) -> KlantappError:
     return KlantappError(
-        f"Het dossier kon niet worden opgeslagen: {exc.strerror or exc}.",
-        hint="Controleer of er schijfruimte vrij is en of de map nog bereikbaar is, en "
-        "probeer het opnieuw. Wat eerder is opgeslagen, blijft bewaard.",
+        _("Het dossier kon niet worden opgeslagen: {reason}.").format(reason=exc.strerror or exc),
+        hint=_(
+            "Controleer of er schijfruimte vrij is en of de map nog bereikbaar is, en "
+            "probeer het opnieuw. Wat eerder is opgeslagen, blijft bewaard."
+        ),
     )
 
 
@@ -223,9 +226,9 @@ class Vault:
         if not header_file.is_file():
             debris = layout.interrupted_create(folder, journal.FILE_HEADER_BYTES)
             if debris:
-                raise failures.not_found(folder, "het aanmaken ervan is niet afgemaakt")
+                raise failures.not_found(folder, _("het aanmaken ervan is niet afgemaakt"))
             if debris is None and any(layout.is_ours(p.name) for p in folder.iterdir()):
-                raise failures.damaged(folder, "het kopbestand (casebook.header) ontbreekt")
+                raise failures.damaged(folder, _("het kopbestand (casebook.header) ontbreekt"))
             raise failures.not_found(folder)
         lock = CasebookLock(folder)
         lock.acquire()
@@ -251,7 +254,7 @@ class Vault:
                 )
             except FileNotFoundError:
                 raise failures.damaged(
-                    folder, f"het bestand {snapshot_file.name} ontbreekt"
+                    folder, _("het bestand {name} ontbreekt").format(name=snapshot_file.name)
                 ) from None
             timings["snapshot"] = time.perf_counter() - mark
 
@@ -274,7 +277,7 @@ class Vault:
             if replayed.torn:
                 fsio.truncate(fd, replayed.valid_length, journal_file)
                 fsio.fsync(fd, journal_file)
-                warnings.append(journal.TORN_WARNING)
+                warnings.append(_(journal.TORN_WARNING))
             debris = layout.leftovers(folder, head.epoch)
             for leftover in debris:
                 fsio.unlink(leftover)
@@ -399,7 +402,7 @@ class Vault:
             expected_salt=head.snapshot_salt,
         )
         if not same:
-            raise failures.damaged(path, "het nieuwe gegevensbestand leest niet goed terug")
+            raise failures.damaged(path, _("het nieuwe gegevensbestand leest niet goed terug"))
 
     def _switch_to(self, new: Header, new_fd: int, journal_head: bytes) -> None:
         assert self._dek is not None
@@ -469,8 +472,10 @@ class Vault:
         if self._broken:
             raise failures.damaged(
                 self._folder,
-                "een eerdere schrijffout kon niet worden hersteld; sluit het dossier en "
-                "open het opnieuw",
+                _(
+                    "een eerdere schrijffout kon niet worden hersteld; sluit het dossier en "
+                    "open het opnieuw"
+                ),
             )
         return self._dek, self._fd, self._sealer
 
@@ -491,7 +496,7 @@ def _make_casebook_folder(folder: Path) -> None:
             os.chmod(folder, fsio.DIR_MODE)
         return
     if not folder.parent.is_dir():
-        raise failures.not_found(folder.parent, "deze map bestaat niet")
+        raise failures.not_found(folder.parent, _("deze map bestaat niet"))
     fsio.make_dir(folder)
 
 
@@ -499,7 +504,9 @@ def _read(path: Path, folder: Path) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise failures.damaged(folder, f"het bestand {path.name} ontbreekt") from None
+        raise failures.damaged(
+            folder, _("het bestand {name} ontbreekt").format(name=path.name)
+        ) from None
     except MemoryError:
         raise failures.not_enough_memory() from None
 
