@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -195,9 +194,19 @@ class SearchHit:
     snippet: str
 
 
+def _record_source(kind: str, snippet_column: str) -> tuple[str, str, str]:
+    """A search source whose title is built from the kind's display fields (choice
+    labels, in the current language) by :func:`describe`."""
+    display = ", ".join(f"'{name}', {name}" for name in RECORD_KINDS[kind].display)
+    return (
+        kind,
+        f"SELECT id, household_id, json_object({display}), substr({snippet_column}, 1, 160) FROM {kind}",
+        f"{kind}_fts",
+    )
+
+
 _SEARCH_SOURCES: tuple[tuple[str, str, str], ...] = (
-    # kind, SQL for (id, household_id, title, snippet), fts table. For the kinds in
-    # _TITLES the SQL gives only the variable part of the title.
+    # kind, SQL for (id, household_id, title, snippet), fts table
     ("households", "SELECT id, id, name, coalesce(city, '') FROM households", "households_fts"),
     (
         "persons",
@@ -205,61 +214,28 @@ _SEARCH_SOURCES: tuple[tuple[str, str, str], ...] = (
         "coalesce(v_number, '') FROM persons",
         "persons_fts",
     ),
-    ("notes", "SELECT id, household_id, created_at, substr(text, 1, 160) FROM notes", "notes_fts"),
-    (
-        "appointments",
-        "SELECT id, household_id, kind || ' ' || starts_at, substr(notes, 1, 160) FROM appointments",
-        "appointments_fts",
-    ),
-    (
-        "warm_handovers",
-        "SELECT id, household_id, date, substr(notes, 1, 160) FROM warm_handovers",
-        "warm_handovers_fts",
-    ),
-    (
-        "intake_scores",
-        "SELECT id, household_id, domain, substr(notes, 1, 160) FROM intake_scores",
-        "intake_scores_fts",
-    ),
-    (
-        "pips",
-        "SELECT id, household_id, version, substr(notes, 1, 160) FROM pips",
-        "pips_fts",
-    ),
-    (
-        "handhaving",
-        "SELECT id, household_id, kind || ' ' || date, substr(notes, 1, 160) FROM handhaving",
-        "handhaving_fts",
-    ),
-    (
-        "referrals",
-        "SELECT id, household_id, date, substr(notes, 1, 160) FROM referrals",
-        "referrals_fts",
-    ),
+    _record_source("notes", "text"),
+    _record_source("appointments", "notes"),
+    _record_source("warm_handovers", "notes"),
+    _record_source("intake_scores", "notes"),
+    _record_source("pips", "notes"),
+    _record_source("handhaving", "notes"),
+    _record_source("referrals", "notes"),
     ("partners", "SELECT id, NULL, name, coalesce(kind, '') FROM partners", "partners_fts"),
 )
 
-
-def _handhaving_title(raw: str) -> str:
-    kind, _sep, day = raw.partition(" ")
-    return _("Handhaving {kind} {date}").format(kind=kind, date=day)
-
-
-# Titles built around the SQL's title column, in the current language.
-_TITLES: dict[str, Callable[[str], str]] = {
-    "warm_handovers": lambda raw: _("Warme overdracht {date}").format(date=raw),
-    "intake_scores": lambda raw: _("Brede intake {domain}").format(domain=raw),
-    "pips": lambda raw: _("PIP versie {version}").format(version=raw),
-    "handhaving": _handhaving_title,
-    "referrals": lambda raw: _("Verwijzing {date}").format(date=raw),
-}
+_NAMED_KINDS = frozenset({"households", "persons", "partners"})
 
 
 def _hit_title(kind: str, raw: object) -> str:
+    """Households, people and partners by name; other records as 'Label · what, when'."""
     if raw is None:
         return ""
-    titled = _TITLES.get(kind)
-    return titled(str(raw)) if titled else str(raw)
+    if kind in _NAMED_KINDS:
+        return str(raw)
+    return _("{record} · {what}").format(
+        record=_(RECORD_KINDS[kind].label), what=describe(kind, json.loads(str(raw)))
+    )
 
 
 def search_statements() -> list[tuple[str, str]]:
@@ -384,6 +360,8 @@ def describe(kind: str, record: dict[str, Any]) -> str:
         if f.choices:
             label = choice_label(f.choices, value)
             parts.append(_(label) if label else "")
+        elif f.kind == "datetime" and value:
+            parts.append(str(value).replace("T", " "))
         else:
             parts.append(str(value or ""))
     return " ".join(p for p in parts if p) or _(rk.label)

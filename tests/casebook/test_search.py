@@ -143,3 +143,21 @@ def test_a_partners_referrals_come_with_names_newest_first(demo_casebook: Casebo
         ("Al-Hassan", "Ahmad Al-Hassan")
     ]
     assert queries.referrals_for_partner(demo_casebook, "unknown") == []
+
+
+def test_record_hits_are_titled_with_labels_not_codes(casebook: Casebook) -> None:
+    hid = services.add_record(casebook, "households", {"name": "X", "status": "azc"})
+    services.add_record(
+        casebook,
+        "appointments",
+        {
+            "household_id": hid,
+            "kind": "brede_intake",
+            "starts_at": "2026-11-22T14:00",
+            "location": "Gemeentehuis",
+            "outcome": "gepland",
+            "notes": "tolk geregeld",
+        },
+    )
+    (hit,) = queries.search(casebook, "geregeld")
+    assert hit.title == "Afspraak · Brede intake 2026-11-22 14:00"
