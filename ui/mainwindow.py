@@ -180,7 +180,7 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(
                 self,
                 _("Let op"),
-                "\n".join(_(w) for w in warnings),
+                "\n".join(warnings),  # already in the interface language
             )
         self.idle.set_timeout_ms(self._idle_ms())
         self.idle.start()

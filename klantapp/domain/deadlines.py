@@ -476,11 +476,13 @@ class DueItem:
 
 
 def _nl(day: date) -> str:
-    """A date in plain words in the current language: 3 maart 2026, March 3, 2026."""
+    """A date in plain words in the current language: 3 maart 2026, 3 March 2026."""
     lang = current_language()
     if lang != SOURCE_LANGUAGE:
+        # English for a Dutch gemeente: day before month, as in British usage.
+        locale = "en_GB" if lang == "en" else lang.replace("-", "_")
         try:
-            return format_date(day, format="long", locale=lang.replace("-", "_"))
+            return format_date(day, format="long", locale=locale)
         except (UnknownLocaleError, ValueError):
             pass
     return f"{day.day} {_MONTHS_NL[day.month - 1]} {day.year}"

@@ -104,8 +104,8 @@ def test_deadline_item_in_english(english: None) -> None:
     [item] = [i for i in items if i.rule == "pip_vaststellen"]
     assert item.title == "Adopt the PIP (10 weeks after registration)"
     assert item.detail == (
-        "Selam Haile: the PIP must be adopted by December 10, 2026 at the latest "
-        "(10 weeks after registration in the gemeente on October 1, 2026)."
+        "Selam Haile: the PIP must be adopted by 10 December 2026 at the latest "
+        "(10 weeks after registration in the gemeente on 1 October 2026)."
     )
     assert RULES["pip_vaststellen"] == "Adopt the PIP within 10 weeks of registration"
 

@@ -68,7 +68,7 @@ def test_wrong_passphrase_message(qtbot, make_window, casebook_path):
     unlock(qtbot, window, "dit is niet het goede wachtwoord")
     page = window.unlock_page
     assert window.workspace is None
-    assert "wachtwoord klopt niet" in page.error.text()
+    assert "wachtwoordzin klopt niet" in page.error.text()
     assert page.unlock_button.isEnabled()
     unlock(qtbot, window)
     assert window.workspace is not None

@@ -362,8 +362,7 @@ class HouseholdScreen(QWidget):
         self.notes.set_records(detail.get("notes", []))
         timeline = self.session.timeline(self.household_id)
         for item in timeline:
-            item["at"] = local_time(item.get("at"))
-            item["what"] = _(item.get("what") or "")
+            item["at"] = local_time(item.get("at"))  # "what" comes translated from the core
         self.timeline_model.set_rows(timeline)
         self.timeline.resizeColumnsToContents()
 

@@ -140,13 +140,13 @@ class CreatePage(QWidget):
 
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.setAccessibleName(_("Wachtwoord"))
+        self.passphrase.setAccessibleName(_("Wachtwoordzin"))
         self.passphrase.textChanged.connect(self._update_strength)
-        form.addRow(_("&Wachtwoord"), self.passphrase)
+        form.addRow(_("&Wachtwoordzin"), self.passphrase)
         self.strength_bar = QProgressBar()
         self.strength_bar.setRange(0, 4)
         self.strength_bar.setTextVisible(False)
-        self.strength_bar.setAccessibleName(_("Sterkte van het wachtwoord"))
+        self.strength_bar.setAccessibleName(_("Sterkte van de wachtwoordzin"))
         self.strength_label = QLabel()
         self.strength_label.setWordWrap(True)
         strength_row = QVBoxLayout()
@@ -155,9 +155,9 @@ class CreatePage(QWidget):
         form.addRow(_("Sterkte"), strength_row)
         self.repeat = QLineEdit()
         self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
-        self.repeat.setAccessibleName(_("Wachtwoord herhalen"))
+        self.repeat.setAccessibleName(_("Wachtwoordzin herhalen"))
         self.repeat.textChanged.connect(self._update_strength)
-        form.addRow(_("Wachtwoord &herhalen"), self.repeat)
+        form.addRow(_("Wachtwoordzin &herhalen"), self.repeat)
         self.match_label = QLabel()
         self.match_label.setObjectName("problem")
         form.addRow("", self.match_label)
@@ -175,7 +175,7 @@ class CreatePage(QWidget):
         lay.addWidget(heading(_("Herstelsleutel"), level=2))
         explain = QLabel(
             _(
-                "Vergeet u het wachtwoord, dan kan het centrale kantoor het dossier openen met "
+                "Vergeet u de wachtwoordzin, dan kan het centrale kantoor het dossier openen met "
                 "de herstelsleutel. Zo gaan er nooit gegevens verloren. Het centrale kantoor "
                 "heeft een publieke sleutel (begint met age1); plak die hieronder. Heeft u die "
                 "niet, laat Klantapp dan een nieuw sleutelpaar maken: het geheime deel wordt "
@@ -261,7 +261,7 @@ class CreatePage(QWidget):
         self.strength_bar.setAccessibleDescription(s.label)
         repeat = self.repeat.text()
         if repeat and repeat != self.passphrase.text():
-            self.match_label.setText("⚠ " + _("De wachtwoorden zijn niet gelijk."))
+            self.match_label.setText("⚠ " + _("De wachtwoordzinnen zijn niet gelijk."))
         else:
             self.match_label.setText("")
 
@@ -274,9 +274,9 @@ class CreatePage(QWidget):
             out.append(_("In deze map staat al iets. Kies een nieuwe, lege map."))
         s = strength.estimate(self.passphrase.text())
         if not s.acceptable:
-            out.append(_("Het wachtwoord is te zwak: {hint}").format(hint=s.hint or s.label))
+            out.append(_("De wachtwoordzin is te zwak: {hint}").format(hint=s.hint or s.label))
         if self.passphrase.text() != self.repeat.text():
-            out.append(_("De wachtwoorden zijn niet gelijk."))
+            out.append(_("De wachtwoordzinnen zijn niet gelijk."))
         if self.use_office_key.isChecked():
             if not AGE_PUBLIC_KEY.match(self.office_key.text().strip()):
                 out.append(

@@ -125,7 +125,7 @@ class TodayScreen(QWidget):
                 {
                     "when": format_date(item.due_on.isoformat()),
                     "state": _("Te laat") if item.overdue else _("Binnenkort"),
-                    "title": _(item.title),
+                    "title": item.title,  # already in the interface language
                     "household_name": names[hid],
                     "detail": item.detail,
                     "household_id": hid,

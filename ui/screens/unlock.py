@@ -28,7 +28,7 @@ def unlock_error_text(exc: BaseException) -> str | None:
     """A distinct message per cause; None for errors that are not ours (unexpected)."""
     if isinstance(exc, errors.WrongPassphrase):
         return _(
-            "Het wachtwoord klopt niet. Let op hoofdletters en op de taal van het toetsenbord, "
+            "De wachtwoordzin klopt niet. Let op hoofdletters en op de taal van het toetsenbord, "
             "en probeer het opnieuw."
         )
     if isinstance(exc, errors.CasebookTampered):
@@ -89,9 +89,9 @@ class UnlockPage(QWidget):
         form = QFormLayout()
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.setAccessibleName(_("Wachtwoord"))
+        self.passphrase.setAccessibleName(_("Wachtwoordzin"))
         self.passphrase.returnPressed.connect(self.submit)
-        form.addRow(_("&Wachtwoord"), self.passphrase)
+        form.addRow(_("&Wachtwoordzin"), self.passphrase)
         lay.addLayout(form)
         self.error = QLabel()
         self.error.setObjectName("problem")
@@ -157,7 +157,7 @@ class UnlockPage(QWidget):
             return
         secret = self.passphrase.text()
         if not secret:
-            self.show_error(_("Vul het wachtwoord in."))
+            self.show_error(_("Vul de wachtwoordzin in."))
             return
         self.error.hide()
         self._set_busy(True)
