@@ -37,7 +37,13 @@ from klantapp.casebook.ops import (
 from klantapp.casebook.textfold import fold
 from klantapp.errors import CasebookDamaged, KlantappError, NotEnoughMemory
 from klantapp.i18n import _
-from klantapp.vault import KdfParams, Vault, calibrate_kdf, generate_recovery_identity
+from klantapp.vault import (
+    KdfParams,
+    Vault,
+    VaultContents,
+    calibrate_kdf,
+    generate_recovery_identity,
+)
 
 Progress = Callable[[str, float], None]
 
@@ -175,7 +181,7 @@ class Casebook:
 
     @classmethod
     def _from_contents(
-        cls, vault: Vault, contents: Any, *, actor: str, progress: Progress | None
+        cls, vault: Vault, contents: VaultContents, *, actor: str, progress: Progress | None
     ) -> Casebook:
         t0 = time.perf_counter()
         try:
