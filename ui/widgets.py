@@ -9,6 +9,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
     QHeaderView,
     QLabel,
     QMessageBox,
@@ -167,3 +169,16 @@ def confirm(parent: QWidget, title: str, text: str, yes: str) -> bool:
 def em(widget: QWidget, chars: float) -> int:
     """A width of ``chars`` average characters in the widget's font (no fixed pixels)."""
     return int(widget.fontMetrics().averageCharWidth() * chars)
+
+
+def dialog_buttons(dialog: QDialog, ok_text: str, on_ok: Callable[[], object]) -> QDialogButtonBox:
+    """The OK / Annuleren row of a dialog, in the interface language. ``on_ok`` decides
+    whether the dialog closes (a save that finds problems keeps it open)."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Annuleren"))
+    buttons.accepted.connect(on_ok)
+    buttons.rejected.connect(dialog.reject)
+    return buttons

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -27,7 +26,15 @@ from ui.forms import RecordForm, format_date, save_form
 from ui.screens.household import next_hour
 from ui.screens.today import appointment_text
 from ui.session import Session
-from ui.widgets import DictTableModel, StatusLine, confirm, em, heading, make_table
+from ui.widgets import (
+    DictTableModel,
+    StatusLine,
+    confirm,
+    dialog_buttons,
+    em,
+    heading,
+    make_table,
+)
 
 ISO = "%Y-%m-%dT%H:%M"
 
@@ -65,14 +72,7 @@ class NewAppointmentDialog(QDialog):
         lay.addWidget(self.form)
         self.status = StatusLine()
         lay.addWidget(self.status)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Opslaan"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Annuleren"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
+        lay.addWidget(dialog_buttons(self, _("Opslaan"), self.save))
         self.setMinimumWidth(em(self, 70))
         self._household_changed()
 
@@ -113,14 +113,7 @@ class MoveDialog(QDialog):
         self.when.setDisplayFormat("dd-MM-yyyy HH:mm")
         self.when.setAccessibleName(_("Nieuwe datum en tijd"))
         lay.addRow(_("&Nieuwe datum en tijd"), self.when)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Verplaatsen"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Annuleren"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        lay.addRow(buttons)
+        lay.addRow(dialog_buttons(self, _("Verplaatsen"), self.accept))
 
     def value(self) -> str:
         return self.when.dateTime().toString("yyyy-MM-ddTHH:mm")

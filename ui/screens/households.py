@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -24,7 +23,7 @@ from klantapp.domain.records import HOUSEHOLD_STATUS, LEERROUTES, choice_label
 from klantapp.i18n import _
 from ui.forms import RecordForm, display_value, save_form
 from ui.session import Session
-from ui.widgets import StatusLine, em, heading, make_table
+from ui.widgets import StatusLine, dialog_buttons, em, heading, make_table
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -143,14 +142,7 @@ class NewHouseholdDialog(QDialog):
         lay.addWidget(self.form)
         self.status = StatusLine()
         lay.addWidget(self.status)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Opslaan"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Annuleren"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
+        lay.addWidget(dialog_buttons(self, _("Opslaan"), self.save))
         self.setMinimumWidth(em(self, 60))
 
     def save(self) -> None:
