@@ -362,6 +362,8 @@ def describe(kind: str, record: dict[str, Any]) -> str:
             parts.append(_(label) if label else "")
         elif f.kind == "datetime" and value:
             parts.append(str(value).replace("T", " "))
+        elif f.kind == "int" and value is not None:
+            parts.append(f"{_(f.label)} {value}")  # a bare number says nothing
         else:
             parts.append(str(value or ""))
     return " ".join(p for p in parts if p) or _(rk.label)

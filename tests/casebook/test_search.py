@@ -161,3 +161,8 @@ def test_record_hits_are_titled_with_labels_not_codes(casebook: Casebook) -> Non
     )
     (hit,) = queries.search(casebook, "geregeld")
     assert hit.title == "Afspraak · Brede intake 2026-11-22 14:00"
+
+
+def test_a_pip_hit_names_its_version(demo_casebook: Casebook) -> None:
+    (hit,) = queries.search(demo_casebook, "kinderopvang lessen")
+    assert hit.title == "PIP · Versie 1 Z-route"
