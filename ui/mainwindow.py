@@ -56,18 +56,7 @@ class MainWindow(QMainWindow):
         self._quit_after_close = False
         self.ask_on_close = True  # tests switch the unsaved-changes prompt off
 
-        self.start_page = StartPage()
-        self.create_page = CreatePage(kdf=config.kdf)
-        self.unlock_page = UnlockPage()
-        for page in (self.start_page, self.create_page, self.unlock_page):
-            self.stack.addWidget(page)
-        self.start_page.create_new.connect(self.show_create)
-        self.start_page.open_existing.connect(self.choose_existing)
-        self.create_page.cancelled.connect(self._back_from_create)
-        self.create_page.created.connect(self._on_unlocked)
-        self.unlock_page.unlocked.connect(self._on_unlocked)
-        self.unlock_page.open_other.connect(self.choose_existing)
-        self.unlock_page.create_new.connect(self.show_create)
+        self._make_gate_pages()
 
         self.idle = IdleWatcher(self._idle_ms(), self)
         self.idle.idle.connect(self.lock_idle)
@@ -219,17 +208,13 @@ class MainWindow(QMainWindow):
         self.save_action.setText(_("Opslaan"))
         self.lock_action.setText(_("Vergrendelen"))
 
-    def _rebuild_gate(self) -> None:
-        """Recreate the gate pages in the new language."""
-        path = self.unlock_page.path
-        for old in (self.start_page, self.create_page, self.unlock_page):
-            self.stack.removeWidget(old)
-            old.deleteLater()
+    def _make_gate_pages(self) -> None:
+        """The start, create and unlock pages, wired up, at the front of the stack."""
         self.start_page = StartPage()
         self.create_page = CreatePage(kdf=self.config.kdf)
         self.unlock_page = UnlockPage()
-        for page in (self.start_page, self.create_page, self.unlock_page):
-            self.stack.insertWidget(0, page)
+        for index, page in enumerate((self.start_page, self.create_page, self.unlock_page)):
+            self.stack.insertWidget(index, page)
         self.start_page.create_new.connect(self.show_create)
         self.start_page.open_existing.connect(self.choose_existing)
         self.create_page.cancelled.connect(self._back_from_create)
@@ -237,6 +222,14 @@ class MainWindow(QMainWindow):
         self.unlock_page.unlocked.connect(self._on_unlocked)
         self.unlock_page.open_other.connect(self.choose_existing)
         self.unlock_page.create_new.connect(self.show_create)
+
+    def _rebuild_gate(self) -> None:
+        """Recreate the gate pages in the new language."""
+        path = self.unlock_page.path
+        for old in (self.start_page, self.create_page, self.unlock_page):
+            self.stack.removeWidget(old)
+            old.deleteLater()
+        self._make_gate_pages()
         if path:
             self.unlock_page.set_path(path)
 
