@@ -24,7 +24,7 @@ from klantapp.errors import InvalidInput, KlantappError
 from klantapp.i18n import _
 from ui.forms import RecordForm, format_date, save_form
 from ui.screens.household import next_hour
-from ui.screens.today import appointment_text
+from ui.screens.today import appointment_columns, appointment_text
 from ui.session import Session
 from ui.widgets import (
     DictTableModel,
@@ -161,16 +161,7 @@ class AgendaScreen(QWidget):
         lay.addWidget(self.range_label)
 
         self.model = DictTableModel(
-            [
-                ("starts_at", _("Datum en tijd")),
-                ("household_name", _("Huishouden")),
-                ("person_name", _("Gezinslid")),
-                ("kind", _("Soort afspraak")),
-                ("location", _("Locatie")),
-                ("outcome", _("Uitkomst")),
-            ],
-            appointment_text,
-            self,
+            appointment_columns(("starts_at", _("Datum en tijd"))), appointment_text, self
         )
         self.table = make_table(self.model, _("Afspraken"))
         self.table.activated.connect(self._activated)

@@ -29,6 +29,19 @@ def appointment_text(key: str, row: dict[str, Any]) -> str:
     return "" if value is None else str(value)
 
 
+def appointment_columns(first: tuple[str, str]) -> list[tuple[str, str]]:
+    """The columns of an appointment table (Vandaag, Agenda), after a first column
+    that says when: the time of day, or the date and time."""
+    return [
+        first,
+        ("household_name", _("Huishouden")),
+        ("person_name", _("Gezinslid")),
+        ("kind", _("Soort afspraak")),
+        ("location", _("Locatie")),
+        ("outcome", _("Uitkomst")),
+    ]
+
+
 class TodayScreen(QWidget):
     open_household = Signal(str, str, str)  # household id, record kind, record id
 
@@ -43,16 +56,7 @@ class TodayScreen(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
 
         self.today_model = DictTableModel(
-            [
-                ("time", _("Tijd")),
-                ("household_name", _("Huishouden")),
-                ("person_name", _("Gezinslid")),
-                ("kind", _("Soort afspraak")),
-                ("location", _("Locatie")),
-                ("outcome", _("Uitkomst")),
-            ],
-            appointment_text,
-            self,
+            appointment_columns(("time", _("Tijd"))), appointment_text, self
         )
         self.week_model = DictTableModel(
             [
