@@ -1,7 +1,8 @@
 # Two commands do all the set-up on a fresh machine:
 #   make run    start Klantapp on a demo casebook (passphrase: demo)
 #   make test   lint, type-check and run the whole test suite
-PYTHON ?= python3
+# CPython 3.13 (else 3.12): see scripts/find-python.sh for why not 3.11.
+PYTHON ?= $(shell bash scripts/find-python.sh)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
@@ -12,7 +13,10 @@ export QT_QPA_PLATFORM ?=
 
 $(STAMP): pyproject.toml constraints.txt
 	@bash scripts/system-deps.sh
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -n "$(PYTHON)" || { echo "make: no suitable Python (3.12 or 3.13) found" >&2; exit 1; }
+	@# A .venv made with an older Python (3.11 aborts the client) is made anew.
+	@$(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+		|| { rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)

@@ -64,7 +64,8 @@ def main() -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
-    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+    from PySide6.QtCore import QSettings
+    from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication, QWidget
 
     from klantapp import i18n
@@ -83,11 +84,7 @@ def main() -> int:
     saved: list[str] = []
 
     def wait(ms: int) -> None:
-        # QEventLoop, not processEvents(): PySide6 6.12 on Python 3.11 drops a reference
-        # to None on every processEvents() call and eventually aborts.
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
+        QTest.qWait(ms)
 
     def until(cond: Callable[[], bool], timeout_ms: int = 30_000) -> None:
         waited = 0

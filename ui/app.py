@@ -51,8 +51,29 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def unsafe_binding() -> str | None:
+    """Why this Python + PySide6 combination must not run the client, or None.
+
+    PySide6 6.12 on Python 3.11 drops a reference to None on every Qt call that returns
+    nothing; a working session then aborts with "none_dealloc" and loses unsaved work.
+    From Python 3.12 on None is immortal."""
+    import PySide6
+
+    if sys.version_info < (3, 12) and tuple(PySide6.__version_info__[:2]) >= (6, 12):
+        return (
+            f"Klantapp cannot run on Python {sys.version_info[0]}.{sys.version_info[1]} with "
+            f"PySide6 {PySide6.__version__}: that combination crashes during normal use. "
+            "Use Python 3.12 or 3.13 (make run sets this up)."
+        )
+    return None
+
+
 def run_gui(path: str | None = None) -> int:
     """Open the main window on ``path`` (or the last casebook / the first-run screen)."""
+    problem = unsafe_binding()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
     logging.basicConfig(level=os.environ.get("KLANTAPP_LOG", "WARNING"))
     app = make_app()
     settings = AppSettings()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtGui import QIntValidator
@@ -689,12 +689,9 @@ def hbox(*widgets: QWidget, stretch: bool = True) -> QHBoxLayout:
     return lay
 
 
-_T = TypeVar("_T")
-
-
-def save_form(
-    form: RecordForm, status: StatusLine, write: Callable[[], _T]
-) -> tuple[bool, _T | None]:
+def save_form[T](
+    form: RecordForm, status: StatusLine, write: Callable[[], T]
+) -> tuple[bool, T | None]:
     """Run ``write`` (it reads ``form`` and calls the core). On a problem, show it where
     the user looks -- beside the field, or in the status line -- and return
     ``(False, None)``; nothing was saved then."""
