@@ -25,14 +25,28 @@ from typing import Any
 import sqlite_utils
 
 from klantapp.casebook import migrations
+from klantapp.casebook.apply import (
+    ROW,
+    Connection,
+    apply_change,
+    apply_local,
+    apply_op,
+    apply_record,
+    device_number,
+    field_clock,
+    finish_change,
+    forget_columns,
+    open_change,
+    row_clocks,
+)
 from klantapp.casebook.hlc import HybridClock, Timestamp
 from klantapp.casebook.ops import (
     WRITABLE_TABLES,
+    Change,
     ChangeRecord,
+    LocalOp,
     Op,
-    apply_op,
-    apply_record,
-    record_bookkeeping,
+    OpKind,
 )
 from klantapp.casebook.textfold import fold
 from klantapp.errors import CasebookDamaged, KlantappError, NotEnoughMemory
@@ -53,7 +67,9 @@ COMPACT_MIN_JOURNAL_BYTES = 1 << 20
 
 
 def _connect() -> sqlite3.Connection:
-    conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    conn = sqlite3.connect(
+        ":memory:", isolation_level=None, check_same_thread=False, factory=Connection
+    )
     conn.create_function("kfold", 1, fold, deterministic=True)
     conn.execute("PRAGMA temp_store = MEMORY")
     conn.execute("PRAGMA foreign_keys = OFF")
@@ -72,20 +88,42 @@ def _utc_now() -> str:
 
 
 class Transaction:
-    """Row-level writes inside :meth:`Casebook.transaction`."""
+    """Writes inside :meth:`Casebook.transaction`: row operations of this device
+    (:meth:`insert`, :meth:`update`, :meth:`delete`), remote changes already merged by
+    the sync engine (:meth:`apply_remote`), and local-only state (:meth:`put_local`,
+    :meth:`delete_local`). All of it becomes one journal record."""
 
     def __init__(self, casebook: Casebook, actor: str) -> None:
         self._cb = casebook
         self.actor = actor
         self.summary = ""
         self.ops: list[Op] = []
+        self.remote: list[Change] = []
+        self.local: list[LocalOp] = []
+        self._change_id: int | None = None
 
-    def _op(self, table: str, row_id: str, kind: Any, data: dict[str, Any] | None) -> Op:
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        return self._cb._require_conn()
+
+    def _op(self, table: str, row_id: str, kind: OpKind, data: dict[str, Any] | None) -> Op:
         if table not in WRITABLE_TABLES:
             raise ValueError(f"not a writable table: {table!r}")
+        conn = self._conn
+        base: dict[str, str] | None = None
+        if kind != "insert":
+            clocks = row_clocks(conn, table, row_id)
+            if kind == "update":
+                found = {f: field_clock(clocks, f) for f in data or {}}
+                base = {f: c.encode() for f, c in found.items() if c is not None}
+            elif clocks:
+                base = {ROW: max(clocks.values(), key=lambda c: c.key).encode()}
         ts = self._cb._clock.tick()
-        op = Op(table, row_id, kind, data, ts.encode(), self._cb.device_id, self._cb._next_seq)
-        apply_op(self._cb._require_conn(), op)
+        device = self._cb.device_id
+        op = Op(table, row_id, kind, data, ts.encode(), device, self._cb._next_seq, base or None)
+        if self._change_id is None:
+            self._change_id = open_change(conn, Change(device, "", self.actor, ()))
+        apply_op(conn, op, self._change_id, device_number(conn, device))
         self._cb._next_seq += 1
         self.ops.append(op)
         return op
@@ -104,6 +142,50 @@ class Transaction:
 
     def delete(self, table: str, row_id: str) -> None:
         self._op(table, row_id, "delete", None)
+
+    def apply_remote(self, change: Change) -> None:
+        """A change from another device, as the merge decided to apply it (its operations
+        trimmed to what wins here). The local clock moves past every timestamp in it."""
+        if self.ops:
+            raise RuntimeError("remote changes go before this device's own operations")
+        for op in change.ops:
+            self._cb._clock.observe(Timestamp.decode(op.hlc))
+        apply_change(self._conn, change)
+        self.remote.append(change)
+
+    def put_local(self, table: str, row_id: str, value: Any) -> None:
+        lo = LocalOp(table, row_id, "put", value)
+        apply_local(self._conn, lo)
+        self.local.append(lo)
+
+    def delete_local(self, table: str, row_id: str) -> None:
+        lo = LocalOp(table, row_id, "delete")
+        apply_local(self._conn, lo)
+        self.local.append(lo)
+
+    def _seal(self, at: str) -> ChangeRecord | None:
+        """The journal record of everything written, bookkeeping finished; None if the
+        block wrote nothing."""
+        changes = list(self.remote)
+        if self.ops:
+            assert self._change_id is not None
+            own = Change(
+                device=self._cb.device_id,
+                at=at,
+                actor=self.actor,
+                ops=tuple(self.ops),
+                summary=self.summary,
+                prev=self._cb._chain_head(),
+            ).sealed()
+            self._conn.execute(
+                "UPDATE changes SET at = ?, summary = ? WHERE id = ?",
+                (at, self.summary or None, self._change_id),
+            )
+            finish_change(self._conn, own, self._change_id)
+            changes.append(own)
+        if not changes and not self.local:
+            return None
+        return ChangeRecord(self.actor, at, tuple(changes), tuple(self.local), self.summary)
 
 
 class Casebook:
@@ -206,6 +288,7 @@ class Casebook:
                     progress("Wijzigingen toepassen", i / total)
             contents.records = []
             applied = migrations.migrate(conn)
+            forget_columns(conn)
         except MemoryError as exc:
             vault.close()
             raise NotEnoughMemory(
@@ -304,9 +387,8 @@ class Casebook:
             conn.execute("BEGIN")
             try:
                 yield tx
-                if tx.ops:
-                    record = ChangeRecord(tx.actor, _utc_now(), tuple(tx.ops), tx.summary)
-                    record_bookkeeping(conn, record)
+                record = tx._seal(_utc_now())
+                if record is not None:
                     vault.append(record.encode())
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -314,6 +396,10 @@ class Casebook:
                 self._next_seq = saved_seq
                 raise
             conn.execute("COMMIT")
+
+    def _chain_head(self) -> str:
+        """The digest of this device's newest change ("" before its first)."""
+        return self._meta(f"chain:{self.device_id}") or ""
 
     def _meta(self, key: str) -> str | None:
         row = (
