@@ -76,6 +76,9 @@ class Op:
     device: str
     seq: int
     base: dict[str, str] | None = None
+    # An insert sent to describe a row's current state carries fields whose value was
+    # written later (and travels in its own operation): used only if the row is new.
+    carried: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         doc: dict[str, Any] = {
@@ -89,6 +92,8 @@ class Op:
         }
         if self.base:
             doc["b"] = self.base
+        if self.carried:
+            doc["c"] = list(self.carried)
         return doc
 
     @staticmethod
@@ -113,6 +118,7 @@ class Op:
             device=str(obj["dev"]),
             seq=int(obj["s"]),
             base=base,
+            carried=tuple(str(c) for c in obj.get("c") or ()),
         )
 
 

@@ -82,7 +82,6 @@ def upgrade(conn: sqlite3.Connection) -> None:
     for table in LOCAL_TABLES:
         db.table(table).create({"id": str, "value": str}, pk="id", not_null={"id"})
     for statement in (
-        "CREATE INDEX clocks_change ON clocks(change_id)",
         "CREATE INDEX tombstones_change ON tombstones(change_id)",
         "CREATE INDEX oplog_row ON oplog(row_id)",
         "CREATE INDEX conflicts_household ON conflicts(household_id)",

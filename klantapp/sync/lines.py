@@ -1,0 +1,164 @@
+"""Reading the casebook for the exchange: what a receiver has of a row (for the merge),
+and the current state of rows as operations (for a bundle).
+
+A *state delta* describes rows by their current values, each with the clock of the write
+that set it, grouped into the changes those writes belonged to. A row new to the
+receiver travels as an insert with all its values (fields written later are *carried*
+and follow in their own operations); a row it has travels as the updates of the fields
+written since. Merging such a delta gives the same result as the original operations,
+because the merge only compares clocks.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from klantapp.casebook.apply import ROW, Clock, row_clocks
+from klantapp.casebook.convert import from_sql
+from klantapp.casebook.hlc import Timestamp
+from klantapp.casebook.ops import Change, Op
+from klantapp.sync.merge import RowState
+
+RowKey = tuple[str, str]  # (table, row id)
+
+
+def read_row(conn: sqlite3.Connection, table: str, row_id: str) -> dict[str, Any] | None:
+    cur = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
+    row = cur.fetchone()
+    if row is None:
+        return None
+    names = [d[0] for d in cur.description]
+    values = from_sql(table, dict(zip(names, row, strict=True)))
+    values.pop("id", None)
+    return values
+
+
+def tombstone(conn: sqlite3.Connection, table: str, row_id: str) -> Clock | None:
+    row = conn.execute(
+        "SELECT hlc, device, seq, change_id FROM tombstones WHERE tbl = ? AND row_id = ?",
+        (table, row_id),
+    ).fetchone()
+    return None if row is None else Clock(row[0], row[1], row[2] or 0, row[3] or 0)
+
+
+def row_state(conn: sqlite3.Connection, table: str, row_id: str) -> RowState:
+    return RowState(
+        read_row(conn, table, row_id),
+        row_clocks(conn, table, row_id),
+        tombstone(conn, table, row_id),
+    )
+
+
+def touched_since(conn: sqlite3.Connection, position: int) -> list[RowKey]:
+    """Rows written by changes applied here after ``position`` (a local change id), in
+    the order first written. Found through each change's sequence range in the oplog."""
+    seen: dict[RowKey, None] = {}
+    ranges = conn.execute(
+        "SELECT device, first_seq, last_seq FROM changes WHERE id > ? AND device IS NOT NULL "
+        "AND first_seq IS NOT NULL ORDER BY id",
+        (position,),
+    ).fetchall()
+    for device, first, last in ranges:
+        for tbl, row_id in conn.execute(
+            "SELECT tbl, row_id FROM oplog WHERE device = ? AND seq BETWEEN ? AND ? "
+            "AND change_id > ? ORDER BY seq",
+            (device, first, last, position),
+        ):
+            seen.setdefault((tbl, row_id), None)
+    return list(seen)
+
+
+@dataclass
+class _Origin:
+    change_id: int
+    device: str
+    at: str
+    actor: str
+    summary: str
+    digest: str
+    prev: str
+
+
+def _origins(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, _Origin]:
+    out: dict[int, _Origin] = {}
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), 500):
+        part = wanted[start : start + 500]
+        marks = ",".join("?" for _ in part)
+        for cid, device, at, actor, summary, digest, prev in conn.execute(
+            f"SELECT c.id, d.device, c.at, c.actor, c.summary, c.digest, c.prev FROM changes c "
+            f"LEFT JOIN devices d ON d.id = c.device WHERE c.id IN ({marks})",
+            part,
+        ):
+            out[cid] = _Origin(cid, device or "", at, actor, summary or "", digest or "", prev or "")
+    return out
+
+
+def _encode(clock: Clock) -> str:
+    return Timestamp(clock.hlc >> 16, clock.hlc & 0xFFFF, clock.device).encode()
+
+
+def state_delta(conn: sqlite3.Connection, rows: Iterable[RowKey], since: int) -> list[Change]:
+    """The current state of ``rows`` as changes: for each row, what was written after
+    local change ``since`` (0: everything), plus deletes. Ordered as applied here."""
+    lines: dict[int, list[tuple[int, Op]]] = defaultdict(list)
+    for table, row_id in rows:
+        values = read_row(conn, table, row_id)
+        if values is None:
+            tomb = tombstone(conn, table, row_id)
+            if tomb is not None and tomb.change_id > since:
+                op = Op(table, row_id, "delete", None, _encode(tomb), tomb.device, tomb.seq)
+                lines[tomb.change_id].append((tomb.seq, op))
+            continue
+        clocks = row_clocks(conn, table, row_id)
+        inserted = clocks.get(ROW)
+        later = {f: c for f, c in clocks.items() if f != ROW}
+        if inserted is not None and inserted.change_id > since:
+            op = Op(
+                table,
+                row_id,
+                "insert",
+                values,
+                _encode(inserted),
+                inserted.device,
+                inserted.seq,
+                carried=tuple(sorted(f for f in later if f in values)),
+            )
+            lines[inserted.change_id].append((inserted.seq, op))
+        by_write: dict[tuple[int, str, int, int], dict[str, Any]] = defaultdict(dict)
+        for name, clock in later.items():
+            if clock.change_id > since and name in values:
+                key = (clock.hlc, clock.device, clock.seq, clock.change_id)
+                by_write[key][name] = values[name]
+        for (hlc, device, seq, change_id), data in by_write.items():
+            op = Op(table, row_id, "update", data, _encode(Clock(hlc, device)), device, seq)
+            lines[change_id].append((seq, op))
+    origins = _origins(conn, lines)
+    out: list[Change] = []
+    for change_id in sorted(lines):
+        origin = origins.get(change_id)
+        ops = tuple(op for _seq, op in sorted(lines[change_id], key=lambda item: item[0]))
+        if origin is None:
+            continue
+        # A change applied here may hold operations of several devices only in a
+        # record of the first format; group by device so each change has one origin.
+        by_device: dict[str, list[Op]] = defaultdict(list)
+        for op in ops:
+            by_device[op.device].append(op)
+        for device, device_ops in by_device.items():
+            out.append(
+                Change(
+                    device=device,
+                    at=origin.at,
+                    actor=origin.actor,
+                    ops=tuple(device_ops),
+                    summary=origin.summary,
+                    prev=origin.prev if device == origin.device else "",
+                    digest=origin.digest if device == origin.device else "",
+                )
+            )
+    return out
