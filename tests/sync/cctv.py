@@ -28,9 +28,7 @@ from pathlib import Path
 
 PACKAGE = "cctv-age"
 VERSION = "0.2.0"
-INTEGRITY = (
-    "sha512-1fiGAaWr+snqgu8+uCC7qPeApAuueOESET2npKe0FVLY+Huf+Kkia89Rybx/uoGNCml31SgAjiQIeFOY4K3New=="
-)
+INTEGRITY = "sha512-1fiGAaWr+snqgu8+uCC7qPeApAuueOESET2npKe0FVLY+Huf+Kkia89Rybx/uoGNCml31SgAjiQIeFOY4K3New=="
 _ENTRY = re.compile(r'// \.\./testdata/(\S+)\nvar \w+ = __toBinary\("([A-Za-z0-9+/=]*)"\);')
 
 
