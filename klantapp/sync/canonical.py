@@ -89,7 +89,8 @@ class Fields:
         self._where = where
         self._read: set[str] = set()
 
-    def _path(self, name: str) -> str:
+    def path(self, name: str) -> str:
+        """The dotted path of field ``name``, for a FieldError."""
         return f"{self._where}.{name}" if self._where else name
 
     def _get(self, name: str, optional: bool = False) -> Any:
@@ -97,32 +98,44 @@ class Fields:
         if name not in self._obj:
             if optional:
                 return None
-            raise FieldError(self._path(name))
+            raise FieldError(self.path(name))
         return self._obj[name]
 
-    def text(self, name: str, *, max_len: int = MAX_TEXT, empty: bool = False) -> str:
+    def text(
+        self, name: str, *, max_len: int = MAX_TEXT, empty: bool = False, lines: bool = False
+    ) -> str:
+        """A string of at most ``max_len`` characters, without control characters
+        (``lines``: newlines allowed), non-empty unless ``empty``."""
         value = self._get(name)
         if not isinstance(value, str) or len(value) > max_len or (not value and not empty):
-            raise FieldError(self._path(name))
-        if any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in value):
-            raise FieldError(self._path(name))
+            raise FieldError(self.path(name))
+        if any(
+            (ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0) and not (lines and c == "\n") for c in value
+        ):
+            raise FieldError(self.path(name))
         return value
+
+    def choice(self, name: str, options: tuple[str, ...]) -> str:
+        value = self._get(name)
+        if value not in options:
+            raise FieldError(self.path(name))
+        return str(value)
 
     def const(self, name: str, expected: object) -> None:
         value = self._get(name)
         if type(value) is not type(expected) or value != expected:
-            raise FieldError(self._path(name))
+            raise FieldError(self.path(name))
 
     def integer(self, name: str, *, minimum: int = 0, maximum: int = MAX_INT) -> int:
-        return _int(self._get(name), self._path(name), minimum, maximum)
+        return _int(self._get(name), self.path(name), minimum, maximum)
 
     def ident(self, name: str) -> str:
-        return check_id(self._get(name), self._path(name))
+        return check_id(self._get(name), self.path(name))
 
     def pattern(self, name: str, regex: re.Pattern[str]) -> str:
         value = self._get(name)
         if not isinstance(value, str) or not regex.fullmatch(value):
-            raise FieldError(self._path(name))
+            raise FieldError(self.path(name))
         return value
 
     def time(self, name: str, *, optional: bool = False) -> str | None:
@@ -132,12 +145,12 @@ class Fields:
         try:
             parse_time(value)
         except (TypeError, ValueError):
-            raise FieldError(self._path(name)) from None
+            raise FieldError(self.path(name)) from None
         return str(value)
 
     def id_list(self, name: str, *, max_items: int) -> tuple[str, ...]:
         value = self._get(name)
-        path = self._path(name)
+        path = self.path(name)
         if not isinstance(value, list) or not 0 < len(value) <= max_items:
             raise FieldError(path)
         items = tuple(check_id(v, path) for v in value)
@@ -147,12 +160,12 @@ class Fields:
 
     def int_map(self, name: str, *, max_items: int) -> dict[str, int]:
         value = self._map(name, max_items)
-        path = self._path(name)
+        path = self.path(name)
         return {k: _int(v, f"{path}.{k}", 0, MAX_INT) for k, v in value.items()}
 
     def range_map(self, name: str, *, max_items: int) -> dict[str, tuple[int, int]]:
         value = self._map(name, max_items)
-        path = self._path(name)
+        path = self.path(name)
         out: dict[str, tuple[int, int]] = {}
         for key, pair in value.items():
             if not isinstance(pair, list) or len(pair) != 2:
@@ -164,14 +177,14 @@ class Fields:
 
     def objects(self, name: str, *, max_items: int) -> list[Fields]:
         value = self._get(name)
-        path = self._path(name)
+        path = self.path(name)
         if not isinstance(value, list) or len(value) > max_items:
             raise FieldError(path)
         return [Fields(item, f"{path}[{i}]") for i, item in enumerate(value)]
 
     def _map(self, name: str, max_items: int) -> dict[str, Any]:
         value = self._get(name)
-        path = self._path(name)
+        path = self.path(name)
         if not isinstance(value, dict) or len(value) > max_items:
             raise FieldError(path)
         for key in value:
@@ -181,7 +194,7 @@ class Fields:
     def done(self) -> None:
         extra = sorted(set(self._obj) - self._read)
         if extra:
-            raise FieldError(self._path(extra[0]))
+            raise FieldError(self.path(extra[0]))
 
 
 def check_ids(values: Iterable[str], field: str) -> None:

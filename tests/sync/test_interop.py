@@ -144,3 +144,31 @@ def test_a_legacy_minisign_signature_is_refused(
         minisign.verify(
             b"x", (tmp_path / "f.minisig").read_text(), minisign.parse_public_key(pub.read_text())
         )
+
+
+def test_minisign_verifies_a_signed_roster_and_an_office_card(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from klantapp.sync import card, roster
+
+    office = minisign.generate()
+    current = roster.new_roster("hub0001", now=datetime.now(UTC))
+    text, signature = roster.sign_roster(current, office)
+    (tmp_path / "roster.json").write_text(text)
+    (tmp_path / "roster.json.minisig").write_text(signature)
+    said = _run(
+        "minisign", "-Vm", tmp_path / "roster.json", "-P", office.public_key().base64()
+    ).decode()
+    assert "Trusted comment: klantapp roster hub0001 version 1" in said
+
+    _card, card_text = card.write_card(
+        hub_id="hub0001",
+        gemeente="Zwolle",
+        age_recipient=agefile.new_identity()[1],
+        office_key=office,
+        recovery_recipient=agefile.new_identity()[1],
+    )
+    sealed = json.loads(card_text)  # what `jq -j .document` / `.signature` give
+    (tmp_path / "card.json").write_text(sealed["document"])
+    (tmp_path / "card.json.minisig").write_text(sealed["signature"])
+    _run("minisign", "-Vm", tmp_path / "card.json", "-P", office.public_key().base64())
