@@ -305,3 +305,21 @@ def test_a_signed_roster_with_a_wrong_field_is_refused(world: World, change: obj
         _reason(roster.verify_roster, text.decode(), signature, key, newer_than=-1, now=NOW)
         == "damaged"
     )
+
+
+def test_refusals_follow_the_interface_language(world: World) -> None:
+    from klantapp import i18n
+
+    _office, text = _card(world)
+    bad = _resealed(text, {"hub_id": "Hub 1"}, world.office.signer)
+    with pytest.raises(Refused) as dutch:
+        card.read_card(bad)
+    assert dutch.value.message == "Het kantoorkaartje is beschadigd: het veld hub_id klopt niet."
+    before = i18n.current_language()
+    i18n.set_language("en")
+    try:
+        with pytest.raises(Refused) as english:
+            card.read_card(bad)
+    finally:
+        i18n.set_language(before)
+    assert english.value.message == "The office card is damaged: the field hub_id is not right."
