@@ -36,11 +36,13 @@ from klantapp.casebook.apply import (
     field_clock,
     finish_change,
     forget_columns,
+    local_value,
     open_change,
     row_clocks,
 )
 from klantapp.casebook.hlc import HybridClock, Timestamp
 from klantapp.casebook.ops import (
+    HOUSEHOLD_TABLES,
     WRITABLE_TABLES,
     Change,
     ChangeRecord,
@@ -87,6 +89,10 @@ def _utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+class NotOwner(KlantappError):
+    """An edit of a household that another device owns (this laptop may only read it)."""
+
+
 class Transaction:
     """Writes inside :meth:`Casebook.transaction`: row operations of this device
     (:meth:`insert`, :meth:`update`, :meth:`delete`), remote changes already merged by
@@ -110,6 +116,8 @@ class Transaction:
         if table not in WRITABLE_TABLES:
             raise ValueError(f"not a writable table: {table!r}")
         conn = self._conn
+        if table in HOUSEHOLD_TABLES:
+            self._cb._require_owner(conn, table, row_id, data)
         base: dict[str, str] | None = None
         if kind != "insert":
             clocks = row_clocks(conn, table, row_id)
@@ -132,6 +140,8 @@ class Transaction:
         values = dict(values)
         rid = row_id or str(values.pop("id", None) or uuid.uuid4())
         values.pop("id", None)
+        if table == "households" and "owner" not in values and self._cb.is_laptop:
+            values["owner"] = self._cb.device_id  # a joined laptop owns what it creates
         self._op(table, rid, "insert", values)
         return rid
 
@@ -396,6 +406,42 @@ class Casebook:
                 self._next_seq = saved_seq
                 raise
             conn.execute("COMMIT")
+
+    @property
+    def is_laptop(self) -> bool:
+        """Joined to a central office: household ownership applies."""
+        with self.reading() as conn:
+            return bool(local_value(conn, "sync_state", "role") == "laptop")
+
+    def _require_owner(
+        self, conn: sqlite3.Connection, table: str, row_id: str, data: dict[str, Any] | None
+    ) -> None:
+        """Refuse an edit of a household this laptop does not own."""
+        if local_value(conn, "sync_state", "role") != "laptop":
+            return
+        if table == "households":
+            household: str | None = row_id
+        elif data and data.get("household_id"):
+            household = str(data["household_id"])
+        else:
+            found = conn.execute(
+                f"SELECT household_id FROM {table} WHERE id = ?", (row_id,)
+            ).fetchone()
+            household = None if found is None else found[0]
+        if household is None:
+            return
+        row = conn.execute(
+            "SELECT owner, name FROM households WHERE id = ?", (household,)
+        ).fetchone()
+        if row is None or row[0] in (None, self.device_id):
+            return
+        names = local_value(conn, "sync_state", "names") or {}
+        raise NotOwner(
+            _(
+                "Huishouden {name} wordt beheerd door {owner}; u kunt het bekijken maar niet wijzigen."
+            ).format(name=row[1], owner=names.get(row[0]) or _("een andere klantmanager")),
+            hint=_("Het centrale kantoor kan het huishouden aan u toewijzen."),
+        )
 
     def _chain_head(self) -> str:
         """The digest of this device's newest change ("" before its first)."""

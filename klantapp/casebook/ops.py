@@ -21,7 +21,7 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from klantapp.domain.records import RECORD_KINDS
+from klantapp.domain.records import HOUSEHOLD_CHILDREN, RECORD_KINDS
 
 OpKind = Literal["insert", "update", "delete"]
 LocalOpKind = Literal["put", "delete"]
@@ -42,6 +42,9 @@ LOCAL_TABLES: frozenset[str] = frozenset(
         "sync_notices",
     }
 )
+
+#: Replicated tables whose rows belong to one household (only its owner edits them).
+HOUSEHOLD_TABLES: tuple[str, ...] = ("households", *HOUSEHOLD_CHILDREN, "conflicts")
 
 #: Columns that are not record fields but replicate with the row: the device that owns
 #: a household (set by the central office).

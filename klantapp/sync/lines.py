@@ -94,7 +94,9 @@ def _origins(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, _Origin]
             f"LEFT JOIN devices d ON d.id = c.device WHERE c.id IN ({marks})",
             part,
         ):
-            out[cid] = _Origin(cid, device or "", at, actor, summary or "", digest or "", prev or "")
+            out[cid] = _Origin(
+                cid, device or "", at, actor, summary or "", digest or "", prev or ""
+            )
     return out
 
 

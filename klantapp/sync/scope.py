@@ -12,11 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from klantapp.casebook.ops import REPLICATED_TABLES
-from klantapp.domain.records import HOUSEHOLD_CHILDREN
-
-#: Tables whose rows belong to one household.
-HOUSEHOLD_TABLES: tuple[str, ...] = ("households", *HOUSEHOLD_CHILDREN, "conflicts")
+from klantapp.casebook.ops import HOUSEHOLD_TABLES, REPLICATED_TABLES
 
 #: Replicated tables every laptop holds whole.
 SHARED_TABLES: tuple[str, ...] = tuple(
@@ -38,11 +34,4 @@ def households_of(conn: sqlite3.Connection, device: str) -> list[str]:
     ]
 
 
-def row_household(conn: sqlite3.Connection, table: str, row_id: str) -> str | None:
-    """The household of a row (None: shared data, or a row that is not here)."""
-    if table == "households":
-        return row_id
-    if table not in HOUSEHOLD_TABLES:
-        return None
-    row = conn.execute(f"SELECT household_id FROM {table} WHERE id = ?", (row_id,)).fetchone()
-    return None if row is None else row[0]
+__all__ = ["HOUSEHOLD_TABLES", "SHARED_TABLES", "households_of", "owner_of"]

@@ -1,0 +1,60 @@
+"""The state digest: one hash over everything a laptop holds for its caseload.
+
+Both sides compute it the same way over the same rows: the households the device owns
+with every record under them and the conflicts about them, plus the shared data
+(ketenpartners, shared settings, conflicts about shared data). Per row: table, id, the
+clock of every field and a hash of the values. A laptop sends the digest it had right
+after applying a hub bundle (when it had nothing unsent); the hub compares it with the
+digest it computed for that bundle, and on a mismatch sends the caseload whole again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterator
+
+from klantapp.casebook.apply import row_clocks
+from klantapp.casebook.ops import HOUSEHOLD_TABLES, canonical_json
+from klantapp.sync.lines import read_row
+from klantapp.sync.scope import SHARED_TABLES
+
+
+def scope_rows(conn: sqlite3.Connection, device: str) -> Iterator[tuple[str, str]]:
+    """(table, row id) of every row in ``device``'s caseload and the shared data."""
+    households = [
+        r[0]
+        for r in conn.execute("SELECT id FROM households WHERE owner = ? ORDER BY id", (device,))
+    ]
+    for table in HOUSEHOLD_TABLES:
+        column = "id" if table == "households" else "household_id"
+        for start in range(0, len(households), 500):
+            part = households[start : start + 500]
+            marks = ",".join("?" for _ in part)
+            for (row_id,) in conn.execute(
+                f"SELECT id FROM {table} WHERE {column} IN ({marks}) ORDER BY id", part
+            ):
+                yield table, row_id
+    for table in SHARED_TABLES:
+        for (row_id,) in conn.execute(f"SELECT id FROM {table} ORDER BY id"):
+            yield table, row_id
+    for (row_id,) in conn.execute("SELECT id FROM conflicts WHERE household_id IS NULL ORDER BY id"):
+        yield "conflicts", row_id
+
+
+def state_digest(conn: sqlite3.Connection, device: str) -> str:
+    lines = []
+    for table, row_id in scope_rows(conn, device):
+        values = read_row(conn, table, row_id) or {}
+        clocks = row_clocks(conn, table, row_id)
+        stamp = sorted((name, c.encode()) for name, c in clocks.items())
+        lines.append(
+            canonical_json(
+                [table, row_id, stamp, hashlib.sha256(canonical_json(values)).hexdigest()]
+            )
+        )
+    lines.sort()
+    digest = hashlib.sha256(b"klantapp-state/v1\n")
+    for line in lines:
+        digest.update(line + b"\n")
+    return digest.hexdigest()
