@@ -6,16 +6,21 @@ UTF-8, keys sorted, no insignificant whitespace, no floats, no duplicate keys, n
 characters as themselves (not ``\\u`` escapes), one final newline.
 
 :class:`Fields` reads a parsed object and raises :class:`FieldError` naming the first
-field that is missing, of the wrong type, out of range or unexpected.
+field that is missing, of the wrong type, out of range or unexpected; :func:`damaged`
+and :func:`unsupported` are the refusals of a card, request or roster that does not
+parse.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
+
+from klantapp.errors import Refused
+from klantapp.i18n import _
 
 ID_PATTERN = re.compile(r"[0-9a-z]{1,64}")
 HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -197,12 +202,6 @@ class Fields:
             raise FieldError(self.path(extra[0]))
 
 
-def check_ids(values: Iterable[str], field: str) -> None:
-    """Every value a valid id (FieldError naming ``field`` otherwise)."""
-    for value in values:
-        check_id(value, field)
-
-
 def _int(value: object, path: str, minimum: int, maximum: int) -> int:
     if type(value) is not int or not minimum <= value <= maximum:
         raise FieldError(path)
@@ -220,3 +219,36 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _no_float(text: str) -> Any:
     raise ValueError("no floats in sync documents")
+
+
+# --- refusals of a document -------------------------------------------------------------
+
+
+def damaged(what: str, field: str) -> Refused:
+    """Refusal of a card, request or roster (``what``) that does not parse; names the
+    field."""
+    if field:
+        return Refused(
+            "damaged",
+            sentence(
+                _("{what} is beschadigd: het veld {field} klopt niet."), what=what, field=field
+            ),
+        )
+    return Refused(
+        "damaged", sentence(_("{what} is beschadigd of is geen Klantapp-bestand."), what=what)
+    )
+
+
+def unsupported(what: str) -> Refused:
+    """Refusal of a card, request or roster (``what``) of a newer format version."""
+    return Refused(
+        "unsupported",
+        sentence(_("{what} is gemaakt door een nieuwere versie van Klantapp."), what=what),
+        hint=_("Installeer de nieuwste versie van Klantapp."),
+    )
+
+
+def sentence(template: str, **values: str) -> str:
+    """``template`` filled in, with a capital first letter (``what`` may begin it)."""
+    text = template.format(**values)
+    return text[:1].upper() + text[1:]

@@ -28,7 +28,7 @@ from typing import Any
 from klantapp.errors import Refused, UsageError
 from klantapp.i18n import _
 from klantapp.sync import agefile, canonical, minisign
-from klantapp.sync.canonical import FieldError, Fields
+from klantapp.sync.canonical import FieldError, Fields, damaged, unsupported
 
 FORMAT_VERSION = 1
 CARD_TYPE = "klantapp.office-card"
@@ -255,11 +255,7 @@ def _unseal(text: str, kind: str, what: str) -> tuple[Fields, bytes, str]:
     except FieldError as exc:
         raise damaged(what, exc.field) from None
     if version != FORMAT_VERSION:
-        raise Refused(
-            "unsupported",
-            sentence(_("{what} is gemaakt door een nieuwere versie van Klantapp."), what=what),
-            hint=_("Installeer de nieuwste versie van Klantapp."),
-        )
+        raise unsupported(what)
     return fields, document, signature
 
 
@@ -294,24 +290,3 @@ def public_key_field(fields: Fields, name: str) -> str:
     except Refused:
         raise FieldError(fields.path(name)) from None
     return value
-
-
-def damaged(what: str, field: str) -> Refused:
-    """Refusal of a card, request or roster (``what``) that does not parse; names the
-    field."""
-    if field:
-        return Refused(
-            "damaged",
-            sentence(
-                _("{what} is beschadigd: het veld {field} klopt niet."), what=what, field=field
-            ),
-        )
-    return Refused(
-        "damaged", sentence(_("{what} is beschadigd of is geen Klantapp-bestand."), what=what)
-    )
-
-
-def sentence(template: str, **values: str) -> str:
-    """``template`` filled in, with a capital first letter (``what`` may begin it)."""
-    text = template.format(**values)
-    return text[:1].upper() + text[1:]

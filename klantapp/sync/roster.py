@@ -28,8 +28,8 @@ from typing import Any
 from klantapp.errors import Refused
 from klantapp.i18n import _
 from klantapp.sync import canonical, minisign
-from klantapp.sync.canonical import FieldError, Fields
-from klantapp.sync.card import EnrolmentRequest, damaged, public_key_field, recipient_field
+from klantapp.sync.canonical import FieldError, Fields, damaged, unsupported
+from klantapp.sync.card import EnrolmentRequest, public_key_field, recipient_field
 
 FORMAT_VERSION = 1
 ROSTER_TYPE = "klantapp.roster"
@@ -210,11 +210,7 @@ def verify_roster(
     try:
         roster = _parse(document)
     except _Unsupported:
-        raise Refused(
-            "unsupported",
-            _("De lijst van apparaten is gemaakt door een nieuwere versie van Klantapp."),
-            hint=_("Installeer de nieuwste versie van Klantapp."),
-        ) from None
+        raise unsupported(what) from None
     except FieldError as exc:
         raise damaged(what, exc.field) from None
     if minisign.verify(document, signature, office_key) != roster.trusted_comment():
