@@ -15,6 +15,7 @@ from typing import Any
 from klantapp.casebook.convert import to_sql
 from klantapp.casebook.hlc import Timestamp
 from klantapp.casebook.ops import (
+    HOUSEHOLD_TABLES,
     LOCAL_TABLES,
     REPLICATED_TABLES,
     Change,
@@ -191,7 +192,28 @@ def apply_op(conn: sqlite3.Connection, op: Op, change_id: int, device_no: int) -
     )
 
 
+def purge_household(conn: sqlite3.Connection, household_id: str) -> None:
+    """Remove a household and everything under it, with its bookkeeping, from this
+    device only (see :class:`~klantapp.casebook.ops.LocalOp`)."""
+    rows: list[tuple[str, str]] = [("households", household_id)]
+    for table in HOUSEHOLD_TABLES[1:]:
+        rows += [
+            (table, r[0])
+            for r in conn.execute(
+                f"SELECT id FROM {table} WHERE household_id = ?", (household_id,)
+            ).fetchall()
+        ]
+    for table, row_id in reversed(rows):
+        conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+        conn.execute("DELETE FROM clocks WHERE tbl = ? AND row_id = ?", (table, row_id))
+        conn.execute("DELETE FROM oplog WHERE row_id = ? AND tbl = ?", (row_id, table))
+    conn.execute("DELETE FROM tombstones WHERE household_id = ?", (household_id,))
+
+
 def apply_local(conn: sqlite3.Connection, lo: LocalOp) -> None:
+    if lo.op == "purge":
+        purge_household(conn, lo.row_id)
+        return
     if lo.table not in LOCAL_TABLES:
         raise ValueError(f"not a local table: {lo.table!r}")
     if lo.op == "delete":

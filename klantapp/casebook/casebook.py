@@ -173,6 +173,12 @@ class Transaction:
         apply_local(self._conn, lo)
         self.local.append(lo)
 
+    def purge_household(self, household_id: str) -> None:
+        """Remove a household from this device only (it was handed over)."""
+        lo = LocalOp("households", household_id, "purge")
+        apply_local(self._conn, lo)
+        self.local.append(lo)
+
     def _seal(self, at: str) -> ChangeRecord | None:
         """The journal record of everything written, bookkeeping finished; None if the
         block wrote nothing."""

@@ -24,7 +24,7 @@ from typing import Any, Literal
 from klantapp.domain.records import HOUSEHOLD_CHILDREN, RECORD_KINDS
 
 OpKind = Literal["insert", "update", "delete"]
-LocalOpKind = Literal["put", "delete"]
+LocalOpKind = Literal["put", "delete", "purge"]
 
 #: Tables whose rows replicate (records, shared settings, conflicts).
 REPLICATED_TABLES: frozenset[str] = frozenset(RECORD_KINDS) | {"settings", "conflicts"}
@@ -191,7 +191,10 @@ class Change:
 
 @dataclass(frozen=True)
 class LocalOp:
-    """A write to a local-only table: ``put`` replaces the row with ``data``."""
+    """A write to a local-only table: ``put`` replaces the row with ``data``, ``delete``
+    removes it. ``purge`` (table ``households``) removes a household and everything
+    under it from this device only: no tombstone, nothing replicated (it was handed to
+    another device, or the office does not know it)."""
 
     table: str
     row_id: str
@@ -204,10 +207,10 @@ class LocalOp:
     @staticmethod
     def from_json(obj: dict[str, Any]) -> LocalOp:
         op = obj["op"]
-        if op not in ("put", "delete"):
+        if op not in ("put", "delete", "purge"):
             raise ValueError(f"unknown local operation {op!r}")
         table = str(obj["t"])
-        if table not in LOCAL_TABLES:
+        if (table != "households") if op == "purge" else (table not in LOCAL_TABLES):
             raise ValueError(f"not a local table: {table!r}")
         return LocalOp(table, str(obj["id"]), op, obj.get("d"))
 

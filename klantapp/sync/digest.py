@@ -38,7 +38,9 @@ def scope_rows(conn: sqlite3.Connection, device: str) -> Iterator[tuple[str, str
     for table in SHARED_TABLES:
         for (row_id,) in conn.execute(f"SELECT id FROM {table} ORDER BY id"):
             yield table, row_id
-    for (row_id,) in conn.execute("SELECT id FROM conflicts WHERE household_id IS NULL ORDER BY id"):
+    for (row_id,) in conn.execute(
+        "SELECT id FROM conflicts WHERE household_id IS NULL ORDER BY id"
+    ):
         yield "conflicts", row_id
 
 

@@ -54,7 +54,9 @@ def test_an_edit_that_did_not_see_the_current_value_keeps_the_value_it_replaces(
     state = _state({"text": "eerst"}, 10, DEVICES[0])
     state.clocks["text"] = Clock(Timestamp(20, 0, DEVICES[2]).pack(), DEVICES[2])
     state.values = {"text": "van het kantoor"}
-    raced = _op("update", 30, DEVICES[0], {"text": "van de laptop"}, base={"text": _clock(10, DEVICES[0])})
+    raced = _op(
+        "update", 30, DEVICES[0], {"text": "van de laptop"}, base={"text": _clock(10, DEVICES[0])}
+    )
     applied, losers = merge_op(state, raced, keep_losers=True)
     assert applied is not None and applied.data == {"text": "van de laptop"}
     assert [(lo.value, lo.loser.device) for lo in losers] == [("van het kantoor", DEVICES[2])]
@@ -95,8 +97,14 @@ def test_carried_fields_fill_a_new_row_but_never_compete() -> None:
     state = _state({"text": "nieuwer", "household_id": "h"}, 10, DEVICES[0])
     state.clocks["text"] = Clock(Timestamp(50, 0, DEVICES[0]).pack(), DEVICES[0])
     insert = Op(
-        "notes", "r1", "insert", {"text": "oud", "household_id": "h"},
-        _clock(5, DEVICES[1]), DEVICES[1], 1, carried=("text",),
+        "notes",
+        "r1",
+        "insert",
+        {"text": "oud", "household_id": "h"},
+        _clock(5, DEVICES[1]),
+        DEVICES[1],
+        1,
+        carried=("text",),
     )
     assert merge_op(state, insert, keep_losers=True) == (None, [])
     fresh, _ = merge_op(RowState(None), insert, keep_losers=True)
@@ -128,7 +136,9 @@ def _ops(writes: list[tuple[str, int, str, str, str]]) -> list[Op]:
         if kind == "delete":
             ops.append(_op("delete", wall, device, base={ROW: base_clock}, seq=i + 2))
         else:
-            ops.append(_op("update", wall, device, {name: value}, base={name: base_clock}, seq=i + 2))
+            ops.append(
+                _op("update", wall, device, {name: value}, base={name: base_clock}, seq=i + 2)
+            )
     return ops
 
 
