@@ -259,8 +259,14 @@ def _apply_hub_bundle(
             tx.put_local("sync_state", REFUSED, refusal)
             report.refused_state = refusal
             return 0
+        ack = manifest.acks.get(cb.device_id)
         if end <= position and not controls.get("full"):
-            return 0  # an older bundle than one already applied
+            # Nothing newer than what this laptop has (an old copy delivered again, or
+            # only acknowledgements): its data is not applied -- it could bring back a
+            # household that has left -- but an acknowledgement only ever grows.
+            if ack is not None:
+                _acknowledged(tx, conn, int(ack))
+            return 0
         if needs > position:
             # The office acknowledged more than this casebook holds: an older copy.
             refusal = {"reason": "rolled_back", "at": _now(), "position": position, "needs": needs}
@@ -274,7 +280,6 @@ def _apply_hub_bundle(
         received = apply_changes(tx, conn, body.changes, keep_losers=False)
         if controls.get("full"):
             _missing_at_office(tx, conn, cb.device_id, body.changes, report)
-        ack = manifest.acks.get(cb.device_id)
         if ack is not None:
             _acknowledged(tx, conn, int(ack))
         _release(tx, conn, cb.device_id, report)

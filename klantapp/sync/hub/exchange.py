@@ -247,8 +247,17 @@ def _apply_device_bundle(
         acked = int(entry.get("acked", 0))
         head = str(entry.get("chain_head", ""))
         claimed = int(manifest.acks.get(hub_id, 0))
+        newest = str(entry.get("newest_bundle_at", ""))
         if claimed < int(entry.get("position_acked", 0)):
-            return _refuse_device(tx, conn, device, entry, manifest, body, "rolled_back", report)
+            if manifest.created_at > newest:
+                # Made after the newest bundle seen, yet it knows less than that one
+                # did: the laptop is running on an older copy of its casebook.
+                return _refuse_device(
+                    tx, conn, device, entry, manifest, body, "rolled_back", report
+                )
+            # An older bundle delivered late (a copy that turned up again): what it
+            # says about positions is stale; its changes are checked one by one.
+        entry["newest_bundle_at"] = max(newest, manifest.created_at)
         baseline = body.controls.get("baseline")
         taken: list[Change] = []
         for change in body.changes:
@@ -313,7 +322,7 @@ def _apply_device_bundle(
         entry["releases"] = {
             hid: position
             for hid, position in _as_positions(entry.get("releases", {})).items()
-            if claimed < position or hid in held
+            if position == 0 or claimed < position or hid in held
         }
         entry["full"] = {
             hid: position
@@ -486,6 +495,7 @@ def _write_bundles(
                 releases = set(_as_positions(entry.get("releases", {})))
                 if entry.get("resend_all"):
                     rows = list(scope_rows(conn, device))
+                    rows += [("households", hid) for hid in sorted(releases)]
                     changes = state_delta(conn, rows, 0)
                     controls["full"] = True
                 else:
