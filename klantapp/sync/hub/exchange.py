@@ -248,15 +248,12 @@ def _apply_device_bundle(
         head = str(entry.get("chain_head", ""))
         claimed = int(manifest.acks.get(hub_id, 0))
         newest = str(entry.get("newest_bundle_at", ""))
-        if claimed < int(entry.get("position_acked", 0)):
-            if manifest.created_at > newest:
-                # Made after the newest bundle seen, yet it knows less than that one
-                # did: the laptop is running on an older copy of its casebook.
-                return _refuse_device(
-                    tx, conn, device, entry, manifest, body, "rolled_back", report
-                )
-            # An older bundle delivered late (a copy that turned up again): what it
-            # says about positions is stale; its changes are checked one by one.
+        if claimed < int(entry.get("position_acked", 0)) and manifest.created_at > newest:
+            # Made after the newest bundle seen, yet it knows less than that one did:
+            # the laptop is running on an older copy of its casebook. (An older bundle
+            # delivered late says stale things about positions; its changes are still
+            # checked one by one below.)
+            return _refuse_device(tx, conn, device, entry, manifest, body, "rolled_back", report)
         entry["newest_bundle_at"] = max(newest, manifest.created_at)
         baseline = body.controls.get("baseline")
         taken: list[Change] = []
