@@ -201,7 +201,7 @@ def run(
         pair = keys.load(conn)
         office = dict(st.get_in(conn, "sync_state", OFFICE))
         refused = st.get_in(conn, "sync_state", REFUSED)
-    if refused:
+    if refused and refused.get("reported", True):
         report.refused_state = refused
         return report  # a refused laptop stops exchanging: the office must re-provision it
     if not folder.is_dir():
@@ -237,7 +237,16 @@ def run(
         if progress:
             progress(_("Bundels van het centrale kantoor lezen"), (number + 1) / len(found))
         if report.refused_state:
-            return report
+            break
+    if report.refused_state or refused:
+        # Refused here (this copy differs from what the office has): send the unsent
+        # changes once more, so the office keeps them aside for a person to review.
+        _send(cb, folder, pair, office, report, force=True)
+        with cb.transaction() as tx:
+            final = dict(report.refused_state or refused or {})
+            tx.put_local("sync_state", REFUSED, {**final, "reported": True})
+            report.refused_state = {**final, "reported": True}
+        return report
     _send(cb, folder, pair, office, report)
     with cb.transaction() as tx:
         tx.put_local("sync_state", LAST_SYNC, {"at": _now(), "ok": not report.refused})
@@ -260,12 +269,15 @@ def _apply_hub_bundle(
             report.refused_state = refusal
             return 0
         ack = manifest.acks.get(cb.device_id)
+        acked_digest = str(controls.get("acked_digest") or "")
         if end <= position and not controls.get("full"):
             # Nothing newer than what this laptop has (an old copy delivered again, or
             # only acknowledgements): its data is not applied -- it could bring back a
             # household that has left -- but an acknowledgement only ever grows.
-            if ack is not None:
-                _acknowledged(tx, conn, int(ack))
+            if ack is not None and not _acknowledged(
+                tx, conn, cb.device_id, int(ack), acked_digest
+            ):
+                return _diverged(tx, report)
             return 0
         if needs > position:
             # The office acknowledged more than this casebook holds: an older copy.
@@ -273,6 +285,8 @@ def _apply_hub_bundle(
             tx.put_local("sync_state", REFUSED, refusal)
             report.refused_state = refusal
             return 0
+        if ack is not None and not _acknowledged(tx, conn, cb.device_id, int(ack), acked_digest):
+            return _diverged(tx, report)
         _take_roster(tx, conn, controls, hub_id)
         names = controls.get("names")
         if isinstance(names, dict):
@@ -280,8 +294,6 @@ def _apply_hub_bundle(
         received = apply_changes(tx, conn, body.changes, keep_losers=False)
         if controls.get("full"):
             _missing_at_office(tx, conn, cb.device_id, body.changes, report)
-        if ack is not None:
-            _acknowledged(tx, conn, int(ack))
         _release(tx, conn, cb.device_id, report)
         tx.put_local("sync_state", POSITION, max(position, end))
         unsent = conn.execute("SELECT count(*) FROM sync_outbox").fetchone()[0]
@@ -323,17 +335,37 @@ def _take_roster(
     tx.put_local("sync_state", NAMES, {d.id: d.name for d in taken.devices})
 
 
-def _acknowledged(tx: Transaction, conn: sqlite3.Connection, ack: int) -> None:
-    """The hub has applied this laptop's changes up to ``ack``: drop them from the
-    outbox."""
+def _acknowledged(
+    tx: Transaction, conn: sqlite3.Connection, me: str, ack: int, digest: str
+) -> bool:
+    """The hub has applied this laptop's changes up to ``ack``, the last of them with
+    ``digest``: drop them from the outbox. False (nothing dropped) when that is not
+    this laptop's change: another copy of this casebook (a clone) sent different
+    changes under the same numbers, so this one must stop and keep what it has."""
     current = int(st.get_in(conn, "sync_state", ACKED, 0))
     if ack <= current:
-        return
+        return True
+    if digest:
+        row = conn.execute(
+            "SELECT c.digest FROM changes c JOIN devices d ON d.id = c.device "
+            "WHERE d.device = ? AND c.last_seq = ? AND c.digest IS NOT NULL",
+            (me, ack),
+        ).fetchone()
+        if row is None or row[0] != digest:
+            return False
     for row_id, value in conn.execute("SELECT id, value FROM sync_outbox").fetchall():
         last = max((int(o["s"]) for o in json.loads(value)["ops"]), default=0)
         if last <= ack:
             tx.delete_local("sync_outbox", row_id)
     tx.put_local("sync_state", ACKED, ack)
+    return True
+
+
+def _diverged(tx: Transaction, report: RunReport) -> int:
+    refusal = {"reason": "diverged", "at": _now(), "reported": False}
+    tx.put_local("sync_state", REFUSED, refusal)
+    report.refused_state = refusal
+    return 0
 
 
 def _unsent_households(conn: sqlite3.Connection) -> set[str]:
@@ -411,6 +443,8 @@ def _send(
     pair: keys.KeyPair,
     office: dict[str, Any],
     report: RunReport,
+    *,
+    force: bool = False,
 ) -> None:
     with cb.reading() as conn:
         outbox = [
@@ -455,7 +489,8 @@ def _send(
         last_seq = max([join_seq if baseline else 0, *(c.last_seq for c in outbox)])
         schema = migrations.schema_version(conn)
     nothing_new = (
-        not outbox
+        not force
+        and not outbox
         and not baseline
         and sent.get("position") == position
         and sent.get("acked") == acked

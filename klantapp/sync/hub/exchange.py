@@ -480,7 +480,10 @@ def _write_bundles(
         with cb.reading() as conn:
             position = _position(conn)
             since = int(entry.get("position_acked", 0))
-            controls: dict[str, Any] = {"names": names}
+            controls: dict[str, Any] = {
+                "names": names,
+                "acked_digest": str(entry.get("chain_head", "")),
+            }
             refused = entry.get("refused")
             if refused:
                 if refused.get("told"):
