@@ -20,12 +20,13 @@ GEMEENTE = Gemeente(
     postcode="9712 AB",
     city="Westerhoven",
     phone="050 123 45 67",
+    phone_hours="09:00-17:00",
     email="inburgering@westerhoven.nl",
     website="www.westerhoven.nl",
 )
 
 
-def make_letter(lang: str = "ar", **appointment: Any) -> LetterData:
+def make_letter(lang: str = "ar", *, sex: str = "v", **appointment: Any) -> LetterData:
     values: dict[str, Any] = {
         "kind": "brede_intake",
         "starts_at": datetime(2026, 12, 8, 10, 30),
@@ -43,14 +44,17 @@ def make_letter(lang: str = "ar", **appointment: Any) -> LetterData:
         gemeente=GEMEENTE,
         recipient=Recipient(
             name="Amina Haddad",
-            street="Korenbloemstraat 14-B",
+            street="Korenbloemstraat",
+            house_number="14-B",
             postcode="9713 KL",
             city="Westerhoven",
+            sex=sex,
         ),
         appointment=Appointment(**values),
         letter_date=date(2026, 11, 23),
         reference="INB-2026-0412",
         lang=lang,
+        klantmanager="Sanne de Vries",
     )
 
 

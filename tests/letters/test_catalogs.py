@@ -8,13 +8,8 @@ import pytest
 from babel.messages.pofile import read_po
 
 from klantapp.letters import letter_languages
-from klantapp.letters.texts import (
-    ALL_MESSAGES,
-    DOMAIN,
-    LETTER_LANGUAGES,
-    catalog_headers,
-    catalog_reviewed,
-)
+from klantapp.letters.review import catalog_headers, catalog_reviewed
+from klantapp.letters.texts import ALL_MESSAGES, DOMAIN, LETTER_LANGUAGES
 from klantapp.paths import translations_dir
 
 TRANSLATED = [code for code in LETTER_LANGUAGES if code != "nl"]
