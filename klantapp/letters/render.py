@@ -29,7 +29,6 @@ import itertools
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from reportlab import rl_config
 from reportlab.graphics.barcode import qrencoder

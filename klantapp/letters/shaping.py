@@ -15,8 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 import uharfbuzz
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase import ttfonts
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
 
 from klantapp.letters.fonts import register_fonts
@@ -137,7 +136,7 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
     face = fontname.split("+", 1)[-1].encode("latin-1")
     texts = next((t for name, t in _TEXT_OF.items() if face.startswith(name)), {})
     if not texts:
-        return _reportlab_cmap(fontname, subset)
+        return str(_reportlab_cmap(fontname, subset))
 
     def hexed(code: int) -> str:
         text = texts.get(code)

@@ -39,7 +39,7 @@ def plain(text: str) -> str:
     return text.translate(_CONTROLS).replace("\u00a0", " ")
 
 
-class TaggedCanvas(Canvas):
+class TaggedCanvas(Canvas):  # type: ignore[misc]
     """A reportlab canvas that records a structure tree while drawing."""
 
     def __init__(self, *args: Any, lang: str = "nl-NL", **kwargs: Any) -> None:
