@@ -64,9 +64,9 @@ BODY_BOLD = TextStyle(size=12.0, bold=True, leading=15.5)
 # Naskh needs more room between lines than Latin at the same size.
 BODY_RTL = TextStyle(size=12.0, leading=17.5)
 BODY_RTL_BOLD = TextStyle(size=12.0, bold=True, leading=17.5)
-VALUE = TextStyle(size=12.5, bold=True, leading=16.0)
-VALUE_PLAIN = TextStyle(size=12.0, leading=15.0)
-LABEL = TextStyle(size=11.0, bold=True, leading=13.5, color=ACCENT)
+VALUE = TextStyle(size=12.5, bold=True, leading=15.0)
+VALUE_PLAIN = TextStyle(size=12.0, leading=14.5)
+LABEL = TextStyle(size=11.0, bold=True, leading=12.5, color=ACCENT)
 SMALL = TextStyle(size=11.0, leading=13.5)
 ADDRESS = TextStyle(size=11.0, leading=14.0)
 FOOTER = TextStyle(size=11.0, leading=13.5)
@@ -377,10 +377,10 @@ def _shift(d: _Deferred, top: float) -> Op:
     return _text_op(d.lines, d.x0, d.x1, top - d.offset, d.style, d.lang)
 
 
-ICON_COL = 20 * MM
+ICON_COL = 18 * MM
 ICON = 12 * MM
-PAD = 1.2 * MM
-GAP = 5 * MM
+PAD = 1.0 * MM
+GAP = 6 * MM
 
 
 def _cell_text(

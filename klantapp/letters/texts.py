@@ -467,7 +467,7 @@ def build_texts(data: LetterData, lang: str) -> LetterTexts:
     if interpreter:
         with_lines += [_(T_INTERPRETER).format(language=interp_lang), _(T_INTERPRETER_FREE)]
     rows = [
-        PictoRow("what", _(LABEL_WHAT), (_(T_INVITATION).format(kind=title),)),
+        PictoRow("what", _(LABEL_WHAT), (title,)),
         PictoRow("when", _(LABEL_WHEN), tuple(when_lines)),
         PictoRow("where", _(LABEL_WHERE), tuple(where)),
         PictoRow(
