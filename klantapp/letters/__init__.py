@@ -94,6 +94,7 @@ def prepare_day_letters(
 ) -> Prepared:
     """All letters for the planned appointments of ``day`` in one PDF, with notices."""
     letters = letters_data(cb, day_appointment_ids(cb, day))
+    check_letters(letters, named=True)
     pdf = render_letters(letters, progress=progress)
     settings = gemeente_settings(cb)
     notices: list[str] = []

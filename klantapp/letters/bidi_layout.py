@@ -307,11 +307,11 @@ def draw_line(
     """Draw a line: left-aligned, or right-aligned when its paragraph is right-to-left.
 
     On a :class:`~klantapp.letters.tagging.TaggedCanvas` the line becomes a structure
-    element (in ``lang``); each glyph already maps back to its characters (see
-    :mod:`klantapp.letters.shaping`).
+    element (in ``lang``) whose ActualText is the line in logical order; each glyph
+    also maps back to its characters (see :mod:`klantapp.letters.shaping`).
     """
     tagged = hasattr(canvas, "tagged_line")
-    with canvas.tagged_line(lang) if tagged else contextlib.nullcontext():
+    with canvas.tagged_line(lang, line.logical) if tagged else contextlib.nullcontext():
         x = x_right - line.width if line.rtl else x_left
         for run in line.runs:
             canvas.setFont(run.font, run.size)

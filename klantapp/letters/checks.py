@@ -131,10 +131,11 @@ def check_letter(data: LetterData) -> None:
         )
 
 
-def check_letters(letters: Sequence[LetterData]) -> None:
+def check_letters(letters: Sequence[LetterData], *, named: bool = False) -> None:
     """Like :func:`check_letter` for a batch: one refusal naming every letter's problems
-    (by reference, date and time), so the whole day can be fixed in one go."""
-    if len(letters) == 1:
+    (by reference, date and time), so the whole day can be fixed in one go. A single
+    letter is named only with ``named`` (a day that has one appointment)."""
+    if len(letters) == 1 and not named:
         check_letter(letters[0])
         return
     lines: list[str] = []

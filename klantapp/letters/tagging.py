@@ -6,9 +6,13 @@ presentation forms in the wrong order, "لا" is lost and a Persian ۴ disappear
 
 * every line drawn is a marked-content sequence ``/P <</MCID n /Lang (..)>> BDC`` with
   one structure element (``/P``) in the document's structure tree, in drawing order
-  (the reading order of the letter);
-* inside it every shaped run is ``/Span <</ActualText (..)>> BDC``: the run's text in
-  logical order, which copy-paste, pdftotext and screen readers use instead of glyphs;
+  (the reading order of the letter), whose ``/ActualText`` is the line in logical
+  order: what a screen reader reads, where the glyphs of right-to-left text stand in
+  visual order;
+* every glyph maps back to the characters it stands for (the ToUnicode map, see
+  :mod:`klantapp.letters.shaping`), so copy-paste and pdftotext get the real words.
+  (ActualText on the marked content itself would do the same for Acrobat, but poppler
+  then puts right-to-left text in reverse, so the glyphs carry the text instead.)
 * pictograms, rules and the QR code are ``/Artifact``s (decoration, not read aloud);
 * the catalog says ``/Lang (nl-NL)``, ``/MarkInfo <</Marked true>>`` and has the
   ``/StructTreeRoot`` with a ``/ParentTree`` from each page back to its elements.
@@ -44,30 +48,22 @@ class TaggedCanvas(Canvas):  # type: ignore[misc]
 
     def __init__(self, *args: Any, lang: str = "nl-NL", **kwargs: Any) -> None:
         super().__init__(*args, lang=lang, **kwargs)
-        self._elements: list[list[tuple[int, str]]] = [[]]  # per page: (mcid, lang)
+        self._elements: list[list[tuple[int, str, str]]] = [[]]  # per page: mcid, lang, text
         self._doc_lang = lang
 
     @contextlib.contextmanager
-    def tagged_line(self, lang: str = "") -> Iterator[None]:
-        """One line of text: a ``/P`` structure element with its own marked content."""
+    def tagged_line(self, lang: str = "", text: str = "") -> Iterator[None]:
+        """One line of text: a ``/P`` structure element with its own marked content;
+        ``text`` is the line in logical order."""
         page = self._elements[-1]
         mcid = len(page)
-        page.append((mcid, lang))
+        page.append((mcid, lang, plain(text)))
         props = f"/MCID {mcid}" + (f" /Lang ({lang})" if lang else "")
         self._code.append(f"/P <<{props}>> BDC")
         try:
             yield
         finally:
             self._code.append("EMC")
-
-    def actual_text(self, text: str) -> None:
-        """Open a ``/Span`` whose ActualText is ``text``; close it with :meth:`end_span`."""
-        self._code.append(
-            "/Span <</ActualText " + pdf_text_string(plain(text)).decode("ascii") + ">> BDC"
-        )
-
-    def end_span(self) -> None:
-        self._code.append("EMC")
 
     @contextlib.contextmanager
     def artifact(self) -> Iterator[None]:
@@ -101,7 +97,7 @@ class TaggedCanvas(Canvas):  # type: ignore[misc]
         for index, elements in enumerate(pages):
             page_ref = PDFObjectReference(f"Page{index + 1}")
             refs: list[PDFObjectReference] = []
-            for mcid, lang in elements:
+            for mcid, lang, text in elements:
                 entry: dict[str, Any] = {
                     "Type": "/StructElem",
                     "S": "/P",
@@ -111,6 +107,8 @@ class TaggedCanvas(Canvas):  # type: ignore[misc]
                 }
                 if lang:
                     entry["Lang"] = f"({lang})"
+                if text:
+                    entry["ActualText"] = pdf_text_string(text)
                 refs.append(doc.Reference(PDFDictionary(entry), f"KlantappSE{index}_{mcid}"))
             kids += refs
             nums += [index, PDFArray(refs)]

@@ -54,7 +54,7 @@ def test_zwnj_in_the_extracted_text(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("lang", LETTER_LANGUAGES)
 def test_no_separator_that_reads_as_a_digit(lang: str, tmp_path: Path) -> None:
-    """"۹۰ ·" looks like 900: no middle dot or bullet anywhere on the letter."""
+    """ "۹۰ ·" looks like 900: no middle dot or bullet anywhere on the letter."""
     text = pdf_text(render_letter(make_letter(lang)), tmp_path)
     assert not re.search("[\u00b7\u2022\u2219\u22c5\u30fb\u0660\u06f0]\\s*$", "")
     assert not re.search("[\u00b7\u2022\u2219\u22c5\u30fb]", text), lang
@@ -62,7 +62,9 @@ def test_no_separator_that_reads_as_a_digit(lang: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("lang", ["ar", "so", "ti", "am"])
 def test_24_hour_time_as_in_the_dutch_part(lang: str, tmp_path: Path) -> None:
-    text = pdf_text(render_letter(make_letter(lang, starts_at=datetime(2026, 12, 8, 14, 0))), tmp_path)
+    text = pdf_text(
+        render_letter(make_letter(lang, starts_at=datetime(2026, 12, 8, 14, 0))), tmp_path
+    )
     assert text.count("14:00") >= 2  # the Dutch column and the client's
     assert "2:00" not in text.replace("12:00", "")
     for twelve_hour in ("م", "ص", "ድ.ቀ.", "ቅ.ቀ.", "GD", "GH", "PM", "AM"):
@@ -111,8 +113,12 @@ def _with_gemeente(data: LetterData, **changes: Any) -> LetterData:
 
 
 def test_a_long_department_is_wrapped_not_cut(tmp_path: Path) -> None:
-    department = "Afdeling Werk, Inkomen en Maatschappelijke Ondersteuning, team Inburgering en Participatie"
-    text = pdf_text(render_letter(_with_gemeente(make_letter("nl"), department=department)), tmp_path)
+    department = (
+        "Afdeling Werk, Inkomen en Maatschappelijke Ondersteuning, team Inburgering en Participatie"
+    )
+    text = pdf_text(
+        render_letter(_with_gemeente(make_letter("nl"), department=department)), tmp_path
+    )
     assert department in text
 
 

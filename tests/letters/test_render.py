@@ -175,9 +175,7 @@ def test_batch_pads_odd_page_letters_for_duplex(pdf_file: PdfFile) -> None:
     )
     batch = pdf_file(render_letters([three, make_letter("nl")]), "batch.pdf")
     pages = run_tool("pdftotext", str(batch), "-").split("\f")
-    second_start = next(
-        i for i, p in enumerate(pages) if i > 0 and "Onderwerp" in p
-    )
+    second_start = next(i for i, p in enumerate(pages) if i > 0 and "Onderwerp" in p)
     assert second_start % 2 == 0  # 0-based: the second letter starts on a front side
     if pages_single % 2:
         assert pages[second_start - 1].strip() == ""
