@@ -277,7 +277,7 @@ def format_when(starts_at: datetime, lang: str) -> tuple[str, str]:
     day = format_date(starts_at, "full", locale=babel_locale(lang))
     time = format_time_24h(starts_at, lang)
     if lang in LOCAL_CLOCK_LANGUAGES:
-        time = _texts(lang, "").text(T_DUTCH_TIME).format(time=time)
+        time = texts_for(lang, "").text(T_DUTCH_TIME).format(time=time)
     return native_digits(day, lang), time
 
 
@@ -298,7 +298,7 @@ class _Texts:
         return tr.gettext(message)
 
 
-def _texts(lang: str, sex: str) -> _Texts:
+def texts_for(lang: str, sex: str) -> _Texts:
     return _Texts(lang, SEX_CONTEXTS.get(sex, ""))
 
 
@@ -306,7 +306,7 @@ def language_name(code: str, lang: str) -> str:
     """The name of language ``code`` in the letter language ``lang``."""
     from klantapp.domain.records import LANGUAGES, choice_label
 
-    return _texts(lang, "").text(choice_label(LANGUAGES, code))
+    return texts_for(lang, "").text(choice_label(LANGUAGES, code))
 
 
 def _first_upper(text: str) -> str:
@@ -382,7 +382,7 @@ class LetterTexts:
 
 
 def kind_title(kind: str, lang: str) -> str:
-    return _texts(lang, "").text(KIND_TITLES.get(kind, KIND_TITLES["voortgang"]))
+    return texts_for(lang, "").text(KIND_TITLES.get(kind, KIND_TITLES["voortgang"]))
 
 
 def bring_list(data: LetterData, lang: str, t: _Texts) -> list[str]:
@@ -424,7 +424,7 @@ def with_whom_text(data: LetterData, lang: str, t: _Texts) -> str:
 def build_texts(data: LetterData, lang: str) -> LetterTexts:
     """The filled-in text of ``data`` in ``lang`` ("nl" for the Dutch section)."""
 
-    t = _texts(lang, data.recipient.sex)
+    t = texts_for(lang, data.recipient.sex)
     _ = t.text
     rtl = is_rtl(lang)
     appt = data.appointment
