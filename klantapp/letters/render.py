@@ -415,9 +415,9 @@ def _row_icons(
     """The pictograms of a row in its icon column: (key, x, offset, size), height."""
     if row.key == "consequence":
         keys = consequence_icons(data.appointment.invitation_number) or ("mandatory",)
-        size = ICON if len(keys) == 1 else 8.5 * MM
-        icons = [(k, x + i * (size + 0.5 * MM), PAD, size) for i, k in enumerate(keys)]
-        return icons, PAD * 2 + size
+        size = ICON if len(keys) == 1 else 9 * MM  # two: one above the other
+        icons = [(k, x, PAD + i * (size + MM), size) for i, k in enumerate(keys)]
+        return icons, PAD * 2 + len(keys) * (size + MM) - MM
     key = _what_icon(data.appointment.kind) if row.key == "what" else row.key
     icons = [(key, x, PAD, ICON)]
     if row.key == "with_whom" and row.interpreter:
@@ -462,8 +462,8 @@ def _picto_block(
             icons: list[tuple[str, float, float, float]] = []
             heights: list[float] = []
             for (h0, h1), row in zip(halves, rows[i : i + 2], strict=False):
-                d, h = _cell_text([(row.label, row.lines)], h0 + ICON_COL - 4 * MM, h1, nl, "")
-                ic, ih = _row_icons(row, data, h0 + 2 * MM)
+                d, h = _cell_text([(row.label, row.lines)], h0 + ICON_COL, h1, nl, "")
+                ic, ih = _row_icons(row, data, h0 + 3 * MM)
                 deferred += d
                 icons += ic
                 heights += [h, ih]

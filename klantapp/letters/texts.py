@@ -404,6 +404,13 @@ def dutch_text(text: str, lang: str, t: _Texts) -> str:
     return t.text(T_DUTCH_TEXT).format(text=ltr(text))
 
 
+def looks_like_a_role(text: str) -> bool:
+    """ "Toetsbegeleider Taalcentrum De Brug", "medewerker van het COA": Dutch words that
+    a translation marks as Dutch. A plain name ("Mohamed Bouali") is not marked."""
+    words = text.split()
+    return len(words) > 3 or any(w[:1].islower() for w in words)
+
+
 def same_person(a: str, b: str) -> bool:
     return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
 
@@ -415,7 +422,7 @@ def with_whom_text(data: LetterData, lang: str, t: _Texts) -> str:
     km = data.klantmanager
     typed = data.appointment.with_whom
     if typed and not (km and same_person(typed, km)):
-        return dutch_text(typed, lang, t)
+        return dutch_text(typed, lang, t) if looks_like_a_role(typed) else typed
     if km:
         return t.text(T_WITH_KLANTMANAGER).format(name=km)
     return t.text(T_YOUR_KLANTMANAGER)
@@ -481,7 +488,9 @@ def build_texts(data: LetterData, lang: str) -> LetterTexts:
     signature = [_(T_REGARDS)]
     if data.klantmanager:
         signature.append(data.klantmanager)
-    signature.append(f"{_(T_KLANTMANAGER)}, {gem.name}" if gem.name else _(T_KLANTMANAGER))
+    comma = "، " if rtl else ("፣ " if lang in ("am", "ti") else ", ")  # the script's comma
+    role = _(T_KLANTMANAGER)
+    signature.append(f"{role}{comma}{ltr(gem.name)}" if gem.name else role)
     return LetterTexts(
         lang=lang,
         rtl=rtl,

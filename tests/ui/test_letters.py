@@ -146,9 +146,7 @@ def test_an_undeliverable_letter_is_refused_with_the_missing_field(
     assert not any(isinstance(w, LetterDialog) for w in QApplication.topLevelWidgets())
 
 
-def test_a_letter_for_a_past_appointment_warns_above_the_preview(
-    qtbot, make_window, casebook_path
-):
+def test_a_letter_for_a_past_appointment_warns_above_the_preview(qtbot, make_window, casebook_path):
     window = make_window(casebook_path)
     unlock(qtbot, window)
     hid, aid = _appointment(window.session, lang="nl", when=datetime(2024, 3, 5, 10, 0))
