@@ -378,6 +378,7 @@ def _shift(d: _Deferred, top: float) -> Op:
 
 
 ICON_COL = 18 * MM
+GRID_ICON_COL = 15 * MM  # Dutch only: two rows side by side
 ICON = 12 * MM
 PAD = 1.0 * MM
 GAP = 6 * MM
@@ -462,8 +463,8 @@ def _picto_block(
             icons: list[tuple[str, float, float, float]] = []
             heights: list[float] = []
             for (h0, h1), row in zip(halves, rows[i : i + 2], strict=False):
-                d, h = _cell_text([(row.label, row.lines)], h0 + ICON_COL, h1, nl, "")
-                ic, ih = _row_icons(row, data, h0 + 3 * MM)
+                d, h = _cell_text([(row.label, row.lines)], h0 + GRID_ICON_COL, h1, nl, "")
+                ic, ih = _row_icons(row, data, h0 + 1 * MM)
                 deferred += d
                 icons += ic
                 heights += [h, ih]
