@@ -307,11 +307,15 @@ def draw_line(
     """Draw a line: left-aligned, or right-aligned when its paragraph is right-to-left.
 
     On a :class:`~klantapp.letters.tagging.TaggedCanvas` the line becomes a structure
-    element (in ``lang``) whose ActualText is the line in logical order; each glyph
-    also maps back to its characters (see :mod:`klantapp.letters.shaping`).
+    element (in ``lang``), with the line in logical order as ActualText where it has
+    right-to-left runs; each glyph also maps back to its characters (see
+    :mod:`klantapp.letters.shaping`).
     """
     tagged = hasattr(canvas, "tagged_line")
-    with canvas.tagged_line(lang, line.logical) if tagged else contextlib.nullcontext():
+    # Only a line with right-to-left runs needs its logical text spelled out: elsewhere
+    # the glyphs already stand in reading order.
+    actual = line.logical if any(run.rtl for run in line.runs) else ""
+    with canvas.tagged_line(lang, actual) if tagged else contextlib.nullcontext():
         x = x_right - line.width if line.rtl else x_left
         for run in line.runs:
             canvas.setFont(run.font, run.size)

@@ -31,7 +31,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from reportlab import rl_config
-from reportlab.graphics.barcode import qrencoder
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
@@ -44,6 +43,7 @@ from klantapp.letters.fonts import font_name, register_fonts
 from klantapp.letters.ical import qr_event
 from klantapp.letters.model import LetterData
 from klantapp.letters.pictograms import draw_icon
+from klantapp.letters.qr import QR_QUIET, qr_modules
 from klantapp.letters.tagging import TaggedCanvas
 
 MM = 72.0 / 25.4
@@ -278,29 +278,13 @@ def qr_payload(data: LetterData) -> str:
     return qr_event(data, summary=title, description=f"Tel. {phone}" if phone else "")
 
 
-# reportlab's encoder would try all 8 mask patterns in pure Python (about 50 ms per
-# letter, more than the rest of the letter together). Decoders read any mask; we use
-# the checkerboard mask, which breaks up large light or dark areas well.
-QR_MASK = 0
-# Error correction M: 15% of the code may be lost to a fold, a stain or a blur.
-QR_LEVEL = qrencoder.QRErrorCorrectLevel.M
-QR_QUIET = 4  # modules of white around the code (ISO/IEC 18004)
-QR_MODULE_MM = 0.6  # a module at least this large: cheap phone cameras still focus
-QR_MIN_MM = 32.0
-
-
-def qr_modules(payload: str) -> list[list[bool]]:
-    """The QR code of ``payload`` (UTF-8 bytes) as rows of dark modules."""
-    qr = qrencoder.QRCode(None, QR_LEVEL)
-    qr.addData(qrencoder.QR8bitByte(payload))  # UTF-8 bytes, never Kanji mode
-    qr.version = qr.calculate_version()
-    qr.makeImpl(False, QR_MASK)
-    return [[bool(m) for m in row] for row in qr.modules]
-
-
 def qr_size(modules: list[list[bool]]) -> float:
     """Side of the printed code in points, quiet zone included."""
     return max(QR_MIN_MM, (len(modules) + 2 * QR_QUIET) * QR_MODULE_MM) * MM
+
+
+QR_MODULE_MM = 0.6  # a module at least this large: cheap phone cameras still focus
+QR_MIN_MM = 32.0
 
 
 def _qr_op(modules: list[list[bool]], x: float, top: float, size: float) -> Op:

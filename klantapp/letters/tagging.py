@@ -6,9 +6,9 @@ presentation forms in the wrong order, "لا" is lost and a Persian ۴ disappear
 
 * every line drawn is a marked-content sequence ``/P <</MCID n /Lang (..)>> BDC`` with
   one structure element (``/P``) in the document's structure tree, in drawing order
-  (the reading order of the letter), whose ``/ActualText`` is the line in logical
-  order: what a screen reader reads, where the glyphs of right-to-left text stand in
-  visual order;
+  (the reading order of the letter); a line with right-to-left runs gets the line in
+  logical order as ``/ActualText``: what a screen reader reads, where the glyphs of
+  right-to-left text stand in visual order;
 * every glyph maps back to the characters it stands for (the ToUnicode map, see
   :mod:`klantapp.letters.shaping`), so copy-paste and pdftotext get the real words.
   (ActualText on the marked content itself would do the same for Acrobat, but poppler
@@ -98,15 +98,16 @@ class TaggedCanvas(Canvas):  # type: ignore[misc]
             page_ref = PDFObjectReference(f"Page{index + 1}")
             refs: list[PDFObjectReference] = []
             for mcid, lang, text in elements:
+                # values as ready PDF bytes: reportlab formats thousands of these
                 entry: dict[str, Any] = {
-                    "Type": "/StructElem",
-                    "S": "/P",
+                    "Type": b"/StructElem",
+                    "S": b"/P",
                     "P": document_ref,
                     "Pg": page_ref,
-                    "K": mcid,
+                    "K": str(mcid).encode("ascii"),
                 }
                 if lang:
-                    entry["Lang"] = f"({lang})"
+                    entry["Lang"] = f"({lang})".encode("ascii")
                 if text:
                     entry["ActualText"] = pdf_text_string(text)
                 refs.append(doc.Reference(PDFDictionary(entry), f"KlantappSE{index}_{mcid}"))

@@ -155,15 +155,20 @@ def test_several_letters_each_start_on_a_new_page(pdf_file: PdfFile) -> None:
 def test_qr_matrix_is_reportlabs_encoder_with_a_fixed_mask(monkeypatch: pytest.MonkeyPatch) -> None:
     from reportlab.graphics.barcode import qrencoder
 
-    from klantapp.letters.render import QR_LEVEL, QR_MASK, qr_modules, qr_payload
+    from klantapp.letters.qr import QR_LEVEL, QR_MASK, REPORTLAB_CREATE_BYTES, qr_modules
+    from klantapp.letters.render import qr_payload
 
-    payload = qr_payload(make_letter("ar"))
-    monkeypatch.setattr(qrencoder.QRCode, "getBestMaskPattern", lambda self: QR_MASK)
-    reference = qrencoder.QRCode(None, QR_LEVEL)
-    reference.addData(qrencoder.QR8bitByte(payload))
-    reference.make()
-    ours = qr_modules(payload)
-    assert ours == [[bool(m) for m in row] for row in reference.modules]
+    for lang in ("ar", "ti", "nl"):
+        payload = qr_payload(make_letter(lang))
+        ours = qr_modules(payload)
+        with monkeypatch.context() as m:
+            # reportlab's own encoder: its Reed-Solomon step, and our fixed mask
+            m.setattr(qrencoder.QRCode, "createBytes", staticmethod(REPORTLAB_CREATE_BYTES))
+            m.setattr(qrencoder.QRCode, "getBestMaskPattern", lambda self: QR_MASK)
+            reference = qrencoder.QRCode(None, QR_LEVEL)
+            reference.addData(qrencoder.QR8bitByte(payload))
+            reference.make()
+        assert ours == [[bool(m) for m in row] for row in reference.modules], lang
 
 
 def test_batch_pads_odd_page_letters_for_duplex(pdf_file: PdfFile) -> None:
