@@ -1,4 +1,4 @@
--- Schema version 2: letters always carry a full postal address and translated
+-- Schema version 3: letters always carry a full postal address and translated
 -- "meenemen" items.
 -- * households: the azc's postal address, for letters to people not yet housed.
 -- * appointments: bring_items, the common things to bring as choice codes (JSON list);
