@@ -1,4 +1,4 @@
-"""Schema 3: what the bundle exchange with the central office needs.
+"""Schema 4: what the bundle exchange with the central office needs.
 
 - ``clocks``: per field, the clock of the write that set its current value, so a late
   older edit never wins and pruning the oplog never changes an outcome. A row's insert
