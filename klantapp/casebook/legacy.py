@@ -2,7 +2,7 @@
 
 Such records only ever follow a snapshot of schema 1 or 2 in the same generation
 (opening migrates and compacts at once), so they are applied with that schema's
-bookkeeping: no clocks, no digests; the migration to schema 3 derives the clocks from
+bookkeeping: no clocks, no digests; the migration to schema 4 derives the clocks from
 the oplog afterwards.
 """
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from klantapp.casebook import Casebook, Transaction
 from klantapp.errors import KlantappError, UsageError
-from klantapp.i18n import _
+from klantapp.i18n import _, ngettext
 from klantapp.sync import agefile, card, keys, roster
 from klantapp.sync import state as st
 
@@ -197,32 +197,51 @@ def assign(cb: Casebook, household_id: str, device_id: str) -> str | None:
     """Make ``device_id`` the owner of a household; returns the previous owner. The old
     owner gives the household up once the office holds all its changes to it; the new
     owner receives it whole."""
-    with cb.transaction(summary=_("Huishouden toegewezen")) as tx:
+    return assign_many(cb, [household_id], device_id).get(household_id)
+
+
+def assign_many(cb: Casebook, household_ids: list[str], device_id: str) -> dict[str, str | None]:
+    """:func:`assign` for several households in one change (a caseload moving to a
+    re-provisioned laptop); returns each household's previous owner."""
+    previous: dict[str, str | None] = {}
+    with cb.transaction(
+        summary=ngettext(
+            "{n} huishouden toegewezen", "{n} huishoudens toegewezen", len(household_ids)
+        ).format(n=len(household_ids))
+    ) as tx:
         conn = tx._conn
         require_hub(conn)
         target = peer(conn, device_id)
         if target.get("status") != ACTIVE:
             raise UsageError(_("Dit apparaat is niet actief; kies een actief apparaat."))
-        row = conn.execute("SELECT owner FROM households WHERE id = ?", (household_id,)).fetchone()
-        if row is None:
-            raise UsageError(
-                _("Huishouden {id} bestaat niet.").format(id=household_id),
-                hint=_("Zie klantapp search of klantapp export-json."),
-            )
-        previous: str | None = row[0]
-        if previous == device_id:
-            return previous
-        tx.update("households", household_id, {"owner": device_id})
         # 0: not yet sent; the exchange notes the position it was sent at, and drops
         # the entry once the device has acknowledged that position.
-        full = {**dict(target.get("full") or {}), household_id: 0}
+        full = dict(target.get("full") or {})
+        releases: dict[str, dict[str, int]] = {}
+        for household_id in household_ids:
+            row = conn.execute(
+                "SELECT owner FROM households WHERE id = ?", (household_id,)
+            ).fetchone()
+            if row is None:
+                raise UsageError(
+                    _("Huishouden {id} bestaat niet.").format(id=household_id),
+                    hint=_("Zie klantapp search of klantapp export-json."),
+                )
+            owner: str | None = row[0]
+            previous[household_id] = owner
+            if owner == device_id:
+                continue
+            tx.update("households", household_id, {"owner": device_id})
+            full[household_id] = 0
+            if owner:
+                releases.setdefault(owner, {})[household_id] = 0
         tx.put_local("sync_peers", device_id, {**target, "full": full})
-        if previous:
-            old = st.get_in(conn, "sync_peers", previous)
+        for owner, handed in releases.items():
+            old = st.get_in(conn, "sync_peers", owner)
             if old:
-                releases = {**dict(old.get("releases") or {}), household_id: 0}
-                tx.put_local("sync_peers", previous, {**old, "releases": releases})
-    return str(previous) if previous else None
+                merged = {**dict(old.get("releases") or {}), **handed}
+                tx.put_local("sync_peers", owner, {**old, "releases": merged})
+    return previous
 
 
 def devices(cb: Casebook) -> list[dict[str, Any]]:
