@@ -29,7 +29,7 @@ from klantapp.sync import bundle, card, keys, minisign, payload, roster, transpo
 from klantapp.sync import state as st
 from klantapp.sync.digest import scope_rows, state_digest
 from klantapp.sync.lines import state_delta
-from klantapp.sync.receive import apply_changes
+from klantapp.sync.receive import InvalidRemoteChange, apply_changes
 
 Progress = Callable[[str, float], None]
 
@@ -229,7 +229,11 @@ def run(
             reason = getattr(exc, "reason", "damaged")
             report.refused.append((item.path.name, reason, str(exc)))
             continue
-        applied = _apply_hub_bundle(cb, manifest, body, report)
+        try:
+            applied = _apply_hub_bundle(cb, manifest, body, report)
+        except InvalidRemoteChange as exc:  # nothing of it was applied
+            report.refused.append((item.path.name, "invalid", str(exc)))
+            continue
         report.received += 1
         report.applied_changes += applied
         with contextlib.suppress(OSError):  # applied: seeing it again changes nothing

@@ -218,3 +218,24 @@ def test_everything_survives_reopening_every_casebook(world: World) -> None:
     world.settle()
     with world.hub.reading() as conn:
         assert conn.execute("SELECT city FROM households").fetchone() == ("Na herstart",)
+
+
+def test_pip_versions_made_on_two_devices_do_not_collide(world: World) -> None:
+    anna = world.add_laptop("Anna")
+    bram = world.add_laptop("Bram")
+    hid = household(anna, "Familie Tesfay")
+    pid = services.add_record(
+        anna, "persons", {"household_id": hid, "role": "aanvrager", "family_name": "Tesfay"}
+    )
+    services.new_pip_version(anna, pid, {"leerroute": "b1"})
+    world.settle()
+    office.assign(world.hub, hid, bram.device_id)
+    services.new_pip_version(anna, pid, {"leerroute": "z"})  # before Anna hears of it
+    world.sync_hub()
+    world.sync_laptop("Bram")  # Bram receives the household with version 1 only
+    services.new_pip_version(bram, pid, {"leerroute": "onderwijs"})  # his version 2
+    world.settle()
+    with world.hub.reading() as conn:
+        versions = sorted(r[0] for r in conn.execute("SELECT version FROM pips"))
+    assert versions == [1, 2, 3]
+    assert state(bram, ("pips",)) == state(world.hub, ("pips",))

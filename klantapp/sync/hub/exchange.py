@@ -308,6 +308,7 @@ def _apply_device_bundle(
             )
             return "refused"
         received = apply_changes(tx, conn, allowed, keep_losers=True, validate=False)
+        _renumber_pip_versions(tx, conn, received.households)
         report.received += 1
         report.applied_changes += received.changes
         report.conflicts += received.conflicts
@@ -339,6 +340,32 @@ def _apply_device_bundle(
         )
         tx.put_local("sync_peers", device, entry)
         return "applied" if taken else "duplicate"
+
+
+def _renumber_pip_versions(tx: Transaction, conn: sqlite3.Connection, households: set[str]) -> None:
+    """Two devices may each have made version N of a person's PIP (around a handover):
+    the one written later (by clock) becomes the person's next version, here, as an
+    edit of the office that reaches every replica."""
+    if not households:
+        return
+    rows = conn.execute(
+        "SELECT p.id, p.person_id, p.version, c.hlc, d.device FROM pips p "
+        "JOIN clocks c ON c.tbl = 'pips' AND c.row_id = p.id AND c.field = '' "
+        "JOIN devices d ON d.id = c.device "
+        "WHERE p.household_id IN (SELECT value FROM json_each(?)) "
+        "ORDER BY p.person_id, p.version, c.hlc, d.device",
+        (json.dumps(sorted(households)),),
+    ).fetchall()
+    highest: dict[str, int] = {}
+    for _pip, person, version, _hlc, _dev in rows:
+        highest[person] = max(highest.get(person, 0), int(version))
+    seen: set[tuple[str, int]] = set()
+    for pip, person, version, _hlc, _dev in rows:
+        if (person, version) in seen:
+            highest[person] += 1
+            tx.update("pips", pip, {"version": highest[person]})
+        else:
+            seen.add((person, version))
 
 
 def _as_positions(value: Any) -> dict[str, int]:
