@@ -20,7 +20,7 @@ from typing import Any
 from klantapp.casebook.apply import ROW, Clock, row_clocks
 from klantapp.casebook.convert import from_sql
 from klantapp.casebook.hlc import Timestamp
-from klantapp.casebook.ops import Change, Op
+from klantapp.casebook.ops import HOUSEHOLD_TABLES, Change, Op
 from klantapp.sync.merge import RowState
 
 RowKey = tuple[str, str]  # (table, row id)
@@ -53,23 +53,53 @@ def row_state(conn: sqlite3.Connection, table: str, row_id: str) -> RowState:
     )
 
 
-def touched_since(conn: sqlite3.Connection, position: int) -> list[RowKey]:
-    """Rows written by changes applied here after ``position`` (a local change id), in
-    the order first written. Found through each change's sequence range in the oplog."""
-    seen: dict[RowKey, None] = {}
+def touched_since(conn: sqlite3.Connection, position: int) -> dict[RowKey, int]:
+    """Rows written by changes applied here after ``position`` (a local change id), each
+    with the newest such change, in the order first written. Found through each
+    change's sequence range in the oplog (no index beyond the oplog's key)."""
+    seen: dict[RowKey, int] = {}
     ranges = conn.execute(
-        "SELECT device, first_seq, last_seq FROM changes WHERE id > ? AND device IS NOT NULL "
-        "AND first_seq IS NOT NULL ORDER BY id",
+        "SELECT id, device, first_seq, last_seq FROM changes WHERE id > ? "
+        "AND device IS NOT NULL AND first_seq IS NOT NULL ORDER BY id",
         (position,),
     ).fetchall()
-    for device, first, last in ranges:
+    for change_id, device, first, last in ranges:
         for tbl, row_id in conn.execute(
             "SELECT tbl, row_id FROM oplog WHERE device = ? AND seq BETWEEN ? AND ? "
-            "AND change_id > ? ORDER BY seq",
-            (device, first, last, position),
+            "AND change_id = ?",
+            (device, first, last, change_id),
         ):
-            seen.setdefault((tbl, row_id), None)
-    return list(seen)
+            seen[(tbl, row_id)] = change_id
+    return seen
+
+
+def households_of(conn: sqlite3.Connection, rows: Iterable[RowKey]) -> dict[RowKey, str | None]:
+    """The household of each row (None: shared data), also of rows deleted since."""
+    by_table: dict[str, list[str]] = defaultdict(list)
+    for table, row_id in rows:
+        by_table[table].append(row_id)
+    out: dict[RowKey, str | None] = {}
+    for table, ids in by_table.items():
+        if table == "households":
+            out.update({(table, i): i for i in ids})
+            continue
+        if table not in HOUSEHOLD_TABLES:
+            out.update({(table, i): None for i in ids})
+            continue
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            marks = ",".join("?" for _ in part)
+            for source in (table, "tombstones"):
+                where = (
+                    f"id IN ({marks})" if source == table else f"tbl = ? AND row_id IN ({marks})"
+                )
+                column = "id" if source == table else "row_id"
+                params = part if source == table else [table, *part]
+                for row_id, hid in conn.execute(
+                    f"SELECT {column}, household_id FROM {source} WHERE {where}", params
+                ):
+                    out.setdefault((table, row_id), hid)
+    return out
 
 
 @dataclass

@@ -46,7 +46,7 @@ from klantapp.sync.hub.office import (
     require_hub,
     roster_control,
 )
-from klantapp.sync.lines import RowKey, read_row, state_delta, touched_since
+from klantapp.sync.lines import RowKey, households_of, state_delta, touched_since
 from klantapp.sync.receive import InvalidRemoteChange, apply_changes, check_op
 from klantapp.sync.scope import SHARED_TABLES
 
@@ -436,36 +436,27 @@ def _household(conn: sqlite3.Connection, op: Op) -> str | None:
 # --- writing the bundles for the devices ------------------------------------------
 
 
-def _scope_filter(conn: sqlite3.Connection, device: str, extra: set[str]) -> Any:
-    owners: dict[str, str | None] = {}
+class _Recent:
+    """What was written after the oldest position any device acknowledged, with the
+    household of each row: computed once per run, filtered per device."""
 
-    def owner(hid: str) -> str | None:
-        if hid not in owners:
-            row = conn.execute("SELECT owner FROM households WHERE id = ?", (hid,)).fetchone()
-            owners[hid] = row[0] if row else None
-        return owners[hid]
+    def __init__(self, conn: sqlite3.Connection, oldest: int) -> None:
+        self.touched = touched_since(conn, oldest)
+        self.household = households_of(conn, self.touched)
+        self.owner = dict(conn.execute("SELECT id, owner FROM households").fetchall())
 
-    def wanted(key: RowKey) -> bool:
-        table, row_id = key
-        if table in SHARED_TABLES:
-            return True
-        if table == "households":
-            hid: str | None = row_id
-        else:
-            values = read_row(conn, table, row_id)
-            if values is not None:
-                hid = values.get("household_id")
-            else:
-                tomb = conn.execute(
-                    "SELECT household_id FROM tombstones WHERE tbl = ? AND row_id = ?",
-                    (table, row_id),
-                ).fetchone()
-                hid = tomb[0] if tomb else None
-        if hid is None:
-            return table == "conflicts"
-        return hid in extra or owner(hid) == device
-
-    return wanted
+    def for_device(self, device: str, since: int, extra: set[str]) -> list[RowKey]:
+        out = []
+        for key, change_id in self.touched.items():
+            if change_id <= since:
+                continue
+            hid = self.household.get(key)
+            if hid is None:
+                if key[0] in SHARED_TABLES or key[0] == "conflicts":
+                    out.append(key)
+            elif hid in extra or self.owner.get(hid) == device:
+                out.append(key)
+        return out
 
 
 def _household_rows(conn: sqlite3.Connection, households: set[str]) -> list[RowKey]:
@@ -501,9 +492,11 @@ def _write_bundles(
         schema = migrations.schema_version(conn)
     names = {device: str(entry.get("name", "")) for device, entry in peers.items()}
     names[hub_id] = _("het centrale kantoor")
-    for device, entry in peers.items():
-        if entry.get("status") != ACTIVE:
-            continue
+    active = {d: e for d, e in peers.items() if e.get("status") == ACTIVE}
+    with cb.reading() as conn:
+        known = [int(e.get("position_acked", 0)) for e in active.values()]
+        recent = _Recent(conn, min([p for p in known if p > 0], default=_position(conn)))
+    for device, entry in active.items():
         with cb.reading() as conn:
             position = _position(conn)
             since = int(entry.get("position_acked", 0))
@@ -526,11 +519,14 @@ def _write_bundles(
                     changes = state_delta(conn, rows, 0)
                     controls["full"] = True
                 else:
-                    wanted = _scope_filter(conn, device, releases)
-                    recent = [key for key in touched_since(conn, since) if wanted(key)]
+                    if since == 0:  # a device's first bundle: its whole caseload
+                        rows = list(scope_rows(conn, device))
+                        rows += [("households", hid) for hid in sorted(releases)]
+                    else:
+                        rows = recent.for_device(device, since, releases)
                     changes = [
                         _without_echo(c, device, int(entry.get("acked", 0)))
-                        for c in state_delta(conn, recent, since)
+                        for c in state_delta(conn, rows, since)
                     ]
                     if full_households:
                         changes += state_delta(conn, _household_rows(conn, full_households), 0)
