@@ -14,9 +14,9 @@ import hashlib
 import sqlite3
 from collections.abc import Iterator
 
-from klantapp.casebook.apply import row_clocks
 from klantapp.casebook.ops import HOUSEHOLD_TABLES, canonical_json
-from klantapp.sync.lines import read_row
+from klantapp.sync.lines import RowKey, row_states
+from klantapp.sync.merge import RowState
 from klantapp.sync.scope import SHARED_TABLES
 
 
@@ -44,15 +44,29 @@ def scope_rows(conn: sqlite3.Connection, device: str) -> Iterator[tuple[str, str
         yield "conflicts", row_id
 
 
-def state_digest(conn: sqlite3.Connection, device: str) -> str:
+def state_digest(
+    conn: sqlite3.Connection, device: str, states: dict[RowKey, RowState] | None = None
+) -> str:
+    """The digest of ``device``'s caseload and the shared data. ``states``: the rows as
+    :func:`~klantapp.sync.lines.row_states` read them, if the caller has them (any row
+    missing there is read here)."""
+    keys = list(scope_rows(conn, device))
+    known = states or {}
+    missing = [k for k in keys if k not in known]
+    if missing:
+        known = {**known, **row_states(conn, missing)}
     lines = []
-    for table, row_id in scope_rows(conn, device):
-        values = read_row(conn, table, row_id) or {}
-        clocks = row_clocks(conn, table, row_id)
-        stamp = sorted((name, c.encode()) for name, c in clocks.items())
+    for key in keys:
+        state = known[key]
+        stamp = sorted((name, c.encode()) for name, c in state.clocks.items())
         lines.append(
             canonical_json(
-                [table, row_id, stamp, hashlib.sha256(canonical_json(values)).hexdigest()]
+                [
+                    key[0],
+                    key[1],
+                    stamp,
+                    hashlib.sha256(canonical_json(state.values or {})).hexdigest(),
+                ]
             )
         )
     lines.sort()

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from klantapp.casebook.apply import ROW, Clock, row_clocks
+from klantapp.casebook.apply import ROW, Clock
 from klantapp.casebook.convert import from_sql
 from klantapp.casebook.hlc import Timestamp
 from klantapp.casebook.ops import HOUSEHOLD_TABLES, Change, Op
@@ -26,31 +26,73 @@ from klantapp.sync.merge import RowState
 RowKey = tuple[str, str]  # (table, row id)
 
 
+_CHUNK = 500
+
+
+def _rows_of(conn: sqlite3.Connection, table: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(ids), _CHUNK):
+        part = ids[start : start + _CHUNK]
+        cur = conn.execute(
+            f"SELECT * FROM {table} WHERE id IN ({','.join('?' for _ in part)})", part
+        )
+        names = [d[0] for d in cur.description]
+        for row in cur.fetchall():
+            values = from_sql(table, dict(zip(names, row, strict=True)))
+            out[str(values.pop("id"))] = values
+    return out
+
+
+def _clocks_of(conn: sqlite3.Connection, table: str, ids: list[str]) -> dict[str, dict[str, Clock]]:
+    out: dict[str, dict[str, Clock]] = defaultdict(dict)
+    for start in range(0, len(ids), _CHUNK):
+        part = ids[start : start + _CHUNK]
+        for row_id, name, hlc, device, seq, change_id in conn.execute(
+            "SELECT c.row_id, c.field, c.hlc, d.device, c.seq, c.change_id FROM clocks c "
+            "JOIN devices d ON d.id = c.device "
+            f"WHERE c.tbl = ? AND c.row_id IN ({','.join('?' for _ in part)})",
+            [table, *part],
+        ):
+            out[row_id][name] = Clock(hlc, device, seq, change_id)
+    return out
+
+
+def _tombstones_of(conn: sqlite3.Connection, table: str, ids: list[str]) -> dict[str, Clock]:
+    out: dict[str, Clock] = {}
+    for start in range(0, len(ids), _CHUNK):
+        part = ids[start : start + _CHUNK]
+        for row_id, hlc, device, seq, change_id in conn.execute(
+            "SELECT row_id, hlc, device, seq, change_id FROM tombstones "
+            f"WHERE tbl = ? AND row_id IN ({','.join('?' for _ in part)})",
+            [table, *part],
+        ):
+            out[row_id] = Clock(hlc, device, seq or 0, change_id or 0)
+    return out
+
+
+def row_states(conn: sqlite3.Connection, keys: Iterable[RowKey]) -> dict[RowKey, RowState]:
+    """What this casebook holds of each row (values, clocks, tombstone), read in bulk."""
+    by_table: dict[str, list[str]] = defaultdict(list)
+    for table, row_id in dict.fromkeys(keys):
+        by_table[table].append(row_id)
+    out: dict[RowKey, RowState] = {}
+    for table, ids in by_table.items():
+        values = _rows_of(conn, table, ids)
+        clocks = _clocks_of(conn, table, ids)
+        tombs = _tombstones_of(conn, table, ids)
+        for row_id in ids:
+            out[(table, row_id)] = RowState(
+                values.get(row_id), dict(clocks.get(row_id, {})), tombs.get(row_id)
+            )
+    return out
+
+
 def read_row(conn: sqlite3.Connection, table: str, row_id: str) -> dict[str, Any] | None:
-    cur = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
-    row = cur.fetchone()
-    if row is None:
-        return None
-    names = [d[0] for d in cur.description]
-    values = from_sql(table, dict(zip(names, row, strict=True)))
-    values.pop("id", None)
-    return values
-
-
-def tombstone(conn: sqlite3.Connection, table: str, row_id: str) -> Clock | None:
-    row = conn.execute(
-        "SELECT hlc, device, seq, change_id FROM tombstones WHERE tbl = ? AND row_id = ?",
-        (table, row_id),
-    ).fetchone()
-    return None if row is None else Clock(row[0], row[1], row[2] or 0, row[3] or 0)
+    return _rows_of(conn, table, [row_id]).get(row_id)
 
 
 def row_state(conn: sqlite3.Connection, table: str, row_id: str) -> RowState:
-    return RowState(
-        read_row(conn, table, row_id),
-        row_clocks(conn, table, row_id),
-        tombstone(conn, table, row_id),
-    )
+    return row_states(conn, [(table, row_id)])[(table, row_id)]
 
 
 def touched_since(conn: sqlite3.Connection, position: int) -> dict[RowKey, int]:
@@ -134,19 +176,29 @@ def _encode(clock: Clock) -> str:
     return Timestamp(clock.hlc >> 16, clock.hlc & 0xFFFF, clock.device).encode()
 
 
-def state_delta(conn: sqlite3.Connection, rows: Iterable[RowKey], since: int) -> list[Change]:
+def state_delta(
+    conn: sqlite3.Connection,
+    rows: Iterable[RowKey],
+    since: int,
+    states: dict[RowKey, RowState] | None = None,
+) -> list[Change]:
     """The current state of ``rows`` as changes: for each row, what was written after
-    local change ``since`` (0: everything), plus deletes. Ordered as applied here."""
+    local change ``since`` (0: everything), plus deletes. Ordered as applied here.
+    ``states``: the rows as :func:`row_states` read them, if the caller has them."""
+    keys = list(dict.fromkeys(rows))
+    if states is None:
+        states = row_states(conn, keys)
     lines: dict[int, list[tuple[int, Op]]] = defaultdict(list)
-    for table, row_id in rows:
-        values = read_row(conn, table, row_id)
+    for table, row_id in keys:
+        state = states[(table, row_id)]
+        values = state.values
         if values is None:
-            tomb = tombstone(conn, table, row_id)
+            tomb = state.tombstone
             if tomb is not None and tomb.change_id > since:
                 op = Op(table, row_id, "delete", None, _encode(tomb), tomb.device, tomb.seq)
                 lines[tomb.change_id].append((tomb.seq, op))
             continue
-        clocks = row_clocks(conn, table, row_id)
+        clocks = state.clocks
         inserted = clocks.get(ROW)
         later = {f: c for f, c in clocks.items() if f != ROW}
         if inserted is not None and inserted.change_id > since:

@@ -16,11 +16,11 @@ from datetime import UTC, datetime
 
 from klantapp.casebook import Transaction
 from klantapp.casebook.apply import ROW, Clock
-from klantapp.casebook.ops import REPLICATED_TABLES, Change, Op
+from klantapp.casebook.ops import REPLICATED_TABLES, SYNC_COLUMNS, Change, Op
 from klantapp.domain.records import RECORD_KINDS
 from klantapp.domain.validate import validate_record
 from klantapp.i18n import _
-from klantapp.sync.lines import RowKey, row_state
+from klantapp.sync.lines import row_states
 from klantapp.sync.merge import Loser, RowState, merge_ops
 from klantapp.sync.scope import HOUSEHOLD_TABLES
 
@@ -38,8 +38,8 @@ class Received:
     households: set[str] = field(default_factory=set)
 
 
-def check_op(op: Op) -> None:
-    """Refuse an operation on a table or with values this casebook does not know."""
+def check_shape(op: Op) -> None:
+    """Refuse an operation on a table or field this casebook does not exchange."""
     if op.table not in REPLICATED_TABLES:
         raise InvalidRemoteChange(
             _("een wijziging betreft gegevens die niet worden uitgewisseld ({table})").format(
@@ -48,13 +48,18 @@ def check_op(op: Op) -> None:
         )
     if op.op == "delete" or op.table not in RECORD_KINDS:
         return
-    known = set(RECORD_KINDS[op.table].field_names) | {"owner"}
-    unknown = sorted(set(op.data or {}) - known)
+    unknown = sorted(set(op.data or {}) - _KNOWN[op.table])
     if unknown:
         raise InvalidRemoteChange(
             _("een wijziging bevat onbekende velden: {fields}").format(fields=", ".join(unknown))
         )
-    data = {k: v for k, v in (op.data or {}).items() if k != "owner"}
+
+
+def check_values(op: Op) -> None:
+    """Refuse values the domain rules refuse (the office checks what laptops send)."""
+    if op.op == "delete" or op.table not in RECORD_KINDS:
+        return
+    data = {k: v for k, v in (op.data or {}).items() if k not in SYNC_COLUMNS.get(op.table, ())}
     _normalized, problems = validate_record(op.table, data, partial=op.op == "update")
     if problems:
         names = sorted({p.field for p in problems})
@@ -63,6 +68,17 @@ def check_op(op: Op) -> None:
                 record=_(RECORD_KINDS[op.table].label).lower(), fields=", ".join(names)
             )
         )
+
+
+def check_op(op: Op) -> None:
+    check_shape(op)
+    check_values(op)
+
+
+_KNOWN = {
+    kind: frozenset(rk.field_names) | SYNC_COLUMNS.get(kind, frozenset())
+    for kind, rk in RECORD_KINDS.items()
+}
 
 
 def _household(state: RowState, op: Op, conn: sqlite3.Connection) -> str | None:
@@ -103,16 +119,14 @@ def apply_changes(
     """Merge and apply ``changes`` (in order). With ``keep_losers`` (the hub) every
     losing value becomes a row in ``conflicts``."""
     result = Received()
-    states: dict[RowKey, RowState] = {}
+    for change in changes:
+        for op in change.ops:
+            check_shape(op)
+            if validate:
+                check_values(op)
+    states = row_states(conn, [(op.table, op.row_id) for c in changes for op in c.ops])
     kept: list[tuple[Loser, Change, str | None]] = []
     for change in changes:
-        if validate:
-            for op in change.ops:
-                check_op(op)
-        for op in change.ops:
-            key = (op.table, op.row_id)
-            if key not in states:
-                states[key] = row_state(conn, op.table, op.row_id)
         households = {
             op.row_id: _household(states[(op.table, op.row_id)], op, conn) for op in change.ops
         }

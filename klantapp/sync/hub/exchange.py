@@ -46,7 +46,8 @@ from klantapp.sync.hub.office import (
     require_hub,
     roster_control,
 )
-from klantapp.sync.lines import RowKey, households_of, state_delta, touched_since
+from klantapp.sync.lines import RowKey, households_of, row_states, state_delta, touched_since
+from klantapp.sync.merge import RowState
 from klantapp.sync.receive import InvalidRemoteChange, apply_changes, check_op
 from klantapp.sync.scope import SHARED_TABLES
 
@@ -510,27 +511,31 @@ def _write_bundles(
                     continue
                 controls["refused"] = {"reason": refused["reason"]}
                 changes: list[Change] = []
+                states: dict[RowKey, RowState] = {}
             else:
                 full_households = set(_as_positions(entry.get("full", {})))
                 releases = set(_as_positions(entry.get("releases", {})))
-                if entry.get("resend_all"):
-                    rows = list(scope_rows(conn, device))
-                    rows += [("households", hid) for hid in sorted(releases)]
-                    changes = state_delta(conn, rows, 0)
-                    controls["full"] = True
-                else:
-                    if since == 0:  # a device's first bundle: its whole caseload
-                        rows = list(scope_rows(conn, device))
-                        rows += [("households", hid) for hid in sorted(releases)]
-                    else:
-                        rows = recent.for_device(device, since, releases)
-                    changes = [
-                        _without_echo(c, device, int(entry.get("acked", 0)))
-                        for c in state_delta(conn, rows, since)
+                whole = bool(entry.get("resend_all")) or since == 0
+                if whole:  # a first bundle, or the digests disagreed: the caseload whole
+                    rows = [
+                        *scope_rows(conn, device),
+                        *(("households", h) for h in sorted(releases)),
                     ]
-                    if full_households:
-                        changes += state_delta(conn, _household_rows(conn, full_households), 0)
-                    changes = [c for c in changes if c.ops]
+                    full_households = set()
+                    if entry.get("resend_all"):
+                        controls["full"] = True
+                else:
+                    rows = recent.for_device(device, since, releases)
+                whole_rows = _household_rows(conn, full_households)
+                states = row_states(conn, [*rows, *whole_rows])
+                changes = state_delta(conn, rows, 0 if whole else since, states)
+                if not whole:
+                    changes = [
+                        _without_echo(c, device, int(entry.get("acked", 0))) for c in changes
+                    ]
+                if whole_rows:
+                    changes += state_delta(conn, whole_rows, 0, states)
+                changes = [c for c in changes if c.ops]
                 if int(entry.get("roster_version", 0)) < int(roster_doc["version"]):
                     controls["roster"] = roster_doc
             last = entry.get("last_sent") or {}
@@ -544,7 +549,7 @@ def _write_bundles(
             )
             if unchanged:
                 continue
-            digest = state_digest(conn, device) if not refused else ""
+            digest = state_digest(conn, device, states) if not refused else ""
         manifest, data = bundle.write_bundle(
             hub_id=hub_id,
             gemeente=gemeente,
