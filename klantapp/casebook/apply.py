@@ -176,8 +176,10 @@ def apply_op(conn: sqlite3.Connection, op: Op, change_id: int, device_no: int) -
             )
         else:
             raise ValueError(f"unknown operation {op.op!r}")
+    # The same operation may be applied again after its row left this device and came
+    # back (a household handed back, a full re-send): the oplog keeps its first line.
     conn.execute(
-        "INSERT INTO oplog (device, seq, hlc, change_id, tbl, row_id, op, fields) "
+        "INSERT OR IGNORE INTO oplog (device, seq, hlc, change_id, tbl, row_id, op, fields) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
             device_no,

@@ -2,8 +2,8 @@
 
 Both sides compute it the same way over the same rows: the households the device owns
 with every record under them and the conflicts about them, plus the shared data
-(ketenpartners, shared settings, conflicts about shared data). Per row: table, id, the
-clock of every field and a hash of the values. A laptop sends the digest it had right
+(ketenpartners, shared settings, conflicts about shared data). Per row: table, id and the
+clock of every field. A laptop sends the digest it had right
 after applying a hub bundle (when it had nothing unsent); the hub compares it with the
 digest it computed for that bundle, and on a mismatch sends the caseload whole again.
 """
@@ -14,8 +14,8 @@ import hashlib
 import sqlite3
 from collections.abc import Iterator
 
-from klantapp.casebook.ops import HOUSEHOLD_TABLES, canonical_json
-from klantapp.sync.lines import RowKey, row_states
+from klantapp.casebook.ops import HOUSEHOLD_TABLES
+from klantapp.sync.lines import RowKey, clocks_of
 from klantapp.sync.merge import RowState
 from klantapp.sync.scope import SHARED_TABLES
 
@@ -47,30 +47,24 @@ def scope_rows(conn: sqlite3.Connection, device: str) -> Iterator[tuple[str, str
 def state_digest(
     conn: sqlite3.Connection, device: str, states: dict[RowKey, RowState] | None = None
 ) -> str:
-    """The digest of ``device``'s caseload and the shared data. ``states``: the rows as
-    :func:`~klantapp.sync.lines.row_states` read them, if the caller has them (any row
-    missing there is read here)."""
+    """The digest of ``device``'s caseload and the shared data: every row's id and the
+    clock of every field. A clock names one write, so equal clocks mean equal values
+    (the vault guards the values themselves). ``states``: rows already read by the
+    caller (:func:`~klantapp.sync.lines.row_states`); the others are read here."""
     keys = list(scope_rows(conn, device))
     known = states or {}
     missing = [k for k in keys if k not in known]
+    clocks = {k: s.clocks for k, s in known.items()}
     if missing:
-        known = {**known, **row_states(conn, missing)}
-    lines = []
-    for key in keys:
-        state = known[key]
-        stamp = sorted((name, c.encode()) for name, c in state.clocks.items())
-        lines.append(
-            canonical_json(
-                [
-                    key[0],
-                    key[1],
-                    stamp,
-                    hashlib.sha256(canonical_json(state.values or {})).hexdigest(),
-                ]
-            )
+        clocks.update(clocks_of(conn, missing))
+    lines = sorted(
+        f"{table}\t{row_id}\t"
+        + "\t".join(
+            f"{name}={c.encode()}" for name, c in sorted(clocks.get((table, row_id), {}).items())
         )
-    lines.sort()
-    digest = hashlib.sha256(b"klantapp-state/v1\n")
+        for table, row_id in keys
+    )
+    digest = hashlib.sha256(b"klantapp-state/v2\n")
     for line in lines:
-        digest.update(line + b"\n")
+        digest.update(line.encode("utf-8") + b"\n")
     return digest.hexdigest()

@@ -70,6 +70,18 @@ def _tombstones_of(conn: sqlite3.Connection, table: str, ids: list[str]) -> dict
     return out
 
 
+def clocks_of(conn: sqlite3.Connection, keys: Iterable[RowKey]) -> dict[RowKey, dict[str, Clock]]:
+    """The stored clocks of each row, read in bulk."""
+    by_table: dict[str, list[str]] = defaultdict(list)
+    for table, row_id in dict.fromkeys(keys):
+        by_table[table].append(row_id)
+    out: dict[RowKey, dict[str, Clock]] = {}
+    for table, ids in by_table.items():
+        for row_id, clocks in _clocks_of(conn, table, ids).items():
+            out[(table, row_id)] = clocks
+    return out
+
+
 def row_states(conn: sqlite3.Connection, keys: Iterable[RowKey]) -> dict[RowKey, RowState]:
     """What this casebook holds of each row (values, clocks, tombstone), read in bulk."""
     by_table: dict[str, list[str]] = defaultdict(list)

@@ -239,3 +239,23 @@ def test_pip_versions_made_on_two_devices_do_not_collide(world: World) -> None:
         versions = sorted(r[0] for r in conn.execute("SELECT version FROM pips"))
     assert versions == [1, 2, 3]
     assert state(bram, ("pips",)) == state(world.hub, ("pips",))
+
+
+def test_a_state_digest_mismatch_brings_the_whole_caseload_again(world: World) -> None:
+    anna = world.add_laptop("Anna")
+    hid = household(anna, "Familie Tesfay")
+    services.add_record(
+        anna,
+        "notes",
+        {"household_id": hid, "text": "Eerste gesprek", "created_at": "2026-11-30T10:00"},
+    )
+    world.settle()
+    # a note disappears from the laptop behind the casebook's back (a bug, a bad restore
+    # of one table): nothing the exchange itself would notice
+    with anna.transaction() as tx:
+        tx._conn.execute("DELETE FROM notes")
+        tx.put_local("sync_state", "proef", 1)  # make it a journaled change
+    services.add_record(world.hub, "partners", {"name": "Taalcentrum", "kind": "taalschool"})
+    world.settle(rounds=4)
+    with anna.reading() as conn:
+        assert conn.execute("SELECT text FROM notes").fetchall() == [("Eerste gesprek",)]
