@@ -60,6 +60,7 @@ class Connection(sqlite3.Connection):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.column_cache: dict[str, frozenset[str]] = {}
+        self.device_cache: dict[str, int] = {}  # device id -> its number (never changes)
 
 
 def table_columns(conn: sqlite3.Connection, table: str) -> frozenset[str]:
@@ -78,8 +79,13 @@ def forget_columns(conn: sqlite3.Connection) -> None:
 
 
 def device_number(conn: sqlite3.Connection, device: str) -> int:
-    conn.execute("INSERT OR IGNORE INTO devices (device) VALUES (?)", (device,))
-    return int(conn.execute("SELECT id FROM devices WHERE device = ?", (device,)).fetchone()[0])
+    cache = conn.device_cache if isinstance(conn, Connection) else {}
+    number = cache.get(device)
+    if number is None:
+        conn.execute("INSERT OR IGNORE INTO devices (device) VALUES (?)", (device,))
+        row = conn.execute("SELECT id FROM devices WHERE device = ?", (device,)).fetchone()
+        number = cache[device] = int(row[0])
+    return number
 
 
 def row_clocks(conn: sqlite3.Connection, table: str, row_id: str) -> dict[str, Clock]:
@@ -233,20 +239,24 @@ def local_value(conn: sqlite3.Connection, table: str, row_id: str) -> Any:
     return None if row is None or row[0] is None else json.loads(row[0])
 
 
-def finish_change(conn: sqlite3.Connection, change: Change, change_id: int) -> None:
-    """After a change's operations: its digest and chain in ``changes``, the stored
-    clock (never moved backwards), the device's sequence number and chain head, and --
-    for a laptop's own change -- its place in the outbox."""
-    conn.execute(
-        "UPDATE changes SET digest = ?, prev = ?, first_seq = ?, last_seq = ? WHERE id = ?",
-        (
-            change.digest or None,
-            change.prev or None,
-            change.first_seq or None,
-            change.last_seq or None,
-            change_id,
-        ),
-    )
+def finish_change(
+    conn: sqlite3.Connection, change: Change, change_id: int, *, opened_whole: bool = False
+) -> None:
+    """After a change's operations: its digest and chain in ``changes`` (unless
+    ``opened_whole``: :func:`open_change` had them), the stored clock (never moved
+    backwards), the device's sequence number and chain head, and -- for a laptop's own
+    change -- its place in the outbox."""
+    if not opened_whole:
+        conn.execute(
+            "UPDATE changes SET digest = ?, prev = ?, first_seq = ?, last_seq = ? WHERE id = ?",
+            (
+                change.digest or None,
+                change.prev or None,
+                change.first_seq or None,
+                change.last_seq or None,
+                change_id,
+            ),
+        )
     if not change.ops:
         return
     newest = max(Timestamp.decode(o.hlc) for o in change.ops)
@@ -294,7 +304,7 @@ def apply_change(conn: sqlite3.Connection, change: Change) -> int:
     device_no = device_number(conn, change.device)
     for op in change.ops:
         apply_op(conn, op, change_id, device_no)
-    finish_change(conn, change, change_id)
+    finish_change(conn, change, change_id, opened_whole=True)
     return change_id
 
 

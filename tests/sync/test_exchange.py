@@ -259,3 +259,14 @@ def test_a_state_digest_mismatch_brings_the_whole_caseload_again(world: World) -
     world.settle(rounds=4)
     with anna.reading() as conn:
         assert conn.execute("SELECT text FROM notes").fetchall() == [("Eerste gesprek",)]
+
+
+def test_a_lost_acknowledgement_is_sent_again(world: World) -> None:
+    anna = world.add_laptop("Anna")
+    household(anna, "Familie Tesfay")
+    world.sync_laptop("Anna")
+    world.sync_hub()
+    for lost in (world.folder / f"to-{anna.device_id}").iterdir():
+        lost.unlink()  # the office's answer never arrives
+    world.settle()
+    assert laptop.status(anna)["unsent_changes"] == 0

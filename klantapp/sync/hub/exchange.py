@@ -332,6 +332,8 @@ def _apply_device_bundle(
             entry["resend_all"]
         ):
             entry["resend_all"] = False
+        if device in manifest.prerequisites:  # the acknowledgement it has received
+            entry["peer_acked"] = int(manifest.prerequisites[device])
         entry.update(
             roster_version=manifest.roster_version,
             acked=acked,
@@ -539,13 +541,22 @@ def _write_bundles(
                 if int(entry.get("roster_version", 0)) < int(roster_doc["version"]):
                     controls["roster"] = roster_doc
             last = entry.get("last_sent") or {}
+            # Nothing new for it: no data, no roster or refusal to tell, and no
+            # acknowledgement it lacks -- a new one, or one it evidently did not get (it
+            # wrote again since our last bundle, still waiting for it). Its position
+            # moving on alone is no news.
+            acked = int(entry.get("acked", 0))
+            lacks_ack = last.get("acked") != acked or (
+                int(entry.get("peer_acked", acked)) < acked
+                and str(entry.get("last_sync_at", "")) > str(last.get("at", ""))
+            )
             unchanged = (
                 not changes
                 and "roster" not in controls
                 and "refused" not in controls
                 and "full" not in controls
-                and last.get("acked") == entry.get("acked")
-                and last.get("since") == since
+                and not lacks_ack
+                and "since" in last
             )
             if unchanged:
                 continue
@@ -579,7 +590,12 @@ def _write_bundles(
             for key in sorted(sent_digests, key=int)[:-KEEP_DIGESTS]:
                 del sent_digests[key]
             fresh["sent_digests"] = sent_digests
-            fresh["last_sent"] = {"acked": entry.get("acked"), "since": since, "position": position}
+            fresh["last_sent"] = {
+                "acked": entry.get("acked"),
+                "since": since,
+                "position": position,
+                "at": _now(),
+            }
             fresh["full"] = {
                 hid: (pos or position) for hid, pos in _as_positions(fresh.get("full", {})).items()
             }
