@@ -263,10 +263,12 @@ def test_a_state_digest_mismatch_brings_the_whole_caseload_again(world: World) -
 
 def test_a_lost_acknowledgement_is_sent_again(world: World) -> None:
     anna = world.add_laptop("Anna")
-    household(anna, "Familie Tesfay")
+    hid = household(anna, "Familie Tesfay")
+    world.settle()
+    services.update_record(anna, "households", hid, {"city": "Dalen"})
     world.sync_laptop("Anna")
-    world.sync_hub()
+    world.sync_hub()  # its answer carries only the acknowledgement
     for lost in (world.folder / f"to-{anna.device_id}").iterdir():
-        lost.unlink()  # the office's answer never arrives
+        lost.unlink()  # and never arrives
     world.settle()
     assert laptop.status(anna)["unsent_changes"] == 0
