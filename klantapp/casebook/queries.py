@@ -274,8 +274,11 @@ def search(cb: Casebook, query: str, *, limit: int = 50) -> list[SearchHit]:
 
 
 def timeline(cb: Casebook, household_id: str, *, limit: int = 500) -> list[dict[str, Any]]:
-    """What happened to a household, newest first: changes from the audit log plus
-    appointments, with who did it. Field names only, never values."""
+    """What happened to a household, newest first: one entry per change (a save of a
+    whole brede intake is one entry), with who did it and what it did -- the change's
+    summary when it has one, else the records and field names it touched, never
+    values. ``undoable``: the change is the last one of each record it touched and its
+    old values are kept (see services.undo_change)."""
     with cb.reading() as conn:
         ids = {household_id}
         for child in HOUSEHOLD_CHILDREN:
@@ -286,17 +289,50 @@ def timeline(cb: Casebook, household_id: str, *, limit: int = 500) -> list[dict[
                 )
             )
         rows = conn.execute(
-            """SELECT at, actor, tbl, row_id, action, fields FROM audit_log
+            """SELECT change_id, at, actor, summary, tbl, row_id, action, fields FROM audit_log
                WHERE row_id IN (SELECT value FROM json_each(?))
                ORDER BY change_id DESC, seq DESC LIMIT ?""",
             (json.dumps(sorted(ids)), limit),
         ).fetchall()
-    out = []
-    for at, actor, tbl, row_id, action, fields in rows:
-        what = _timeline_what(tbl, action, fields)
-        out.append(
-            {"at": at, "actor": actor, "kind": tbl, "id": row_id, "action": action, "what": what}
+        keys = sorted({f"{r[4]}:{r[5]}" for r in rows if r[6] == "update"})
+        kept = dict(
+            conn.execute(
+                "SELECT id, change_id FROM undo_log WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps(keys),),
+            ).fetchall()
         )
+    latest: dict[tuple[str, str], int] = {}
+    entries: dict[int, dict[str, Any]] = {}
+    for change_id, at, actor, summary, tbl, row_id, action, fields in rows:
+        latest.setdefault((tbl, row_id), change_id)
+        entry = entries.get(change_id)
+        if entry is None:
+            entry = entries[change_id] = {
+                "change_id": change_id,
+                "at": at,
+                "actor": actor,
+                "summary": summary or "",
+                "kind": tbl,
+                "id": row_id,
+                "action": action,
+                "parts": [],
+                "undoable": True,
+            }
+        part = _timeline_what(tbl, action, fields)
+        if part not in entry["parts"]:
+            entry["parts"].append(part)
+        if (
+            action == "delete"
+            or latest[(tbl, row_id)] != change_id
+            or (action == "update" and kept.get(f"{tbl}:{row_id}") != change_id)
+        ):
+            entry["undoable"] = False
+    out = []
+    for entry in entries.values():
+        parts = entry.pop("parts")
+        shown = "; ".join(parts[:3]) + ("; …" if len(parts) > 3 else "")
+        entry["what"] = entry.pop("summary") or shown
+        out.append(entry)
     return out
 
 
