@@ -177,7 +177,7 @@ def main() -> int:
     screen.set_tab("persons")
     screen.persons.form.editor("bsn").setText("123456789")
     screen.persons.save()
-    screen.persons.scroll.ensureWidgetVisible(screen.persons.form.editor("bsn"))
+    screen.persons.scroll_area.ensureWidgetVisible(screen.persons.form.editor("bsn"))
     shot(window, "18-gezinslid-fout-bsn")
     screen.persons._show_form(screen.persons.current_record())
 

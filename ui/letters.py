@@ -212,9 +212,9 @@ class LetterDialog(PdfPreview):
         for code, name, reviewed in letter_languages():
             label = name if reviewed else _("{name} (niet nagekeken)").format(name=name)
             self.language.addItem(label, (code, name, reviewed))
-        label = QLabel(_("&Taal naast het Nederlands"))
-        label.setBuddy(self.language)
-        self.top.addWidget(label)
+        language_label = QLabel(_("&Taal naast het Nederlands"))
+        language_label.setBuddy(self.language)
+        self.top.addWidget(language_label)
         self.top.addWidget(self.language)
         self.top.addStretch(1)
         self._select_language(lang)

@@ -83,7 +83,9 @@ class MainWindow(QMainWindow):
 
     # --- actions and shortcuts ---------------------------------------------------------------
     def _make_actions(self) -> None:
-        def action(text: str, seq: QKeySequence | str, slot: Any) -> QAction:
+        def action(
+            text: str, seq: QKeySequence | QKeySequence.StandardKey | str, slot: Any
+        ) -> QAction:
             act = QAction(text, self)
             act.setShortcut(QKeySequence(seq))
             act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)

@@ -120,7 +120,7 @@ class Session(QObject):
 
         return queries.get(self._cb(), kind, record_id)
 
-    def household_detail(self, household_id: str) -> dict[str, Any]:
+    def household_detail(self, household_id: str) -> dict[str, Any] | None:
         from klantapp.casebook import queries
 
         return queries.household_detail(self._cb(), household_id)

@@ -113,7 +113,7 @@ class Workspace(QWidget):
         self.nav.setCurrentRow(0)
 
     # --- navigation ----------------------------------------------------------------------
-    def current_screen(self) -> QWidget:
+    def current_screen(self) -> QWidget | None:
         return self.stack.currentWidget()
 
     def _leave_current(self) -> bool:

@@ -53,6 +53,7 @@ class HouseholdForm(QWidget):
         super().__init__(parent)
         self.session = session
         self.household_id = household_id
+        self.status = StatusLine()
         self.form = RecordForm("households", hidden=())
         self.form.dirty_changed.connect(lambda d: self.status.dirty() if d else self.status.blank())
         scroll = QScrollArea()
@@ -67,7 +68,6 @@ class HouseholdForm(QWidget):
         self.save_button.clicked.connect(self.save)
         row.addWidget(self.save_button)
         row.addStretch(1)
-        self.status = StatusLine()
         row.addWidget(self.status)
         lay.addLayout(row)
 
