@@ -197,7 +197,7 @@ class Workspace(QWidget):
             if handler is not None:
                 handler(kind)
         if self.household is not None and self.stack.currentWidget() is self.household:
-            self.household.refresh()
+            self.household.data_changed(kind)
 
     # --- shortcuts -----------------------------------------------------------------------------
     def focus_search(self) -> None:

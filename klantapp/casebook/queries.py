@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,14 +62,18 @@ _CHILD_ORDER = {
 }
 
 
-def household_detail(cb: Casebook, household_id: str) -> dict[str, Any] | None:
-    """A household with every record under it, each child kind as a list."""
+def household_detail(
+    cb: Casebook, household_id: str, kinds: Iterable[str] | None = None
+) -> dict[str, Any] | None:
+    """A household with every record under it, each child kind as a list (only the
+    child kinds in ``kinds`` when given, for a screen that refreshes what changed)."""
+    wanted = HOUSEHOLD_CHILDREN if kinds is None else [k for k in HOUSEHOLD_CHILDREN if k in kinds]
     with cb.reading() as conn:
         found = _rows(conn, "households", "SELECT * FROM households WHERE id = ?", (household_id,))
         if not found:
             return None
         detail: dict[str, Any] = {"household": found[0]}
-        for child in HOUSEHOLD_CHILDREN:
+        for child in wanted:
             detail[child] = _rows(
                 conn,
                 child,
@@ -76,6 +81,18 @@ def household_detail(cb: Casebook, household_id: str) -> dict[str, Any] | None:
                 (household_id,),
             )
     return detail
+
+
+def klantmanager_name(cb: Casebook) -> str:
+    """The klantmanager's name from Instellingen (its own setting, or inside the
+    gemeente details where older casebooks keep it); "" when none is set."""
+    own = cb.get_setting("klantmanager", {})
+    name = own.get("name") if isinstance(own, dict) else None
+    if isinstance(name, str) and name.strip():
+        return name.strip()
+    gemeente = cb.get_setting("gemeente", {})
+    old = gemeente.get("klantmanager") if isinstance(gemeente, dict) else None
+    return old.strip() if isinstance(old, str) else ""
 
 
 def person_name(person: dict[str, Any]) -> str:

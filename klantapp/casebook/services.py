@@ -490,8 +490,11 @@ def save_intake(
                 normalized, found = validate_record("intake_scores", values, where=where)
                 found += check_references(cb, "intake_scores", normalized, where=where)
             else:
+                update = dict(changes)
+                if without_partner is not None:
+                    update["without_partner"] = without_partner
                 normalized, found = validate_record(
-                    "intake_scores", dict(changes), partial=True, where=where, current=current
+                    "intake_scores", update, partial=True, where=where, current=current
                 )
             problems += found
             planned.append((cell, current, normalized))
