@@ -25,6 +25,7 @@ from ui.screens.unlock import UnlockPage
 from ui.session import Session
 from ui.settings import AppSettings
 from ui.tasks import run_task
+from ui.widgets import install_wheel_guard
 from ui.workspace import Location, Workspace
 
 
@@ -63,6 +64,7 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.idle)
+        install_wheel_guard()
 
         self._make_actions()
         geometry = self.settings.geometry()

@@ -3,7 +3,7 @@ referrals, notes and timeline, each on its own tab."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt, Signal
@@ -25,7 +25,7 @@ from klantapp.domain.records import (
 )
 from klantapp.errors import InvalidInput, KlantappError
 from klantapp.i18n import _, ngettext
-from ui.forms import RecordForm, format_date, save_form
+from ui.forms import RecordForm, format_date, save_form, working_slot
 from ui.recordlist import RecordListEditor
 from ui.screens.intake import IntakeGrid, person_label
 from ui.session import Session
@@ -44,11 +44,6 @@ def local_time(value: Any) -> str:
         return datetime.fromisoformat(str(value)).astimezone().strftime("%d-%m-%Y %H:%M")
     except (TypeError, ValueError):
         return str(value or "")
-
-
-def next_hour() -> str:
-    now = datetime.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=1, hours=1)
-    return now.strftime("%Y-%m-%dT%H:%M")
 
 
 class HouseholdForm(QWidget):
@@ -266,7 +261,7 @@ class HouseholdScreen(QWidget):
             refs={"person_id": []},
             defaults=lambda: {
                 "outcome": "gepland",
-                "starts_at": next_hour(),
+                "starts_at": working_slot(),
                 "duration_minutes": 60,
                 "location": self._default_location(),
             },

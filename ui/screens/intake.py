@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -38,7 +37,7 @@ from klantapp.errors import InvalidInput, KlantappError
 from klantapp.i18n import _
 from ui.forms import ParseError, format_date, parse_date
 from ui.session import Session
-from ui.widgets import StatusLine, ask_unsaved, make_table
+from ui.widgets import DateLineEdit, StatusLine, ask_unsaved, make_table
 
 Index = QModelIndex | QPersistentModelIndex
 Cell = tuple[str, str]  # (domain, person_id)
@@ -141,7 +140,7 @@ class IntakeGrid(QWidget):
         label.setBuddy(self.date_choice)
         top.addWidget(label)
         top.addWidget(self.date_choice)
-        self.new_date = QLineEdit()
+        self.new_date = DateLineEdit()
         self.new_date.setPlaceholderText(_("DD-MM-JJJJ"))
         self.new_date.setAccessibleName(_("Datum nieuwe intake"))
         self.new_date.setText(format_date(date.today().isoformat()))
