@@ -36,6 +36,7 @@ from klantapp.domain.records import kind as record_kind
 from klantapp.domain.validate import InvalidValue, read_date
 from klantapp.errors import InvalidInput, KlantappError, Problem
 from klantapp.i18n import N_, _
+from ui.i18n import language_label, language_name
 from ui.widgets import DateLineEdit, StatusLine
 
 LIST_SEPARATOR = ";"
@@ -110,7 +111,9 @@ def display_value(field: Field, value: Any) -> str:
     """A value as text for tables and lists."""
     if value is None or value == "":
         return ""
-    if field.kind in ("choice", "language"):
+    if field.kind == "language":
+        return language_name(str(value))
+    if field.kind == "choice":
         for v, label in field.choices:
             if v == value:
                 return _(label)
@@ -268,6 +271,8 @@ class _ChoiceEditor(_Editor):
         super().__init__(field, combo)
         self.combo = combo
         self.as_int = field.kind == "score"
+        if options is None and field.kind == "language":
+            options = [(v, language_label(v)) for v, _label in field.choices]
         if options is None:
             options = SCORES if field.kind == "score" else field.choices
             options = [(v, _(label)) for v, label in options]

@@ -115,5 +115,24 @@ def test_switch_to_english_in_settings_rebuilds_the_window(qtbot, make_window, c
     new = window.workspace
     assert new.current_screen() is new.settings_screen  # the user stays where they were
     assert [new.nav.item(i).text() for i in range(new.nav.count())][:2] == ["Today", "Households"]
-    assert ui_i18n._qt_translator is not None  # Qt's own dialogs follow (qtbase_en.qm)
+    assert ui_i18n._qt_translators  # Qt's own dialogs follow (qtbase_en.qm)
     assert window.unlock_page.unlock_button.text() == "Unlock"
+
+
+def test_qt_file_dialog_is_dutch(qtbot):
+    from PySide6.QtWidgets import QFileDialog, QLabel
+
+    ui_i18n.apply_language("nl")
+    dialog = QFileDialog(None, "x")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    texts = {label.text() for label in dialog.findChildren(QLabel)}
+    assert {"&Zoeken in:", "Bestands&type:"} <= texts, texts
+    assert not texts & {"&Look in:", "Files of &type:"}
+
+
+def test_language_list_names_dutch_and_own_script():
+    assert ui_i18n.language_label("ti") == "Tigrinya — ትግርኛ"
+    assert ui_i18n.language_label("nl") == "Nederlands"
+    assert ui_i18n.language_name("ti") == "Tigrinya"
