@@ -118,7 +118,7 @@ def test_print_day_in_worker(qtbot, make_window, casebook_path):
 
 
 def _open_letter(qtbot, window, lang="ti"):
-    hid, aid = _appointment(window.session, lang=lang)
+    _hid, aid = _appointment(window.session, lang=lang)
     window.workspace.make_letter(aid)
     qtbot.waitUntil(
         lambda: any(
