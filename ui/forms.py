@@ -797,6 +797,34 @@ class RecordForm(QWidget):
         return label.text() if label is not None and not label.isHidden() else ""
 
 
+def follow_person(form: RecordForm, person_of: Callable[[str], dict[str, Any] | None]) -> None:
+    """An appointment form takes the tolk, the tolk's language and the letter language
+    from the member the user chooses (what is stored with that person)."""
+    chooser = form.editors.get("person_id")
+    if chooser is None:
+        return
+
+    def chosen(*_args: object) -> None:
+        if form._loading:
+            return
+        person_id = chooser.get()
+        person = person_of(person_id) if person_id else None
+        if not person:
+            return
+        if person.get("interpreter_needed"):
+            if "interpreter_mode" in form.editors and not form.editors["interpreter_mode"].get():
+                form.set_value("interpreter_mode", "ter_plaatse")
+            if person.get("interpreter_language") and "interpreter_language" in form.editors:
+                form.set_value("interpreter_language", person["interpreter_language"])
+        elif "interpreter_mode" in form.editors:
+            form.set_value("interpreter_mode", None)
+            form.set_value("interpreter_language", None)
+        if person.get("letter_language") and "letter_language" in form.editors:
+            form.set_value("letter_language", person["letter_language"])
+
+    chooser.connect_changed(chosen)
+
+
 def record_title(kind: str, record: dict[str, Any]) -> str:
     """A short title from the kind's display fields."""
     rk = record_kind(kind)

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from klantapp.errors import KlantappError
-from klantapp.i18n import _
+from klantapp.i18n import _, ngettext
 from klantapp.vault.fsio import fsync_dir, replace_file_atomically
 from ui.forms import format_date
 from ui.i18n import language_label, language_name
@@ -122,7 +122,8 @@ class PdfPreview(QDialog):
         if old is not None:
             old.close()
             old.deleteLater()
-        self.pages.setText(_("{n} pagina's").format(n=self.document.pageCount()))
+        pages = self.document.pageCount()
+        self.pages.setText(ngettext("{n} pagina", "{n} pagina's", pages).format(n=pages))
 
     def pdf_bytes(self) -> bytes:
         return bytes(self._data.data())

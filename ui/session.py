@@ -38,6 +38,17 @@ def create_casebook(
     return Casebook.create(path, passphrase, recovery_recipient=recovery_recipient, kdf=kdf)
 
 
+#: The gemeente details every letter needs (issue 12): key, label.
+LETTER_DETAILS: tuple[tuple[str, str], ...] = (
+    ("name", "Naam gemeente"),
+    ("department", "Afdeling"),
+    ("street", "Bezoekadres (straat en nummer)"),
+    ("postcode", "Postcode"),
+    ("city", "Plaats"),
+    ("phone", "Telefoon"),
+)
+
+
 class Session(QObject):
     """The unlocked casebook plus change notifications."""
 
@@ -47,6 +58,7 @@ class Session(QObject):
         super().__init__()
         self.cb: Casebook | None = cb
         self.path = path
+        self.kdf: Any = None  # KdfParams for a new passphrase; None = calibrate (tests: cheap)
         self._update_actor()
 
     def _update_actor(self) -> None:
@@ -157,6 +169,17 @@ class Session(QObject):
         services.undo_change(self._cb(), change_id)
         self.changed.emit("", "")
 
+    def klantmanager_name(self) -> str:
+        from klantapp.casebook.queries import klantmanager_name
+
+        return klantmanager_name(self._cb())
+
+    def gemeente_missing(self) -> list[str]:
+        """Labels of the gemeente details a letter needs that are still empty."""
+        stored = self._cb().get_setting("gemeente", {})
+        value = stored if isinstance(stored, dict) else {}
+        return [label for key, label in LETTER_DETAILS if not str(value.get(key) or "").strip()]
+
     def get_setting(self, key: str, default: Any = None) -> Any:
         return self._cb().get_setting(key, default)
 
@@ -168,7 +191,7 @@ class Session(QObject):
 
     def change_passphrase(self, new_passphrase: str) -> None:
         """Slow (a key derivation, and with key rotation a compaction): run in a worker."""
-        self._cb().change_passphrase(new_passphrase)
+        self._cb().change_passphrase(new_passphrase, self.kdf)
 
     # --- reads -----------------------------------------------------------------------
     def get(self, kind: str, record_id: str) -> dict[str, Any] | None:
@@ -187,6 +210,16 @@ class Session(QObject):
         from klantapp.casebook import queries
 
         return queries.list_households(self._cb(), **kwargs)
+
+    def count_households(self) -> int:
+        from klantapp.casebook import queries
+
+        return queries.count_households(self._cb())
+
+    def household_matches(self, text: str) -> dict[str, Any]:
+        from klantapp.casebook import queries
+
+        return queries.household_matches(self._cb(), text)
 
     def appointments_between(self, start: str, end: str) -> list[dict[str, Any]]:
         from klantapp.casebook import queries

@@ -290,6 +290,41 @@ def search(cb: Casebook, query: str, *, limit: int = 50) -> list[SearchHit]:
     return hits
 
 
+@dataclass(frozen=True)
+class HouseholdMatch:
+    """Why a household matched a search: what matched, in words, and the first record
+    (kind, id) that matched other than the household itself, to open it there."""
+
+    what: tuple[str, ...]
+    record: tuple[str, str] | None
+
+
+def household_matches(cb: Casebook, query: str, *, limit: int = 500) -> dict[str, HouseholdMatch]:
+    """The households :func:`search` finds for ``query`` (names in any script, BSN,
+    V-nummer, notes and the notes of every record), in its order, each with what
+    matched: "Naam huishouden", "Gezinslid: Omar Haddad", "Notitie · 20-11-2026 ...".
+    The household list uses it, so the client finds what the CLI's ``search`` finds."""
+    found: dict[str, tuple[list[str], list[tuple[str, str]]]] = {}
+    for hit in search(cb, query, limit=limit):
+        if hit.household_id is None:
+            continue  # a ketenpartner
+        what, records = found.setdefault(hit.household_id, ([], []))
+        if hit.kind == "households":
+            text = _("Naam huishouden")
+        elif hit.kind == "persons":
+            text = _("Gezinslid: {name}").format(name=hit.title)
+        else:
+            text = hit.title
+        if text not in what:
+            what.append(text)
+        if hit.kind != "households":
+            records.append((hit.kind, hit.id))
+    return {
+        hid: HouseholdMatch(tuple(what), records[0] if records else None)
+        for hid, (what, records) in found.items()
+    }
+
+
 def timeline(cb: Casebook, household_id: str, *, limit: int = 500) -> list[dict[str, Any]]:
     """What happened to a household, newest first: one entry per change (a save of a
     whole brede intake is one entry), with who did it and what it did -- the change's

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from klantapp.errors import InvalidInput, KlantappError
 from klantapp.i18n import _
-from ui.forms import RecordForm, format_date, save_form, working_slot
+from ui.forms import RecordForm, follow_person, format_date, save_form, working_slot
 from ui.screens.today import appointment_columns, appointment_text
 from ui.session import Session
 from ui.widgets import (
@@ -68,6 +68,7 @@ class NewAppointmentDialog(QDialog):
                 "location": ", ".join(p for p in (setting.get("street"), setting.get("city")) if p),
             },
         )
+        follow_person(self.form, lambda pid: self.session.get("persons", pid))
         lay.addWidget(self.form)
         self.status = StatusLine()
         lay.addWidget(self.status)

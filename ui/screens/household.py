@@ -25,7 +25,7 @@ from klantapp.domain.records import (
 )
 from klantapp.errors import InvalidInput, KlantappError
 from klantapp.i18n import _, ngettext
-from ui.forms import RecordForm, format_date, save_form, working_slot
+from ui.forms import RecordForm, follow_person, format_date, save_form, working_slot
 from ui.recordlist import RecordListEditor
 from ui.screens.intake import IntakeGrid, person_label
 from ui.session import Session
@@ -164,6 +164,7 @@ class AppointmentEditor(RecordListEditor):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        follow_person(self.form, lambda pid: self.session.get("persons", pid))
         self.came_button = QPushButton(_("Verschenen"))
         self.came_button.clicked.connect(lambda: self._outcome("verschenen"))
         self.missed_button = QPushButton(_("Niet verschenen"))
@@ -532,6 +533,15 @@ class HouseholdScreen(QWidget):
             editor = self.tabs.currentWidget()
             if isinstance(editor, RecordListEditor):
                 editor.select(record_id)
+
+    def current_record_id(self) -> str | None:
+        editor = self.tabs.currentWidget()
+        return editor.current_id if isinstance(editor, RecordListEditor) else None
+
+    def select_on_tab(self, record_id: str) -> None:
+        editor = self.tabs.currentWidget()
+        if isinstance(editor, RecordListEditor):
+            editor.select(record_id)
 
     def focus_first(self) -> None:
         self.tabs.setFocus(Qt.FocusReason.OtherFocusReason)

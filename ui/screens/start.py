@@ -207,7 +207,13 @@ class CreatePage(QWidget):
         lay.addLayout(secret_row)
         self.use_office_key.toggled.connect(self._sync_recovery)
         self.choose_default_recovery()
-        for edit in (self.location, self.passphrase, self.repeat, self.office_key, self.secret_file):
+        for edit in (
+            self.location,
+            self.passphrase,
+            self.repeat,
+            self.office_key,
+            self.secret_file,
+        ):
             edit.returnPressed.connect(self.submit)  # Enter on the page = "Dossier maken"
 
         self.error = QLabel()
