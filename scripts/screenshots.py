@@ -177,6 +177,10 @@ def main() -> int:
             break
     # Werkervaring: an editable list
     screen.set_tab("persons")
+    with_work = next(
+        (p for p in screen.persons.model.rows if p.get("work_history")), screen.persons.model.rows[0]
+    )
+    screen.persons.select(with_work["id"])
     work = screen.persons.form.editors["work_history"]
     screen.persons.scroll_area.ensureWidgetVisible(work.widget)
     shot(window, "29-werkervaring")

@@ -571,6 +571,9 @@ class RecordForm(QWidget):
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # Labels stay on one line (never clipped); where the form is too narrow for a
+        # long label and its field side by side, the field goes below its label.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         outer.addLayout(form)
 
         restricted_fields = []
@@ -628,7 +631,6 @@ class RecordForm(QWidget):
             form.addRow("", cell)
         else:
             label = QLabel(label_text)
-            label.setWordWrap(True)  # a long label takes two lines, never a scrollbar
             label.setBuddy(editor.widget)
             form.addRow(label, cell)
         editor.connect_changed(self._on_edited)

@@ -305,14 +305,17 @@ def household_matches(cb: Casebook, query: str, *, limit: int = 500) -> dict[str
     matched: "Naam huishouden", "Gezinslid: Omar Haddad", "Notitie · 20-11-2026 ...".
     The household list uses it, so the client finds what the CLI's ``search`` finds."""
     found: dict[str, tuple[list[str], list[tuple[str, str]]]] = {}
-    for hit in search(cb, query, limit=limit):
-        if hit.household_id is None:
-            continue  # a ketenpartner
+    hits = [h for h in search(cb, query, limit=limit) if h.household_id is not None]
+    members = _members_of(cb, hits)
+    for hit in hits:
+        assert hit.household_id is not None
         what, records = found.setdefault(hit.household_id, ([], []))
         if hit.kind == "households":
             text = _("Naam huishouden")
         elif hit.kind == "persons":
             text = _("Gezinslid: {name}").format(name=hit.title)
+        elif members.get(hit.id):
+            text = _("{record} ({member})").format(record=hit.title, member=members[hit.id])
         else:
             text = hit.title
         if text not in what:
@@ -323,6 +326,28 @@ def household_matches(cb: Casebook, query: str, *, limit: int = 500) -> dict[str
         hid: HouseholdMatch(tuple(what), records[0] if records else None)
         for hid, (what, records) in found.items()
     }
+
+
+def _members_of(cb: Casebook, hits: list[SearchHit]) -> dict[str, str]:
+    """Record id -> the name of the member a hit's record is about (notes, scores, ...)."""
+    by_kind: dict[str, list[str]] = {}
+    for hit in hits:
+        if hit.kind in RECORD_KINDS and "person_id" in RECORD_KINDS[hit.kind].field_names:
+            by_kind.setdefault(hit.kind, []).append(hit.id)
+    out: dict[str, str] = {}
+    with cb.reading() as conn:
+        for kind, ids in by_kind.items():
+            out.update(
+                (rid, name)
+                for rid, name in conn.execute(
+                    f"""SELECT k.id, trim(coalesce(p.given_names, '') || ' ' || p.family_name)
+                        FROM {kind} k JOIN persons p ON p.id = k.person_id
+                        WHERE k.id IN (SELECT value FROM json_each(?))""",
+                    (json.dumps(ids),),
+                )
+                if name
+            )
+    return out
 
 
 def timeline(cb: Casebook, household_id: str, *, limit: int = 500) -> list[dict[str, Any]]:

@@ -116,6 +116,8 @@ class HouseholdTableModel(QAbstractTableModel):
             return "" if value is None else str(value)
         if role == Qt.ItemDataRole.UserRole:
             return row.get("id")
+        if role == Qt.ItemDataRole.ToolTipRole and key == "found" and row.get("found"):
+            return str(row["found"]).replace("; ", "\n")
         if role == Qt.ItemDataRole.TextAlignmentRole and key == "members":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
