@@ -178,7 +178,8 @@ def main() -> int:
     # Werkervaring: an editable list
     screen.set_tab("persons")
     with_work = next(
-        (p for p in screen.persons.model.rows if p.get("work_history")), screen.persons.model.rows[0]
+        (p for p in screen.persons.model.rows if p.get("work_history")),
+        screen.persons.model.rows[0],
     )
     screen.persons.select(with_work["id"])
     work = screen.persons.form.editors["work_history"]

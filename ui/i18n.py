@@ -46,7 +46,7 @@ class _QtGaps(QTranslator):
     def translate(
         self, context: str, source: str, disambiguation: str | None = None, n: int = -1
     ) -> str:
-        return self._texts.get(source, "")
+        return self._texts.get(source)  # type: ignore[return-value]  # None: not ours, ask the next
 
     def isEmpty(self) -> bool:
         return False

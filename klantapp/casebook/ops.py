@@ -149,10 +149,17 @@ def record_bookkeeping(conn: sqlite3.Connection, record: ChangeRecord) -> None:
     The audit log is a view over these two tables."""
     if not record.ops:
         return
-    cur = conn.execute(
-        "INSERT INTO changes (at, actor, summary) VALUES (?, ?, ?)",
-        (record.at, record.actor, record.summary or None),
-    )
+    # Records without a summary are also replayed onto snapshots older than the
+    # summary column (migrations run after the replay), so it is named only when set.
+    if record.summary:
+        cur = conn.execute(
+            "INSERT INTO changes (at, actor, summary) VALUES (?, ?, ?)",
+            (record.at, record.actor, record.summary),
+        )
+    else:
+        cur = conn.execute(
+            "INSERT INTO changes (at, actor) VALUES (?, ?)", (record.at, record.actor)
+        )
     change_id = cur.lastrowid
     device_no: dict[str, int] = {}
     for device in {o.device for o in record.ops}:
