@@ -40,7 +40,7 @@ from ui.forms import format_date
 from ui.i18n import language_label, language_name
 from ui.session import Session
 from ui.tasks import run_task
-from ui.widgets import em
+from ui.widgets import confirm, em
 
 
 def letter_languages(session: Session | None = None) -> list[tuple[str, str, bool]]:
@@ -149,44 +149,32 @@ class PdfPreview(QDialog):
         """Before printing or saving a letter in a language no translator has checked."""
         if self.lang_reviewed:
             return True
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(_("Vertaling niet nagekeken"))
-        box.setText(
+        return confirm(
+            self,
+            _("Vertaling niet nagekeken"),
             _(
                 "De tekst in het {lang} is nog niet nagekeken door een gekwalificeerde "
                 "vertaler. De Nederlandse tekst op de brief blijft de geldende tekst."
-            ).format(lang=self.lang_name)
+            ).format(lang=self.lang_name),
+            _("Toch opslaan") if saving else _("Toch afdrukken"),
+            _("Toch opslaan?") if saving else _("Toch afdrukken?"),
         )
-        box.setInformativeText(_("Toch opslaan?") if saving else _("Toch afdrukken?"))
-        ok = box.addButton(
-            _("Toch opslaan") if saving else _("Toch afdrukken"), QMessageBox.ButtonRole.AcceptRole
-        )
-        box.addButton(_("Annuleren"), QMessageBox.ButtonRole.RejectRole)
-        box.exec()
-        return box.clickedButton() is ok
 
     def confirm_unencrypted(self) -> bool:
         """Say before saving that the PDF file is not encrypted, as the casebook is."""
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(_("Opslaan als PDF"))
-        box.setText(
+        return confirm(
+            self,
+            _("Opslaan als PDF"),
             _(
                 "Het PDF-bestand wordt niet versleuteld: wie het bestand heeft, kan de brief "
                 "lezen, met naam en adres."
-            )
-        )
-        box.setInformativeText(
+            ),
+            _("Opslaan"),
             _(
                 "Bewaar het alleen waar dat mag, en verwijder het als de brief verstuurd is. "
                 "Doorgaan?"
-            )
+            ),
         )
-        ok = box.addButton(_("Opslaan"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(_("Annuleren"), QMessageBox.ButtonRole.RejectRole)
-        box.exec()
-        return box.clickedButton() is ok
 
     def print_document(self) -> None:
         if not self.confirm_unreviewed():

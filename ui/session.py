@@ -38,15 +38,8 @@ def create_casebook(
     return Casebook.create(path, passphrase, recovery_recipient=recovery_recipient, kdf=kdf)
 
 
-#: The gemeente details every letter needs (issue 12): key, label.
-LETTER_DETAILS: tuple[tuple[str, str], ...] = (
-    ("name", "Naam gemeente"),
-    ("department", "Afdeling"),
-    ("street", "Bezoekadres (straat en nummer)"),
-    ("postcode", "Postcode"),
-    ("city", "Plaats"),
-    ("phone", "Telefoon"),
-)
+#: The gemeente details every letter needs (issue 12), as keys of the "gemeente" setting.
+LETTER_DETAILS: tuple[str, ...] = ("name", "department", "street", "postcode", "city", "phone")
 
 
 class Session(QObject):
@@ -175,10 +168,10 @@ class Session(QObject):
         return klantmanager_name(self._cb())
 
     def gemeente_missing(self) -> list[str]:
-        """Labels of the gemeente details a letter needs that are still empty."""
+        """Keys of the gemeente details a letter needs that are still empty."""
         stored = self._cb().get_setting("gemeente", {})
         value = stored if isinstance(stored, dict) else {}
-        return [label for key, label in LETTER_DETAILS if not str(value.get(key) or "").strip()]
+        return [key for key in LETTER_DETAILS if not str(value.get(key) or "").strip()]
 
     def get_setting(self, key: str, default: Any = None) -> Any:
         return self._cb().get_setting(key, default)

@@ -180,11 +180,14 @@ def ask_unsaved(parent: QWidget, what: str) -> str:
     return "cancel"
 
 
-def confirm(parent: QWidget, title: str, text: str, yes: str) -> bool:
+def confirm(parent: QWidget, title: str, text: str, yes: str, detail: str = "") -> bool:
+    """Ask before something with consequences: ``yes`` or Annuleren."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(title)
     box.setText(text)
+    if detail:
+        box.setInformativeText(detail)
     ok = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
     box.addButton(_("Annuleren"), QMessageBox.ButtonRole.RejectRole)
     box.exec()

@@ -28,7 +28,7 @@ from ui.screens.agenda import AgendaScreen
 from ui.screens.household import HouseholdScreen
 from ui.screens.households import HouseholdsScreen
 from ui.screens.partners import PartnersScreen
-from ui.screens.settings import SettingsScreen
+from ui.screens.settings import GEMEENTE_FIELDS, SettingsScreen
 from ui.screens.today import TodayScreen
 from ui.session import Session
 from ui.settings import AppSettings
@@ -218,7 +218,7 @@ class Workspace(QWidget):
             _(
                 "Vul de gegevens van de gemeente in, want die staan op elke brief. Nog leeg: "
                 "{fields}."
-            ).format(fields=", ".join(_(m).lower() for m in missing))
+            ).format(fields=", ".join(_(dict(GEMEENTE_FIELDS)[m]).lower() for m in missing))
         )
         self.gemeente_banner.setVisible(bool(missing))
 
