@@ -109,9 +109,16 @@ def main() -> int:
     if not args.only_scaled:
         shot(window, "01-eerste-start")
         window.show_create()
-        window.create_page.passphrase.setText("paars konijn")
-        window.create_page.repeat.setText("paars konijn")
-        window.create_page.submit()
+        page = window.create_page
+        # in the temporary folder, and with the office key chosen but not filled in, so
+        # the shot shows the checks and nothing is created
+        page.location.setText(str(Path(settings_dir) / "Klantapp-dossier"))
+        page.secret_file.setText(str(Path(settings_dir) / "klantapp-herstelsleutel.txt"))
+        page.passphrase.setText("paars konijn")
+        page.repeat.setText("paars konijn")
+        page.use_office_key.setChecked(True)
+        page.submit()
+        assert page._task is None, "the screenshot run must not make a casebook"
         shot(window, "02-nieuw-dossier")
     window.show_unlock(str(casebook))
     if not args.only_scaled:

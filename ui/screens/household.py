@@ -140,6 +140,14 @@ class PipEditor(RecordListEditor):
         values = {k: v for k, v in values.items() if k not in ("version",)}
         return self.session.new_pip_version(person_id, values)
 
+    def write_changes(self, record_id: str, changes: dict[str, Any]) -> None:
+        """A PIP set to vastgesteld replaces the versions before it, in the same change."""
+        record = self.current_record() or {}
+        person_id = changes.get("person_id") or record.get("person_id")
+        if not person_id:
+            raise InvalidInput([_problem("person_id", _("Kies een gezinslid."))])
+        self.session.save_pip(person_id, changes, pip_id=record_id)
+
     def new_version(self) -> None:
         record = self.current_record()
         if record is None or not self.maybe_leave():
