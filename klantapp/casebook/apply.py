@@ -226,11 +226,24 @@ def apply_local(conn: sqlite3.Connection, lo: LocalOp) -> None:
         raise ValueError(f"not a local table: {lo.table!r}")
     if lo.op == "delete":
         conn.execute(f"DELETE FROM {lo.table} WHERE id = ?", (lo.row_id,))
-    else:
+        return
+    columns = table_columns(conn, lo.table)
+    if columns == {"id", "value"}:  # a value of any shape, as JSON
         conn.execute(
             f"INSERT OR REPLACE INTO {lo.table} (id, value) VALUES (?, ?)",
             (lo.row_id, json.dumps(lo.data, ensure_ascii=False, sort_keys=True)),
         )
+        return
+    values = dict(lo.data or {})  # a table of its own columns (undo_log)
+    unknown = set(values) - columns
+    if unknown:
+        raise ValueError(f"unknown columns for {lo.table}: {sorted(unknown)}")
+    names = ["id", *values]
+    conn.execute(
+        f"INSERT OR REPLACE INTO {lo.table} ({', '.join(names)}) "
+        f"VALUES ({', '.join('?' for _ in names)})",
+        (lo.row_id, *values.values()),
+    )
 
 
 def local_value(conn: sqlite3.Connection, table: str, row_id: str) -> Any:

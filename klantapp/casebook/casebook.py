@@ -129,9 +129,7 @@ class Transaction:
         ts = self._cb._clock.tick()
         device = self._cb.device_id
         op = Op(table, row_id, kind, data, ts.encode(), device, self._cb._next_seq, base or None)
-        if self._change_id is None:
-            self._change_id = open_change(conn, Change(device, "", self.actor, ()))
-        apply_op(conn, op, self._change_id, device_number(conn, device))
+        apply_op(conn, op, self.change_id, device_number(conn, device))
         self._cb._next_seq += 1
         self.ops.append(op)
         return op
@@ -173,6 +171,15 @@ class Transaction:
         apply_local(self._conn, lo)
         self.local.append(lo)
 
+    @property
+    def change_id(self) -> int:
+        """The local id of this transaction's own change (made now if need be)."""
+        if self._change_id is None:
+            self._change_id = open_change(
+                self._conn, Change(self._cb.device_id, "", self.actor, ())
+            )
+        return self._change_id
+
     def purge_household(self, household_id: str) -> None:
         """Remove a household from this device only (it was handed over)."""
         lo = LocalOp("households", household_id, "purge")
@@ -183,6 +190,8 @@ class Transaction:
         """The journal record of everything written, bookkeeping finished; None if the
         block wrote nothing."""
         changes = list(self.remote)
+        if self._change_id is not None and not self.ops:  # asked for, never used
+            self._conn.execute("DELETE FROM changes WHERE id = ?", (self._change_id,))
         if self.ops:
             assert self._change_id is not None
             own = Change(

@@ -1,8 +1,8 @@
 """Replaying journal records of format 1 (the first release).
 
-Such records only ever follow a snapshot of schema 1 or 2 in the same generation
+Such records only ever follow a snapshot of schema 1 to 4 in the same generation
 (opening migrates and compacts at once), so they are applied with that schema's
-bookkeeping: no clocks, no digests; the migration to schema 4 derives the clocks from
+bookkeeping: no clocks, no digests; the migration to schema 5 derives the clocks from
 the oplog afterwards.
 """
 
@@ -14,9 +14,12 @@ from klantapp.casebook.convert import to_sql
 from klantapp.casebook.hlc import Timestamp
 from klantapp.casebook.ops import REPLICATED_TABLES, ChangeRecord, Op
 
+#: What a format-1 record could write: the records, settings and (schema 4) undo_log.
+_FORMAT_1_TABLES = (REPLICATED_TABLES - {"conflicts"}) | {"undo_log"}
+
 
 def _apply_op(conn: sqlite3.Connection, op: Op) -> None:
-    if op.table not in REPLICATED_TABLES:
+    if op.table not in _FORMAT_1_TABLES:
         raise ValueError(f"operation on a table that is not writable: {op.table!r}")
     if op.op == "delete":
         conn.execute(f"DELETE FROM {op.table} WHERE id = ?", (op.row_id,))

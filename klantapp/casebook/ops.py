@@ -40,6 +40,7 @@ LOCAL_TABLES: frozenset[str] = frozenset(
         "sync_peers",
         "sync_quarantine",
         "sync_notices",
+        "undo_log",  # the values the last change of a record replaced (services.py)
     }
 )
 

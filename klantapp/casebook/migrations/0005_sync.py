@@ -1,4 +1,4 @@
-"""Schema 4: what the bundle exchange with the central office needs.
+"""Schema 5: what the bundle exchange with the central office needs.
 
 - ``clocks``: per field, the clock of the write that set its current value, so a late
   older edit never wins and pruning the oplog never changes an outcome. A row's insert
@@ -93,6 +93,8 @@ def upgrade(conn: sqlite3.Connection) -> None:
 
 def _backfill(conn: sqlite3.Connection) -> None:
     """Clocks and change origins from the oplog, in the order the changes were made."""
+    # undo_log became local-only: its operations are no changes to send or audit
+    conn.execute("DELETE FROM oplog WHERE tbl = 'undo_log'")
     rows = conn.execute(
         "SELECT change_id, device, seq, hlc, tbl, row_id, op, fields FROM oplog "
         "ORDER BY change_id, device, seq"
