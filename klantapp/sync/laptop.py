@@ -515,7 +515,8 @@ def _send(
         signer=pair.signing,
         recipients=[str(office["age_recipient"])],
         ranges=ranges,
-        prerequisites={cb.device_id: first - 1} if changes else {},
+        # what the hub must already have of ours: also what we know it acknowledged
+        prerequisites={cb.device_id: first - 1 if changes else acked},
         acks={str(office["hub_id"]): position},
         state_digest=str(digest.get("digest", "")) if digest.get("position") == position else "",
     )
