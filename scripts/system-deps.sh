@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes sure the Debian libraries Qt needs (and poppler/Xvfb for the letter and
-# screenshot tests) are present. As root on Debian it installs what is missing;
+# screenshot tests, age for the recovery-key tests) are present. As root on Debian it installs what is missing;
 # otherwise it prints the exact apt-get line and carries on (pip's Qt wheels bring
 # Qt itself; only these system libraries come from the distribution).
 set -euo pipefail
@@ -10,6 +10,7 @@ PACKAGES=(
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
   libxcb-randr0 libxcb-render-util0 libxcb-image0 libglib2.0-0
   poppler-utils xvfb xauth
+  age
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

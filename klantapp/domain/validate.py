@@ -64,6 +64,7 @@ __all__ = [
     "is_blank",
     "partial_date_bounds",
     "validate_record",
+    "validate_values",
 ]
 
 # Dates outside these years are almost certainly typing errors (0202, 20224).
@@ -849,7 +850,27 @@ def validate_record(
     ``record`` is ``where`` and its ``field`` the field name. Raises ``KeyError`` only for
     an unknown ``kind_name`` (a programming error, not bad input).
     """
-    kind = record_kind(kind_name)
+    return validate_values(
+        record_kind(kind_name),
+        values,
+        partial=partial,
+        where=where,
+        current=current,
+        today=today,
+    )
+
+
+def validate_values(
+    kind: RecordKind,
+    values: Mapping[str, object],
+    *,
+    partial: bool = False,
+    where: str = "",
+    current: Mapping[str, object] | None = None,
+    today: date | None = None,
+) -> tuple[dict[str, object], list[Problem]]:
+    """:func:`validate_record` for any set of fields described like a record kind
+    (the settings in :mod:`klantapp.domain.settings` are)."""
     ctx = _Context(today=today or date.today())
     fields = {f.name: f for f in kind.fields}
     out: dict[str, object] = {}

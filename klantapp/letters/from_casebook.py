@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from klantapp.errors import KlantappError
+from klantapp.i18n import _
 from klantapp.letters.model import Appointment, Gemeente, LetterData, Recipient
 from klantapp.letters.texts import LETTER_LANGUAGES
 
@@ -69,12 +70,13 @@ def letter_data(cb: Any, appointment_id: str, lang: str | None = None) -> Letter
     appt = queries.get(cb, "appointments", appointment_id)
     if appt is None:
         raise KlantappError(
-            "Deze afspraak bestaat niet.", hint="Kies een afspraak uit de lijst van afspraken."
+            _("Deze afspraak bestaat niet."),
+            hint=_("Kies een afspraak uit de lijst van afspraken."),
         )
     household = queries.get(cb, "households", appt["household_id"]) or {}
     person = queries.get(cb, "persons", appt["person_id"]) if appt.get("person_id") else None
-    settings = cb.get_setting("gemeente", {}) or {}
-    gemeente = gemeente_from_settings(settings if isinstance(settings, dict) else {})
+    gemeente = gemeente_from_settings(cb.get_setting("gemeente", {}))
+    klantmanager = cb.get_setting("klantmanager", {}).get("name")
 
     if person:
         name = " ".join(
@@ -98,8 +100,8 @@ def letter_data(cb: Any, appointment_id: str, lang: str | None = None) -> Letter
         lang = choose_language(appt, person)
     elif lang != "nl" and lang not in LETTER_LANGUAGES:
         raise KlantappError(
-            f"Voor de taal {lang!r} zijn er geen brieven.",
-            hint="Kies een van: " + ", ".join(LETTER_LANGUAGES) + ".",
+            _("Voor deze taal zijn er geen brieven."),
+            hint=_("Kies een van: {languages}.").format(languages=", ".join(LETTER_LANGUAGES)),
         )
     invitation = appt.get("invitation_number")
     appointment = Appointment(
@@ -108,7 +110,7 @@ def letter_data(cb: Any, appointment_id: str, lang: str | None = None) -> Letter
         location=_s(appt.get("location")),
         duration_minutes=int(appt["duration_minutes"]) if appt.get("duration_minutes") else None,
         route_note=_s(appt.get("route_note")),
-        with_whom=_s(appt.get("with_whom")) or _s(settings.get("klantmanager")),
+        with_whom=_s(appt.get("with_whom")) or _s(klantmanager),
         interpreter_mode=_s(appt.get("interpreter_mode")),
         interpreter_language=_s(appt.get("interpreter_language")),
         invitation_number=int(invitation) if invitation else None,

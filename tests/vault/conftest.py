@@ -70,9 +70,22 @@ class VaultEnv:
     def snapshot_file(self, folder: Path) -> Path:
         return self.only(folder, "snapshot-*.kvs")
 
+    def header_file(self, folder: Path) -> Path:
+        return self.only(folder, "header-*.kvh")
+
     @staticmethod
-    def header_file(folder: Path) -> Path:
-        return folder / "casebook.header"
+    def state(folder: Path) -> dict[str, bytes]:
+        """Every file's bytes (the lock file aside): to check nothing was changed."""
+        return {
+            p.name: p.read_bytes()
+            for p in sorted(folder.iterdir())
+            if p.is_file() and p.name != "casebook.lock"
+        }
+
+    @staticmethod
+    def passwd(vault: Vault, new: str, snapshot: bytes = b"na de wissel", kdf=None) -> None:
+        """Change the passphrase: a new data key, and ``snapshot`` as the new generation."""
+        vault.rotate_keys(snapshot, passphrase=new, kdf=kdf or KdfParams.for_tests())
 
     def close_all(self) -> None:
         for vault in self._open:
