@@ -1,7 +1,9 @@
-"""Instellingen: interface language, auto-lock minutes, gemeente details for letters.
+"""Instellingen: interface language, auto-lock minutes, what the letters say.
 
 Language and auto-lock are local settings of this laptop (QSettings). The gemeente
-details are shared data printed on letters; they are stored in the casebook.
+details (setting ``gemeente``, shared with the central office) and the klantmanager's
+own name (setting ``klantmanager``, this laptop only) are printed on letters; both are
+stored in the casebook and validated by the core (klantapp/domain/settings.py).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from klantapp.domain.settings import validate_setting
 from klantapp.errors import InvalidInput, KlantappError
 from klantapp.i18n import _
 from ui.i18n import ui_languages
@@ -42,6 +45,7 @@ GEMEENTE_FIELDS: tuple[tuple[str, str], ...] = (
     ("email", "E-mail"),
     ("website", "Website"),
 )
+KLANTMANAGER_FIELD = "klantmanager"  # in the form; saved as the setting klantmanager.name
 _POSTCODE = re.compile(r"^\s*[1-9][0-9]{3}\s?[A-Za-z]{2}\s*$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -82,7 +86,11 @@ class SettingsScreen(QWidget):
         form = QFormLayout()
         self.fields: dict[str, QLineEdit] = {}
         self.problems: dict[str, QLabel] = {}
-        for key, label in GEMEENTE_FIELDS:
+        rows = (
+            *GEMEENTE_FIELDS,
+            (KLANTMANAGER_FIELD, "Uw naam (klantmanager, alleen deze laptop)"),
+        )
+        for key, label in rows:
             edit = QLineEdit()
             edit.setAccessibleName(_(label))
             edit.setMaximumWidth(em(self, 60))
@@ -143,7 +151,8 @@ class SettingsScreen(QWidget):
     def refresh(self) -> None:
         if not self.session.is_open or self.is_dirty():
             return
-        value: dict[str, Any] = self.session.get_setting("gemeente", {}) or {}
+        value: dict[str, Any] = dict(self.session.get_setting("gemeente", {}))
+        value[KLANTMANAGER_FIELD] = self.session.get_setting("klantmanager", {}).get("name")
         for key, edit in self.fields.items():
             edit.blockSignals(True)
             edit.setText(str(value.get(key) or ""))
@@ -189,8 +198,26 @@ class SettingsScreen(QWidget):
         if values["postcode"]:
             pc = values["postcode"].replace(" ", "").upper()
             values["postcode"] = f"{pc[:4]} {pc[4:]}"
+        name = values.pop(KLANTMANAGER_FIELD)
+        wanted = {
+            "gemeente": {k: v for k, v in values.items() if v},
+            "klantmanager": {"name": name} if name else {},
+        }
+        # Both checked by the core first: a problem in either one saves neither.
+        found = [p for key, value in wanted.items() for p in validate_setting(key, value)[1]]
+        if found:
+            for problem in found:  # "gemeente.postcode" -> the postcode field
+                key = problem.field.partition(".")[2]
+                if problem.field == "klantmanager.name":
+                    key = KLANTMANAGER_FIELD
+                if key in self.problems:
+                    self.problems[key].setText("⚠ " + problem.message)
+                    self.problems[key].show()
+            self.status.problem(_("Niet opgeslagen: verbeter de gemarkeerde velden."))
+            return False
         try:
-            self.session.set_setting("gemeente", {k: v for k, v in values.items() if v})
+            for key, value in wanted.items():
+                self.session.set_setting(key, value)
         except KlantappError as exc:
             self.status.problem(str(exc))
             return False
