@@ -173,7 +173,7 @@ def _collect(
 
 def import_document(cb: Casebook, doc: Any) -> dict[str, int]:
     """Import a document: everything, or (on any problem) nothing. Returns counts per
-    kind. Raises :class:`InvalidInput` listing every problem with record and field."""
+    kind (and ``"settings"``: how many settings). Raises :class:`InvalidInput` listing every problem with record and field."""
     records, settings, problems = _collect(doc)
     seen: dict[str, str] = {}
     pending: dict[str, str | None] = {}  # id -> household it belongs to
@@ -213,6 +213,8 @@ def import_document(cb: Casebook, doc: Any) -> dict[str, int]:
             counts[kind] = counts.get(kind, 0) + 1
         for key, value in settings.items():
             tx_set_setting(cb, tx, key, value)
+    if settings:
+        counts["settings"] = len(settings)
     return counts
 
 

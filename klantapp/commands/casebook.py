@@ -24,6 +24,19 @@ from klantapp.errors import CasebookDamaged, UsageError
 from klantapp.i18n import _, ngettext
 
 
+def _counted(counts: dict[str, int]) -> str:
+    """ "4 ketenpartners, 15 gezinsleden, ..." in the interface language."""
+    from klantapp.domain.records import RECORD_KINDS
+
+    def label(kind: str, n: int) -> str:
+        if kind in RECORD_KINDS:
+            known = RECORD_KINDS[kind]
+            return _(known.label if n == 1 else known.label_plural).lower()
+        return _("instelling") if n == 1 else _("instellingen")
+
+    return ", ".join(f"{n} {label(kind, n)}" for kind, n in counts.items())
+
+
 def _recovery(args: argparse.Namespace) -> str | None:
     if args.recovery_key and args.recovery_key_file:
         raise UsageError(_("Geef --recovery-key of --recovery-key-file, niet allebei."))
@@ -72,7 +85,7 @@ def _create(args: argparse.Namespace, *, demo: bool) -> int:
             counts = fill_demo(cb)
             print(
                 _("Demodossier gemaakt in {path}: {counts}").format(
-                    path=args.path, counts=", ".join(f"{v} {k}" for k, v in counts.items())
+                    path=args.path, counts=_counted(counts)
                 )
             )
         else:
@@ -114,12 +127,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     doc = load_document(raw, args.file)
     with open_casebook(args.path, writable=True) as cb:
         counts = import_document(cb, doc)
-    total = sum(counts.values())
-    print(
-        _("Ingelezen: {total} gegevens ({counts}).").format(
-            total=total, counts=", ".join(f"{v} {k}" for k, v in counts.items())
-        )
-    )
+    print(_("Ingelezen: {counts}.").format(counts=_counted(counts) or _("niets")))
     return 0
 
 

@@ -30,24 +30,28 @@ def _restore() -> str:
     )
 
 
-def damaged(path: Path, what: str) -> CasebookDamaged:
-    """Accidental damage: a truncated, unreadable or incomplete file."""
+def damaged(path: Path, what: str, *, repairable: Path | None = None) -> CasebookDamaged:
+    """Accidental damage: a truncated, unreadable or incomplete file. ``repairable``:
+    the casebook folder, when ``klantapp repair`` can carry on with what is readable."""
     return CasebookDamaged(
         _("Het dossier is beschadigd en kan niet worden geopend: {what} ({path}).").format(
             what=what, path=path
         ),
-        hint=_restore(),
+        hint=_restore() + (" " + _repair_hint(repairable) if repairable else ""),
     )
 
 
-def tampered(path: Path, what: str) -> CasebookTampered:
+def tampered(path: Path, what: str, *, repairable: Path | None = None) -> CasebookTampered:
     """A well-formed file that fails authentication (changed on purpose or by a bit flip)."""
     return CasebookTampered(
         _(
             "Het dossier is buiten Klantapp om gewijzigd of beschadigd en wordt daarom niet "
             "geopend: {what} ({path})."
         ).format(what=what, path=path),
-        hint=_restore() + " " + _("Meld dit ook bij het centrale kantoor."),
+        hint=_restore()
+        + " "
+        + _("Meld dit ook bij het centrale kantoor.")
+        + (" " + _repair_hint(repairable) if repairable else ""),
     )
 
 
@@ -141,10 +145,10 @@ def changes_lost(folder: Path, count: int) -> CasebookDamaged:
 
 def changes_lost_warning(count: int) -> str:
     return ngettext(
-        "Let op: {count} opgeslagen wijziging aan het eind van het wijzigingenbestand is "
-        "onleesbaar en ontbreekt hier. Het dossier is alleen geopend om te lezen.",
-        "Let op: {count} opgeslagen wijzigingen aan het eind van het wijzigingenbestand "
-        "zijn onleesbaar en ontbreken hier. Het dossier is alleen geopend om te lezen.",
+        "{count} opgeslagen wijziging aan het eind van het wijzigingenbestand is onleesbaar "
+        "en ontbreekt hier. Het dossier is alleen geopend om te lezen.",
+        "{count} opgeslagen wijzigingen aan het eind van het wijzigingenbestand zijn "
+        "onleesbaar en ontbreken hier. Het dossier is alleen geopend om te lezen.",
         count,
     ).format(count=count)
 
@@ -167,8 +171,8 @@ def newest_unreadable(
 
 def newest_unreadable_warning(newest: int, opened: int) -> str:
     return _(
-        "Let op: de nieuwste versie van het dossier (versie {newest}) kan niet worden "
-        "gelezen. Dit is een oudere versie (versie {opened}), alleen geopend om te lezen."
+        "De nieuwste versie van het dossier (versie {newest}) kan niet worden gelezen. Dit "
+        "is een oudere versie (versie {opened}), alleen geopend om te lezen."
     ).format(newest=newest, opened=opened)
 
 

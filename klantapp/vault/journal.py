@@ -230,6 +230,7 @@ def replay(
                         _("wijziging {number} in het journaal is beschadigd").format(
                             number=seq + 1
                         ),
+                        repairable=path.parent,
                     ),
                 )
             result.tail, result.lost = Tail.GARBAGE, 0  # zeros or noise: no record starts here
@@ -241,6 +242,7 @@ def replay(
                 failures.tampered(
                     path,
                     _("wijziging {number} in het journaal is ongeldig").format(number=seq + 1),
+                    repairable=path.parent,
                 ),
             )
         end = offset + FRAME_HEADER_BYTES + keys.NONCE_BYTES + length
@@ -259,10 +261,13 @@ def replay(
         except InvalidTag:
             return stop(
                 Tail.DAMAGED,
-                1 + _count_frames(data, end),
+                # (counted from inside this record: bytes missing from it make its declared
+                # end reach into the next one)
+                1 + _count_frames(data, offset + FRAME_HEADER_BYTES),
                 failures.tampered(
                     path,
                     _("wijziging {number} in het journaal is niet echt").format(number=seq + 1),
+                    repairable=path.parent,
                 ),
             )
         except MemoryError:
