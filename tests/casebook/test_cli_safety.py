@@ -104,18 +104,23 @@ def test_init_refuses_a_weak_passphrase_but_demo_takes_demo(tmp_path: Path) -> N
     assert run("demo", str(tmp_path / "demo"), passphrase="demo").returncode == 0
 
 
-def test_passwd_with_a_new_recovery_key_locks_out_the_old_key(book: Path, tmp_path: Path) -> None:
+def test_passwd_with_a_new_recovery_key_locks_out_the_old_key(tmp_path: Path) -> None:
     from klantapp.vault import generate_recovery_identity
+    from klantapp.vault.recovery import secret_file_text
 
-    old_secret = tmp_path / "oud.txt"
-    assert (
-        run("init", str(tmp_path / "b"), "--recovery-secret-out", str(old_secret)).returncode == 0
-    )
-    public, secret = generate_recovery_identity()
-    new_secret = tmp_path / "nieuw.txt"
-    new_secret.write_text(secret + "\n")
+    def key_file(name: str) -> tuple[str, Path]:
+        public, secret = generate_recovery_identity()
+        path = tmp_path / name
+        path.write_text(secret_file_text(secret, "dossier"))
+        return public, path
+
+    old_public, old_secret = key_file("oud.txt")
+    new_public, new_secret = key_file("nieuw.txt")
     target = str(tmp_path / "b")
-    assert run("passwd", target, "--recovery-key", public, "--keep-passphrase").returncode == 0
+    Casebook.create(target, PASS, recovery_recipient=old_public, kdf=KdfParams.for_tests())[
+        0
+    ].close()
+    assert run("passwd", target, "--recovery-key", new_public, "--keep-passphrase").returncode == 0
     refused = run("recover", target, "--recovery-secret", str(old_secret), new=NEW)
     assert refused.returncode == 3
     assert run("recover", target, "--recovery-secret", str(new_secret), new=NEW).returncode == 0
@@ -133,7 +138,7 @@ def test_recover_with_an_age_keygen_file_sets_a_new_passphrase(tmp_path: Path) -
         ["age-keygen", "-y", str(key_file)], check=True, capture_output=True, text=True
     ).stdout.strip()
     book = str(tmp_path / "dossier")
-    assert run("init", book, "--recovery-key", public).returncode == 0
+    Casebook.create(book, PASS, recovery_recipient=public, kdf=KdfParams.for_tests())[0].close()
     add_household(Path(book), PASS, "Familie Haile")
     result = run("recover", book, "--recovery-secret", str(key_file), passphrase=None, new=NEW)
     assert result.returncode == 0, result.stderr
