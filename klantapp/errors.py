@@ -64,6 +64,26 @@ class CasebookExists(KlantappError):
     exit_code = 1
 
 
+class Refused(KlantappError):
+    """Sync refused something it was handed: a bundle, a roster, an office card, an
+    enrolment request or a device. Nothing was applied.
+
+    ``reason`` is a short machine-readable code (``"bad_signature"``, ``"damaged"``,
+    ``"unknown_sender"``, ...) for the command line's ``--json`` output and for tests;
+    the message says the same in plain words."""
+
+    exit_code = 6
+
+    def __init__(self, reason: str, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.reason = reason
+
+
+class BundleRefused(Refused):
+    """A sync bundle (``.kbundle``) was refused: damaged, tampered, not for us, from an
+    unknown sender, from another central office, or signed by the wrong key."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with input: which record, which field, what is wrong."""

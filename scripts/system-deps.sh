@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the Debian libraries Qt needs (and poppler/Xvfb for the letter and
-# screenshot tests, age for the recovery-key tests) are present. As root on Debian it installs what is missing;
+# screenshot tests, age/minisign for the sync interop and recovery-key tests, npm to
+# fetch the age test vectors) are present. As root on Debian it installs what is missing;
 # otherwise it prints the exact apt-get line and carries on (pip's Qt wheels bring
 # Qt itself; only these system libraries come from the distribution).
 set -euo pipefail
@@ -10,7 +11,7 @@ PACKAGES=(
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
   libxcb-randr0 libxcb-render-util0 libxcb-image0 libglib2.0-0
   poppler-utils xvfb xauth
-  age
+  age minisign
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
@@ -24,6 +25,9 @@ for p in "${PACKAGES[@]}"; do
     missing+=("$p")
   fi
 done
+# npm fetches the age test vectors (tests/sync/cctv.py). Any npm will do: Debian's
+# package only when none is on the PATH (a NodeSource nodejs brings its own).
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ]; then

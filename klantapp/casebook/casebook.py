@@ -79,6 +79,7 @@ class Transaction:
     def __init__(self, casebook: Casebook, actor: str) -> None:
         self._cb = casebook
         self.actor = actor
+        self.summary = ""
         self.ops: list[Op] = []
 
     def _op(self, table: str, row_id: str, kind: Any, data: dict[str, Any] | None) -> Op:
@@ -356,19 +357,23 @@ class Casebook:
             yield self._require_conn()
 
     @contextlib.contextmanager
-    def transaction(self, actor: str | None = None) -> Iterator[Transaction]:
+    def transaction(self, actor: str | None = None, *, summary: str = "") -> Iterator[Transaction]:
         """The one write path. Durable on disk before the block's effects are visible as
-        committed; on any error nothing is kept, in memory or on disk."""
+        committed; on any error nothing is kept, in memory or on disk. Everything written
+        in the block is one change: one journal record, one audit entry; ``summary`` says
+        in words what it saved (the audit log and timeline show it), and the block may
+        set ``tx.summary`` itself once it knows."""
         with self._lock:
             conn = self._require_conn()
             vault = self._require_vault()
             tx = Transaction(self, actor if actor is not None else self.actor)
+            tx.summary = summary
             saved_clock, saved_seq = self._clock.last, self._next_seq
             conn.execute("BEGIN")
             try:
                 yield tx
                 if tx.ops:
-                    record = ChangeRecord(tx.actor, _utc_now(), tuple(tx.ops))
+                    record = ChangeRecord(tx.actor, _utc_now(), tuple(tx.ops), tx.summary)
                     record_bookkeeping(conn, record)
                     vault.append(record.encode())
             except BaseException:

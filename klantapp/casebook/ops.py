@@ -65,6 +65,7 @@ class ChangeRecord:
     actor: str
     at: str  # UTC, ISO 8601
     ops: tuple[Op, ...]
+    summary: str = ""  # what the change saved, in words (a batch save); may be empty
 
     def encode(self) -> bytes:
         doc = {
@@ -73,6 +74,8 @@ class ChangeRecord:
             "at": self.at,
             "ops": [o.to_json() for o in self.ops],
         }
+        if self.summary:
+            doc["sum"] = self.summary
         return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
     @staticmethod
@@ -84,6 +87,7 @@ class ChangeRecord:
             actor=str(doc["actor"]),
             at=str(doc["at"]),
             ops=tuple(Op.from_json(o) for o in doc["ops"]),
+            summary=str(doc.get("sum") or ""),
         )
 
 
@@ -144,7 +148,17 @@ def record_bookkeeping(conn: sqlite3.Connection, record: ChangeRecord) -> None:
     The audit log is a view over these two tables."""
     if not record.ops:
         return
-    cur = conn.execute("INSERT INTO changes (at, actor) VALUES (?, ?)", (record.at, record.actor))
+    # Records without a summary are also replayed onto snapshots older than the
+    # summary column (migrations run after the replay), so it is named only when set.
+    if record.summary:
+        cur = conn.execute(
+            "INSERT INTO changes (at, actor, summary) VALUES (?, ?, ?)",
+            (record.at, record.actor, record.summary),
+        )
+    else:
+        cur = conn.execute(
+            "INSERT INTO changes (at, actor) VALUES (?, ?)", (record.at, record.actor)
+        )
     change_id = cur.lastrowid
     device_no: dict[str, int] = {}
     for device in {o.device for o in record.ops}:

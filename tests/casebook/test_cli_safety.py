@@ -402,3 +402,48 @@ def test_the_windows_client_has_a_console_free_entry_point() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert project["scripts"]["klantapp"] == "ui.launch:main"
     assert project["gui-scripts"]["klantappw"] == "ui.launch:gui_main"
+
+
+# -- a casebook made by the first release ------------------------------------------------
+
+SAMPLE = ROOT / "tests" / "data" / "casebook-v1"
+SAMPLE_PASSPHRASE = "voorbeeld wachtwoordzin 2026"
+
+
+@pytest.fixture
+def first_release(tmp_path: Path) -> Path:
+    target = tmp_path / "oud-dossier"
+    shutil.copytree(SAMPLE, target)
+    os.chmod(target, 0o700)
+    return target
+
+
+def test_passwd_on_a_first_release_casebook_asks_for_the_office_key_once(
+    first_release: Path,
+) -> None:
+    from klantapp.vault.recovery import public_key_of
+
+    secret = (ROOT / "tests" / "data" / "casebook-v1.recovery-secret").read_text()
+    asked = run("passwd", str(first_release), passphrase=SAMPLE_PASSPHRASE, new=NEW)
+    assert asked.returncode == 2 and b"--recovery-key" in asked.stderr
+    office = public_key_of(secret)
+    assert office is not None
+    done = run(
+        "passwd",
+        str(first_release),
+        "--recovery-key",
+        office,
+        passphrase=SAMPLE_PASSPHRASE,
+        new=NEW,
+    )
+    assert done.returncode == 0, done.stderr
+    assert not (first_release / "casebook.header").exists()  # now one header per generation
+    assert run("verify", str(first_release), passphrase=SAMPLE_PASSPHRASE).returncode == 3
+    assert run("verify", str(first_release), passphrase=NEW).returncode == 0
+
+
+def test_recover_a_first_release_casebook_with_its_secret(first_release: Path) -> None:
+    secret_file = ROOT / "tests" / "data" / "casebook-v1.recovery-secret"
+    result = run("recover", str(first_release), "--recovery-secret", str(secret_file), new=NEW)
+    assert result.returncode == 0, result.stderr
+    assert b"Yonas Tesfay" in run("search", str(first_release), "Yonas", passphrase=NEW).stdout

@@ -98,10 +98,13 @@ def test_the_klantmanager_name_moves_out_of_the_gemeente_setting(
 ) -> None:
     """A casebook from before the split (schema 1): the migration makes the
     klantmanager's name a device setting of its own."""
+    from klantapp.casebook import migrations
+
+    split = next(m.version for m in migrations.available() if "klantmanager" in m.name)
     cb, _ = Casebook.create(casebook_path, PASS)
     store_raw(cb, "gemeente", {"name": "Gemeente Heuveldal", "klantmanager": "Sanne de Vries"})
     with cb.reading() as conn:
-        conn.execute("PRAGMA user_version = 1")
+        conn.execute(f"PRAGMA user_version = {split - 1}")
     cb.compact()
     cb.close()
     cb = Casebook.open(casebook_path, PASS)
@@ -122,3 +125,20 @@ def test_letters_take_the_klantmanager_from_the_device_setting(demo_casebook: Ca
     services.update_record(demo_casebook, "appointments", appointment, {"with_whom": ""})
     data = letter_data(demo_casebook, appointment)
     assert data.appointment.with_whom == "Fatma Yılmaz"
+
+
+def test_a_first_release_casebook_gets_the_split_too(tmp_path: Path) -> None:
+    """tests/data/casebook-v1 (made by the first release) holds the demo gemeente with
+    the klantmanager's name inside it."""
+    import shutil
+
+    sample = Path(__file__).parent.parent / "data" / "casebook-v1"
+    target = tmp_path / "oud"
+    shutil.copytree(sample, target)
+    cb = Casebook.open(target, "voorbeeld wachtwoordzin 2026", writable=False)
+    try:
+        assert cb.get_setting("klantmanager") == {"name": "Sanne de Vries"}
+        assert "klantmanager" not in cb.get_setting("gemeente")
+        assert cb.get_setting("gemeente")["name"] == "Gemeente Heuveldal"
+    finally:
+        cb.close()

@@ -296,3 +296,21 @@ def test_a_handhaving_record_cannot_point_at_another_households_appointment(
             },
         )
     assert [p.field for p in err.value.problems] == ["appointment_id"]
+
+
+def test_a_batch_save_is_one_change_with_a_summary(casebook: Casebook, reopen) -> None:
+    hid = _household(casebook)
+    records_before = casebook._vault.journal_records  # type: ignore[union-attr]
+    with casebook.transaction(summary="Twee gezinsleden toegevoegd") as tx:
+        tx.insert("persons", {"household_id": hid, "role": "aanvrager", "family_name": "Een"})
+        tx.insert("persons", {"household_id": hid, "role": "partner", "family_name": "Twee"})
+    assert casebook._vault.journal_records == records_before + 1  # type: ignore[union-attr]
+    cb = reopen(casebook)
+    try:
+        with cb.reading() as conn:
+            rows = conn.execute(
+                "SELECT DISTINCT change_id, summary FROM audit_log WHERE tbl = 'persons'"
+            ).fetchall()
+        assert [r[1] for r in rows] == ["Twee gezinsleden toegevoegd"]
+    finally:
+        cb.close()

@@ -65,20 +65,27 @@ def test_the_file_klantapp_writes_is_an_age_identity_file(tmp_path: Path) -> Non
     assert decrypted == b"hallo kantoor"
 
 
-def test_several_keys_blank_lines_and_a_bom_are_fine(tmp_path: Path) -> None:
+def test_blank_lines_crlf_and_a_bom_are_fine(tmp_path: Path) -> None:
     public, secret = generate_recovery_identity()
-    _other_public, other = generate_recovery_identity()
     folder = make(tmp_path, public)
-    text = "\ufeff# twee sleutels\n\n" + other + "\n  " + secret + "  \n"
+    text = "\ufeff# van het kantoor\r\n\r\n  " + secret + "  \r\n"
     vault, _ = Vault.open_with_recovery(folder, text)
     vault.close()
-    assert public_key_of(text) == _other_public
+    assert public_key_of(text) == public
 
 
 def test_a_broken_key_file_is_refused_without_echoing_it(tmp_path: Path) -> None:
     public, secret = generate_recovery_identity()
     folder = make(tmp_path, public)
-    for text in ("", "# alleen commentaar\n", secret[:-3], "ZEER-GEHEIM-WOORD\n" + secret):
+    _other_public, other = generate_recovery_identity()
+    for text in (
+        "",
+        "# alleen commentaar\n",
+        secret[:-3],
+        "ZEER-GEHEIM-WOORD\n" + secret,
+        other + "\n" + secret,  # two keys: which one is meant is not ours to guess
+        f"# public key: {_other_public}\n{secret}\n",  # the note does not fit the key
+    ):
         with pytest.raises(WrongPassphrase) as refused:
             Vault.open_with_recovery(folder, text)
         assert "AGE-SECRET-KEY-1" in str(refused.value)  # says what it expects ...
