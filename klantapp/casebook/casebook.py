@@ -69,6 +69,10 @@ def _default_actor() -> str:
         return "onbekend"
 
 
+def _mode(writable: bool) -> OpenMode:
+    return OpenMode.WRITE if writable else OpenMode.READ
+
+
 def _utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
@@ -178,8 +182,9 @@ class Casebook:
     ) -> Casebook:
         """Slow. ``writable=False`` changes nothing on disk (for verify, search, export):
         a torn journal tail is left as it is, pending migrations run in memory only."""
-        mode = OpenMode.WRITE if writable else OpenMode.READ
-        vault, contents = Vault.open(Path(path), passphrase, mode=mode, progress=progress)
+        vault, contents = Vault.open(
+            Path(path), passphrase, mode=_mode(writable), progress=progress
+        )
         return cls._from_contents(vault, contents, actor=actor, progress=progress)
 
     @classmethod
@@ -194,9 +199,8 @@ class Casebook:
     ) -> Casebook:
         """Open with the central office's recovery key (the key, or an age identity
         file's text) instead of the passphrase."""
-        mode = OpenMode.WRITE if writable else OpenMode.READ
         vault, contents = Vault.open_with_recovery(
-            Path(path), identity, mode=mode, progress=progress
+            Path(path), identity, mode=_mode(writable), progress=progress
         )
         return cls._from_contents(vault, contents, actor=actor, progress=progress)
 

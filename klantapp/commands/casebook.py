@@ -13,10 +13,11 @@ from typing import Any
 from klantapp.commands.common import (
     actor,
     add_path,
+    add_recovery_key_options,
     open_casebook,
     read_new_passphrase,
     read_passphrase,
-    read_text_file,
+    recovery_key,
     say,
     write_output,
 )
@@ -37,19 +38,11 @@ def _counted(counts: dict[str, int]) -> str:
     return ", ".join(f"{n} {label(kind, n)}" for kind, n in counts.items())
 
 
-def _recovery(args: argparse.Namespace) -> str | None:
-    if args.recovery_key and args.recovery_key_file:
-        raise UsageError(_("Geef --recovery-key of --recovery-key-file, niet allebei."))
-    if args.recovery_key_file:
-        return read_text_file(args.recovery_key_file).strip()
-    return str(args.recovery_key) if args.recovery_key else None
-
-
 def _create(args: argparse.Namespace, *, demo: bool) -> int:
     from klantapp.casebook import Casebook
     from klantapp.vault.recovery import secret_file_text
 
-    recipient = _recovery(args)
+    recipient = recovery_key(args)
     if recipient is None and not args.recovery_secret_out and not demo:
         raise UsageError(
             _(
@@ -224,16 +217,7 @@ def register(sub: Any) -> None:
     ):
         p = sub.add_parser(name, help=text, description=text)
         add_path(p, _("map voor het nieuwe dossier (mag nog niet bestaan)"))
-        p.add_argument(
-            "--recovery-key",
-            metavar="AGE1...",
-            help=_("openbare herstelsleutel van het centrale kantoor"),
-        )
-        p.add_argument(
-            "--recovery-key-file",
-            metavar=_("BESTAND"),
-            help=_("bestand met die openbare sleutel"),
-        )
+        add_recovery_key_options(p, _("openbare herstelsleutel van het centrale kantoor"))
         p.add_argument(
             "--recovery-secret-out",
             metavar=_("BESTAND"),

@@ -30,6 +30,23 @@ def add_path(parser: Any, help: str | None = None) -> None:
     parser.add_argument("path", metavar=_("MAP"), help=help or _("de map van het dossier"))
 
 
+def add_recovery_key_options(parser: Any, help: str) -> None:
+    """--recovery-key AGE1... or --recovery-key-file FILE: the office's public key."""
+    parser.add_argument("--recovery-key", metavar="AGE1...", help=help)
+    parser.add_argument(
+        "--recovery-key-file", metavar=_("BESTAND"), help=_("bestand met die openbare sleutel")
+    )
+
+
+def recovery_key(args: Any) -> str | None:
+    """The public key given with :func:`add_recovery_key_options`, if any."""
+    if args.recovery_key and args.recovery_key_file:
+        raise UsageError(_("Geef --recovery-key of --recovery-key-file, niet allebei."))
+    if args.recovery_key_file:
+        return read_text_file(args.recovery_key_file).strip()
+    return str(args.recovery_key) if args.recovery_key else None
+
+
 def actor() -> str:
     return os.environ.get("USER", "cli")
 

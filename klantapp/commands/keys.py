@@ -11,28 +11,22 @@ from klantapp.commands.common import (
     NEW_PASSPHRASE_ENV,
     actor,
     add_path,
+    add_recovery_key_options,
     read_new_passphrase,
     read_passphrase,
     read_text_file,
+    recovery_key,
     show_warnings,
 )
 from klantapp.errors import UsageError
 from klantapp.i18n import _
 
 
-def _new_recovery_key(args: argparse.Namespace) -> str | None:
-    if args.recovery_key and args.recovery_key_file:
-        raise UsageError(_("Geef --recovery-key of --recovery-key-file, niet allebei."))
-    if args.recovery_key_file:
-        return read_text_file(args.recovery_key_file).strip()
-    return str(args.recovery_key) if args.recovery_key else None
-
-
 def _cmd_passwd(args: argparse.Namespace) -> int:
     from klantapp.casebook import Casebook
     from klantapp.vault.recovery import check_recovery_recipient
 
-    recipient = _new_recovery_key(args)
+    recipient = recovery_key(args)
     if args.keep_passphrase and recipient is None:
         raise UsageError(
             _("--keep-passphrase hoort bij --recovery-key: er verandert anders niets.")
@@ -90,15 +84,8 @@ def register(sub: Any) -> None:
         ).format(env=NEW_PASSPHRASE_ENV),
     )
     add_path(p)
-    p.add_argument(
-        "--recovery-key",
-        metavar="AGE1...",
-        help=_("vervang de herstelsleutel door deze openbare sleutel van het centrale kantoor"),
-    )
-    p.add_argument(
-        "--recovery-key-file",
-        metavar=_("BESTAND"),
-        help=_("bestand met die openbare sleutel"),
+    add_recovery_key_options(
+        p, _("vervang de herstelsleutel door deze openbare sleutel van het centrale kantoor")
     )
     p.add_argument(
         "--keep-passphrase",

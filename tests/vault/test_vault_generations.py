@@ -53,9 +53,7 @@ def put_back(old: Path, folder: Path) -> None:
 @pytest.fixture
 def two_generations(env, fast_kdf) -> tuple[Path, Path]:
     """A casebook at epoch 2, and a copy of it from when it was at epoch 0."""
-    vault, folder = env.create()
-    vault.append(b"oud")
-    vault.close()
+    folder = env.with_records(b"oud")
     old = env.copy(folder, "oude-versie")
     vault, _ = env.open(folder)
     vault.compact(b"tussenstand")
@@ -123,9 +121,7 @@ def test_a_damaged_newest_generation_falls_back_only_for_reading(env, two_genera
 
 
 def test_an_interrupted_newer_generation_is_kept_not_opened(env, fast_kdf) -> None:
-    vault, folder = env.create()
-    vault.append(b"een")
-    vault.close()
+    folder = env.with_records(b"een")
     (folder / "snapshot-00000001.kvs").write_bytes(b"half geschreven")  # no header: uncommitted
     contents = open_as(env, folder, OpenMode.WRITE)
     assert contents.records == [b"een"]
@@ -142,9 +138,7 @@ def test_an_interrupted_newer_generation_is_kept_not_opened(env, fast_kdf) -> No
 
 
 def test_a_read_only_open_changes_no_file(env, fast_kdf) -> None:
-    vault, folder = env.create()
-    vault.append(b"een")
-    vault.close()
+    folder = env.with_records(b"een")
     journal_file = env.journal_file(folder)
     with open(journal_file, "ab") as handle:
         handle.write(b"\xc5\x00\x00")  # a torn append
@@ -164,10 +158,7 @@ def test_a_read_only_open_changes_no_file(env, fast_kdf) -> None:
 
 
 def test_a_writing_open_keeps_the_torn_tail_aside(env, fast_kdf) -> None:
-    vault, folder = env.create()
-    vault.append(b"een")
-    vault.append(b"de laatste, half geschreven")
-    vault.close()
+    folder = env.with_records(b"een", b"de laatste, half geschreven")
     journal_file = env.journal_file(folder)
     data = journal_file.read_bytes()
     cut = record_starts(data)[1] + 30
@@ -242,10 +233,7 @@ def test_repair_continues_with_what_is_readable_and_keeps_the_originals(
 
 @pytest.mark.parametrize("tail", [b"\x00" * 9, b"\x00" * 512, b"\x00" * 4096, b"\xff" * 100])
 def test_a_power_loss_tail_opens_with_a_warning(env, fast_kdf, tail) -> None:
-    vault, folder = env.create()
-    vault.append(b"een")
-    vault.append(b"twee")
-    vault.close()
+    folder = env.with_records(b"een", b"twee")
     path = env.journal_file(folder)
     intact = path.read_bytes()
     path.write_bytes(intact + tail)
@@ -265,10 +253,7 @@ def test_a_power_loss_tail_opens_with_a_warning(env, fast_kdf, tail) -> None:
 
 def test_noise_with_a_record_start_in_it_still_refuses(env, fast_kdf) -> None:
     """A tail that holds something looking like a record is not power-loss noise."""
-    vault, folder = env.create()
-    vault.append(b"een")
-    vault.append(b"twee")
-    vault.close()
+    folder = env.with_records(b"een", b"twee")
     path = env.journal_file(folder)
     data = path.read_bytes()
     last = data[record_starts(data)[1] :]
@@ -278,10 +263,7 @@ def test_noise_with_a_record_start_in_it_still_refuses(env, fast_kdf) -> None:
 
 
 def test_a_damaged_frame_header_of_the_last_record_is_not_noise(env, fast_kdf) -> None:
-    vault, folder = env.create()
-    vault.append(b"een")
-    vault.append(b"twee")
-    vault.close()
+    folder = env.with_records(b"een", b"twee")
     path = env.journal_file(folder)
     data = bytearray(path.read_bytes())
     data[record_starts(bytes(data))[1] + 2] ^= 0x10  # one bit of its length

@@ -110,15 +110,9 @@ def test_rotation_removes_the_old_generation(env, fast_kdf) -> None:
 def test_a_casebook_from_before_rotation_needs_the_office_key_once(env, fast_kdf) -> None:
     """Headers written before key rotation existed do not hold the office's public key
     (``casebook.header``, no ``recipient``): passwd asks for it instead of guessing."""
-    vault, folder = env.create()
+    vault, _folder = env.create()
     vault.append(b"oud")
-    legacy = vault._header.with_changes(recovery_recipient=None)
-    dek = vault._dek
-    assert dek is not None
-    data = header.encode(legacy, keys.header_mac_key(dek, legacy.casebook_id))
-    vault.close()
-    env.header_file(folder).unlink()
-    (folder / "casebook.header").write_bytes(data)
+    folder = env.make_legacy(vault)
 
     vault, contents = env.open(folder)
     assert contents.records == [b"oud"] and contents.warnings == []
@@ -138,14 +132,7 @@ def test_a_casebook_from_before_rotation_needs_the_office_key_once(env, fast_kdf
 
 
 def test_recovery_after_a_legacy_header_uses_the_key_that_opened_it(env, fast_kdf) -> None:
-    vault, folder = env.create()
-    legacy = vault._header.with_changes(recovery_recipient=None)
-    dek = vault._dek
-    assert dek is not None
-    data = header.encode(legacy, keys.header_mac_key(dek, legacy.casebook_id))
-    vault.close()
-    env.header_file(folder).unlink()
-    (folder / "casebook.header").write_bytes(data)
+    folder = env.make_legacy(env.create()[0])
     vault, _ = Vault.open_with_recovery(folder, env.recovery_secret)
     env.passwd(vault, NEW)
     vault.close()
