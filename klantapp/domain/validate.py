@@ -335,9 +335,10 @@ def _email_message(label: str) -> str:
 def _year_ok(year: int, label: str) -> None:
     if not EARLIEST_YEAR <= year <= LATEST_YEAR:
         raise InvalidValue(
-            _("{label}: het jaar {year} klopt vast niet. Controleer het jaartal.").format(
-                label=_(label), year=f"{year:04d}"
-            )
+            _(
+                "{label}: dit jaartal klopt vast niet (het ligt tussen {earliest} en {latest}). "
+                "Controleer het jaartal."
+            ).format(label=_(label), earliest=EARLIEST_YEAR, latest=LATEST_YEAR)
         )
 
 
@@ -347,8 +348,8 @@ def _real_date(year: int, month: int, day: int, label: str) -> date:
         return date(year, month, day)
     except ValueError:
         raise InvalidValue(
-            _("{label}: {date} bestaat niet in de kalender. Controleer dag en maand.").format(
-                label=_(label), date=f"{year:04d}-{month:02d}-{day:02d}"
+            _("{label}: deze datum bestaat niet in de kalender. Controleer dag en maand.").format(
+                label=_(label)
             )
         ) from None
 
@@ -407,8 +408,8 @@ def partial_date_bounds(text: str, label: str = "Datum") -> tuple[date, date]:
         first = _real_date(year, month, 1, label) if 1 <= month <= 12 else None
         if first is None:
             raise InvalidValue(
-                _("{label}: maand {month} bestaat niet. Controleer de maand.").format(
-                    label=_(label), month=f"{month:02d}"
+                _("{label}: deze maand bestaat niet. Controleer de maand.").format(
+                    label=_(label)
                 )
             )
         nxt = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
@@ -458,9 +459,7 @@ def check_datetime(value: object, label: str = "Datum en tijd") -> str:
     day_ = _real_date(year, month, day, label)
     if hour > 23 or minute > 59:
         raise InvalidValue(
-            _("{label}: {time} is geen bestaande tijd. Controleer de tijd.").format(
-                label=_(label), time=f"{hour:02d}:{minute:02d}"
-            )
+            _("{label}: deze tijd bestaat niet. Controleer de tijd.").format(label=_(label))
         )
     return f"{day_.isoformat()}T{hour:02d}:{minute:02d}"
 
