@@ -408,9 +408,7 @@ def partial_date_bounds(text: str, label: str = "Datum") -> tuple[date, date]:
         first = _real_date(year, month, 1, label) if 1 <= month <= 12 else None
         if first is None:
             raise InvalidValue(
-                _("{label}: deze maand bestaat niet. Controleer de maand.").format(
-                    label=_(label)
-                )
+                _("{label}: deze maand bestaat niet. Controleer de maand.").format(label=_(label))
             )
         nxt = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
         return first, date.fromordinal(nxt.toordinal() - 1)
