@@ -295,7 +295,14 @@ def _setting_schema(known: Setting) -> dict[str, Any]:
         "description": where[known.scope],
         "type": "object",
         "additionalProperties": False,
-        "properties": {f.name: _field_schema(f) for f in known.fields},
+        "properties": {
+            f.name: (
+                {"description": f.label, **known.custom[f.name].schema}
+                if f.name in known.custom
+                else _field_schema(f)
+            )
+            for f in known.fields
+        },
     }
 
 

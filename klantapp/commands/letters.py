@@ -12,33 +12,25 @@ from klantapp.errors import UsageError
 from klantapp.i18n import _
 
 
-def _warn_unreviewed(lang: str) -> None:
-    from klantapp.domain.records import LANGUAGES, choice_label
-    from klantapp.letters import catalog_reviewed
-
-    if lang != "nl" and not catalog_reviewed(lang):
-        say(
-            _(
-                "Let op: de vertaling in het {language} is niet gecontroleerd door een "
-                "gekwalificeerd vertaler. De Nederlandse tekst in de brief is de officiële tekst."
-            ).format(language=_(choice_label(LANGUAGES, lang)))
-        )
+def _notify(notices: tuple[str, ...]) -> None:
+    """Warnings that do not stop the letter (past appointment, unreviewed translation)."""
+    for notice in notices:
+        say(_("Let op: {warning}").format(warning=notice))
 
 
 def _cmd_letter(args: argparse.Namespace) -> int:
-    from klantapp.letters import letter_data, render_letter
+    from klantapp.letters import prepare_letter
 
     with open_casebook(args.path) as cb:
-        data = letter_data(cb, args.appointment, args.lang)
-        _warn_unreviewed(data.lang)
-        pdf = render_letter(data)
-    write_output(args.output, pdf, personal=True)
+        # refuses (exit 1, the missing details named) a letter that could not arrive
+        prepared = prepare_letter(cb, args.appointment, lang=args.lang)
+    _notify(prepared.notices)
+    write_output(args.output, prepared.pdf, personal=True)
     return 0
 
 
 def _cmd_letters(args: argparse.Namespace) -> int:
-    from klantapp.letters import letter_data, render_letters
-    from klantapp.letters.from_casebook import day_appointment_ids
+    from klantapp.letters import prepare_day_letters
 
     try:
         day = date.fromisoformat(args.date)
@@ -46,22 +38,20 @@ def _cmd_letters(args: argparse.Namespace) -> int:
         raise UsageError(
             _("Dit is geen geldige datum."), hint=_("Schrijf de datum als JJJJ-MM-DD.")
         ) from None
+
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            text = _("Brief {done} van {total}").format(done=done, total=total)
+            print(f"\r{text}", end="", file=sys.stderr, flush=True)
+
     with open_casebook(args.path) as cb:
-        letters = [letter_data(cb, i) for i in day_appointment_ids(cb, day)]
-        for lang in sorted({d.lang for d in letters}):
-            _warn_unreviewed(lang)
-
-        def progress(done: int, total: int) -> None:
-            if sys.stderr.isatty():
-                text = _("Brief {done} van {total}").format(done=done, total=total)
-                print(f"\r{text}", end="", file=sys.stderr, flush=True)
-
-        pdf = render_letters(letters, progress=progress)
-        if sys.stderr.isatty() and letters:
-            print(file=sys.stderr)
-    if not letters:
+        prepared = prepare_day_letters(cb, day, progress=progress)
+    if sys.stderr.isatty() and prepared.count:
+        print(file=sys.stderr)
+    _notify(prepared.notices)
+    if not prepared.count:
         say(_("Geen geplande afspraken op {day}.").format(day=day.isoformat()))
-    write_output(args.output, pdf, personal=True)
+    write_output(args.output, prepared.pdf, personal=True)
     return 0
 
 
