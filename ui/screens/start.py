@@ -204,8 +204,7 @@ class CreatePage(QWidget):
                 "aan het centrale kantoor en laat het daar veilig opbergen."
             )
         )
-        self.secret_warning.setWordWrap(True)
-        self.secret_warning.setObjectName("hint")
+        self.secret_warning.setWordWrap(True)  # plain text colour: a warning, not a hint
         lay.addWidget(self.secret_warning)
         secret_row = QHBoxLayout()
         self.secret_file = QLineEdit()
