@@ -56,13 +56,6 @@ def gemeente_settings(cb: Any) -> dict[str, Any]:
     return settings if isinstance(settings, dict) else {}
 
 
-def klantmanager_name(cb: Any, settings: dict[str, Any]) -> str:
-    """The klantmanager who signs: the device setting ``klantmanager`` ({"name": ...};
-    the migration moved it there from inside the gemeente setting)."""
-    own = cb.get_setting("klantmanager", {}) or {}
-    return _s(own.get("name")) if isinstance(own, dict) else ""
-
-
 def household_number(household_id: str) -> str:
     """The short number of a household, as on its letters: "HH-1A2B3C4D"."""
     return "HH-" + household_id.replace("-", "")[:8].upper()
@@ -165,7 +158,7 @@ def letters_data(cb: Any, appointment_ids: list[str], lang: str | None = None) -
 
     settings = gemeente_settings(cb)
     gemeente = gemeente_from_settings(settings)
-    klantmanager = klantmanager_name(cb, settings)
+    klantmanager = queries.klantmanager_name(cb)
     if lang is not None and lang != "nl" and lang not in LETTER_LANGUAGES:
         raise KlantappError(
             _("Voor de taal {lang} zijn er geen brieven.").format(lang=repr(lang)),

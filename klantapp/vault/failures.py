@@ -199,5 +199,8 @@ def needs_recovery_recipient() -> KlantappError:
             "herstelsleutel van het centrale kantoor niet; die is nodig om de sleutels te "
             "vernieuwen."
         ),
-        hint=_("Geef de openbare herstelsleutel mee met --recovery-key age1…."),
+        hint=_(
+            "Vraag het centrale kantoor om zijn openbare herstelsleutel (age1…) en geef die "
+            "eenmalig mee: klantapp passwd MAP --recovery-key age1…."
+        ),
     )

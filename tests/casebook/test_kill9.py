@@ -42,8 +42,10 @@ def test_kill_9_loses_no_saved_change(tmp_path: Path, after_seconds: float) -> N
     first = proc.stdout.readline()  # the writer is up and has saved once: start the clock
     time.sleep(after_seconds)
     os.kill(proc.pid, signal.SIGKILL)
-    out = proc.stdout.read()  # through the same buffer as readline (communicate would skip it)
     proc.wait(timeout=30)
+    # read() and not communicate(timeout=...): the latter reads the raw pipe and loses
+    # the lines readline() above already buffered (a report that was made but not seen)
+    out = proc.stdout.read()
     saved = {int(line) for line in (first + out).split()}
     reopened = Casebook.open(path, PASS)
     try:

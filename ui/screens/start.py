@@ -9,6 +9,7 @@ secret opens the whole casebook, so it belongs on a USB stick for the central of
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -189,7 +190,6 @@ class CreatePage(QWidget):
         group = QButtonGroup(self)
         group.addButton(self.use_office_key)
         group.addButton(self.generate_key)
-        self.use_office_key.setChecked(True)
         lay.addWidget(self.use_office_key)
         self.office_key = QLineEdit()
         self.office_key.setPlaceholderText("age1…")
@@ -217,7 +217,15 @@ class CreatePage(QWidget):
         secret_row.addWidget(secret_browse)
         lay.addLayout(secret_row)
         self.use_office_key.toggled.connect(self._sync_recovery)
-        self._sync_recovery()
+        self.choose_default_recovery()
+        for edit in (
+            self.location,
+            self.passphrase,
+            self.repeat,
+            self.office_key,
+            self.secret_file,
+        ):
+            edit.returnPressed.connect(self.submit)  # Enter on the page = "Dossier maken"
 
         self.error = QLabel()
         self.error.setObjectName("problem")
@@ -244,6 +252,18 @@ class CreatePage(QWidget):
         lay.addLayout(buttons)
         lay.addStretch(1)
         self._update_strength()
+
+    def choose_default_recovery(self, office_key: str = "") -> None:
+        """The central office's key when one is known; otherwise making a key pair, whose
+        secret then still needs a place chosen outside the laptop (issue 8: the secret
+        is never suggested in the home folder)."""
+        key = office_key or os.environ.get("KLANTAPP_RECOVERY_KEY", "")
+        if key:
+            self.office_key.setText(key)
+        (self.use_office_key if self.office_key.text().strip() else self.generate_key).setChecked(
+            True
+        )
+        self._sync_recovery()
 
     def _sync_recovery(self) -> None:
         office = self.use_office_key.isChecked()
