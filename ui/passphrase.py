@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QProgressBar, QVBoxLayout, QWidget
 
+from klantapp.domain import passphrase as strength
 from klantapp.i18n import _
-from ui import strength
 
 
 class PassphraseInput(QWidget):

@@ -247,19 +247,19 @@ class Session(QObject):
     # --- import -------------------------------------------------------------------------
     def import_json_file(self, path: str) -> dict[str, int]:
         """Slow: read a JSON export and import it, all or nothing (worker thread)."""
-        import json
-
         from klantapp.casebook import jsonio
         from klantapp.errors import KlantappError
 
         try:
-            with open(path, encoding="utf-8") as fh:
-                doc = json.load(fh)
-        except (OSError, ValueError) as exc:
+            with open(path, "rb") as fh:
+                raw = fh.read()
+        except OSError as exc:
             raise KlantappError(
                 _("Dit bestand kan niet worden gelezen als Klantapp-export (JSON)."),
                 hint=_("Kies een bestand dat met 'klantapp export-json' is gemaakt."),
             ) from exc
+        # UTF-8 with or without a byte-order mark; not JSON or absurdly deep: InvalidInput
+        doc = jsonio.load_document(raw, path)
         return dict(jsonio.import_document(self._cb(), doc))
 
     def notify_all_changed(self) -> None:

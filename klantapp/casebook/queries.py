@@ -84,15 +84,10 @@ def household_detail(
 
 
 def klantmanager_name(cb: Casebook) -> str:
-    """The klantmanager's name from Instellingen (its own setting, or inside the
-    gemeente details where older casebooks keep it); "" when none is set."""
-    own = cb.get_setting("klantmanager", {})
-    name = own.get("name") if isinstance(own, dict) else None
-    if isinstance(name, str) and name.strip():
-        return name.strip()
-    gemeente = cb.get_setting("gemeente", {})
-    old = gemeente.get("klantmanager") if isinstance(gemeente, dict) else None
-    return old.strip() if isinstance(old, str) else ""
+    """The klantmanager's name from Instellingen (the device setting ``klantmanager``;
+    a migration moved it there from inside the gemeente details); "" when none is set."""
+    name = cb.get_setting("klantmanager", {}).get("name")
+    return name.strip() if isinstance(name, str) else ""
 
 
 def person_name(person: dict[str, Any]) -> str:

@@ -65,6 +65,7 @@ __all__ = [
     "partial_date_bounds",
     "read_date",
     "validate_record",
+    "validate_values",
 ]
 
 # Dates outside these years are almost certainly typing errors (0202, 20224).
@@ -341,9 +342,10 @@ def _email_message(label: str) -> str:
 def _year_ok(year: int, label: str) -> None:
     if not EARLIEST_YEAR <= year <= LATEST_YEAR:
         raise InvalidValue(
-            _("{label}: het jaar {year} klopt vast niet. Controleer het jaartal.").format(
-                label=_(label), year=f"{year:04d}"
-            )
+            _(
+                "{label}: dit jaartal klopt vast niet (het ligt tussen {earliest} en {latest}). "
+                "Controleer het jaartal."
+            ).format(label=_(label), earliest=EARLIEST_YEAR, latest=LATEST_YEAR)
         )
 
 
@@ -353,8 +355,8 @@ def _real_date(year: int, month: int, day: int, label: str) -> date:
         return date(year, month, day)
     except ValueError:
         raise InvalidValue(
-            _("{label}: {date} bestaat niet in de kalender. Controleer dag en maand.").format(
-                label=_(label), date=f"{year:04d}-{month:02d}-{day:02d}"
+            _("{label}: deze datum bestaat niet in de kalender. Controleer dag en maand.").format(
+                label=_(label)
             )
         ) from None
 
@@ -413,9 +415,7 @@ def partial_date_bounds(text: str, label: str = "Datum") -> tuple[date, date]:
         first = _real_date(year, month, 1, label) if 1 <= month <= 12 else None
         if first is None:
             raise InvalidValue(
-                _("{label}: maand {month} bestaat niet. Controleer de maand.").format(
-                    label=_(label), month=f"{month:02d}"
-                )
+                _("{label}: deze maand bestaat niet. Controleer de maand.").format(label=_(label))
             )
         nxt = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
         return first, date.fromordinal(nxt.toordinal() - 1)
@@ -495,9 +495,7 @@ def read_date(text: str, label: str = "Datum", *, partial: bool = False) -> str 
             return check_partial_date(f"{year:04d}", label)
         if not 1 <= month <= 12:
             raise InvalidValue(
-                _("{label}: maand {month} bestaat niet. Controleer de maand.").format(
-                    label=_(label), month=f"{month:02d}"
-                )
+                _("{label}: deze maand bestaat niet. Controleer de maand.").format(label=_(label))
             )
         return check_partial_date(f"{year:04d}-{month:02d}", label)
     if day == 0 or month == 0:
@@ -537,9 +535,7 @@ def check_datetime(value: object, label: str = "Datum en tijd") -> str:
     day_ = _real_date(year, month, day, label)
     if hour > 23 or minute > 59:
         raise InvalidValue(
-            _("{label}: {time} is geen bestaande tijd. Controleer de tijd.").format(
-                label=_(label), time=f"{hour:02d}:{minute:02d}"
-            )
+            _("{label}: deze tijd bestaat niet. Controleer de tijd.").format(label=_(label))
         )
     return f"{day_.isoformat()}T{hour:02d}:{minute:02d}"
 
@@ -927,7 +923,27 @@ def validate_record(
     ``record`` is ``where`` and its ``field`` the field name. Raises ``KeyError`` only for
     an unknown ``kind_name`` (a programming error, not bad input).
     """
-    kind = record_kind(kind_name)
+    return validate_values(
+        record_kind(kind_name),
+        values,
+        partial=partial,
+        where=where,
+        current=current,
+        today=today,
+    )
+
+
+def validate_values(
+    kind: RecordKind,
+    values: Mapping[str, object],
+    *,
+    partial: bool = False,
+    where: str = "",
+    current: Mapping[str, object] | None = None,
+    today: date | None = None,
+) -> tuple[dict[str, object], list[Problem]]:
+    """:func:`validate_record` for any set of fields described like a record kind
+    (the settings in :mod:`klantapp.domain.settings` are)."""
     ctx = _Context(today=today or date.today())
     fields = {f.name: f for f in kind.fields}
     out: dict[str, object] = {}

@@ -176,7 +176,7 @@ def test_settings_are_stored_encrypted_and_survive(casebook: Casebook, reopen) -
     cb = reopen(casebook)
     try:
         assert cb.get_setting("gemeente")["phone"] == "0548-999999"
-        assert cb.get_setting("missing", 42) == 42
+        assert cb.get_setting("klantmanager", 42) == 42  # known, but never set
     finally:
         cb.close()
 

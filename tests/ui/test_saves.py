@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 
+from klantapp.casebook import Casebook, migrations
 from klantapp.domain.records import LEEFGEBIEDEN
 
-from .conftest import unlock
+from .conftest import PASSPHRASE, unlock
 
 
 def _family(session: Any, members: int = 4) -> tuple[str, list[str]]:
@@ -110,7 +112,21 @@ def test_timeline_says_who_and_undoes_the_last_change(qtbot, make_window, casebo
 
 
 def test_the_old_place_of_the_klantmanagers_name_still_counts(qtbot, make_window, casebook_path):
+    """Older casebooks kept the name inside the gemeente details: the core's migration
+    moves it into the device setting klantmanager on open (tests/casebook/
+    test_settings.py), so it signs changes; a new value in the old place is refused."""
+    from klantapp.errors import InvalidInput
+
+    cb = Casebook.open(casebook_path, PASSPHRASE)
+    with cb.transaction() as tx:  # what an older Klantapp stored
+        tx.insert("settings", {"value": {"klantmanager": "Sanne Bakker"}}, row_id="gemeente")
+    split = next(m.version for m in migrations.available() if "klantmanager" in m.name)
+    with cb.reading() as conn:
+        conn.execute(f"PRAGMA user_version = {split - 1}")
+    cb.compact()
+    cb.close()
     window = make_window(casebook_path)
     unlock(qtbot, window)
-    window.session.set_setting("gemeente", {"name": "Gemeente X", "klantmanager": "Sanne Bakker"})
     assert window.session.cb.actor == "Sanne Bakker"
+    with pytest.raises(InvalidInput):
+        window.session.set_setting("gemeente", {"klantmanager": "Iemand Anders"})

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from klantapp.domain.settings import validate_setting
 from klantapp.errors import InvalidInput, KlantappError
 from klantapp.i18n import _, ngettext
 from klantapp.letters.texts import parse_phone_hours
@@ -106,7 +107,13 @@ class SettingsScreen(QWidget):
         self.klantmanager.textChanged.connect(self._edited)
         name_label = QLabel(_("&Uw naam (klantmanager)"))
         name_label.setBuddy(self.klantmanager)
-        form.addRow(name_label, self.klantmanager)
+        self.klantmanager_problem = QLabel()
+        self.klantmanager_problem.setObjectName("problem")
+        self.klantmanager_problem.hide()
+        name_cell = QVBoxLayout()
+        name_cell.addWidget(self.klantmanager)
+        name_cell.addWidget(self.klantmanager_problem)
+        form.addRow(name_label, name_cell)
         for key, label in GEMEENTE_FIELDS:
             edit = QLineEdit()
             edit.setAccessibleName(_(label))
@@ -236,6 +243,7 @@ class SettingsScreen(QWidget):
         for key, label in self.problems.items():
             label.setText("⚠ " + problems[key] if key in problems else "")
             label.setVisible(key in problems)
+        self.klantmanager_problem.hide()
         if problems:
             self.status.problem(_("Niet opgeslagen: verbeter de gemarkeerde velden."))
             self.fields[next(iter(problems))].setFocus()
@@ -247,8 +255,27 @@ class SettingsScreen(QWidget):
         # keys this form does not show (logo, reviewed languages, ...) are kept
         current = self._gemeente()
         kept = {k: v for k, v in current.items() if k not in self.fields}
+        gemeente = {**kept, **{k: v for k, v in values.items() if v}}
+        # The core checks both first (klantapp/domain/settings.py): a problem in either
+        # one saves neither, and is shown at its field.
+        found = [
+            *validate_setting("gemeente", gemeente)[1],
+            *validate_setting("klantmanager", {"name": name})[1],
+        ]
+        if found:
+            for problem in found:  # "gemeente.postcode" -> the postcode field
+                shown_at: QLabel | None = (
+                    self.klantmanager_problem
+                    if problem.field == "klantmanager.name"
+                    else self.problems.get(problem.field.partition(".")[2])
+                )
+                if shown_at is not None:
+                    shown_at.setText("⚠ " + problem.message)
+                    shown_at.show()
+            self.status.problem(_("Niet opgeslagen: verbeter de gemarkeerde velden."))
+            return False
         try:
-            self.session.set_setting("gemeente", {**kept, **{k: v for k, v in values.items() if v}})
+            self.session.set_setting("gemeente", gemeente)
             if name != self.session.klantmanager_name():
                 self.session.set_setting("klantmanager", {"name": name})
         except KlantappError as exc:
