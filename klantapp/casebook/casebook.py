@@ -545,9 +545,9 @@ class Casebook:
     def get_setting(self, key: str, default: Any = None) -> Any:
         """The stored value of setting ``key`` (see :mod:`klantapp.domain.settings`) as far
         as it is valid, else ``default``. Never fails because of what is stored."""
-        setting(key)  # an unknown key is a programming error
+        table = _settings_table(key)  # an unknown key is a programming error
         with self.reading() as conn:
-            row = conn.execute("SELECT value FROM settings WHERE id = ?", (key,)).fetchone()
+            row = conn.execute(f"SELECT value FROM {table} WHERE id = ?", (key,)).fetchone()
             raw = None if row is None else row[0]
             cached = self._settings.get(key)
             if cached is None or cached[0] != raw:
@@ -563,8 +563,17 @@ class Casebook:
             tx_set_setting(self, tx, key, clean)
 
 
+def _settings_table(key: str) -> str:
+    """Where a setting lives: shared ones in ``settings`` (they travel with sync), this
+    device's own in the local table ``device_settings`` (never sent anywhere)."""
+    return "device_settings" if setting(key).scope == "device" else "settings"
+
+
 def tx_set_setting(cb: Casebook, tx: Transaction, key: str, clean: dict[str, Any]) -> None:
     """Write an already validated setting inside a transaction."""
+    if _settings_table(key) == "device_settings":
+        tx.put_local("device_settings", key, clean)
+        return
     exists = cb._require_conn().execute("SELECT 1 FROM settings WHERE id = ?", (key,)).fetchone()
     if exists:
         tx.update("settings", key, {"value": clean})

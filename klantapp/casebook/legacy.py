@@ -1,8 +1,8 @@
 """Replaying journal records of format 1 (the first release).
 
-Such records only ever follow a snapshot of schema 1 to 4 in the same generation
+Such records only ever follow a snapshot of schema 1 to 5 in the same generation
 (opening migrates and compacts at once), so they are applied with that schema's
-bookkeeping: no clocks, no digests; the migration to schema 5 derives the clocks from
+bookkeeping: no clocks, no digests; the migration to schema 6 derives the clocks from
 the oplog afterwards.
 """
 

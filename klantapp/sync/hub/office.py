@@ -264,8 +264,10 @@ def devices(cb: Casebook) -> list[dict[str, Any]]:
             state = "revoked"
         elif entry.get("refused"):
             state = "refused"
-        elif int(entry.get("position_acked", 0)) < position and entry.get("last_sync_at"):
-            state = "behind"
+        elif int((entry.get("last_sent") or {}).get("position", 0)) > int(
+            entry.get("position_acked", 0)
+        ) and entry.get("last_sync_at"):
+            state = "behind"  # it has not yet taken the last bundle written to it
         elif not entry.get("last_sync_at"):
             state = "new"
         else:

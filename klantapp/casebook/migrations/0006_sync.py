@@ -1,4 +1,4 @@
-"""Schema 5: what the bundle exchange with the central office needs.
+"""Schema 6: what the bundle exchange with the central office needs.
 
 - ``clocks``: per field, the clock of the write that set its current value, so a late
   older edit never wins and pruning the oplog never changes an outcome. A row's insert
@@ -9,7 +9,7 @@
 - ``households.owner``: the device that may edit the household (set by the hub).
 - ``conflicts``: every losing value of a concurrent edit, kept and shown, never dropped.
 - Local-only state, journaled like everything else but never replicated: device
-  settings, sync state, keys, outbox, inbox (bundles waiting for a gap), peers,
+  settings (moved out of ``settings``), sync state, keys, outbox, inbox (bundles waiting for a gap), peers,
   quarantine and notices. Each is (id, JSON value).
 - An index on the oplog's row id: the household timeline looked rows up by scanning.
 
@@ -89,6 +89,7 @@ def upgrade(conn: sqlite3.Connection) -> None:
     ):
         conn.execute(statement)
     _backfill(conn)
+    _device_settings_stay_here(conn)
 
 
 def _backfill(conn: sqlite3.Connection) -> None:
@@ -127,3 +128,16 @@ def _backfill(conn: sqlite3.Connection) -> None:
                first_seq = (SELECT min(seq) FROM oplog WHERE change_id = changes.id),
                last_seq = (SELECT max(seq) FROM oplog WHERE change_id = changes.id)"""
     )
+
+
+def _device_settings_stay_here(conn: sqlite3.Connection) -> None:
+    """Settings of scope "device" (the klantmanager's own name) move to the local table:
+    only shared settings travel with sync."""
+    for key in ("klantmanager",):  # the device settings at schema 6 (domain/settings.py)
+        conn.execute(
+            "INSERT OR REPLACE INTO device_settings (id, value) "
+            "SELECT id, value FROM settings WHERE id = ?",
+            (key,),
+        )
+        conn.execute("DELETE FROM settings WHERE id = ?", (key,))
+        conn.execute("DELETE FROM clocks WHERE tbl = 'settings' AND row_id = ?", (key,))
