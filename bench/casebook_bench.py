@@ -190,7 +190,7 @@ def generate(households: int, seed: int = 7) -> list[tuple[str, dict[str, Any]]]
                         "household_id": hid,
                         "person_id": persons[0],
                         "kind": "voortgang",
-                        "starts_at": f"2026-{1 + a * 2:02d}-{1 + h % 28:02d}T{9 + a}:00",
+                        "starts_at": f"2026-{1 + a * 2:02d}-{1 + h % 28:02d}T{9 + a:02d}:00",
                         "duration_minutes": 45,
                         "location": "Gemeentehuis, Marktplein 1, 7461 AB Heuveldal",
                         "outcome": "gepland",

@@ -2,8 +2,8 @@
 
 This is a contract for scripts at the central office. Exit codes:
 0 ok; 1 other error; 2 usage; 3 wrong passphrase; 4 casebook damaged or tampered with;
-5 invalid input data. Messages are plain words on stderr in the interface language
-(Dutch; ``KLANTAPP_LANG=en`` for English), never a traceback (set KLANTAPP_DEBUG=1 to
+5 invalid input data; 6 a sync bundle or device refused. Messages are plain words on
+stderr in the interface language (Dutch; ``KLANTAPP_LANG=en`` for English), never a traceback (set KLANTAPP_DEBUG=1 to
 see one). The passphrase comes from a prompt, or from the environment variable
 KLANTAPP_PASSPHRASE when it is set.
 
@@ -24,8 +24,10 @@ from collections.abc import Callable, Sequence
 
 from klantapp import hardening
 from klantapp.commands import casebook as casebook_commands
+from klantapp.commands import hub as hub_commands
 from klantapp.commands import keys as key_commands
 from klantapp.commands import letters as letter_commands
+from klantapp.commands import sync as sync_commands
 from klantapp.errors import KlantappError, UsageError
 from klantapp.i18n import _, current_language, translation
 
@@ -34,7 +36,13 @@ from klantapp.i18n import _, current_language, translation
 GuiStarter = Callable[[str | None], int]
 
 #: Modules that add sub-commands (imported statically, so a frozen build has them all).
-COMMAND_MODULES = (casebook_commands, key_commands, letter_commands)
+COMMAND_MODULES = (
+    casebook_commands,
+    key_commands,
+    letter_commands,
+    sync_commands,
+    hub_commands,
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -65,7 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         epilog=_(
             "Exitcodes: 0 goed, 1 andere fout, 2 gebruik, 3 verkeerde wachtwoordzin, "
-            "4 dossier beschadigd of gewijzigd, 5 ongeldige invoer."
+            "4 dossier beschadigd of gewijzigd, 5 ongeldige invoer, 6 bundel of apparaat "
+            "geweigerd."
         ),
     )
     from klantapp import __version__

@@ -25,14 +25,30 @@ from typing import Any
 import sqlite_utils
 
 from klantapp.casebook import migrations
-from klantapp.casebook.hlc import HybridClock, Timestamp
-from klantapp.casebook.ops import (
-    WRITABLE_TABLES,
-    ChangeRecord,
-    Op,
+from klantapp.casebook.apply import (
+    ROW,
+    Connection,
+    apply_change,
+    apply_local,
     apply_op,
     apply_record,
-    record_bookkeeping,
+    device_number,
+    field_clock,
+    finish_change,
+    forget_columns,
+    local_value,
+    open_change,
+    row_clocks,
+)
+from klantapp.casebook.hlc import HybridClock, Timestamp
+from klantapp.casebook.ops import (
+    HOUSEHOLD_TABLES,
+    WRITABLE_TABLES,
+    Change,
+    ChangeRecord,
+    LocalOp,
+    Op,
+    OpKind,
 )
 from klantapp.casebook.textfold import fold
 from klantapp.domain.settings import read_setting, setting, validate_setting
@@ -55,7 +71,9 @@ COMPACT_MIN_JOURNAL_BYTES = 1 << 20
 
 
 def _connect() -> sqlite3.Connection:
-    conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    conn = sqlite3.connect(
+        ":memory:", isolation_level=None, check_same_thread=False, factory=Connection
+    )
     conn.create_function("kfold", 1, fold, deterministic=True)
     conn.execute("PRAGMA temp_store = MEMORY")
     conn.execute("PRAGMA foreign_keys = OFF")
@@ -77,21 +95,47 @@ def _utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+class NotOwner(KlantappError):
+    """An edit of a household that another device owns (this laptop may only read it)."""
+
+
 class Transaction:
-    """Row-level writes inside :meth:`Casebook.transaction`."""
+    """Writes inside :meth:`Casebook.transaction`: row operations of this device
+    (:meth:`insert`, :meth:`update`, :meth:`delete`), remote changes already merged by
+    the sync engine (:meth:`apply_remote`), and local-only state (:meth:`put_local`,
+    :meth:`delete_local`). All of it becomes one journal record."""
 
     def __init__(self, casebook: Casebook, actor: str) -> None:
         self._cb = casebook
         self.actor = actor
         self.summary = ""
         self.ops: list[Op] = []
+        self.remote: list[Change] = []
+        self.local: list[LocalOp] = []
+        self._change_id: int | None = None
 
-    def _op(self, table: str, row_id: str, kind: Any, data: dict[str, Any] | None) -> Op:
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        return self._cb._require_conn()
+
+    def _op(self, table: str, row_id: str, kind: OpKind, data: dict[str, Any] | None) -> Op:
         if table not in WRITABLE_TABLES:
             raise ValueError(f"not a writable table: {table!r}")
+        conn = self._conn
+        if table in HOUSEHOLD_TABLES:
+            self._cb._require_owner(conn, table, row_id, data)
+        base: dict[str, str] | None = None
+        if kind != "insert":
+            clocks = row_clocks(conn, table, row_id)
+            if kind == "update":
+                found = {f: field_clock(clocks, f) for f in data or {}}
+                base = {f: c.encode() for f, c in found.items() if c is not None}
+            elif clocks:
+                base = {ROW: max(clocks.values(), key=lambda c: c.key).encode()}
         ts = self._cb._clock.tick()
-        op = Op(table, row_id, kind, data, ts.encode(), self._cb.device_id, self._cb._next_seq)
-        apply_op(self._cb._require_conn(), op)
+        device = self._cb.device_id
+        op = Op(table, row_id, kind, data, ts.encode(), device, self._cb._next_seq, base or None)
+        apply_op(conn, op, self.change_id, device_number(conn, device))
         self._cb._next_seq += 1
         self.ops.append(op)
         return op
@@ -100,6 +144,8 @@ class Transaction:
         values = dict(values)
         rid = row_id or str(values.pop("id", None) or uuid.uuid4())
         values.pop("id", None)
+        if table == "households" and "owner" not in values and self._cb.is_laptop:
+            values["owner"] = self._cb.device_id  # a joined laptop owns what it creates
         self._op(table, rid, "insert", values)
         return rid
 
@@ -110,6 +156,67 @@ class Transaction:
 
     def delete(self, table: str, row_id: str) -> None:
         self._op(table, row_id, "delete", None)
+
+    def apply_remote(self, change: Change) -> None:
+        """A change from another device, as the merge decided to apply it (its operations
+        trimmed to what wins here). The local clock moves past every timestamp in it."""
+        if self.ops:
+            raise RuntimeError("remote changes go before this device's own operations")
+        for op in change.ops:
+            self._cb._clock.observe(Timestamp.decode(op.hlc))
+        apply_change(self._conn, change)
+        self.remote.append(change)
+
+    def put_local(self, table: str, row_id: str, value: Any) -> None:
+        lo = LocalOp(table, row_id, "put", value)
+        apply_local(self._conn, lo)
+        self.local.append(lo)
+
+    def delete_local(self, table: str, row_id: str) -> None:
+        lo = LocalOp(table, row_id, "delete")
+        apply_local(self._conn, lo)
+        self.local.append(lo)
+
+    @property
+    def change_id(self) -> int:
+        """The local id of this transaction's own change (made now if need be)."""
+        if self._change_id is None:
+            self._change_id = open_change(
+                self._conn, Change(self._cb.device_id, "", self.actor, ())
+            )
+        return self._change_id
+
+    def purge_household(self, household_id: str) -> None:
+        """Remove a household from this device only (it was handed over)."""
+        lo = LocalOp("households", household_id, "purge")
+        apply_local(self._conn, lo)
+        self.local.append(lo)
+
+    def _seal(self, at: str) -> ChangeRecord | None:
+        """The journal record of everything written, bookkeeping finished; None if the
+        block wrote nothing."""
+        changes = list(self.remote)
+        if self._change_id is not None and not self.ops:  # asked for, never used
+            self._conn.execute("DELETE FROM changes WHERE id = ?", (self._change_id,))
+        if self.ops:
+            assert self._change_id is not None
+            own = Change(
+                device=self._cb.device_id,
+                at=at,
+                actor=self.actor,
+                ops=tuple(self.ops),
+                summary=self.summary,
+                prev=self._cb._chain_head(),
+            ).sealed()
+            self._conn.execute(
+                "UPDATE changes SET at = ?, summary = ? WHERE id = ?",
+                (at, self.summary or None, self._change_id),
+            )
+            finish_change(self._conn, own, self._change_id)
+            changes.append(own)
+        if not changes and not self.local:
+            return None
+        return ChangeRecord(self.actor, at, tuple(changes), tuple(self.local), self.summary)
 
 
 class Casebook:
@@ -245,6 +352,7 @@ class Casebook:
                     progress("Wijzigingen toepassen", i / total)
             contents.records = []
             applied = migrations.migrate(conn)
+            forget_columns(conn)
         except MemoryError as exc:
             vault.close()
             raise NotEnoughMemory(
@@ -376,9 +484,8 @@ class Casebook:
             conn.execute("BEGIN")
             try:
                 yield tx
-                if tx.ops:
-                    record = ChangeRecord(tx.actor, _utc_now(), tuple(tx.ops), tx.summary)
-                    record_bookkeeping(conn, record)
+                record = tx._seal(_utc_now())
+                if record is not None:
                     vault.append(record.encode())
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -386,6 +493,46 @@ class Casebook:
                 self._next_seq = saved_seq
                 raise
             conn.execute("COMMIT")
+
+    @property
+    def is_laptop(self) -> bool:
+        """Joined to a central office: household ownership applies."""
+        with self.reading() as conn:
+            return bool(local_value(conn, "sync_state", "role") == "laptop")
+
+    def _require_owner(
+        self, conn: sqlite3.Connection, table: str, row_id: str, data: dict[str, Any] | None
+    ) -> None:
+        """Refuse an edit of a household this laptop does not own."""
+        if local_value(conn, "sync_state", "role") != "laptop":
+            return
+        if table == "households":
+            household: str | None = row_id
+        elif data and data.get("household_id"):
+            household = str(data["household_id"])
+        else:
+            found = conn.execute(
+                f"SELECT household_id FROM {table} WHERE id = ?", (row_id,)
+            ).fetchone()
+            household = None if found is None else found[0]
+        if household is None:
+            return
+        row = conn.execute(
+            "SELECT owner, name FROM households WHERE id = ?", (household,)
+        ).fetchone()
+        if row is None or row[0] in (None, self.device_id):
+            return
+        names = local_value(conn, "sync_state", "names") or {}
+        raise NotOwner(
+            _(
+                "Huishouden {name} wordt beheerd door {owner}; u kunt het bekijken maar niet wijzigen."
+            ).format(name=row[1], owner=names.get(row[0]) or _("een andere klantmanager")),
+            hint=_("Het centrale kantoor kan het huishouden aan u toewijzen."),
+        )
+
+    def _chain_head(self) -> str:
+        """The digest of this device's newest change ("" before its first)."""
+        return self._meta(f"chain:{self.device_id}") or ""
 
     def _meta(self, key: str) -> str | None:
         row = (
@@ -398,9 +545,9 @@ class Casebook:
     def get_setting(self, key: str, default: Any = None) -> Any:
         """The stored value of setting ``key`` (see :mod:`klantapp.domain.settings`) as far
         as it is valid, else ``default``. Never fails because of what is stored."""
-        setting(key)  # an unknown key is a programming error
+        table = _settings_table(key)  # an unknown key is a programming error
         with self.reading() as conn:
-            row = conn.execute("SELECT value FROM settings WHERE id = ?", (key,)).fetchone()
+            row = conn.execute(f"SELECT value FROM {table} WHERE id = ?", (key,)).fetchone()
             raw = None if row is None else row[0]
             cached = self._settings.get(key)
             if cached is None or cached[0] != raw:
@@ -416,8 +563,17 @@ class Casebook:
             tx_set_setting(self, tx, key, clean)
 
 
+def _settings_table(key: str) -> str:
+    """Where a setting lives: shared ones in ``settings`` (they travel with sync), this
+    device's own in the local table ``device_settings`` (never sent anywhere)."""
+    return "device_settings" if setting(key).scope == "device" else "settings"
+
+
 def tx_set_setting(cb: Casebook, tx: Transaction, key: str, clean: dict[str, Any]) -> None:
     """Write an already validated setting inside a transaction."""
+    if _settings_table(key) == "device_settings":
+        tx.put_local("device_settings", key, clean)
+        return
     exists = cb._require_conn().execute("SELECT 1 FROM settings WHERE id = ?", (key,)).fetchone()
     if exists:
         tx.update("settings", key, {"value": clean})

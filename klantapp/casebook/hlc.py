@@ -4,6 +4,11 @@ A timestamp is (wall milliseconds, counter, device id). It never goes backwards 
 device even when the wall clock does, and it moves past any timestamp received from
 another device, so "later" means later in causal order. Encoded as a fixed-width
 string, so string order is clock order (device id breaks ties).
+
+A wall clock that is far behind (a laptop a year off) still orders edits causally:
+after seeing a newer timestamp the clock keeps counting from it. The counter has 16
+bits (it is packed with the milliseconds into one integer); when it would overflow,
+the clock moves on by one millisecond instead, which keeps the order.
 """
 
 from __future__ import annotations
@@ -32,6 +37,16 @@ class Timestamp:
         return Timestamp(int(wall), int(counter), device)
 
 
+MAX_COUNTER = 0xFFFF
+
+
+def _after(wall_ms: int, counter: int, device: str) -> Timestamp:
+    """The smallest timestamp after (wall_ms, counter)."""
+    if counter >= MAX_COUNTER:
+        return Timestamp(wall_ms + 1, 0, device)
+    return Timestamp(wall_ms, counter + 1, device)
+
+
 class HybridClock:
     def __init__(
         self,
@@ -53,11 +68,12 @@ class HybridClock:
         if now > self._last.wall_ms:
             ts = Timestamp(now, 0, self.device)
         else:
-            ts = Timestamp(self._last.wall_ms, self._last.counter + 1, self.device)
+            ts = _after(self._last.wall_ms, self._last.counter, self.device)
         self._last = ts
         return ts
 
     def observe(self, remote: Timestamp) -> None:
-        """Move past a timestamp seen from another device (on import or replay)."""
-        if (remote.wall_ms, remote.counter) > (self._last.wall_ms, self._last.counter):
+        """Move past a timestamp seen from another device (on receiving a bundle): every
+        later local event is ordered after it, whatever the wall clock says."""
+        if (remote.wall_ms, remote.counter) >= (self._last.wall_ms, self._last.counter):
             self._last = Timestamp(remote.wall_ms, remote.counter, self.device)

@@ -70,7 +70,6 @@ def export_document(cb: Casebook) -> dict[str, Any]:
     """The whole casebook as a JSON-able document (health notes included: the caller
     decides where it goes)."""
     with cb.reading() as conn:
-        stored = [r[0] for r in conn.execute("SELECT id FROM settings ORDER BY id")]
         partners = _rows(conn, "partners", "SELECT * FROM partners ORDER BY name, id")
         households = _rows(conn, "households", "SELECT * FROM households ORDER BY name, id")
         children: dict[str, dict[str, list[dict[str, Any]]]] = {}
@@ -91,9 +90,7 @@ def export_document(cb: Casebook) -> dict[str, Any]:
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "settings": {
-            key: value
-            for key in stored
-            if key in SETTINGS and (value := cb.get_setting(key)) is not None
+            key: value for key in sorted(SETTINGS) if (value := cb.get_setting(key)) is not None
         },
         "partners": [_strip("partners", p) for p in partners],
         "households": doc_households,

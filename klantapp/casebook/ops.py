@@ -1,44 +1,91 @@
-"""Row operations: the one way data changes, on this device or from a bundle.
+"""Row operations and change records: the one shape in which data changes.
 
-A committed transaction is a :class:`ChangeRecord`: who, when, and its row operations,
-each keyed by (device, seq) and stamped with a hybrid-logical-clock timestamp. The
-record is what the vault journals and what a sync bundle will carry; applying it is
-deterministic, so replaying the journal rebuilds exactly the committed state,
-bookkeeping (oplog, audit log, clocks) included.
+A *change* is one device's transaction on replicated data: who, when, what it saved in
+words, and its row operations, each keyed by (origin device, seq) and stamped with a
+hybrid-logical-clock timestamp. Every change has a *digest* (SHA-256 over its canonical
+form, the previous change's digest of the same device included), so two different
+changes under one (device, seq) -- a cloned laptop -- are told apart, and a device's
+changes form a hash chain.
+
+A *journal record* (:class:`ChangeRecord`) is one local transaction: the changes it
+applied (the device's own, or remote ones as merged on arrival, with their origin) and
+the local-only state it wrote (acknowledgements, the bundle buffer, keys: never
+replicated). Replaying the records reproduces the committed state exactly, because a
+record holds what was applied, not what was asked for.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from klantapp.casebook.convert import to_sql
-from klantapp.casebook.hlc import Timestamp
-from klantapp.domain.records import RECORD_KINDS
+from klantapp.domain.records import HOUSEHOLD_CHILDREN, RECORD_KINDS
 
 OpKind = Literal["insert", "update", "delete"]
+LocalOpKind = Literal["put", "delete", "purge"]
 
-#: Tables that row operations may touch. Everything else is bookkeeping or index.
-#: ``undo_log`` holds the values the last change of a record replaced (services.py).
-WRITABLE_TABLES: frozenset[str] = frozenset(RECORD_KINDS) | {"settings", "undo_log"}
+#: Tables whose rows replicate (records, shared settings, conflicts).
+REPLICATED_TABLES: frozenset[str] = frozenset(RECORD_KINDS) | {"settings", "conflicts"}
 
-RECORD_FORMAT = 1
+#: Tables of local-only state: written through the journal, never sent anywhere.
+LOCAL_TABLES: frozenset[str] = frozenset(
+    {
+        "device_settings",
+        "sync_state",
+        "sync_keys",
+        "sync_outbox",
+        "sync_inbox",
+        "sync_peers",
+        "sync_quarantine",
+        "sync_notices",
+        "undo_log",  # the values the last change of a record replaced (services.py)
+    }
+)
+
+#: Replicated tables whose rows belong to one household (only its owner edits them).
+HOUSEHOLD_TABLES: tuple[str, ...] = ("households", *HOUSEHOLD_CHILDREN, "conflicts")
+
+#: Columns that are not record fields but replicate with the row: the device that owns
+#: a household (set by the central office).
+SYNC_COLUMNS: dict[str, frozenset[str]] = {"households": frozenset({"owner"})}
+
+#: Every table a row operation may touch. Everything else is bookkeeping or index.
+WRITABLE_TABLES: frozenset[str] = REPLICATED_TABLES
+
+RECORD_FORMAT = 2
+
+
+def canonical_json(value: Any) -> bytes:
+    """The one byte form of a JSON value that digests and signatures are taken over."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(
+        "utf-8"
+    )
 
 
 @dataclass(frozen=True)
 class Op:
+    """One row operation. ``data``: insert -> all values, update -> the changed values,
+    delete -> None. ``base`` (update and delete): the clock of each changed field as the
+    author's device had it when the edit was made ("" for a delete: the row's newest
+    clock), so a receiver can tell an edit that knew the current value from one that
+    raced it."""
+
     table: str
     row_id: str
     op: OpKind
-    data: dict[str, Any] | None  # insert: all values; update: changed values; delete: None
+    data: dict[str, Any] | None
     hlc: str
     device: str
     seq: int
+    base: dict[str, str] | None = None
+    # An insert sent to describe a row's current state carries fields whose value was
+    # written later (and travels in its own operation): used only if the row is new.
+    carried: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        doc: dict[str, Any] = {
             "t": self.table,
             "id": self.row_id,
             "op": self.op,
@@ -47,34 +94,152 @@ class Op:
             "dev": self.device,
             "s": self.seq,
         }
+        if self.base:
+            doc["b"] = self.base
+        if self.carried:
+            doc["c"] = list(self.carried)
+        return doc
 
     @staticmethod
     def from_json(obj: dict[str, Any]) -> Op:
+        op = obj["op"]
+        if op not in ("insert", "update", "delete"):
+            raise ValueError(f"unknown operation {op!r}")
+        data = obj.get("d")
+        if data is not None and not isinstance(data, dict):
+            raise ValueError("operation data is not an object")
+        base = obj.get("b")
+        if base is not None and not (
+            isinstance(base, dict) and all(isinstance(v, str) for v in base.values())
+        ):
+            raise ValueError("operation base is not an object of clocks")
         return Op(
             table=str(obj["t"]),
             row_id=str(obj["id"]),
-            op=obj["op"],
-            data=obj["d"],
+            op=op,
+            data=data,
             hlc=str(obj["h"]),
             device=str(obj["dev"]),
             seq=int(obj["s"]),
+            base=base,
+            carried=tuple(str(c) for c in obj.get("c") or ()),
         )
 
 
 @dataclass(frozen=True)
+class Change:
+    """One device's transaction on replicated data, as its origin made it (or, inside a
+    journal record of a merge, trimmed to what was applied here)."""
+
+    device: str
+    at: str  # UTC, ISO 8601, on the origin device's clock
+    actor: str
+    ops: tuple[Op, ...]
+    summary: str = ""
+    prev: str = ""  # digest of the device's previous change ("" for its first)
+    digest: str = ""  # filled by :meth:`sealed`; "" for changes from before format 2
+
+    @property
+    def first_seq(self) -> int:
+        return self.ops[0].seq if self.ops else 0
+
+    @property
+    def last_seq(self) -> int:
+        return self.ops[-1].seq if self.ops else 0
+
+    def compute_digest(self) -> str:
+        body = {
+            "dev": self.device,
+            "at": self.at,
+            "actor": self.actor,
+            "sum": self.summary,
+            "prev": self.prev,
+            "ops": [o.to_json() for o in self.ops],
+        }
+        return hashlib.sha256(b"klantapp-change/v2\n" + canonical_json(body)).hexdigest()
+
+    def sealed(self) -> Change:
+        return replace(self, digest=self.compute_digest())
+
+    def to_json(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {
+            "dev": self.device,
+            "at": self.at,
+            "actor": self.actor,
+            "prev": self.prev,
+            "dg": self.digest,
+            "ops": [o.to_json() for o in self.ops],
+        }
+        if self.summary:
+            doc["sum"] = self.summary
+        return doc
+
+    @staticmethod
+    def from_json(obj: dict[str, Any]) -> Change:
+        ops = obj.get("ops")
+        if not isinstance(ops, list):
+            raise ValueError("a change has no list of operations")
+        return Change(
+            device=str(obj["dev"]),
+            at=str(obj["at"]),
+            actor=str(obj["actor"]),
+            ops=tuple(Op.from_json(o) for o in ops),
+            summary=str(obj.get("sum") or ""),
+            prev=str(obj.get("prev") or ""),
+            digest=str(obj.get("dg") or ""),
+        )
+
+
+@dataclass(frozen=True)
+class LocalOp:
+    """A write to a local-only table: ``put`` replaces the row with ``data``, ``delete``
+    removes it. ``purge`` (table ``households``) removes a household and everything
+    under it from this device only: no tombstone, nothing replicated (it was handed to
+    another device, or the office does not know it)."""
+
+    table: str
+    row_id: str
+    op: LocalOpKind
+    data: dict[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"t": self.table, "id": self.row_id, "op": self.op, "d": self.data}
+
+    @staticmethod
+    def from_json(obj: dict[str, Any]) -> LocalOp:
+        op = obj["op"]
+        if op not in ("put", "delete", "purge"):
+            raise ValueError(f"unknown local operation {op!r}")
+        table = str(obj["t"])
+        if (table != "households") if op == "purge" else (table not in LOCAL_TABLES):
+            raise ValueError(f"not a local table: {table!r}")
+        return LocalOp(table, str(obj["id"]), op, obj.get("d"))
+
+
+@dataclass(frozen=True)
 class ChangeRecord:
+    """One local transaction, as the journal keeps it."""
+
     actor: str
     at: str  # UTC, ISO 8601
-    ops: tuple[Op, ...]
-    summary: str = ""  # what the change saved, in words (a batch save); may be empty
+    changes: tuple[Change, ...] = ()
+    local: tuple[LocalOp, ...] = field(default=())
+    summary: str = ""
+    format: int = field(default=RECORD_FORMAT, compare=False)  # as read from the journal
+
+    @property
+    def ops(self) -> tuple[Op, ...]:
+        return tuple(o for c in self.changes for o in c.ops)
 
     def encode(self) -> bytes:
-        doc = {
+        doc: dict[str, Any] = {
             "v": RECORD_FORMAT,
             "actor": self.actor,
             "at": self.at,
-            "ops": [o.to_json() for o in self.ops],
+            "changes": [c.to_json() for c in self.changes],
         }
+        if self.local:
+            doc["local"] = [lo.to_json() for lo in self.local]
         if self.summary:
             doc["sum"] = self.summary
         return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -82,122 +247,23 @@ class ChangeRecord:
     @staticmethod
     def decode(data: bytes) -> ChangeRecord:
         doc = json.loads(data.decode("utf-8"))
-        if doc.get("v") != RECORD_FORMAT:
-            raise ValueError(f"unknown change record format {doc.get('v')!r}")
+        version = doc.get("v")
+        if version == 1:
+            return _decode_format_1(doc)
+        if version != RECORD_FORMAT:
+            raise ValueError(f"unknown change record format {version!r}")
         return ChangeRecord(
             actor=str(doc["actor"]),
             at=str(doc["at"]),
-            ops=tuple(Op.from_json(o) for o in doc["ops"]),
+            changes=tuple(Change.from_json(c) for c in doc["changes"]),
+            local=tuple(LocalOp.from_json(lo) for lo in doc.get("local") or ()),
             summary=str(doc.get("sum") or ""),
         )
 
 
-class _Columns:
-    """Column names per table, read once per connection (guards against injected names)."""
-
-    def __init__(self) -> None:
-        self._cache: dict[str, frozenset[str]] = {}
-
-    def of(self, conn: sqlite3.Connection, table: str) -> frozenset[str]:
-        cols = self._cache.get(table)
-        if cols is None:
-            cols = frozenset(r[1] for r in conn.execute(f"PRAGMA table_info({table})"))
-            self._cache[table] = cols
-        return cols
-
-
-_columns = _Columns()
-
-
-def apply_op(conn: sqlite3.Connection, op: Op) -> None:
-    """Apply one row operation to the tables (not the bookkeeping)."""
-    if op.table not in WRITABLE_TABLES:
-        raise ValueError(f"operation on a table that is not writable: {op.table!r}")
-    if op.op == "delete":
-        conn.execute(f"DELETE FROM {op.table} WHERE id = ?", (op.row_id,))
-        conn.execute(
-            "INSERT OR REPLACE INTO tombstones (tbl, row_id, hlc, device) VALUES (?, ?, ?, ?)",
-            (op.table, op.row_id, Timestamp.decode(op.hlc).pack(), op.device),
-        )
-        return
-    values = to_sql(op.table, op.data or {})
-    unknown = set(values) - _columns.of(conn, op.table) - {"id"}
-    if unknown:
-        raise ValueError(f"unknown columns for {op.table}: {sorted(unknown)}")
-    if op.op == "insert":
-        names = ["id", *values]
-        marks = ", ".join("?" for _ in names)
-        conn.execute(
-            f"INSERT INTO {op.table} ({', '.join(names)}) VALUES ({marks})",
-            (op.row_id, *values.values()),
-        )
-    elif op.op == "update":
-        if not values:
-            return
-        sets = ", ".join(f"{n} = ?" for n in values)
-        cur = conn.execute(
-            f"UPDATE {op.table} SET {sets} WHERE id = ?", (*values.values(), op.row_id)
-        )
-        if cur.rowcount != 1:
-            raise LookupError(f"{op.table} {op.row_id} does not exist")
-    else:
-        raise ValueError(f"unknown operation {op.op!r}")
-
-
-def record_bookkeeping(conn: sqlite3.Connection, record: ChangeRecord) -> None:
-    """Write the change row and the oplog rows of a record and advance the stored clocks.
-    The audit log is a view over these two tables."""
-    if not record.ops:
-        return
-    # Records without a summary are also replayed onto snapshots older than the
-    # summary column (migrations run after the replay), so it is named only when set.
-    if record.summary:
-        cur = conn.execute(
-            "INSERT INTO changes (at, actor, summary) VALUES (?, ?, ?)",
-            (record.at, record.actor, record.summary),
-        )
-    else:
-        cur = conn.execute(
-            "INSERT INTO changes (at, actor) VALUES (?, ?)", (record.at, record.actor)
-        )
-    change_id = cur.lastrowid
-    device_no: dict[str, int] = {}
-    for device in {o.device for o in record.ops}:
-        conn.execute("INSERT OR IGNORE INTO devices (device) VALUES (?)", (device,))
-        device_no[device] = conn.execute(
-            "SELECT id FROM devices WHERE device = ?", (device,)
-        ).fetchone()[0]
-    conn.executemany(
-        "INSERT INTO oplog (device, seq, hlc, change_id, tbl, row_id, op, fields) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                device_no[o.device],
-                o.seq,
-                Timestamp.decode(o.hlc).pack(),
-                change_id,
-                o.table,
-                o.row_id,
-                o.op,
-                ",".join(sorted(o.data)) if o.op == "update" and o.data else None,
-            )
-            for o in record.ops
-        ],
-    )
-    last = max(record.ops, key=lambda o: Timestamp.decode(o.hlc))
-    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc', ?)", (last.hlc,))
-    last_seq: dict[str, int] = {}
-    for o in record.ops:
-        last_seq[o.device] = max(o.seq, last_seq.get(o.device, 0))
-    conn.executemany(
-        "INSERT INTO meta (key, value) VALUES (?, ?) "
-        "ON CONFLICT (key) DO UPDATE SET value = max(CAST(value AS INTEGER), excluded.value)",
-        [(f"seq:{dev}", seq) for dev, seq in last_seq.items()],
-    )
-
-
-def apply_record(conn: sqlite3.Connection, record: ChangeRecord) -> None:
-    """Replay a whole record: its row operations, then its bookkeeping."""
-    for op in record.ops:
-        apply_op(conn, op)
-    record_bookkeeping(conn, record)
+def _decode_format_1(doc: dict[str, Any]) -> ChangeRecord:
+    """Format 1 (the first release): one device's operations, no digest, no base."""
+    ops = tuple(Op.from_json(o) for o in doc["ops"])
+    actor, at, summary = str(doc["actor"]), str(doc["at"]), str(doc.get("sum") or "")
+    changes = (Change(ops[0].device, at, actor, ops, summary),) if ops else ()
+    return ChangeRecord(actor, at, changes, (), summary, format=1)

@@ -144,24 +144,17 @@ def _write_update(
 
 # --- undo ------------------------------------------------------------------------------
 #
-# The table undo_log keeps, per record, the values its last update (made here) replaced,
-# with the id of that change. Undoing writes them back as a new change; the journal is
+# The local table undo_log keeps, per record, the values its last update (made here)
+# replaced, with the id of that change. Undoing writes them back as a new change; the journal is
 # never rewritten. Only the newest change of a record can be undone, and only when no
 # later change touched it (from this laptop or, later, from a sync bundle).
-
-
-def _next_change_id(cb: Casebook) -> int:
-    """The id the change being written will get: the casebook's lock is held from here
-    to the commit, and ``changes.id`` is the next rowid."""
-    with cb.reading() as conn:
-        return int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM changes").fetchone()[0])
 
 
 def _remember(
     cb: Casebook, tx: Transaction, kind: str, record_id: str, before: dict[str, Any]
 ) -> None:
     key = f"{kind}:{record_id}"
-    change_id = _next_change_id(cb)
+    change_id = tx.change_id
     with cb.reading() as conn:
         row = conn.execute(
             "SELECT change_id, before_json FROM undo_log WHERE id = ?", (key,)
@@ -174,10 +167,7 @@ def _remember(
         "change_id": change_id,
         "before_json": json.dumps(before, ensure_ascii=False, sort_keys=True),
     }
-    if row is None:
-        tx.insert("undo_log", values, row_id=key)
-    else:
-        tx.update("undo_log", key, values)
+    tx.put_local("undo_log", key, values)  # local bookkeeping: never sent anywhere
 
 
 def _forget(cb: Casebook, tx: Transaction, kind: str, record_id: str) -> None:
@@ -185,7 +175,7 @@ def _forget(cb: Casebook, tx: Transaction, kind: str, record_id: str) -> None:
     with cb.reading() as conn:
         found = conn.execute("SELECT 1 FROM undo_log WHERE id = ?", (key,)).fetchone()
     if found:
-        tx.delete("undo_log", key)
+        tx.delete_local("undo_log", key)
 
 
 def _change_ops(conn: Any, change_id: int) -> list[tuple[str, str, str]]:

@@ -95,9 +95,15 @@ def _text_of(value: object, label: str) -> str:
     return value.strip()
 
 
+# Every character _bad_characters may object to (C0/C1 controls, line and paragraph
+# separators, surrogates): texts without any, nearly all of them, are passed at once.
+_SUSPECT = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
 def _bad_characters(text: str, label: str, *, multiline: bool) -> None:
     """Refuse control characters and lone surrogates; keep every other character."""
-    for ch in text:
+    for match in _SUSPECT.finditer(text):
+        ch = match.group()
         if multiline and ch in "\n\r\t":
             continue
         if not multiline and ch in "\n\r\u2028\u2029":

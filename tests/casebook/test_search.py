@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from klantapp.casebook import Casebook, queries, services
@@ -98,6 +98,7 @@ _NAME = st.text(
 )
 
 
+@settings(deadline=None)  # each example migrates a fresh database; a busy machine is slow
 @given(st.lists(_NAME, min_size=1, max_size=3))
 def test_a_name_in_any_script_is_found_by_typing_it(words: list[str]) -> None:
     from klantapp.casebook import migrations

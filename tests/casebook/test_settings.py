@@ -93,24 +93,23 @@ def test_reading_is_tolerant_and_never_logs_the_value(
     export_document(casebook)  # and an export still works
 
 
-def test_the_klantmanager_name_moves_out_of_the_gemeente_setting(
-    casebook_path: Path,
-) -> None:
-    """A casebook from before the split (schema 1): the migration makes the
-    klantmanager's name a device setting of its own."""
-    from klantapp.casebook import migrations
+def test_the_klantmanager_name_moves_out_of_the_gemeente_setting(tmp_path: Path) -> None:
+    """A casebook of the first release (schema 1, the demo's gemeente setting holds the
+    klantmanager's name): the migrations make the name a device setting of its own,
+    kept on this laptop only."""
+    import os
+    import shutil
 
-    split = next(m.version for m in migrations.available() if "klantmanager" in m.name)
-    cb, _ = Casebook.create(casebook_path, PASS)
-    store_raw(cb, "gemeente", {"name": "Gemeente Heuveldal", "klantmanager": "Sanne de Vries"})
-    with cb.reading() as conn:
-        conn.execute(f"PRAGMA user_version = {split - 1}")
-    cb.compact()
-    cb.close()
-    cb = Casebook.open(casebook_path, PASS)
+    target = tmp_path / "oud"
+    shutil.copytree(Path(__file__).parent.parent / "data" / "casebook-v1", target)
+    os.chmod(target, 0o700)
+    cb = Casebook.open(target, "voorbeeld wachtwoordzin 2026")
     try:
-        assert cb.get_setting("gemeente") == {"name": "Gemeente Heuveldal"}
+        assert "klantmanager" not in (cb.get_setting("gemeente") or {})
         assert cb.get_setting("klantmanager") == {"name": "Sanne de Vries"}
+        with cb.reading() as conn:
+            shared = [r[0] for r in conn.execute("SELECT id FROM settings")]
+        assert "klantmanager" not in shared  # a device setting never travels
     finally:
         cb.close()
 

@@ -29,6 +29,24 @@ def _dutch() -> Iterator[None]:
     i18n.set_language("nl")
 
 
+@pytest.fixture(autouse=True)
+def _unexpected_errors_fail_the_test(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The unexpected-error dialog is modal: in a test it would wait for a click that
+    never comes and hang the run. Here it is recorded instead, and the test fails with
+    what the user would have seen (a test that checks the dialog patches exec itself)."""
+    from ui import errordialog
+
+    seen: list[str] = []
+    monkeypatch.setattr(
+        errordialog.UnexpectedErrorDialog,
+        "exec",
+        lambda self: seen.append(self.details.toPlainText()) or 0,
+    )
+    yield
+    if seen:
+        pytest.fail("unexpected-error dialog shown:\n" + "\n".join(seen), pytrace=False)
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> AppSettings:
     qs = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)

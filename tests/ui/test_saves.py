@@ -9,10 +9,9 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from klantapp.casebook import Casebook, migrations
 from klantapp.domain.records import LEEFGEBIEDEN
 
-from .conftest import PASSPHRASE, unlock
+from .conftest import unlock
 
 
 def _family(session: Any, members: int = 4) -> tuple[str, list[str]]:
@@ -111,22 +110,20 @@ def test_timeline_says_who_and_undoes_the_last_change(qtbot, make_window, casebo
     assert not screen.undo_button.isEnabled()
 
 
-def test_the_old_place_of_the_klantmanagers_name_still_counts(qtbot, make_window, casebook_path):
-    """Older casebooks kept the name inside the gemeente details: the core's migration
-    moves it into the device setting klantmanager on open (tests/casebook/
-    test_settings.py), so it signs changes; a new value in the old place is refused."""
+def test_the_old_place_of_the_klantmanagers_name_still_counts(qtbot, make_window, tmp_path):
+    """The first release kept the name inside the gemeente details (tests/data/
+    casebook-v1): the core's migrations move it into the device setting klantmanager on
+    open (tests/casebook/test_settings.py), so it signs changes; a new value in the old
+    place is refused."""
+    import shutil
+    from pathlib import Path
+
     from klantapp.errors import InvalidInput
 
-    cb = Casebook.open(casebook_path, PASSPHRASE)
-    with cb.transaction() as tx:  # what an older Klantapp stored
-        tx.insert("settings", {"value": {"klantmanager": "Sanne Bakker"}}, row_id="gemeente")
-    split = next(m.version for m in migrations.available() if "klantmanager" in m.name)
-    with cb.reading() as conn:
-        conn.execute(f"PRAGMA user_version = {split - 1}")
-    cb.compact()
-    cb.close()
-    window = make_window(casebook_path)
-    unlock(qtbot, window)
-    assert window.session.cb.actor == "Sanne Bakker"
+    sample = Path(__file__).parent.parent / "data" / "casebook-v1"
+    shutil.copytree(sample, tmp_path / "oud")
+    window = make_window(tmp_path / "oud")
+    unlock(qtbot, window, "voorbeeld wachtwoordzin 2026")
+    assert window.session.cb.actor == "Sanne de Vries"
     with pytest.raises(InvalidInput):
         window.session.set_setting("gemeente", {"klantmanager": "Iemand Anders"})

@@ -1,35 +1,56 @@
 """Ordered schema migrations.
 
-Each migration is a numbered ``NNNN_name.sql`` file beside this module; the schema
-version of a casebook is SQLite's ``user_version``. Migrations only ever move forward,
-and a casebook written by a newer Klantapp is refused rather than guessed at.
+Each migration is a numbered file beside this module: ``NNNN_name.sql`` (statements)
+or ``NNNN_name.py`` (a module with ``upgrade(conn)``, for migrations that change tables
+or move data; sqlite-utils does the table work there). The schema version of a casebook
+is SQLite's ``user_version``. Migrations only ever move forward, all pending ones run in
+one transaction, and a casebook written by a newer Klantapp is refused rather than
+guessed at.
+
+Journal records are replayed onto their own generation's snapshot *before* the
+migrations run, so the code that applies records of an older format must only use
+tables and columns that existed for that format (see ``ops.RECORD_FORMAT``).
 """
 
 from __future__ import annotations
 
+import importlib
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 
 from klantapp.errors import KlantappError
 from klantapp.i18n import _
 
-_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.(sql|py)$")
 
 
 @dataclass(frozen=True)
 class Migration:
     version: int
     name: str
-    sql: str
+    sql: str = ""
+    upgrade: Callable[[sqlite3.Connection], None] | None = None
+
+    def run(self, conn: sqlite3.Connection) -> None:
+        if self.upgrade is not None:
+            self.upgrade(conn)
+        for statement in _statements(self.sql):
+            conn.execute(statement)
 
 
 def available() -> list[Migration]:
     found = []
     for entry in resources.files(__package__).iterdir():
         m = _NAME.match(entry.name)
-        if m:
+        if not m:
+            continue
+        if m.group(2) == "py":
+            module = importlib.import_module(f"{__package__}.{entry.name[:-3]}")
+            found.append(Migration(int(m.group(1)), entry.name, upgrade=module.upgrade))
+        else:
             found.append(Migration(int(m.group(1)), entry.name, entry.read_text(encoding="utf-8")))
     found.sort(key=lambda mig: mig.version)
     for expected, mig in enumerate(found, start=1):
@@ -67,8 +88,7 @@ def migrate(conn: sqlite3.Connection, migrations: list[Migration] | None = None)
     conn.execute("BEGIN")
     try:
         for mig in pending:
-            for statement in _statements(mig.sql):
-                conn.execute(statement)
+            mig.run(conn)
             conn.execute(f"PRAGMA user_version = {mig.version:d}")
             applied.append(mig.version)
         conn.execute("COMMIT")

@@ -1,0 +1,260 @@
+"""Sync benchmark: a central office of 10,000 households and 20 laptops of 150 each.
+
+Builds (once, kept in --cache) a hub casebook with the casebook bench's caseload
+(10,000 households, ~3 persons, 25 notes and 5 appointments each), enrols 20 laptops
+and gives each 150 households. Then, in a fresh child process (so its peak memory is
+its own), it measures:
+
+- re-provisioning: the hub writes one laptop's 150 households whole and the laptop
+  applies them (time; the goal is under 2 s);
+- one working day: every laptop makes 200 edits; the hub imports all 20 bundles:
+  operations per second, beside the local commit rate of the same kind of edits on
+  the same hub in the same run (goal: at least 20,000 operations/s);
+- one laptop's daily sync end to end (send, hub merge, receive), without the KDF
+  (goal: under 1 s);
+- bytes per operation in a bundle beside bytes per operation in the journal;
+- the hub process's peak memory (goal: under 400 MB).
+
+Usage:  python bench/sync_bench.py [--households 10000] [--laptops 20] [--per-laptop 150]
+                                   [--edits 200] [--cache DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import casebook_bench as cbb  # noqa: E402
+
+from klantapp.casebook import Casebook  # noqa: E402
+from klantapp.sync import laptop  # noqa: E402
+from klantapp.sync.hub import exchange, office  # noqa: E402
+from klantapp.vault import KdfParams  # noqa: E402
+
+PASS = cbb.PASS
+WORDS = ("afspraak", "taalschool", "gesprek", "woning", "werk", "vrijwilliger", "tolk", "klas")
+
+
+def build(cache: Path, households: int, laptops: int, per_laptop: int) -> None:
+    marker = cache / "built.json"
+    wanted = {"households": households, "laptops": laptops, "per_laptop": per_laptop}
+    if marker.exists() and json.loads(marker.read_text()) == wanted:
+        return
+    shutil.rmtree(cache, ignore_errors=True)
+    cache.mkdir(parents=True)
+    folder = cache / "uitwissel"
+    folder.mkdir()
+    t0 = time.perf_counter()
+    hub, _ = Casebook.create(cache / "hub", PASS, kdf=KdfParams.for_tests(), actor="kantoor")
+    office.make_hub(hub, "Heuveldal")
+    rows = cbb.generate(households)
+    for start in range(0, len(rows), 3400):
+        with hub.transaction(actor="bench") as tx:
+            for table, row in rows[start : start + 3400]:
+                tx.insert(table, row)
+    print(f"hub built: {households} households in {time.perf_counter() - t0:.0f} s", flush=True)
+    ids = [r["id"] for t, r in rows if t == "households"]
+    _card, card_text = office.office_card(hub)
+    for n in range(laptops):
+        cb, _ = Casebook.create(
+            cache / f"laptop-{n:02d}", PASS, kdf=KdfParams.for_tests(), actor=f"km{n}"
+        )
+        office.enrol(hub, laptop.join(cb, card_text, f"Klantmanager {n}").request_text)
+        office.assign_many(hub, ids[n * per_laptop : (n + 1) * per_laptop], cb.device_id)
+        laptop.run(cb, folder, settle=0)  # its (empty) first bundle
+        cb.close()
+    hub.compact()
+    hub.close()
+    marker.write_text(json.dumps(wanted))
+    print(f"built in {time.perf_counter() - t0:.0f} s", flush=True)
+
+
+def _edit(cb: Casebook, rnd: random.Random, households: list[str], notes: list[str]) -> None:
+    with cb.transaction() as tx:
+        if rnd.random() < 0.5:
+            tx.update("notes", rnd.choice(notes), {"text": " ".join(rnd.sample(WORDS, 5))})
+        else:
+            tx.update(
+                "households", rnd.choice(households), {"city": rnd.choice(("Dalen", "Heuveldal"))}
+            )
+
+
+def _ids(cb: Casebook) -> tuple[list[str], list[str]]:
+    with cb.reading() as conn:
+        households = [
+            r[0] for r in conn.execute("SELECT id FROM households WHERE owner = ?", (cb.device_id,))
+        ]
+        notes = [r[0] for r in conn.execute("SELECT id FROM notes")]
+    return households, notes
+
+
+def _journal_bytes(cb: Casebook) -> int:
+    vault = cb._vault
+    assert vault is not None
+    return vault.journal_bytes
+
+
+def day(cache: Path, edits: int) -> dict[str, Any]:
+    folder = cache / "uitwissel"
+    work = Path(tempfile.mkdtemp(prefix="klantapp-syncbench-"))
+    try:
+        shutil.copytree(cache, work / "c", dirs_exist_ok=True)
+        folder = work / "c" / "uitwissel"
+        result: dict[str, Any] = {}
+        t = time.perf_counter()
+        hub = Casebook.open(work / "c" / "hub", PASS)
+        result["hub_open_s"] = time.perf_counter() - t
+        laptops = [Casebook.open(p, PASS) for p in sorted((work / "c").glob("laptop-*"))]
+        # re-provisioning: the hub writes each laptop its caseload whole
+        t = time.perf_counter()
+        exchange.sync(hub, folder, settle=0)
+        result["hub_first_sync_s"] = time.perf_counter() - t
+        provision = []
+        for cb in laptops:
+            t = time.perf_counter()
+            laptop.run(cb, folder, settle=0)
+            provision.append(time.perf_counter() - t)
+        exchange.sync(hub, folder, settle=0)  # takes the acknowledgements
+        for cb in laptops:
+            laptop.run(cb, folder, settle=0)
+        with laptops[0].reading() as conn:
+            result["laptop_households"] = conn.execute(
+                "SELECT count(*) FROM households"
+            ).fetchone()[0]
+        result["provision_apply_s_median"] = statistics.median(provision)
+        result["provision_hub_write_s_per_laptop"] = result["hub_first_sync_s"] / len(laptops)
+
+        # local commit rate of the same kind of edit, on the hub itself
+        rnd = random.Random(3)
+        with hub.reading() as conn:
+            hub_households = [r[0] for r in conn.execute("SELECT id FROM households LIMIT 2000")]
+            hub_notes = [r[0] for r in conn.execute("SELECT id FROM notes LIMIT 5000")]
+        t = time.perf_counter()
+        for _ in range(edits):
+            _edit(hub, rnd, hub_households, hub_notes)
+        result["hub_local_commit_ops_per_s"] = edits / (time.perf_counter() - t)
+
+        # a working day on every laptop
+        journal_growth = []
+        for n, cb in enumerate(laptops):
+            households, notes = _ids(cb)
+            before = _journal_bytes(cb)
+            r = random.Random(n)
+            for _ in range(edits):
+                _edit(cb, r, households, notes)
+            journal_growth.append(_journal_bytes(cb) - before)
+        sizes, sends = [], []
+        for cb in laptops[1:]:
+            t = time.perf_counter()
+            report = laptop.run(cb, folder, settle=0)
+            sends.append(time.perf_counter() - t)
+            assert report.bundle_written
+            sizes.append((folder / "to-hub" / report.bundle_written).stat().st_size)
+        t = time.perf_counter()
+        hub_report = exchange.sync(hub, folder, settle=0)
+        elapsed = time.perf_counter() - t
+        imported = edits * (len(laptops) - 1)
+        result["hub_import_ops_per_s"] = imported / elapsed
+        result["hub_import_s"] = elapsed
+        result["hub_import_conflicts"] = hub_report.conflicts
+        result["bundle_bytes_per_op"] = statistics.median(sizes) / edits
+        result["journal_bytes_per_op"] = statistics.median(journal_growth) / edits
+        for cb in laptops[1:]:
+            laptop.run(cb, folder, settle=0)
+
+        # one laptop's daily sync end to end: send, the hub merges it, receive
+        first = laptops[0]
+        t = time.perf_counter()
+        laptop.run(first, folder, settle=0)
+        t_send = time.perf_counter() - t
+        t = time.perf_counter()
+        exchange.sync(hub, folder, settle=0)
+        t_hub = time.perf_counter() - t
+        t = time.perf_counter()
+        laptop.run(first, folder, settle=0)
+        t_recv = time.perf_counter() - t
+        result["one_laptop_day_s"] = t_send + t_hub + t_recv
+        result["one_laptop_day_parts_s"] = [t_send, t_hub, t_recv]
+        assert laptop.status(first)["unsent_changes"] == 0
+        result["peak_rss_mb"] = cbb._peak_rss_mb()
+        for cb in [hub, *laptops]:
+            cb.close()
+        return result
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--households", type=int, default=10_000)
+    ap.add_argument("--laptops", type=int, default=20)
+    ap.add_argument("--per-laptop", type=int, default=150)
+    ap.add_argument("--edits", type=int, default=200)
+    ap.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "klantapp-sync-bench"))
+    ap.add_argument("--child", action="store_true")
+    args = ap.parse_args()
+    cache = Path(args.cache)
+    if args.child:
+        print(json.dumps(day(cache, args.edits)))
+        return
+    build(cache, args.households, args.laptops, args.per_laptop)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", "--cache", str(cache), "--edits", str(args.edits)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    print()
+    print(f"{'figure':46s} {'measured':>12s}   goal")
+    rows = [
+        ("hub import, operations/s", f"{r['hub_import_ops_per_s']:,.0f}", ">= 20,000"),
+        (
+            "hub local commits (same edits, same run), ops/s",
+            f"{r['hub_local_commit_ops_per_s']:,.0f}",
+            "",
+        ),
+        ("one laptop's daily sync end to end, s", f"{r['one_laptop_day_s']:.2f}", "< 1 s"),
+        (
+            "  send / hub merge / receive, s",
+            " / ".join(f"{x:.2f}" for x in r["one_laptop_day_parts_s"]),
+            "",
+        ),
+        (
+            "re-provision 150 households: hub write per laptop, s",
+            f"{r['provision_hub_write_s_per_laptop']:.2f}",
+            "",
+        ),
+        (
+            "re-provision 150 households: laptop apply, s",
+            f"{r['provision_apply_s_median']:.2f}",
+            "< 2 s (both)",
+        ),
+        ("bundle bytes per operation", f"{r['bundle_bytes_per_op']:.0f}", ""),
+        ("journal bytes per operation", f"{r['journal_bytes_per_op']:.0f}", ""),
+        ("hub open without KDF, s", f"{r['hub_open_s']:.2f}", ""),
+        ("peak memory of the hub process, MB", f"{r['peak_rss_mb']:.0f}", "< 400 MB"),
+    ]
+    for name, value, goal in rows:
+        print(f"{name:46s} {value:>12s}   {goal}")
+    print(
+        f"\n(laptop caseload after provisioning: {r['laptop_households']} households; "
+        f"conflicts in the day's import: {r['hub_import_conflicts']})"
+    )
+
+
+if __name__ == "__main__":
+    main()

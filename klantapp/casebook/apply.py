@@ -1,0 +1,334 @@
+"""Applying changes to the database: rows, and the bookkeeping that travels with them.
+
+The same functions serve a live transaction and the replay of the journal, so replay
+rebuilds exactly the committed state: rows, the oplog (audit log), per-field clocks,
+tombstones, the change list, the outbox and the stored clocks and sequence numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from klantapp.casebook.convert import to_sql
+from klantapp.casebook.hlc import Timestamp
+from klantapp.casebook.ops import (
+    HOUSEHOLD_TABLES,
+    LOCAL_TABLES,
+    REPLICATED_TABLES,
+    Change,
+    ChangeRecord,
+    LocalOp,
+    Op,
+)
+
+ROW = ""  # the clocks row of a whole record (its insert)
+
+
+@dataclass(frozen=True, order=True)
+class Clock:
+    """The clock of one write: ordered by (hlc, device), the device id breaking ties."""
+
+    hlc: int  # packed: wall_ms * 65536 + counter
+    device: str
+    seq: int = 0
+    change_id: int = 0
+
+    @property
+    def key(self) -> tuple[int, str]:
+        return (self.hlc, self.device)
+
+    def encode(self) -> str:
+        return Timestamp(self.hlc >> 16, self.hlc & 0xFFFF, self.device).encode()
+
+    @staticmethod
+    def of(op: Op) -> Clock:
+        return Clock(Timestamp.decode(op.hlc).pack(), op.device, op.seq)
+
+    @staticmethod
+    def decode_key(text: str) -> tuple[int, str]:
+        ts = Timestamp.decode(text)
+        return (ts.pack(), ts.device)
+
+
+class Connection(sqlite3.Connection):
+    """The casebook's connection: remembers the columns of each table (they are checked
+    on every operation, against names injected through a bundle or an import)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.column_cache: dict[str, frozenset[str]] = {}
+        self.device_cache: dict[str, int] = {}  # device id -> its number (never changes)
+
+
+def table_columns(conn: sqlite3.Connection, table: str) -> frozenset[str]:
+    cache = conn.column_cache if isinstance(conn, Connection) else {}
+    cols = cache.get(table)
+    if cols is None:
+        cols = frozenset(r[1] for r in conn.execute(f"PRAGMA table_info({table})"))
+        cache[table] = cols
+    return cols
+
+
+def forget_columns(conn: sqlite3.Connection) -> None:
+    """After a migration: the tables may have new columns."""
+    if isinstance(conn, Connection):
+        conn.column_cache.clear()
+
+
+def device_number(conn: sqlite3.Connection, device: str) -> int:
+    cache = conn.device_cache if isinstance(conn, Connection) else {}
+    number = cache.get(device)
+    if number is None:
+        conn.execute("INSERT OR IGNORE INTO devices (device) VALUES (?)", (device,))
+        row = conn.execute("SELECT id FROM devices WHERE device = ?", (device,)).fetchone()
+        number = cache[device] = int(row[0])
+    return number
+
+
+def row_clocks(conn: sqlite3.Connection, table: str, row_id: str) -> dict[str, Clock]:
+    """The stored clocks of a row: ``ROW`` for its insert, plus every field written later."""
+    return {
+        f: Clock(hlc, dev, seq, cid)
+        for f, hlc, dev, seq, cid in conn.execute(
+            "SELECT c.field, c.hlc, d.device, c.seq, c.change_id FROM clocks c "
+            "JOIN devices d ON d.id = c.device WHERE c.tbl = ? AND c.row_id = ?",
+            (table, row_id),
+        )
+    }
+
+
+def field_clock(clocks: dict[str, Clock], name: str) -> Clock | None:
+    """The clock of a field's current value, from :func:`row_clocks`."""
+    return clocks.get(name) or clocks.get(ROW)
+
+
+def household_of(conn: sqlite3.Connection, table: str, row_id: str) -> str | None:
+    """The household a row belongs to (None for shared data: partners, settings)."""
+    if table == "households":
+        return row_id
+    if "household_id" not in table_columns(conn, table):
+        return None
+    row = conn.execute(f"SELECT household_id FROM {table} WHERE id = ?", (row_id,)).fetchone()
+    return None if row is None else row[0]
+
+
+def open_change(conn: sqlite3.Connection, change: Change) -> int:
+    """The ``changes`` row of a change (who, when, where from); returns its local id."""
+    cur = conn.execute(
+        "INSERT INTO changes (at, actor, summary, device, digest, prev, first_seq, last_seq) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            change.at,
+            change.actor,
+            change.summary or None,
+            device_number(conn, change.device),
+            change.digest or None,
+            change.prev or None,
+            change.first_seq or None,
+            change.last_seq or None,
+        ),
+    )
+    return int(cur.lastrowid or 0)
+
+
+def apply_op(conn: sqlite3.Connection, op: Op, change_id: int, device_no: int) -> None:
+    """One row operation with its bookkeeping: the row, its clocks or tombstone, the
+    oplog line."""
+    if op.table not in REPLICATED_TABLES:
+        raise ValueError(f"operation on a table that is not writable: {op.table!r}")
+    packed = Timestamp.decode(op.hlc).pack()
+    if op.op == "delete":
+        household = household_of(conn, op.table, op.row_id)
+        conn.execute(f"DELETE FROM {op.table} WHERE id = ?", (op.row_id,))
+        conn.execute("DELETE FROM clocks WHERE tbl = ? AND row_id = ?", (op.table, op.row_id))
+        conn.execute(
+            "INSERT OR REPLACE INTO tombstones "
+            "(tbl, row_id, hlc, device, household_id, seq, change_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (op.table, op.row_id, packed, op.device, household, op.seq, change_id),
+        )
+    else:
+        values = to_sql(op.table, op.data or {})
+        unknown = set(values) - table_columns(conn, op.table) - {"id"}
+        if unknown:
+            raise ValueError(f"unknown columns for {op.table}: {sorted(unknown)}")
+        if op.op == "insert":
+            names = ["id", *values]
+            marks = ", ".join("?" for _ in names)
+            conn.execute(
+                f"INSERT INTO {op.table} ({', '.join(names)}) VALUES ({marks})",
+                (op.row_id, *values.values()),
+            )
+            conn.execute("DELETE FROM clocks WHERE tbl = ? AND row_id = ?", (op.table, op.row_id))
+            conn.execute(
+                "INSERT INTO clocks VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (op.table, op.row_id, ROW, packed, device_no, op.seq, change_id),
+            )
+        elif op.op == "update":
+            if not values:
+                return
+            sets = ", ".join(f"{n} = ?" for n in values)
+            cur = conn.execute(
+                f"UPDATE {op.table} SET {sets} WHERE id = ?", (*values.values(), op.row_id)
+            )
+            if cur.rowcount != 1:
+                raise LookupError(f"{op.table} {op.row_id} does not exist")
+            conn.executemany(
+                "INSERT OR REPLACE INTO clocks VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(op.table, op.row_id, f, packed, device_no, op.seq, change_id) for f in values],
+            )
+        else:
+            raise ValueError(f"unknown operation {op.op!r}")
+    # The same operation may be applied again after its row left this device and came
+    # back (a household handed back, a full re-send): the oplog keeps its first line.
+    conn.execute(
+        "INSERT OR IGNORE INTO oplog (device, seq, hlc, change_id, tbl, row_id, op, fields) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            device_no,
+            op.seq,
+            packed,
+            change_id,
+            op.table,
+            op.row_id,
+            op.op,
+            ",".join(sorted(op.data)) if op.op == "update" and op.data else None,
+        ),
+    )
+
+
+def purge_household(conn: sqlite3.Connection, household_id: str) -> None:
+    """Remove a household and everything under it, with its bookkeeping, from this
+    device only (see :class:`~klantapp.casebook.ops.LocalOp`)."""
+    rows: list[tuple[str, str]] = [("households", household_id)]
+    for table in HOUSEHOLD_TABLES[1:]:
+        rows += [
+            (table, r[0])
+            for r in conn.execute(
+                f"SELECT id FROM {table} WHERE household_id = ?", (household_id,)
+            ).fetchall()
+        ]
+    for table, row_id in reversed(rows):
+        conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+        conn.execute("DELETE FROM clocks WHERE tbl = ? AND row_id = ?", (table, row_id))
+        conn.execute("DELETE FROM oplog WHERE row_id = ? AND tbl = ?", (row_id, table))
+    conn.execute("DELETE FROM tombstones WHERE household_id = ?", (household_id,))
+
+
+def apply_local(conn: sqlite3.Connection, lo: LocalOp) -> None:
+    if lo.op == "purge":
+        purge_household(conn, lo.row_id)
+        return
+    if lo.table not in LOCAL_TABLES:
+        raise ValueError(f"not a local table: {lo.table!r}")
+    if lo.op == "delete":
+        conn.execute(f"DELETE FROM {lo.table} WHERE id = ?", (lo.row_id,))
+        return
+    columns = table_columns(conn, lo.table)
+    if columns == {"id", "value"}:  # a value of any shape, as JSON
+        conn.execute(
+            f"INSERT OR REPLACE INTO {lo.table} (id, value) VALUES (?, ?)",
+            (lo.row_id, json.dumps(lo.data, ensure_ascii=False, sort_keys=True)),
+        )
+        return
+    values = dict(lo.data or {})  # a table of its own columns (undo_log)
+    unknown = set(values) - columns
+    if unknown:
+        raise ValueError(f"unknown columns for {lo.table}: {sorted(unknown)}")
+    names = ["id", *values]
+    conn.execute(
+        f"INSERT OR REPLACE INTO {lo.table} ({', '.join(names)}) "
+        f"VALUES ({', '.join('?' for _ in names)})",
+        (lo.row_id, *values.values()),
+    )
+
+
+def local_value(conn: sqlite3.Connection, table: str, row_id: str) -> Any:
+    """A local-only value, or None."""
+    row = conn.execute(f"SELECT value FROM {table} WHERE id = ?", (row_id,)).fetchone()
+    return None if row is None or row[0] is None else json.loads(row[0])
+
+
+def finish_change(
+    conn: sqlite3.Connection, change: Change, change_id: int, *, opened_whole: bool = False
+) -> None:
+    """After a change's operations: its digest and chain in ``changes`` (unless
+    ``opened_whole``: :func:`open_change` had them), the stored clock (never moved
+    backwards), the device's sequence number and chain head, and -- for a laptop's own
+    change -- its place in the outbox."""
+    if not opened_whole:
+        conn.execute(
+            "UPDATE changes SET digest = ?, prev = ?, first_seq = ?, last_seq = ? WHERE id = ?",
+            (
+                change.digest or None,
+                change.prev or None,
+                change.first_seq or None,
+                change.last_seq or None,
+                change_id,
+            ),
+        )
+    if not change.ops:
+        return
+    newest = max(Timestamp.decode(o.hlc) for o in change.ops)
+    stored = conn.execute("SELECT value FROM meta WHERE key = 'hlc'").fetchone()
+    if stored is None or Timestamp.decode(stored[0]) < newest:
+        conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc', ?)", (newest.encode(),)
+        )
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = max(CAST(value AS INTEGER), excluded.value)",
+        (f"seq:{change.device}", change.last_seq),
+    )
+    if change.digest:
+        head = conn.execute(
+            "SELECT value FROM meta WHERE key = ?", (f"chainseq:{change.device}",)
+        ).fetchone()
+        if head is None or int(head[0]) < change.last_seq:
+            conn.executemany(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                [
+                    (f"chain:{change.device}", change.digest),
+                    (f"chainseq:{change.device}", str(change.last_seq)),
+                ],
+            )
+    own = conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()
+    if own is not None and own[0] == change.device and _keeps_outbox(conn):
+        conn.execute(
+            "INSERT OR REPLACE INTO sync_outbox (id, value) VALUES (?, ?)",
+            (
+                f"{change.first_seq:012d}",
+                json.dumps(change.to_json(), ensure_ascii=False, sort_keys=True),
+            ),
+        )
+
+
+def _keeps_outbox(conn: sqlite3.Connection) -> bool:
+    """A laptop that has joined a central office keeps its unsent changes."""
+    return bool(local_value(conn, "sync_state", "role") == "laptop")
+
+
+def apply_change(conn: sqlite3.Connection, change: Change) -> int:
+    """A whole change, as it was committed (own or merged remote)."""
+    change_id = open_change(conn, change)
+    device_no = device_number(conn, change.device)
+    for op in change.ops:
+        apply_op(conn, op, change_id, device_no)
+    finish_change(conn, change, change_id, opened_whole=True)
+    return change_id
+
+
+def apply_record(conn: sqlite3.Connection, record: ChangeRecord) -> None:
+    """Replay one journal record."""
+    if record.format == 1:
+        from klantapp.casebook.legacy import apply_format_1
+
+        apply_format_1(conn, record)
+        return
+    for change in record.changes:
+        apply_change(conn, change)
+    for lo in record.local:
+        apply_local(conn, lo)

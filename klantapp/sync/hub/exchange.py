@@ -1,0 +1,676 @@
+"""``klantapp hub sync``: take every laptop's bundles, merge, write one bundle per device.
+
+For each bundle addressed to the office, in this order:
+
+1. open and verify it (age, signature by the sender's key from the roster, payload
+   hash, recipients, hub id); refused files are moved to ``DIR/refused/`` and named;
+2. a revoked or refused sender's bundle goes to quarantine inside the hub's vault
+   (kept for review, not applied);
+3. per device, in sequence order, each bundle is applied in one transaction: changes
+   already applied are skipped (after checking they are the same, by digest); a gap
+   waits in the inbox until the missing bundle arrives; a device whose state is older
+   than what the office acknowledged (a restored copy), or whose changes differ from
+   the ones applied under the same numbers (a clone), is refused and told so;
+   everything else is merged, every losing value kept in ``conflicts``.
+
+Then each active device gets one bundle: what changed in its caseload and in the shared
+data since the position it acknowledged, the acknowledgement of its own changes, the
+roster, and the digest check. Bundles that a device has not yet taken are replaced.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from klantapp.casebook import Casebook, Transaction, migrations
+from klantapp.casebook.ops import HOUSEHOLD_TABLES, Change, Op
+from klantapp.errors import BundleRefused
+from klantapp.i18n import _
+from klantapp.sync import bundle, keys, payload, roster, transport
+from klantapp.sync import state as st
+from klantapp.sync.digest import scope_rows, state_digest
+from klantapp.sync.hub.office import (
+    ACTIVE,
+    REVOKED,
+    ROSTER,
+    _store_roster,
+    current_roster,
+    require_hub,
+    roster_control,
+)
+from klantapp.sync.lines import RowKey, households_of, row_states, state_delta, touched_since
+from klantapp.sync.merge import RowState
+from klantapp.sync.receive import InvalidRemoteChange, apply_changes, check_op
+from klantapp.sync.scope import SHARED_TABLES
+
+#: Renew the roster when it expires within this time (laptops refuse expired ones).
+ROSTER_RENEW = timedelta(days=30)
+KEEP_DIGESTS = 8
+
+
+@dataclass
+class HubReport:
+    received: int = 0
+    applied_changes: int = 0
+    conflicts: int = 0
+    refused: list[dict[str, str]] = field(default_factory=list)
+    quarantined: list[dict[str, str]] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _position(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT coalesce(max(id), 0) FROM changes").fetchone()[0])
+
+
+def sync(cb: Casebook, folder: Path, *, settle: float = transport.SETTLE_SECONDS) -> HubReport:
+    folder = Path(folder)
+    report = HubReport()
+    with cb.reading() as conn:
+        info = require_hub(conn)
+        pair = keys.load(conn)
+        known = current_roster(conn)
+    hub_id = str(info["id"])
+    found, _look = transport.incoming(folder, transport.HUB, settle=settle)
+    accepted: dict[str, list[tuple[bundle.Manifest, payload.Payload, Path | None, str]]] = {}
+    for item in found:
+        try:
+            data = item.path.read_bytes()
+            manifest, ops = bundle.read_bundle(
+                data,
+                identities=[pair.age_identity],
+                signer_key=known.signer_key,
+                expected_hub_id=hub_id,
+            )
+        except BundleRefused as exc:
+            report.refused.append(
+                {
+                    "file": item.path.name,
+                    "device": item.sender,
+                    "reason": exc.reason,
+                    "message": str(exc),
+                }
+            )
+            _set_aside(folder, item.path)
+            continue
+        except OSError:
+            continue  # gone meanwhile, or not readable yet: next time
+        with cb.reading() as conn:
+            entry = st.get_in(conn, "sync_peers", manifest.sender) or {}
+        if entry.get("status") != ACTIVE or entry.get("refused"):
+            reason = "revoked" if entry.get("status") == REVOKED else "refused_device"
+            _quarantine(cb, manifest, ops, reason, report)
+            _remove(item.path)
+            continue
+        try:
+            body = payload.decode(ops)
+        except payload.PayloadError as exc:
+            report.refused.append(
+                {
+                    "file": item.path.name,
+                    "device": manifest.sender,
+                    "reason": "damaged",
+                    "message": str(exc),
+                }
+            )
+            _quarantine(cb, manifest, ops, "damaged", report)
+            _remove(item.path)
+            continue
+        accepted.setdefault(manifest.sender, []).append((manifest, body, item.path, item.path.name))
+    with cb.reading() as conn:
+        for key, value in st.all_of(conn, "sync_inbox").items():
+            manifest = bundle.Manifest.from_json(base64.b64decode(value["manifest"]))
+            body = payload.decode(base64.b64decode(value["ops"]))
+            accepted.setdefault(manifest.sender, []).append((manifest, body, None, key))
+    for device, items in accepted.items():
+        _apply_in_order(cb, device, items, hub_id, report)
+    _write_bundles(cb, folder, hub_id, pair, report)
+    return report
+
+
+def _first_seq(manifest: bundle.Manifest) -> int:
+    return manifest.ranges.get(manifest.sender, (0, 0))[0]
+
+
+def _apply_in_order(
+    cb: Casebook,
+    device: str,
+    items: list[tuple[bundle.Manifest, payload.Payload, Path | None, str]],
+    hub_id: str,
+    report: HubReport,
+) -> None:
+    pending = sorted(items, key=lambda item: _first_seq(item[0]))
+    progressed = True
+    while pending and progressed:
+        progressed = False
+        for item in list(pending):
+            manifest, body, path, name = item
+            outcome = _apply_device_bundle(cb, device, manifest, body, hub_id, report)
+            if outcome == "gap":
+                continue
+            pending.remove(item)
+            progressed = True
+            if path is not None:
+                _remove(path)
+            else:
+                with cb.transaction() as tx:
+                    tx.delete_local("sync_inbox", name)
+            if outcome == "refused":
+                for rest_manifest, _body, rest_path, rest_name in pending:
+                    _quarantine(cb, rest_manifest, payload.encode(_body), "refused_device", report)
+                    if rest_path is not None:
+                        _remove(rest_path)
+                    else:
+                        with cb.transaction() as tx:
+                            tx.delete_local("sync_inbox", rest_name)
+                return
+    for manifest, body, path, name in pending:  # still waiting for an earlier bundle
+        report.waiting.append(name)
+        if path is not None:
+            with cb.transaction() as tx:
+                tx.put_local(
+                    "sync_inbox",
+                    manifest.bundle_id,
+                    {
+                        "device": device,
+                        "manifest": base64.b64encode(manifest.to_json()).decode("ascii"),
+                        "ops": base64.b64encode(payload.encode(body)).decode("ascii"),
+                        "received_at": _now(),
+                    },
+                )
+            _remove(path)
+
+
+def _refuse_device(
+    tx: Transaction,
+    conn: sqlite3.Connection,
+    device: str,
+    entry: dict[str, Any],
+    manifest: bundle.Manifest,
+    body: payload.Payload,
+    reason: str,
+    report: HubReport,
+) -> str:
+    refusal = {"reason": reason, "at": _now(), "told": False}
+    tx.put_local("sync_peers", device, {**entry, "refused": refusal})
+    _keep(tx, manifest, payload.encode(body), reason)
+    report.refused.append(
+        {
+            "file": manifest.bundle_id,
+            "device": device,
+            "reason": reason,
+            "message": _refusal_text(reason, str(entry.get("name", device))),
+        }
+    )
+    return "refused"
+
+
+def _refusal_text(reason: str, name: str) -> str:
+    if reason == "rolled_back":
+        return _(
+            "De laptop van {name} stuurde een oudere stand dan het centrale kantoor al had "
+            "ontvangen (een teruggezette kopie). Niets is toegepast; de niet verzonden "
+            "wijzigingen zijn apart gezet. Richt de laptop opnieuw in."
+        ).format(name=name)
+    if reason == "diverged":
+        return _(
+            "De laptop van {name} stuurde andere wijzigingen onder nummers die al waren "
+            "ontvangen (een gekopieerd dossier). Niets is toegepast; de wijzigingen zijn "
+            "apart gezet. Richt de laptop opnieuw in."
+        ).format(name=name)
+    return _("Een bundel van {name} is geweigerd en apart gezet.").format(name=name)
+
+
+def _apply_device_bundle(
+    cb: Casebook,
+    device: str,
+    manifest: bundle.Manifest,
+    body: payload.Payload,
+    hub_id: str,
+    report: HubReport,
+) -> str:
+    """'applied', 'duplicate', 'gap' or 'refused'."""
+    with cb.transaction(actor=_("uitwisseling")) as tx:
+        conn = tx._conn
+        entry = dict(st.get_in(conn, "sync_peers", device) or {})
+        acked = int(entry.get("acked", 0))
+        head = str(entry.get("chain_head", ""))
+        claimed = int(manifest.acks.get(hub_id, 0))
+        newest = str(entry.get("newest_bundle_at", ""))
+        if claimed < int(entry.get("position_acked", 0)) and manifest.created_at > newest:
+            # Made after the newest bundle seen, yet it knows less than that one did:
+            # the laptop is running on an older copy of its casebook. (An older bundle
+            # delivered late says stale things about positions; its changes are still
+            # checked one by one below.)
+            return _refuse_device(tx, conn, device, entry, manifest, body, "rolled_back", report)
+        entry["newest_bundle_at"] = max(newest, manifest.created_at)
+        baseline = body.controls.get("baseline")
+        taken: list[Change] = []
+        for change in body.changes:
+            if change.device != device or not change.ops:
+                return _refuse_device(tx, conn, device, entry, manifest, body, "damaged", report)
+        if isinstance(baseline, dict) and acked < int(baseline.get("last_seq", 0)):
+            last = int(baseline["last_seq"])
+            taken += [c for c in body.changes if c.last_seq <= last]
+            acked, head = last, str(baseline.get("chain_head", ""))
+        for change in body.changes:
+            if isinstance(baseline, dict) and change.last_seq <= int(baseline.get("last_seq", 0)):
+                continue
+            if change.last_seq <= acked:
+                known = conn.execute(
+                    "SELECT c.digest FROM changes c JOIN devices d ON d.id = c.device "
+                    "WHERE d.device = ? AND c.first_seq = ? AND c.digest IS NOT NULL",
+                    (device, change.first_seq),
+                ).fetchone()
+                if known is not None and change.digest and known[0] != change.digest:
+                    return _refuse_device(
+                        tx, conn, device, entry, manifest, body, "diverged", report
+                    )
+                continue
+            if change.first_seq != acked + 1:
+                if taken:
+                    break  # apply what connects now; the rest waits
+                return "gap"
+            if change.compute_digest() != change.digest:
+                return _refuse_device(tx, conn, device, entry, manifest, body, "damaged", report)
+            if head and change.prev != head:
+                return _refuse_device(tx, conn, device, entry, manifest, body, "diverged", report)
+            taken.append(change)
+            acked, head = change.last_seq, change.digest
+        allowed = [c for c in (_authorised(conn, device, entry, c) for c in taken) if c.ops]
+        try:
+            for change in allowed:
+                for op in change.ops:
+                    check_op(op)
+        except InvalidRemoteChange as exc:
+            _keep(tx, manifest, payload.encode(body), "invalid")
+            report.quarantined.append(
+                {"bundle": manifest.bundle_id, "device": device, "reason": "invalid"}
+            )
+            report.refused.append(
+                {
+                    "file": manifest.bundle_id,
+                    "device": device,
+                    "reason": "invalid",
+                    "message": str(exc),
+                }
+            )
+            return "refused"
+        received = apply_changes(tx, conn, allowed, keep_losers=True, validate=False)
+        _renumber_pip_versions(tx, conn, received.households)
+        report.received += 1
+        report.applied_changes += received.changes
+        report.conflicts += received.conflicts
+        sent = entry.get("sent_digests", {})
+        expected = sent.get(str(claimed)) if manifest.state_digest else None
+        if expected is not None and expected != manifest.state_digest:
+            entry["resend_all"] = True
+        held = set(body.controls.get("held", []))
+        entry["releases"] = {
+            hid: position
+            for hid, position in _as_positions(entry.get("releases", {})).items()
+            if position == 0 or claimed < position or hid in held
+        }
+        entry["full"] = {
+            hid: position
+            for hid, position in _as_positions(entry.get("full", {})).items()
+            if position == 0 or claimed < position
+        }
+        if entry.get("resend_all") not in (None, False, True) and claimed >= int(
+            entry["resend_all"]
+        ):
+            entry["resend_all"] = False
+        if device in manifest.prerequisites:  # the acknowledgement it has received
+            entry["peer_acked"] = int(manifest.prerequisites[device])
+        entry.update(
+            roster_version=manifest.roster_version,
+            acked=acked,
+            chain_head=head,
+            position_acked=max(claimed, int(entry.get("position_acked", 0))),
+            last_sync_at=_now(),
+        )
+        tx.put_local("sync_peers", device, entry)
+        return "applied" if taken else "duplicate"
+
+
+def _renumber_pip_versions(tx: Transaction, conn: sqlite3.Connection, households: set[str]) -> None:
+    """Two devices may each have made version N of a person's PIP (around a handover):
+    the one written later (by clock) becomes the person's next version, here, as an
+    edit of the office that reaches every replica."""
+    if not households:
+        return
+    rows = conn.execute(
+        "SELECT p.id, p.person_id, p.version, c.hlc, d.device FROM pips p "
+        "JOIN clocks c ON c.tbl = 'pips' AND c.row_id = p.id AND c.field = '' "
+        "JOIN devices d ON d.id = c.device "
+        "WHERE p.household_id IN (SELECT value FROM json_each(?)) "
+        "ORDER BY p.person_id, p.version, c.hlc, d.device",
+        (json.dumps(sorted(households)),),
+    ).fetchall()
+    highest: dict[str, int] = {}
+    for _pip, person, version, _hlc, _dev in rows:
+        highest[person] = max(highest.get(person, 0), int(version))
+    seen: set[tuple[str, int]] = set()
+    for pip, person, version, _hlc, _dev in rows:
+        if (person, version) in seen:
+            highest[person] += 1
+            tx.update("pips", pip, {"version": highest[person]})
+        else:
+            seen.add((person, version))
+
+
+def _as_positions(value: Any) -> dict[str, int]:
+    """Households with the hub position they were (last) sent at (0: not yet)."""
+    if isinstance(value, dict):
+        return {str(k): int(v) for k, v in value.items()}
+    return {str(k): 0 for k in value or ()}
+
+
+def _authorised(
+    conn: sqlite3.Connection, device: str, entry: dict[str, Any], change: Change
+) -> Change:
+    """The change without operations its device may not make: edits of a household it
+    does not own (unless it was handed away and the device had not yet heard), and any
+    change of ownership other than claiming a household nobody owns."""
+    releases = _as_positions(entry.get("releases", {}))
+    owners: dict[str, str | None] = {}
+    kept: list[Op] = []
+    for op in change.ops:
+        if op.table not in HOUSEHOLD_TABLES:
+            kept.append(op)
+            continue
+        household = op.row_id if op.table == "households" else _household(conn, op)
+        if household is None:
+            kept.append(op)
+            continue
+        if household not in owners:
+            row = conn.execute("SELECT owner FROM households WHERE id = ?", (household,)).fetchone()
+            owners[household] = row[0] if row else None
+        owner = owners[household]
+        if owner not in (None, device) and household not in releases:
+            continue
+        if op.table == "households" and op.data and "owner" in op.data:
+            if op.data["owner"] != device or owner not in (None, device):
+                data = {k: v for k, v in op.data.items() if k != "owner"}
+                if op.op == "insert":
+                    data["owner"] = owner if owner is not None else device
+                if not data:
+                    continue
+                op = Op(
+                    op.table, op.row_id, op.op, data, op.hlc, op.device, op.seq, op.base, op.carried
+                )
+            owners[household] = device if owner is None else owner
+        kept.append(op)
+    return Change(
+        change.device,
+        change.at,
+        change.actor,
+        tuple(kept),
+        change.summary,
+        change.prev,
+        change.digest,
+    )
+
+
+def _household(conn: sqlite3.Connection, op: Op) -> str | None:
+    if op.data and op.data.get("household_id"):
+        return str(op.data["household_id"])
+    row = conn.execute(f"SELECT household_id FROM {op.table} WHERE id = ?", (op.row_id,)).fetchone()
+    if row is not None:
+        return None if row[0] is None else str(row[0])
+    tomb = conn.execute(
+        "SELECT household_id FROM tombstones WHERE tbl = ? AND row_id = ?", (op.table, op.row_id)
+    ).fetchone()
+    return None if tomb is None else tomb[0]
+
+
+# --- writing the bundles for the devices ------------------------------------------
+
+
+class _Recent:
+    """What was written after the oldest position any device acknowledged, with the
+    household of each row: computed once per run, filtered per device."""
+
+    def __init__(self, conn: sqlite3.Connection, oldest: int) -> None:
+        self.touched = touched_since(conn, oldest)
+        self.household = households_of(conn, self.touched)
+        self.owner = dict(conn.execute("SELECT id, owner FROM households").fetchall())
+
+    def for_device(self, device: str, since: int, extra: set[str]) -> list[RowKey]:
+        out = []
+        for key, change_id in self.touched.items():
+            if change_id <= since:
+                continue
+            hid = self.household.get(key)
+            if hid is None:
+                if key[0] in SHARED_TABLES or key[0] == "conflicts":
+                    out.append(key)
+            elif hid in extra or self.owner.get(hid) == device:
+                out.append(key)
+        return out
+
+
+def _household_rows(conn: sqlite3.Connection, households: set[str]) -> list[RowKey]:
+    rows: list[RowKey] = []
+    for hid in sorted(households):
+        rows.append(("households", hid))
+        for table in HOUSEHOLD_TABLES[1:]:
+            rows += [
+                (table, r[0])
+                for r in conn.execute(f"SELECT id FROM {table} WHERE household_id = ?", (hid,))
+            ]
+    return rows
+
+
+def _renew_roster(cb: Casebook, pair: keys.KeyPair) -> None:
+    with cb.reading() as conn:
+        current = current_roster(conn)
+    expires = datetime.fromisoformat(current.expires_at.replace("Z", "+00:00"))
+    if expires - datetime.now(UTC) > ROSTER_RENEW:
+        return
+    with cb.transaction() as tx:
+        _store_roster(tx, roster.reissued(current, now=datetime.now(UTC)), pair)
+
+
+def _write_bundles(
+    cb: Casebook, folder: Path, hub_id: str, pair: keys.KeyPair, report: HubReport
+) -> None:
+    _renew_roster(cb, pair)
+    with cb.reading() as conn:
+        peers = st.all_of(conn, "sync_peers")
+        gemeente = str(require_hub(conn)["gemeente"])
+        roster_doc = roster_control(conn)
+        schema = migrations.schema_version(conn)
+    names = {device: str(entry.get("name", "")) for device, entry in peers.items()}
+    names[hub_id] = _("het centrale kantoor")
+    active = {d: e for d, e in peers.items() if e.get("status") == ACTIVE}
+    with cb.reading() as conn:
+        known = [int(e.get("position_acked", 0)) for e in active.values()]
+        recent = _Recent(conn, min([p for p in known if p > 0], default=_position(conn)))
+    for device, entry in active.items():
+        with cb.reading() as conn:
+            position = _position(conn)
+            since = int(entry.get("position_acked", 0))
+            controls: dict[str, Any] = {
+                "names": names,
+                "acked_digest": str(entry.get("chain_head", "")),
+            }
+            refused = entry.get("refused")
+            if refused:
+                if refused.get("told"):
+                    continue
+                controls["refused"] = {"reason": refused["reason"]}
+                changes: list[Change] = []
+                states: dict[RowKey, RowState] = {}
+            else:
+                full_households = set(_as_positions(entry.get("full", {})))
+                releases = set(_as_positions(entry.get("releases", {})))
+                whole = bool(entry.get("resend_all")) or since == 0
+                if whole:  # a first bundle, or the digests disagreed: the caseload whole
+                    rows = [
+                        *scope_rows(conn, device),
+                        *(("households", h) for h in sorted(releases)),
+                    ]
+                    full_households = set()
+                    if entry.get("resend_all"):
+                        controls["full"] = True
+                else:
+                    rows = recent.for_device(device, since, releases)
+                whole_rows = _household_rows(conn, full_households)
+                states = row_states(conn, [*rows, *whole_rows])
+                changes = state_delta(conn, rows, 0 if whole else since, states)
+                if not whole:
+                    changes = [
+                        _without_echo(c, device, int(entry.get("acked", 0))) for c in changes
+                    ]
+                if whole_rows:
+                    changes += state_delta(conn, whole_rows, 0, states)
+                changes = [c for c in changes if c.ops]
+                if int(entry.get("roster_version", 0)) < int(roster_doc["version"]):
+                    controls["roster"] = roster_doc
+            last = entry.get("last_sent") or {}
+            # Nothing new for it: no data, no roster or refusal to tell, and no
+            # acknowledgement it lacks -- a new one, or one it evidently did not get (it
+            # wrote again since our last bundle, still waiting for it). Its position
+            # moving on alone is no news.
+            acked = int(entry.get("acked", 0))
+            lacks_ack = last.get("acked") != acked or (
+                int(entry.get("peer_acked", acked)) < acked
+                and str(entry.get("last_sync_at", "")) > str(last.get("at", ""))
+            )
+            unchanged = (
+                not changes
+                and "roster" not in controls
+                and "refused" not in controls
+                and "full" not in controls
+                and not lacks_ack
+                and "since" in last
+            )
+            if unchanged:
+                continue
+            digest = state_digest(conn, device, states) if not refused else ""
+        manifest, data = bundle.write_bundle(
+            hub_id=hub_id,
+            gemeente=gemeente,
+            sender=hub_id,
+            schema_version=schema,
+            roster_version=int(roster_doc["version"]),
+            ops_jsonl=payload.encode(payload.Payload(changes, controls)),
+            signer=pair.signing,
+            recipients=[str(entry["age_recipient"])],
+            ranges={hub_id: (since, position)},
+            prerequisites={hub_id: since},
+            acks={device: int(entry.get("acked", 0))},
+            state_digest=digest,
+        )
+        written = transport.send(
+            folder, sender=hub_id, to=device, bundle_id=manifest.bundle_id, data=data
+        )
+        for old in _waiting_for(folder, hub_id, device, manifest.bundle_id):
+            _remove(old)
+        report.written.append(written.name)
+        with cb.transaction() as tx:
+            conn = tx._conn
+            fresh = dict(st.get_in(conn, "sync_peers", device) or entry)
+            sent_digests = dict(fresh.get("sent_digests", {}))
+            if digest:
+                sent_digests[str(position)] = digest
+            for key in sorted(sent_digests, key=int)[:-KEEP_DIGESTS]:
+                del sent_digests[key]
+            fresh["sent_digests"] = sent_digests
+            fresh["last_sent"] = {
+                "acked": entry.get("acked"),
+                "since": since,
+                "position": position,
+                "at": _now(),
+            }
+            fresh["full"] = {
+                hid: (pos or position) for hid, pos in _as_positions(fresh.get("full", {})).items()
+            }
+            fresh["releases"] = {
+                hid: (pos or position)
+                for hid, pos in _as_positions(fresh.get("releases", {})).items()
+            }
+            if fresh.get("resend_all") is True:
+                fresh["resend_all"] = position
+            if refused:
+                fresh["refused"] = {**refused, "told": True}
+            tx.put_local("sync_peers", device, fresh)
+
+
+def _without_echo(change: Change, device: str, acked: int) -> Change:
+    """A device need not get back the operations it sent itself."""
+    if change.device != device:
+        return change
+    ops = tuple(op for op in change.ops if op.seq > acked)
+    return Change(
+        change.device, change.at, change.actor, ops, change.summary, change.prev, change.digest
+    )
+
+
+def _waiting_for(folder: Path, hub_id: str, device: str, keep: str) -> list[Path]:
+    directory = transport.address_folder(folder, device)
+    if not directory.is_dir():
+        return []
+    out = []
+    for path in directory.iterdir():
+        parsed = transport.parse_name(path.name)
+        if parsed and parsed[0] == hub_id and parsed[2] != keep:
+            out.append(path)
+    return out
+
+
+# --- keeping things aside -----------------------------------------------------------
+
+
+def _keep(tx: Transaction, manifest: bundle.Manifest, ops: bytes, reason: str) -> None:
+    tx.put_local(
+        "sync_quarantine",
+        manifest.bundle_id,
+        {
+            "device": manifest.sender,
+            "reason": reason,
+            "received_at": _now(),
+            "manifest": json.loads(manifest.to_json()),
+            "ops": base64.b64encode(ops).decode("ascii"),
+        },
+    )
+
+
+def _quarantine(
+    cb: Casebook, manifest: bundle.Manifest, ops: bytes, reason: str, report: HubReport
+) -> None:
+    with cb.transaction() as tx:
+        _keep(tx, manifest, ops, reason)
+    report.quarantined.append(
+        {"bundle": manifest.bundle_id, "device": manifest.sender, "reason": reason}
+    )
+
+
+def _set_aside(folder: Path, path: Path) -> None:
+    """A refused file leaves the inbox folder but is not deleted: someone may want to
+    look at it (it is ciphertext)."""
+    target = Path(folder) / "refused"
+    with contextlib.suppress(OSError):
+        target.mkdir(exist_ok=True)
+        os.replace(path, target / path.name)
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        transport.remove(path)
+
+
+__all__ = ["ROSTER", "HubReport", "sync"]

@@ -1,0 +1,569 @@
+"""The laptop side of the exchange: join a central office, then send and receive.
+
+``join`` makes the device keys inside the casebook, remembers the office card, makes
+the office's recovery key this casebook's recovery keyslot, claims the households the
+laptop holds, and writes the enrolment request for the office.
+
+``run`` (``klantapp sync run``) takes the hub's bundles addressed to this laptop from
+the folder and applies each in one transaction (merge, acknowledgements, ownership,
+roster), then writes one bundle with everything the hub has not acknowledged yet. It
+is safe to run at any moment and any number of times: every step is idempotent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from klantapp.casebook import Casebook, Transaction, migrations
+from klantapp.casebook.ops import HOUSEHOLD_TABLES, Change
+from klantapp.errors import BundleRefused, KlantappError, Refused
+from klantapp.i18n import _
+from klantapp.sync import bundle, card, keys, minisign, payload, roster, transport
+from klantapp.sync import state as st
+from klantapp.sync.digest import scope_rows, state_digest
+from klantapp.sync.lines import state_delta
+from klantapp.sync.receive import InvalidRemoteChange, apply_changes
+
+Progress = Callable[[str, float], None]
+
+#: What a laptop tells about itself in sync_state.
+DEVICE = "device"
+OFFICE = "office"
+POSITION = "position"  # the hub stream position applied (the ``to`` of its last bundle)
+ACKED = "acked"  # the highest own seq the hub has acknowledged
+JOIN_SEQ = "join_seq"  # own seq at joining: the first bundle describes 1..join_seq
+DIGEST = "digest"  # {"position", "digest"}: the state right after a hub bundle
+SENT = "sent"  # what the last bundle to the hub carried
+LAST_SYNC = "last_sync"
+REFUSED = "refused"
+ROSTER = "roster"
+NAMES = "names"  # device id -> the klantmanager's name, from the roster
+
+
+@dataclass
+class RunReport:
+    received: int = 0
+    applied_changes: int = 0
+    sent_changes: int = 0
+    bundle_written: str | None = None
+    refused: list[tuple[str, str, str]] = field(default_factory=list)  # (file, reason, message)
+    notices: list[str] = field(default_factory=list)
+    refused_state: dict[str, Any] | None = None
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _role(conn: sqlite3.Connection) -> str | None:
+    value = st.get_in(conn, "sync_state", "role")
+    return None if value is None else str(value)
+
+
+# --- join ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Joined:
+    request_text: str
+    device_fingerprint: str
+    office_fingerprint: str
+    office_card: card.OfficeCard
+
+
+def join(cb: Casebook, card_text: str, name: str) -> Joined:
+    """Join the office of ``card_text`` as ``name`` (the klantmanager). Re-joining the
+    same office (a new request, e.g. when the first got lost) keeps the same keys. The
+    caller then makes ``office_card.recovery_recipient`` the casebook's recovery key
+    (:meth:`Casebook.change_recovery_key`, which needs the passphrase)."""
+    office = card.read_card(card_text)
+    name = name.strip()
+    if not name:
+        raise KlantappError(
+            _("Geef uw naam: het centrale kantoor ziet die bij dit apparaat."),
+        )
+    with cb.reading() as conn:
+        current_role = _role(conn)
+        known = st.get_in(conn, "sync_state", OFFICE)
+    if current_role == st.ROLE_HUB:
+        raise KlantappError(_("Dit is het dossier van het centrale kantoor zelf."))
+    if known is not None and known.get("hub_id") != office.hub_id:
+        raise KlantappError(
+            _("Dit dossier is al aangemeld bij een ander centraal kantoor ({gemeente}).").format(
+                gemeente=known.get("gemeente", "")
+            ),
+            hint=_("Een laptop hoort bij één centraal kantoor. Maak zo nodig een nieuw dossier."),
+        )
+    with cb.transaction(summary=_("Aangemeld bij het centrale kantoor")) as tx:
+        conn = tx._conn
+        if known is None:
+            pair = keys.make(tx)
+            seq = int(
+                conn.execute(
+                    "SELECT value FROM meta WHERE key = ?", (f"seq:{cb.device_id}",)
+                ).fetchone()[0]
+                if conn.execute(
+                    "SELECT 1 FROM meta WHERE key = ?", (f"seq:{cb.device_id}",)
+                ).fetchone()
+                else 0
+            )
+            tx.put_local("sync_state", JOIN_SEQ, seq)
+            tx.put_local("sync_state", POSITION, 0)
+            tx.put_local("sync_state", ACKED, 0)
+        else:
+            pair = keys.load(conn)
+        tx.put_local(
+            "sync_state",
+            OFFICE,
+            {
+                "hub_id": office.hub_id,
+                "gemeente": office.gemeente,
+                "age_recipient": office.age_recipient,
+                "minisign_public_key": office.minisign_public_key,
+                "recovery_recipient": office.recovery_recipient,
+            },
+        )
+        tx.put_local("sync_state", DEVICE, {"id": cb.device_id, "name": name, "joined_at": _now()})
+        tx.put_local("sync_state", "role", st.ROLE_LAPTOP)
+        for (hid,) in conn.execute("SELECT id FROM households WHERE owner IS NULL").fetchall():
+            tx.update("households", hid, {"owner": cb.device_id})
+    request, text = card.write_request(
+        card=office,
+        device_id=cb.device_id,
+        device_name=name,
+        age_recipient=pair.age_recipient,
+        device_key=pair.signing,
+    )
+    return Joined(text, request.fingerprint(), office.fingerprint(), office)
+
+
+# --- status -------------------------------------------------------------------------
+
+
+def status(cb: Casebook) -> dict[str, Any]:
+    """What ``klantapp sync status`` and the client's status area show."""
+    with cb.reading() as conn:
+        outbox = conn.execute("SELECT value FROM sync_outbox").fetchall()
+        unsent = sum(len(json.loads(r[0])["ops"]) for r in outbox)
+        conflicts = conn.execute("SELECT count(*) FROM conflicts WHERE status = 'open'").fetchone()[
+            0
+        ]
+        office = st.get_in(conn, "sync_state", OFFICE)
+        device = st.get_in(conn, "sync_state", DEVICE)
+        roster_doc = st.get_in(conn, "sync_state", ROSTER) or {}
+        notices = st.all_of(conn, "sync_notices")
+        return {
+            "joined": office is not None,
+            "gemeente": (office or {}).get("gemeente"),
+            "device_id": cb.device_id,
+            "device_name": (device or {}).get("name"),
+            "unsent_changes": unsent,
+            "unsent_change_records": len(outbox),
+            "baseline_sent": st.get_in(conn, "sync_state", ACKED, 0)
+            >= st.get_in(conn, "sync_state", JOIN_SEQ, 0),
+            "open_conflicts": conflicts,
+            "last_sync": st.get_in(conn, "sync_state", LAST_SYNC),
+            "roster_version": roster_doc.get("version", 0),
+            "position": st.get_in(conn, "sync_state", POSITION, 0),
+            "acknowledged_seq": st.get_in(conn, "sync_state", ACKED, 0),
+            "refused": st.get_in(conn, "sync_state", REFUSED),
+            "notices": [dict(v, id=k) for k, v in notices.items()],
+        }
+
+
+# --- run ----------------------------------------------------------------------------
+
+
+def run(
+    cb: Casebook,
+    folder: Path,
+    *,
+    progress: Progress | None = None,
+    settle: float = transport.SETTLE_SECONDS,
+) -> RunReport:
+    """Receive, apply, send. Raises only for this laptop's own problems (not joined,
+    folder unreachable); refused bundles are listed in the report."""
+    folder = Path(folder)
+    report = RunReport()
+    with cb.reading() as conn:
+        if _role(conn) != st.ROLE_LAPTOP:
+            raise KlantappError(
+                _("Dit dossier is niet aangemeld bij een centraal kantoor."),
+                hint=_("Meld het eerst aan met het kantoorkaartje (klantapp sync join)."),
+            )
+        pair = keys.load(conn)
+        office = dict(st.get_in(conn, "sync_state", OFFICE))
+        refused = st.get_in(conn, "sync_state", REFUSED)
+    if refused and refused.get("reported", True):
+        report.refused_state = refused
+        return report  # a refused laptop stops exchanging: the office must re-provision it
+    if not folder.is_dir():
+        raise KlantappError(
+            _("De uitwisselmap {folder} is niet bereikbaar.").format(folder=folder),
+            hint=_("Controleer de netwerkverbinding of de USB-stick, en probeer het opnieuw."),
+        )
+    hub_key = minisign.parse_public_key(office["minisign_public_key"])
+    hub_id = str(office["hub_id"])
+
+    def signer(sender: str) -> minisign.PublicKey | None:
+        return hub_key if sender == hub_id else None  # only the office sends to laptops
+
+    if progress:
+        progress(_("Bundels van het centrale kantoor lezen"), 0.0)
+    found, _look = transport.incoming(folder, cb.device_id, settle=settle)
+    for number, item in enumerate(found):
+        try:
+            data = item.path.read_bytes()
+            manifest, ops = bundle.read_bundle(
+                data, identities=[pair.age_identity], signer_key=signer, expected_hub_id=hub_id
+            )
+            body = payload.decode(ops)
+        except (BundleRefused, payload.PayloadError, OSError) as exc:
+            reason = getattr(exc, "reason", "damaged")
+            report.refused.append((item.path.name, reason, str(exc)))
+            continue
+        try:
+            applied = _apply_hub_bundle(cb, manifest, body, report)
+        except InvalidRemoteChange as exc:  # nothing of it was applied
+            report.refused.append((item.path.name, "invalid", str(exc)))
+            continue
+        report.received += 1
+        report.applied_changes += applied
+        with contextlib.suppress(OSError):  # applied: seeing it again changes nothing
+            transport.remove(item.path)
+        if progress:
+            progress(_("Bundels van het centrale kantoor lezen"), (number + 1) / len(found))
+        if report.refused_state:
+            break
+    if report.refused_state or refused:
+        # Refused here (this copy differs from what the office has): send the unsent
+        # changes once more, so the office keeps them aside for a person to review.
+        _send(cb, folder, pair, office, report, force=True)
+        with cb.transaction() as tx:
+            final = dict(report.refused_state or refused or {})
+            tx.put_local("sync_state", REFUSED, {**final, "reported": True})
+            report.refused_state = {**final, "reported": True}
+        return report
+    _send(cb, folder, pair, office, report)
+    with cb.transaction() as tx:
+        tx.put_local("sync_state", LAST_SYNC, {"at": _now(), "ok": not report.refused})
+    return report
+
+
+def _apply_hub_bundle(
+    cb: Casebook, manifest: bundle.Manifest, body: payload.Payload, report: RunReport
+) -> int:
+    hub_id = manifest.sender
+    _start, end = manifest.ranges.get(hub_id, (0, 0))
+    needs = manifest.prerequisites.get(hub_id, 0)
+    controls = body.controls
+    with cb.transaction(actor=_("centraal kantoor")) as tx:
+        conn = tx._conn
+        position = int(st.get_in(conn, "sync_state", POSITION, 0))
+        if controls.get("refused"):
+            refusal = {**controls["refused"], "at": _now()}
+            tx.put_local("sync_state", REFUSED, refusal)
+            report.refused_state = refusal
+            return 0
+        ack = manifest.acks.get(cb.device_id)
+        acked_digest = str(controls.get("acked_digest") or "")
+        if end <= position and not controls.get("full"):
+            # Nothing newer than what this laptop has (an old copy delivered again, or
+            # only acknowledgements): its data is not applied -- it could bring back a
+            # household that has left -- but an acknowledgement only ever grows.
+            if ack is not None and not _acknowledged(
+                tx, conn, cb.device_id, int(ack), acked_digest
+            ):
+                return _diverged(tx, report)
+            return 0
+        if needs > position:
+            # The office acknowledged more than this casebook holds: an older copy.
+            refusal = {"reason": "rolled_back", "at": _now(), "position": position, "needs": needs}
+            tx.put_local("sync_state", REFUSED, refusal)
+            report.refused_state = refusal
+            return 0
+        if ack is not None and not _acknowledged(tx, conn, cb.device_id, int(ack), acked_digest):
+            return _diverged(tx, report)
+        _take_roster(tx, conn, controls, hub_id)
+        names = controls.get("names")
+        if isinstance(names, dict):
+            tx.put_local("sync_state", NAMES, {str(k): str(v) for k, v in names.items()})
+        # signed by the office, which checked the values when they reached it
+        received = apply_changes(tx, conn, body.changes, keep_losers=False, validate=False)
+        if controls.get("full"):
+            _missing_at_office(tx, conn, cb.device_id, body.changes, report)
+        _release(tx, conn, cb.device_id, report)
+        tx.put_local("sync_state", POSITION, max(position, end))
+        unsent = conn.execute("SELECT count(*) FROM sync_outbox").fetchone()[0]
+        if unsent == 0:
+            tx.put_local(
+                "sync_state",
+                DIGEST,
+                {"position": max(position, end), "digest": state_digest(conn, cb.device_id)},
+            )
+        else:
+            tx.delete_local("sync_state", DIGEST)
+    return received.changes
+
+
+def _take_roster(
+    tx: Transaction, conn: sqlite3.Connection, controls: dict[str, Any], hub_id: str
+) -> None:
+    doc = controls.get("roster")
+    if not isinstance(doc, dict):
+        return
+    office = st.get_in(conn, "sync_state", OFFICE) or {}
+    current = st.get_in(conn, "sync_state", ROSTER) or {}
+    try:
+        taken = roster.verify_roster(
+            str(doc.get("text", "")),
+            str(doc.get("signature", "")),
+            minisign.parse_public_key(office["minisign_public_key"]),
+            newer_than=int(current.get("version", 0)),
+            now=datetime.now(UTC),
+            expected_hub_id=hub_id,
+        )
+    except Refused:
+        return  # an older or equal roster: the one we have stays
+    tx.put_local(
+        "sync_state",
+        ROSTER,
+        {"version": taken.version, "text": doc["text"], "signature": doc["signature"]},
+    )
+    tx.put_local("sync_state", NAMES, {d.id: d.name for d in taken.devices})
+
+
+def _acknowledged(
+    tx: Transaction, conn: sqlite3.Connection, me: str, ack: int, digest: str
+) -> bool:
+    """The hub has applied this laptop's changes up to ``ack``, the last of them with
+    ``digest``: drop them from the outbox. False (nothing dropped) when that is not
+    this laptop's change: another copy of this casebook (a clone) sent different
+    changes under the same numbers, so this one must stop and keep what it has."""
+    current = int(st.get_in(conn, "sync_state", ACKED, 0))
+    if ack <= current:
+        return True
+    if digest:
+        row = conn.execute(
+            "SELECT c.digest FROM changes c JOIN devices d ON d.id = c.device "
+            "WHERE d.device = ? AND c.last_seq = ? AND c.digest IS NOT NULL",
+            (me, ack),
+        ).fetchone()
+        if row is None or row[0] != digest:
+            return False
+    for row_id, value in conn.execute("SELECT id, value FROM sync_outbox").fetchall():
+        last = max((int(o["s"]) for o in json.loads(value)["ops"]), default=0)
+        if last <= ack:
+            tx.delete_local("sync_outbox", row_id)
+    tx.put_local("sync_state", ACKED, ack)
+    return True
+
+
+def _diverged(tx: Transaction, report: RunReport) -> int:
+    refusal = {"reason": "diverged", "at": _now(), "reported": False}
+    tx.put_local("sync_state", REFUSED, refusal)
+    report.refused_state = refusal
+    return 0
+
+
+def _unsent_households(conn: sqlite3.Connection) -> set[str]:
+    touched: set[str] = set()
+    for (value,) in conn.execute("SELECT value FROM sync_outbox").fetchall():
+        for op in json.loads(value)["ops"]:
+            if op["t"] == "households":
+                touched.add(op["id"])
+            elif op["t"] in HOUSEHOLD_TABLES:
+                hid = (op.get("d") or {}).get("household_id")
+                if hid is None:
+                    found = conn.execute(
+                        f"SELECT household_id FROM {op['t']} WHERE id = ?", (op["id"],)
+                    ).fetchone()
+                    hid = found[0] if found else None
+                if hid:
+                    touched.add(hid)
+    return touched
+
+
+def _release(tx: Transaction, conn: sqlite3.Connection, me: str, report: RunReport) -> None:
+    """Households handed to another device leave this laptop once the hub holds every
+    change made to them here; the user is told, never silently."""
+    handed = conn.execute(
+        "SELECT id, name, owner FROM households WHERE owner IS NOT NULL AND owner != ?", (me,)
+    ).fetchall()
+    if not handed:
+        return
+    waiting = _unsent_households(conn)
+    names = st.get_in(conn, "sync_state", NAMES, {}) or {}
+    for hid, name, owner in handed:
+        if hid in waiting:
+            continue
+        tx.purge_household(hid)
+        text = _("Huishouden {name} is overgedragen aan {owner}.").format(
+            name=name, owner=names.get(owner) or _("een andere klantmanager")
+        )
+        tx.put_local(
+            "sync_notices",
+            f"handover-{hid}",
+            {"at": _now(), "kind": "handover", "household": name, "to": owner, "text": text},
+        )
+        report.notices.append(text)
+
+
+def _missing_at_office(
+    tx: Transaction,
+    conn: sqlite3.Connection,
+    me: str,
+    changes: list[Change],
+    report: RunReport,
+) -> None:
+    """After a full re-send: a household of this laptop that the office does not have is
+    never removed here (nothing is lost silently); the user and the office are told."""
+    sent = {op.row_id for c in changes for op in c.ops if op.table == "households"}
+    waiting = _unsent_households(conn)
+    for hid, name in conn.execute(
+        "SELECT id, name FROM households WHERE owner = ?", (me,)
+    ).fetchall():
+        if hid in sent or hid in waiting:
+            continue
+        text = _(
+            "Het centrale kantoor heeft huishouden {name} niet. Het blijft op deze laptop; "
+            "neem contact op met het centrale kantoor."
+        ).format(name=name)
+        tx.put_local(
+            "sync_notices", f"missing-{hid}", {"at": _now(), "kind": "missing", "text": text}
+        )
+        report.notices.append(text)
+
+
+def _send(
+    cb: Casebook,
+    folder: Path,
+    pair: keys.KeyPair,
+    office: dict[str, Any],
+    report: RunReport,
+    *,
+    force: bool = False,
+) -> None:
+    with cb.reading() as conn:
+        outbox = [
+            Change.from_json(json.loads(v))
+            for (v,) in conn.execute("SELECT value FROM sync_outbox ORDER BY id").fetchall()
+        ]
+        position = int(st.get_in(conn, "sync_state", POSITION, 0))
+        acked = int(st.get_in(conn, "sync_state", ACKED, 0))
+        join_seq = int(st.get_in(conn, "sync_state", JOIN_SEQ, 0))
+        sent = st.get_in(conn, "sync_state", SENT) or {}
+        digest = st.get_in(conn, "sync_state", DIGEST) or {}
+        roster_doc = st.get_in(conn, "sync_state", ROSTER) or {}
+        baseline: list[Change] = []
+        controls: dict[str, Any] = {}
+        if acked < join_seq:
+            rows = [
+                (t, r)
+                for t, r in scope_rows(conn, cb.device_id)
+                if t in HOUSEHOLD_TABLES or t == "settings" or t == "partners"
+            ]
+            # What this laptop wrote before it joined, as it is now; what it wrote since
+            # travels as the changes themselves (the outbox).
+            baseline = [
+                trimmed
+                for c in state_delta(conn, rows, 0)
+                if c.device == cb.device_id
+                and (trimmed := replace(c, ops=tuple(o for o in c.ops if o.seq <= join_seq))).ops
+            ]
+            controls["baseline"] = {
+                "last_seq": join_seq,
+                "chain_head": _chain_at(conn, cb.device_id, join_seq),
+            }
+        held = [
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM households WHERE owner IS NOT NULL AND owner != ? ORDER BY id",
+                (cb.device_id,),
+            )
+        ]
+        if held:
+            controls["held"] = held  # handed over, but changes to them are still unsent
+        last_seq = max([join_seq if baseline else 0, *(c.last_seq for c in outbox)])
+        schema = migrations.schema_version(conn)
+    nothing_new = (
+        not force
+        and not outbox
+        and not baseline
+        and sent.get("position") == position
+        and sent.get("acked") == acked
+    )
+    if nothing_new:
+        return
+    changes = [*baseline, *outbox]
+    first = 1 if baseline else (outbox[0].first_seq if outbox else 0)
+    ranges = {cb.device_id: (first, last_seq)} if changes else {}
+    manifest, data = bundle.write_bundle(
+        hub_id=str(office["hub_id"]),
+        gemeente=str(office["gemeente"]),
+        sender=cb.device_id,
+        schema_version=schema,
+        roster_version=int(roster_doc.get("version", 0)),
+        ops_jsonl=payload.encode(payload.Payload(changes, controls)),
+        signer=pair.signing,
+        recipients=[str(office["age_recipient"])],
+        ranges=ranges,
+        # what the hub must already have of ours: also what we know it acknowledged
+        prerequisites={cb.device_id: first - 1 if changes else acked},
+        acks={str(office["hub_id"]): position},
+        state_digest=str(digest.get("digest", "")) if digest.get("position") == position else "",
+    )
+    written = transport.send(
+        folder,
+        sender=cb.device_id,
+        to=transport.HUB,
+        bundle_id=manifest.bundle_id,
+        data=data,
+    )
+    # Earlier bundles of ours that the hub has not taken yet are covered by this one.
+    for item in _own_waiting(folder, cb.device_id, manifest.bundle_id):
+        with contextlib.suppress(OSError):
+            transport.remove(item)
+    with cb.transaction() as tx:
+        tx.put_local(
+            "sync_state",
+            SENT,
+            {
+                "position": position,
+                "acked": acked,
+                "bundle": manifest.bundle_id,
+                "last_seq": last_seq,
+            },
+        )
+    report.bundle_written = written.name
+    report.sent_changes = sum(len(c.ops) for c in changes)
+
+
+def _own_waiting(folder: Path, me: str, keep: str) -> list[Path]:
+    directory = transport.address_folder(folder, transport.HUB)
+    if not directory.is_dir():
+        return []
+    out = []
+    for path in directory.iterdir():
+        parsed = transport.parse_name(path.name)
+        if parsed and parsed[0] == me and parsed[2] != keep:
+            out.append(path)
+    return out
+
+
+def _chain_at(conn: sqlite3.Connection, device: str, seq: int) -> str:
+    """The digest of ``device``'s change that ends at ``seq`` ("" if it has none)."""
+    row = conn.execute(
+        "SELECT c.digest FROM changes c JOIN devices d ON d.id = c.device "
+        "WHERE d.device = ? AND c.last_seq <= ? AND c.digest IS NOT NULL "
+        "ORDER BY c.last_seq DESC LIMIT 1",
+        (device, seq),
+    ).fetchone()
+    return "" if row is None else str(row[0])

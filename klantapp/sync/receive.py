@@ -1,0 +1,172 @@
+"""Remote changes into the casebook: validate, merge, apply, keep every loser.
+
+Everything of one bundle happens in the caller's transaction, so it is one journal
+record: a crash leaves the bundle fully applied or not at all. The journal keeps the
+changes as merged (trimmed to what won here), with their origin, so a replay gives
+exactly the merged result without merging again.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+from klantapp.casebook import Transaction
+from klantapp.casebook.apply import ROW, Clock
+from klantapp.casebook.ops import REPLICATED_TABLES, SYNC_COLUMNS, Change, Op
+from klantapp.domain.records import RECORD_KINDS
+from klantapp.domain.validate import validate_record
+from klantapp.i18n import _
+from klantapp.sync.lines import row_states
+from klantapp.sync.merge import Loser, RowState, merge_ops
+from klantapp.sync.scope import HOUSEHOLD_TABLES
+
+
+class InvalidRemoteChange(ValueError):
+    """A remote operation that this casebook must not take (reason in plain words)."""
+
+
+@dataclass
+class Received:
+    changes: int = 0
+    applied_ops: int = 0
+    skipped_ops: int = 0
+    conflicts: int = 0
+    households: set[str] = field(default_factory=set)
+
+
+def check_shape(op: Op) -> None:
+    """Refuse an operation on a table or field this casebook does not exchange."""
+    if op.table not in REPLICATED_TABLES:
+        raise InvalidRemoteChange(
+            _("een wijziging betreft gegevens die niet worden uitgewisseld ({table})").format(
+                table=op.table
+            )
+        )
+    if op.op == "delete" or op.table not in RECORD_KINDS:
+        return
+    unknown = sorted(set(op.data or {}) - _KNOWN[op.table])
+    if unknown:
+        raise InvalidRemoteChange(
+            _("een wijziging bevat onbekende velden: {fields}").format(fields=", ".join(unknown))
+        )
+
+
+def check_values(op: Op) -> None:
+    """Refuse values the domain rules refuse (the office checks what laptops send)."""
+    if op.op == "delete" or op.table not in RECORD_KINDS:
+        return
+    data = {k: v for k, v in (op.data or {}).items() if k not in SYNC_COLUMNS.get(op.table, ())}
+    _normalized, problems = validate_record(op.table, data, partial=op.op == "update")
+    if problems:
+        names = sorted({p.field for p in problems})
+        raise InvalidRemoteChange(
+            _("een wijziging van {record} heeft ongeldige velden: {fields}").format(
+                record=_(RECORD_KINDS[op.table].label).lower(), fields=", ".join(names)
+            )
+        )
+
+
+def check_op(op: Op) -> None:
+    check_shape(op)
+    check_values(op)
+
+
+_KNOWN = {
+    kind: frozenset(rk.field_names) | SYNC_COLUMNS.get(kind, frozenset())
+    for kind, rk in RECORD_KINDS.items()
+}
+
+
+def _household(state: RowState, op: Op, conn: sqlite3.Connection) -> str | None:
+    if op.table == "households":
+        return op.row_id
+    if op.table not in HOUSEHOLD_TABLES:
+        return None
+    for values in (state.values, op.data):
+        if values and values.get("household_id"):
+            return str(values["household_id"])
+    row = conn.execute(
+        "SELECT household_id FROM tombstones WHERE tbl = ? AND row_id = ?", (op.table, op.row_id)
+    ).fetchone()
+    return None if row is None else row[0]
+
+
+def _who(conn: sqlite3.Connection, clock: Clock, fallback: Change | None) -> tuple[str, str]:
+    """(actor, at) of the write behind ``clock``."""
+    if fallback is not None and fallback.device == clock.device:
+        return fallback.actor, fallback.at
+    if clock.change_id:
+        row = conn.execute(
+            "SELECT actor, at FROM changes WHERE id = ?", (clock.change_id,)
+        ).fetchone()
+        if row is not None:
+            return str(row[0]), str(row[1])
+    return "", ""
+
+
+def apply_changes(
+    tx: Transaction,
+    conn: sqlite3.Connection,
+    changes: list[Change],
+    *,
+    keep_losers: bool,
+    validate: bool = True,
+) -> Received:
+    """Merge and apply ``changes`` (in order). With ``keep_losers`` (the hub) every
+    losing value becomes a row in ``conflicts``."""
+    result = Received()
+    for change in changes:
+        for op in change.ops:
+            check_shape(op)
+            if validate:
+                check_values(op)
+    states = row_states(conn, [(op.table, op.row_id) for c in changes for op in c.ops])
+    kept: list[tuple[Loser, Change, str | None]] = []
+    for change in changes:
+        households = {
+            op.row_id: _household(states[(op.table, op.row_id)], op, conn) for op in change.ops
+        }
+        applied, losers = merge_ops(states, change.ops, keep_losers=keep_losers)
+        result.changes += 1
+        result.applied_ops += len(applied)
+        result.skipped_ops += len(change.ops) - len(applied)
+        for lo in losers:
+            kept.append((lo, change, households.get(lo.row_id)))
+        for op in applied:
+            hid = households.get(op.row_id)
+            if hid:
+                result.households.add(hid)
+        if applied:
+            tx.apply_remote(replace(change, ops=tuple(applied)))
+    now = datetime.now(UTC).isoformat(timespec="milliseconds")
+    for lo, change, household in kept:
+        loser_actor, loser_at = _who(conn, lo.loser, change)
+        winner_actor, winner_at = _who(conn, lo.winner, change)
+        tx.insert(
+            "conflicts",
+            {
+                "household_id": household,
+                "tbl": lo.table,
+                "row_id": lo.row_id,
+                "field": lo.field,
+                "kept_value": json.dumps(lo.value, ensure_ascii=False, sort_keys=True),
+                "kept_hlc": lo.loser.encode(),
+                "kept_actor": loser_actor,
+                "kept_at": loser_at,
+                "winner_hlc": lo.winner.encode(),
+                "winner_actor": winner_actor,
+                "winner_at": winner_at,
+                "detected_at": now,
+                "status": "open",
+            },
+            row_id=str(uuid.uuid4()),
+        )
+        result.conflicts += 1
+    return result
+
+
+__all__ = ["ROW", "InvalidRemoteChange", "Received", "apply_changes", "check_op"]
