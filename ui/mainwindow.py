@@ -18,6 +18,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBox, QStackedWidget
 
 from klantapp.i18n import _
+from ui.about import show_about
 from ui.i18n import apply_language
 from ui.idle import IdleWatcher
 from ui.screens.start import CreatePage, StartPage
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         self.new_action = action(_("Nieuw"), QKeySequence.StandardKey.New, self._new)
         self.save_action = action(_("Opslaan"), QKeySequence.StandardKey.Save, self._save)
         self.lock_action = action(_("Vergrendelen"), "Ctrl+L", self.lock)
+        self.about_action = action(_("Over Klantapp"), "F1", lambda: show_about(self))
         self.nav_actions = []
         for i in range(5):  # Alt+1..5 jumps to a screen
             self.nav_actions.append(action("", f"Alt+{i + 1}", lambda _=False, i=i: self._nav(i)))
