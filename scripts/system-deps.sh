@@ -26,7 +26,8 @@ PACKAGES=(
 case "${1:-test}" in
   test) ;;
   package) PACKAGES+=(binutils desktop-file-utils appstream) ;;
-  windows) PACKAGES+=(wine64 nsis msitools wixl gcc-mingw-w64-x86-64-win32 osslsigncode) ;;
+  windows) PACKAGES+=(wine64 nsis msitools wixl gcc-mingw-w64-x86-64-win32 osslsigncode
+    x11-apps netpbm xdotool) ;; # the last three for windows/screenshot.sh
   *) echo "system-deps: unknown set '$1' (test, package, windows)" >&2; exit 2 ;;
 esac
 
