@@ -2,38 +2,23 @@
 # The smoke tests of one built Klantapp, the same for every artifact:
 #   packaging/smoke.sh LABEL COMMAND [ARG...]
 # COMMAND runs the frozen program, e.g. build/linux/dist/klantapp/klantapp, /usr/bin/klantapp
-# or `packaging/windows/wine.sh 'C:\...\klantapp.exe'`. It runs in a fresh folder with
-# relative paths (which Wine maps too); output goes to files (stdout and stderr to
-# different ones: Wine cannot share one file between them). SMOKE_ONLY=verify runs only
-# the demo and verify (for an installed program).
+# or `packaging/windows/run.sh 'Z:\...\klantapp.exe'`. It runs in a fresh folder with
+# relative paths (which Wine maps too), its output redirected to files.
 set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
 LABEL="$1"
 shift
 CMD=("$@")
 # a relative program path still works from the fresh folder below
 if [[ "${CMD[0]}" == */* && -e "${CMD[0]}" ]]; then CMD[0]="$(realpath "${CMD[0]}")"; fi
-VERSION="$(sed -n 's/^__version__ = "\(.*\)"$/\1/p' "$(dirname "$0")/../klantapp/__init__.py")"
+VERSION="$(sed -n 's/^__version__ = "\(.*\)"$/\1/p' "$HERE/../klantapp/__init__.py")"
 WORKDIR="$(mktemp -d "${TMPDIR:-/tmp}/klantapp-smoke.XXXXXX")"
 cd "$WORKDIR"
 export KLANTAPP_PASSPHRASE=demo KLANTAPP_LANG=nl
-passed=0
-failed=0
+CHECK_LABEL="$LABEL"
+source "$HERE/checks.sh"
 
 k() { "${CMD[@]}" "$@"; }
-
-# Each test is one && chain: errexit does not apply inside a function called by `if`.
-check() { # check NAME COMMAND...: one smoke test, its output kept for a failure
-  local name="$1"
-  shift
-  if "$@" >"$WORKDIR/check.log" 2>&1; then
-    echo "ok - $LABEL: $name"
-    passed=$((passed + 1))
-  else
-    echo "FAIL - $LABEL: $name"
-    sed 's/^/    /' "$WORKDIR/check.log" | tail -20
-    failed=$((failed + 1))
-  fi
-}
 
 no_traceback() { ! grep -q "Traceback" "$@"; }
 
@@ -99,23 +84,18 @@ t_gui() {
   [ "$shown" = 0 ] && no_traceback gui.err
 }
 
-if [ "${SMOKE_ONLY:-}" = verify ]; then
-  check "demo" t_demo
-  check "verify" t_verify
-else
-  check "--version is $VERSION" t_version
-  check "demo" t_demo
-  check "verify" t_verify
-  check "search in Arabic, redirected" t_search_arabic
-  check "search in Latin (Şükrü), redirected" t_search_latin
-  check "due --json" t_due_json
-  check "export-json" t_export_json
-  check "letter in Arabic, fonts embedded" t_letter ar NotoNaskhArabic
-  check "letter in Tigrinya, fonts embedded" t_letter ti NotoSansEthiopic
-  check "ics" t_ics
-  check "GUI starts offscreen without a traceback" t_gui
-fi
-echo "smoke tests of $LABEL:"
-echo "smoke: $passed passed, $failed failed"
+check "demo" t_demo
+check "verify" t_verify
+check "--version is $VERSION" t_version
+check "demo" t_demo
+check "verify" t_verify
+check "search in Arabic, redirected" t_search_arabic
+check "search in Latin (Şükrü), redirected" t_search_latin
+check "due --json" t_due_json
+check "export-json" t_export_json
+check "letter in Arabic, fonts embedded" t_letter ar NotoNaskhArabic
+check "letter in Tigrinya, fonts embedded" t_letter ti NotoSansEthiopic
+check "ics" t_ics
+check "GUI starts offscreen without a traceback" t_gui
 rm -rf "$WORKDIR"
-[ "$failed" = 0 ]
+summary

@@ -18,22 +18,9 @@ MSI_DIR="$C/Program Files/Klantapp"
 winpath() { printf 'Z:%s' "${1//\//\\}"; }
 cpath() { local p="${1#"$C"}"; printf 'C:%s' "${p//\//\\}"; }
 settle() { /usr/lib/wine/wineserver -w; } # wait until every Windows process has ended
-passed=0
-failed=0
 status=0
-
-result() { # result NAME COMMAND...
-  local name="$1"
-  shift
-  if "$@" >"$OUT/smoke.log" 2>&1; then
-    echo "ok - Windows: $name"
-    passed=$((passed + 1))
-  else
-    echo "FAIL - Windows: $name"
-    sed 's/^/    /' "$OUT/smoke.log" | tail -20
-    failed=$((failed + 1))
-  fi
-}
+CHECK_LABEL="the Windows installers (Wine)"
+source "$ROOT/packaging/checks.sh"
 
 say "the Windows bundle, under Wine"
 bash "$ROOT/packaging/smoke.sh" "the Windows bundle (Wine)" "$RUN" \
@@ -50,7 +37,7 @@ t_launchers() {
   [ "$(subsystem "$OUT/dist/klantapp/klantapp.exe")" = 3 ] &&
     [ "$(subsystem "$OUT/dist/klantapp/klantappw.exe")" = 2 ]
 }
-result "klantapp.exe is a console program, klantappw.exe a windowed one" t_launchers
+check "klantapp.exe is a console program, klantappw.exe a windowed one" t_launchers
 
 # A casebook where a klantmanager keeps it: in Documents, outside any program folder.
 CASEBOOK="$USERDIR/Documents/Klantapp-proef"
@@ -74,7 +61,7 @@ t_nsis_install() {
       /v DisplayVersion | grep -q "$VERSION" &&
     verify_with "$NSIS_DIR/klantapp.exe"
 }
-result "NSIS: silent install into %LOCALAPPDATA%\\Programs\\Klantapp, Start menu entry, verify" \
+check "NSIS: silent install into %LOCALAPPDATA%\\Programs\\Klantapp, Start menu entry, verify" \
   t_nsis_install
 t_nsis_upgrade() {
   touch "$NSIS_DIR/_internal/stale-file-of-an-old-version" &&
@@ -82,7 +69,7 @@ t_nsis_upgrade() {
     test ! -e "$NSIS_DIR/_internal/stale-file-of-an-old-version" &&
     verify_with "$NSIS_DIR/klantapp.exe" && casebook_untouched
 }
-result "NSIS: an upgrade replaces the program and leaves the casebook alone" t_nsis_upgrade
+check "NSIS: an upgrade replaces the program and leaves the casebook alone" t_nsis_upgrade
 t_nsis_uninstall() {
   "$WINE" "$(cpath "$NSIS_DIR/uninstall.exe")" /S && settle &&
     test ! -e "$NSIS_DIR" &&
@@ -90,7 +77,7 @@ t_nsis_uninstall() {
     ! "$WINE" reg query 'HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\Klantapp' &&
     casebook_untouched
 }
-result "NSIS: silent uninstall removes the program, not the casebook" t_nsis_uninstall
+check "NSIS: silent uninstall removes the program, not the casebook" t_nsis_uninstall
 
 say "MSI: install, major upgrade, uninstall, all silent (/qn)"
 UPGRADE_MSI="$OUT/klantapp-upgrade-test.msi"
@@ -104,7 +91,7 @@ t_msi_install() {
     [ "$(installed_versions)" = "$VERSION" ] &&
     verify_with "$MSI_DIR/klantapp.exe"
 }
-result "MSI: msiexec /i /qn into Program Files, verify" t_msi_install
+check "MSI: msiexec /i /qn into Program Files, verify" t_msi_install
 t_msi_upgrade() {
   local next="${VERSION%.*}.$((${VERSION##*.} + 1))"
   bash "$HERE/msi.sh" "$next" "$UPGRADE_MSI" &&
@@ -112,12 +99,12 @@ t_msi_upgrade() {
     [ "$(installed_versions)" = "$next" ] &&
     verify_with "$MSI_DIR/klantapp.exe" && casebook_untouched
 }
-result "MSI: a newer MSI replaces the old one (one UpgradeCode, major upgrade)" t_msi_upgrade
+check "MSI: a newer MSI replaces the old one (one UpgradeCode, major upgrade)" t_msi_upgrade
 t_msi_uninstall() {
   "$WINE" msiexec /x "$(winpath "$UPGRADE_MSI")" /qn && settle &&
     test ! -e "$MSI_DIR/klantapp.exe" && [ -z "$(installed_versions)" ] && casebook_untouched
 }
-result "MSI: msiexec /x /qn removes the program, not the casebook" t_msi_uninstall
+check "MSI: msiexec /x /qn removes the program, not the casebook" t_msi_uninstall
 
 say "signing: osslsigncode with a throwaway test certificate"
 t_signing() {
@@ -130,11 +117,9 @@ t_signing() {
     osslsigncode verify -CAfile "$d/cert.pem" -in "$d/klantapp.exe" | grep -q "Signature verification: ok" &&
     bash "$ROOT/packaging/sign.sh" "$d/cert.pem" 2>&1 | grep -q "^UNSIGNED"
 }
-result "signing: a configured certificate signs and verifies; none configured says UNSIGNED" \
+check "signing: a configured certificate signs and verifies; none configured says UNSIGNED" \
   t_signing
 
 rm -rf "$CASEBOOK"
-echo "smoke tests of the Windows installers:"
-echo "smoke: $passed passed, $failed failed"
-[ "$failed" = 0 ] && exit "$status"
+summary && exit "$status"
 exit 1
