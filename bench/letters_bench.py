@@ -53,7 +53,8 @@ def day_batch(n: int, seed: int) -> list[LetterData]:
                 gemeente=GEMEENTE,
                 recipient=Recipient(
                     name=f"{rnd.choice(GIVEN)} {rnd.choice(FAMILY)}-{seed}{i}",
-                    street=f"{rnd.choice(STREETS)} {rnd.randrange(1, 200)}",
+                    street=rnd.choice(STREETS),
+                    house_number=str(rnd.randrange(1, 200)),
                     postcode=f"74{rnd.randrange(10, 99)} {rnd.choice('ABCDEFGH')}{rnd.choice('KLMNP')}",
                     city="Heuveldal",
                 ),

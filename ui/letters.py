@@ -4,7 +4,9 @@ The PDF is made by the core (:mod:`klantapp.letters`) in memory, in a worker. Th
 preview loads it into a QPdfDocument from a QBuffer (never a temporary file); printing
 renders the same pages into the printer, so what is previewed is what prints. A
 language whose translation no qualified translator has reviewed is flagged, and the
-user is asked before printing it.
+user is asked before printing it. A letter the core refuses (no full postal address, no
+sender details) is not shown at all: the message says what is missing. A letter for an
+appointment that is already past shows the core's notice above the preview.
 """
 
 from __future__ import annotations
@@ -40,10 +42,18 @@ from ui.tasks import run_task
 from ui.widgets import em
 
 
-def letter_languages() -> list[tuple[str, str, bool]]:
+def letter_languages(session: Session | None = None) -> list[tuple[str, str, bool]]:
     from klantapp import letters
 
-    return list(letters.letter_languages())
+    gemeente = session.get_setting("gemeente", {}) if session is not None else {}
+    return list(letters.letter_languages(gemeente if isinstance(gemeente, dict) else {}))
+
+
+def prepare_letter(session: Session, appointment_id: str, lang: str | None) -> Any:
+    """Worker: the core's letter with its notices (it refuses an undeliverable letter)."""
+    from klantapp import letters
+
+    return letters.prepare_letter(session.cb, appointment_id, lang=lang)
 
 
 def default_language(session: Session, appointment_id: str) -> str:
@@ -74,6 +84,7 @@ class PdfPreview(QDialog):
         self.languages: list[tuple[str, str, bool]] = []
         self.lang_reviewed = True
         self.lang_name = ""
+        self.notices: tuple[str, ...] = ()
         self._data = QByteArray()
         self._buffer: QBuffer | None = None
         self.document = QPdfDocument(self)
@@ -122,6 +133,12 @@ class PdfPreview(QDialog):
             old.close()
             old.deleteLater()
         self.pages.setText(_("{n} pagina's").format(n=self.document.pageCount()))
+
+    def show_notices(self, notices: tuple[str, ...]) -> None:
+        """The core's notices (a past appointment, an unreviewed translation) above the PDF."""
+        self.notices = tuple(notices)
+        self.warning.setText("\n".join("⚠ " + line for line in self.notices))
+        self.warning.setVisible(bool(self.notices))
 
     def pdf_bytes(self) -> bytes:
         return bytes(self._data.data())
@@ -209,7 +226,7 @@ class LetterDialog(PdfPreview):
         self.appointment_id = appointment_id
         self.language = QComboBox()
         self.language.setAccessibleName(_("Taal van de brief"))
-        for code, name, reviewed in letter_languages():
+        for code, name, reviewed in letter_languages(session):
             label = name if reviewed else _("{name} (niet nagekeken)").format(name=name)
             self.language.addItem(label, (code, name, reviewed))
         label = QLabel(_("&Taal naast het Nederlands"))
@@ -233,22 +250,15 @@ class LetterDialog(PdfPreview):
     def _show_review_state(self, name: str, reviewed: bool) -> None:
         self.lang_name = name
         self.lang_reviewed = reviewed
-        self.warning.setText(
-            ""
-            if reviewed
-            else "⚠ "
-            + _("De vertaling in het {lang} is nog niet nagekeken door een vertaler.").format(
-                lang=name
-            )
-        )
-        self.warning.setVisible(not reviewed)
+        self.show_notices(self.notices)
 
     def _language_changed(self, *_args: object) -> None:
         code, name, reviewed = self.language.currentData()
         self._show_review_state(name, reviewed)
         self.language.setEnabled(False)
         run_task(
-            self.session.letter_pdf,
+            prepare_letter,
+            self.session,
             self.appointment_id,
             code,
             owner=self,
@@ -256,9 +266,10 @@ class LetterDialog(PdfPreview):
             on_error=self._failed,
         )
 
-    def _new_pdf(self, pdf: bytes) -> None:
+    def _new_pdf(self, prepared: Any) -> None:
         self.language.setEnabled(True)
-        self.set_pdf(pdf)
+        self.set_pdf(prepared.pdf)
+        self.show_notices(prepared.notices)
 
     def _failed(self, exc: BaseException, details: str) -> None:
         self.language.setEnabled(True)
@@ -278,9 +289,10 @@ def show_letter(session: Session, appointment_id: str, parent: QWidget) -> None:
     busy.setWindowModality(Qt.WindowModality.WindowModal)
     busy.setMinimumDuration(300)
 
-    def done(pdf: bytes) -> None:
+    def done(prepared: Any) -> None:
         busy.close()
-        dialog = LetterDialog(session, appointment_id, pdf, lang, parent)
+        dialog = LetterDialog(session, appointment_id, prepared.pdf, lang, parent)
+        dialog.show_notices(prepared.notices)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
@@ -294,20 +306,8 @@ def show_letter(session: Session, appointment_id: str, parent: QWidget) -> None:
             show_unexpected_error(exc, details)
 
     run_task(
-        session.letter_pdf, appointment_id, lang, owner=parent, on_result=done, on_error=failed
+        prepare_letter, session, appointment_id, lang, owner=parent, on_result=done, on_error=failed
     )
-
-
-def day_languages(session: Session, day: date) -> list[str]:
-    """The letter languages used on ``day`` (worker thread: plain core calls only)."""
-    from klantapp.letters.from_casebook import choose_language, day_appointment_ids
-
-    langs = []
-    for appointment_id in day_appointment_ids(session.cb, day):
-        appt = session.get("appointments", appointment_id) or {}
-        person = session.get("persons", appt["person_id"]) if appt.get("person_id") else None
-        langs.append(str(choose_language(appt, person)))
-    return sorted(set(langs))
 
 
 def print_day(session: Session, day: date, parent: QWidget) -> None:
@@ -323,27 +323,32 @@ def print_day(session: Session, day: date, parent: QWidget) -> None:
     progress.setMinimumDuration(0)
     progress.setValue(0)
 
-    def work(progress: Any) -> tuple[bytes, list[str]]:
+    def work(progress: Any) -> Any:
+        from klantapp import letters
+
         def report(done: int, total: int) -> None:
             progress(_("Brieven maken"), done / total if total else 1.0)
 
-        return session.day_letters_pdf(day, progress=report), day_languages(session, day)
+        return letters.prepare_day_letters(session.cb, day, progress=report)
 
     def on_progress(_stage: str, fraction: float) -> None:
         progress.setValue(int(fraction * 100))
 
-    def done(result: tuple[bytes, list[str]]) -> None:
-        pdf, langs = result
+    def done(prepared: Any) -> None:
         progress.close()
         dialog = PdfPreview(
             _("Brieven van {day}").format(day=format_date(day.isoformat())),
-            pdf,
+            prepared.pdf,
             suggested_name=f"brieven-{day.isoformat()}.pdf",
             parent=parent,
         )
-        unreviewed = [name for code, name, ok in letter_languages() if not ok and code in langs]
+        langs = prepared.languages
+        unreviewed = [
+            name for code, name, ok in letter_languages(session) if not ok and code in langs
+        ]
         dialog.lang_reviewed = not unreviewed
         dialog.lang_name = ", ".join(unreviewed)
+        dialog.show_notices(prepared.notices)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         if dialog.document.pageCount() == 0:
             QMessageBox.information(parent, _("Brieven"), _("Er zijn geen afspraken op deze dag."))

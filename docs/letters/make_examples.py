@@ -2,8 +2,9 @@
 
 Usage:  .venv/bin/python docs/letters/make_examples.py   (needs pdftoppm, poppler-utils)
 
-Each PNG shows both pages of one letter side by side, rendered at 80 dpi. All names
-and addresses are fictional.
+Each PNG shows the pages of one letter side by side, rendered at 80 dpi. All names
+and addresses are fictional. The Dutch-only example shows that such a letter fits on
+one page.
 """
 
 from __future__ import annotations
@@ -28,37 +29,46 @@ OFFICE = "Gemeentehuis Heuveldal, Marktplein 1, 7461 AB Heuveldal"
 
 EXAMPLES = {
     "ar": (
-        Recipient(name="Amina Haddad", street="Korenbloemstraat 14-B", postcode="7462 KL", city="Heuveldal"),
+        Recipient(name="Amina Haddad", street="Korenbloemstraat", house_number="14-B", postcode="7462 KL", city="Heuveldal", sex="v"),
         Appointment(
-            kind="brede_intake", starts_at=datetime(2026, 12, 8, 10, 30), location=OFFICE,
+            kind="brede_intake", starts_at=datetime(2026, 12, 8, 14, 0), location=OFFICE,
             duration_minutes=90, route_note="Ingang aan de achterkant, balie 3",
             with_whom="Sanne de Vries", interpreter_mode="ter_plaatse",
-            interpreter_language="ar", invitation_number=2, uid="example-ar",
+            interpreter_language="ar", invitation_number=2,
+            bring_items=("identiteitsbewijs", "bankpas", "deze_brief"), uid="example-ar",
         ),
     ),
     "ti": (
-        Recipient(name="Selam Gebremedhin", street="Esdoornlaan 7", postcode="7463 CD", city="Heuveldal"),
+        Recipient(name="Selam Gebremedhin", street="Dennenweg", house_number="2", postcode="7464 EF", city="Heuveldal", care_of="AZC Heuveldal", address_source="azc", sex="v"),
         Appointment(
             kind="warme_overdracht", starts_at=datetime(2026, 12, 9, 14, 0),
             location="AZC Heuveldal, Dennenweg 2, 7464 EF Heuveldal", duration_minutes=60,
             with_whom="Sanne de Vries", interpreter_mode="telefoon", interpreter_language="ti",
-            uid="example-ti",
+            bring_items=("identiteitsbewijs",), uid="example-ti",
         ),
     ),
-    "tr": (
-        Recipient(name="Dilan Yılmaz", street="Molenweg 33", postcode="7461 GH", city="Heuveldal"),
+    "so": (
+        Recipient(name="Hodan Warsame", street="Molenweg", house_number="33", postcode="7461 GH", city="Heuveldal", sex="v"),
         Appointment(
             kind="leerbaarheidstoets", starts_at=datetime(2026, 12, 10, 9, 0), location=OFFICE,
-            duration_minutes=120, with_whom="Eva Jansen",
-            bring="Uw verblijfsdocument en een leesbril als u die heeft", uid="example-tr",
+            duration_minutes=120, with_whom="Toetsbegeleider Taalcentrum De Brug",
+            bring_items=("identiteitsbewijs", "leesbril"), bring="Een pen", uid="example-so",
         ),
     ),
     "fa": (
-        Recipient(name="Omid Rahimi", street="Kerkstraat 5", postcode="7461 JK", city="Heuveldal"),
+        Recipient(name="Omid Rahimi", street="Kerkstraat", house_number="5", postcode="7461 JK", city="Heuveldal", sex="m"),
         Appointment(
-            kind="pip", starts_at=datetime(2026, 12, 11, 11, 15), location=OFFICE,
+            kind="pip", starts_at=datetime(2026, 12, 8, 11, 15), location=OFFICE,
             duration_minutes=60, with_whom="Mohamed Bouali", interpreter_mode="video",
-            interpreter_language="fa", uid="example-fa",
+            interpreter_language="fa", bring_items=("diplomas", "brieven_duo"), uid="example-fa",
+        ),
+    ),
+    "nl": (
+        Recipient(name="Dilan Yılmaz", street="Beukenhof", house_number="8", postcode="7461 LM", city="Heuveldal", sex="v"),
+        Appointment(
+            kind="brede_intake", starts_at=datetime(2026, 12, 10, 10, 30), location=OFFICE,
+            duration_minutes=90, with_whom="Sanne de Vries", invitation_number=3,
+            bring_items=("identiteitsbewijs", "bankpas", "zorgpas"), uid="example-nl",
         ),
     ),
 }  # fmt: skip
@@ -74,6 +84,7 @@ def main() -> None:
                 letter_date=date(2026, 11, 23),
                 reference=f"AFS-EXAMPLE-{lang.upper()}",
                 lang=lang,
+                klantmanager="Sanne de Vries",
             )
             pdf = Path(tmp) / f"{lang}.pdf"
             pdf.write_bytes(render_letter(data))

@@ -20,6 +20,7 @@ GEMEENTE = {
     "postcode": "7461 AB",
     "city": "Heuveldal",
     "phone": "0548-123456",
+    "phone_hours": "09:00-17:00",
     "email": "inburgering@heuveldal.example",
     "website": "www.heuveldal.example",
 }
@@ -317,7 +318,7 @@ def fill_demo(cb: Casebook, *, today: date | None = None) -> dict[str, int]:
             "interpreter_language": "ar",
             "outcome": "gepland",
             "letter_language": "ar",
-            "bring": "Paspoort of verblijfsdocument, brief van de taalschool",
+            "bring_items": ["identiteitsbewijs", "brief_taalschool"],
         },
     )
     add(
@@ -349,6 +350,10 @@ def fill_demo(cb: Casebook, *, today: date | None = None) -> dict[str, int]:
             "name": "Tesfay",
             "status": "gekoppeld",
             "coa_location": "Azc Almelo",
+            "coa_street": "Bornsestraat",
+            "coa_house_number": "349",
+            "coa_postcode": "7601 PB",
+            "coa_city": "Almelo",
             "coa_contact": "R. de Boer (COA)",
             "koppeling_date": d(-30),
             "inschrijving_date": d(-25),
@@ -401,7 +406,7 @@ def fill_demo(cb: Casebook, *, today: date | None = None) -> dict[str, int]:
             "interpreter_language": "ti",
             "outcome": "gepland",
             "letter_language": "ti",
-            "bring": "Verblijfsdocument (W-document of pas)",
+            "bring_items": ["identiteitsbewijs", "deze_brief"],
         },
     )
     add(
@@ -520,7 +525,7 @@ def fill_demo(cb: Casebook, *, today: date | None = None) -> dict[str, int]:
             "invitation_number": 2,
             "outcome": "gepland",
             "letter_language": "ti",
-            "bring": "Verblijfsdocument, bankpas, huurcontract",
+            "bring_items": ["identiteitsbewijs", "bankpas", "huurcontract"],
         },
     )
     add(
@@ -639,7 +644,7 @@ def fill_demo(cb: Casebook, *, today: date | None = None) -> dict[str, int]:
                 "with_whom": "Toetsbegeleider Taalcentrum De Brug",
                 "outcome": "gepland",
                 "letter_language": "prs",
-                "bring": "Verblijfsdocument, leesbril als u die heeft",
+                "bring_items": ["identiteitsbewijs", "leesbril"],
             },
         )
     add(
@@ -921,14 +926,24 @@ def fill_demo(cb: Casebook, *, today: date | None = None) -> dict[str, int]:
             "invitation_number": 1,
             "outcome": "gepland",
             "letter_language": "fa",
-            "bring": "Diploma's en cijferlijsten (ook vertaald, als u die heeft)",
+            "bring_items": ["diplomas"],
+            "bring": "Vertalingen van uw diploma's, als u die heeft",
         },
     )
 
     # 8. A Yemeni man (Arabic) still in the azc, warme overdracht done.
     h8 = _household(
         cb,
-        {"name": "Saleh", "status": "azc", "coa_location": "Azc Zwolle", "koppeling_date": d(-14)},
+        {
+            "name": "Saleh",
+            "status": "azc",
+            "coa_location": "Azc Zwolle",
+            "coa_street": "Dennenweg",
+            "coa_house_number": "2",
+            "coa_postcode": "8041 ZZ",
+            "coa_city": "Zwolle",
+            "koppeling_date": d(-14),
+        },
     )
     ali = add(
         "persons",
@@ -1053,7 +1068,8 @@ def fill_demo(cb: Casebook, *, today: date | None = None) -> dict[str, int]:
             "with_whom": KLANTMANAGER,
             "outcome": "gepland",
             "letter_language": "ckb",
-            "bring": "Het PIP van de gemeente Rivierdal en de brief van DUO",
+            "bring_items": ["brieven_duo"],
+            "bring": "Het PIP van de gemeente Rivierdal",
         },
     )
     add(

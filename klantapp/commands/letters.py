@@ -11,33 +11,25 @@ from klantapp.cli import open_casebook, write_output
 from klantapp.errors import UsageError
 
 
-def _warn_unreviewed(lang: str) -> None:
-    from klantapp.domain.records import LANGUAGES, choice_label
-    from klantapp.letters import catalog_reviewed
-
-    if lang != "nl" and not catalog_reviewed(lang):
-        print(
-            f"Let op: de vertaling in het {choice_label(LANGUAGES, lang)} is niet gecontroleerd "
-            "door een gekwalificeerd vertaler. De Nederlandse tekst in de brief is de officiële "
-            "tekst.",
-            file=sys.stderr,
-        )
+def _notify(notices: tuple[str, ...]) -> None:
+    """Warnings that do not stop the letter (past appointment, unreviewed translation)."""
+    for notice in notices:
+        print(f"Let op: {notice}", file=sys.stderr)
 
 
 def _cmd_letter(args: argparse.Namespace) -> int:
-    from klantapp.letters import letter_data, render_letter
+    from klantapp.letters import prepare_letter
 
     with open_casebook(args.path) as cb:
-        data = letter_data(cb, args.appointment, args.lang)
-        _warn_unreviewed(data.lang)
-        pdf = render_letter(data)
-    write_output(args.output, pdf, personal=True)
+        # refuses (exit 1, the missing details named) a letter that could not arrive
+        prepared = prepare_letter(cb, args.appointment, lang=args.lang)
+    _notify(prepared.notices)
+    write_output(args.output, prepared.pdf, personal=True)
     return 0
 
 
 def _cmd_letters(args: argparse.Namespace) -> int:
-    from klantapp.letters import letter_data, render_letters
-    from klantapp.letters.from_casebook import day_appointment_ids
+    from klantapp.letters import prepare_day_letters
 
     try:
         day = date.fromisoformat(args.date)
@@ -45,21 +37,19 @@ def _cmd_letters(args: argparse.Namespace) -> int:
         raise UsageError(
             f"Ongeldige datum: {args.date!r}.", hint="Schrijf de datum als JJJJ-MM-DD."
         ) from None
+
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            print(f"\rBrief {done} van {total}", end="", file=sys.stderr, flush=True)
+
     with open_casebook(args.path) as cb:
-        letters = [letter_data(cb, i) for i in day_appointment_ids(cb, day)]
-        for lang in sorted({d.lang for d in letters}):
-            _warn_unreviewed(lang)
-
-        def progress(done: int, total: int) -> None:
-            if sys.stderr.isatty():
-                print(f"\rBrief {done} van {total}", end="", file=sys.stderr, flush=True)
-
-        pdf = render_letters(letters, progress=progress)
-        if sys.stderr.isatty() and letters:
-            print(file=sys.stderr)
-    if not letters:
+        prepared = prepare_day_letters(cb, day, progress=progress)
+    if sys.stderr.isatty() and prepared.count:
+        print(file=sys.stderr)
+    _notify(prepared.notices)
+    if not prepared.count:
         print(f"Geen geplande afspraken op {day.isoformat()}.", file=sys.stderr)
-    write_output(args.output, pdf, personal=True)
+    write_output(args.output, prepared.pdf, personal=True)
     return 0
 
 

@@ -219,6 +219,21 @@ INTERPRETER_MODES = (
     ("video", "Videotolk"),
 )
 
+# What to bring to an appointment: the common things, translated on every letter
+# (klantapp/letters/texts.py has the letter wording of each, in every catalog).
+BRING_ITEMS = (
+    ("identiteitsbewijs", "Paspoort of verblijfsdocument"),
+    ("deze_brief", "Deze brief"),
+    ("bankpas", "Bankpas"),
+    ("zorgpas", "Zorgpas"),
+    ("brief_taalschool", "Brief van de taalschool"),
+    ("diplomas", "Diploma's en cijferlijsten"),
+    ("huurcontract", "Huurcontract"),
+    ("brieven_duo", "Brieven van DUO"),
+    ("leesbril", "Leesbril"),
+    ("kinderen", "De kinderen"),
+)
+
 PARTNER_KINDS = (
     ("taalschool", "Taalschool"),
     ("maatschappelijke_begeleiding", "Maatschappelijke begeleiding"),
@@ -277,6 +292,12 @@ HOUSEHOLD = RecordKind(
         _f("status", "choice", "Status", required=True, choices=HOUSEHOLD_STATUS),
         _f("coa_location", "text", "Azc / COA-locatie", max_length=200),
         _f("coa_contact", "text", "Contactpersoon COA", max_length=200),
+        # Where post reaches someone in the azc: letters go here until the household has
+        # an address of its own (klantapp.letters refuses a letter without either).
+        _f("coa_street", "text", "Postadres azc: straat", max_length=200),
+        _f("coa_house_number", "text", "Postadres azc: huisnummer", max_length=20),
+        _f("coa_postcode", "postcode", "Postadres azc: postcode"),
+        _f("coa_city", "text", "Postadres azc: plaats", max_length=100),
         _f("koppeling_date", "date", "Datum koppeling"),
         _f("housing_date", "date", "Datum huisvesting"),
         _f("inschrijving_date", "date", "Datum inschrijving BRP gemeente"),
@@ -491,7 +512,14 @@ APPOINTMENT = RecordKind(
         _f("invitation_number", "int", "Uitnodiging nr.", minimum=1, maximum=3),
         _f("outcome", "choice", "Uitkomst", required=True, choices=APPOINTMENT_OUTCOMES),
         _f("letter_language", "language", "Taal brief", choices=LANGUAGES),
-        _f("bring", "text", "Meenemen", max_length=500),
+        _f("bring_items", "multichoice", "Meenemen", choices=BRING_ITEMS),
+        _f(
+            "bring",
+            "text",
+            "Meenemen (anders)",
+            max_length=500,
+            help="Alleen wat niet in de lijst staat: dit komt in het Nederlands op de brief.",
+        ),
         _f("notes", "longtext", "Aantekeningen", searchable=True),
     ),
 )

@@ -18,6 +18,7 @@ one piece instead of reversing its groups.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -37,6 +38,9 @@ _EMBEDDINGS = frozenset({LRE, RLE, LRO, RLO})
 # Characters that steer the bidi algorithm but are never drawn.
 _INVISIBLE = frozenset({LRE, RLE, PDF, LRO, RLO, "\u200e", "\u200f", "\u061c"})
 _STRONG_RTL = frozenset({"R", "AL"})
+ZWNJ = "\u200c"
+ZWJ = "\u200d"
+_JOINERS = frozenset({ZWNJ, ZWJ})
 
 
 def ltr(value: str) -> str:
@@ -91,7 +95,30 @@ def bidi_levels(text: str, rtl_base: bool) -> tuple[tuple[str, int], ...]:
     while i >= 0 and chars[i]["orig"] in ("WS", "BN"):
         out[i] = (out[i][0], base)
         i -= 1
-    return tuple((ch, lvl) for ch, lvl in out if ch not in _INVISIBLE)
+    return tuple((ch, lvl) for ch, lvl in _restore_joiners(text, out, base) if ch not in _INVISIBLE)
+
+
+def _restore_joiners(text: str, out: list[tuple[str, int]], base: int) -> list[tuple[str, int]]:
+    """Put back the joiners that rule X9 removed, with the level of the character before.
+
+    python-bidi drops every character of class BN, and ZWNJ and ZWJ are BN. But they
+    decide how Arabic-script letters join (Farsi سه‌شنبه, می‌کنیم): without them HarfBuzz
+    joins what must stay apart. UAX #9 (section 5.2, "Retaining BNs and Explicit
+    Formatting Characters") allows keeping them at the level of the preceding character.
+    """
+    if not any(ch in _JOINERS for ch in text):
+        return out
+    result: list[tuple[str, int]] = []
+    k = 0  # index into ``out``: the characters python-bidi kept, in the same order
+    for ch in text:
+        if k < len(out) and out[k][0] == ch:
+            result.append(out[k])
+            k += 1
+        elif ch in _JOINERS:
+            level = result[-1][1] if result else (out[k][1] if k < len(out) else base)
+            result.append((ch, level))
+    result.extend(out[k:])
+    return result
 
 
 def split_runs(text: str, rtl_base: bool) -> list[Run]:
@@ -274,10 +301,23 @@ def layout_paragraph(text: str, width: float, style: TextStyle, rtl_base: bool) 
     return [shape_line(t, style, rtl_base) for t in break_lines(text, width, style, rtl_base)]
 
 
-def draw_line(canvas: Any, line: Line, x_left: float, x_right: float, y: float) -> None:
-    """Draw a line: left-aligned, or right-aligned when its paragraph is right-to-left."""
-    x = x_right - line.width if line.rtl else x_left
-    for run in line.runs:
-        canvas.setFont(run.font, run.size)
-        canvas.drawString(x, y, run.text)
-        x += run.width
+def draw_line(
+    canvas: Any, line: Line, x_left: float, x_right: float, y: float, lang: str = ""
+) -> None:
+    """Draw a line: left-aligned, or right-aligned when its paragraph is right-to-left.
+
+    On a :class:`~klantapp.letters.tagging.TaggedCanvas` the line becomes a structure
+    element (in ``lang``), with the line in logical order as ActualText where it has
+    right-to-left runs; each glyph also maps back to its characters (see
+    :mod:`klantapp.letters.shaping`).
+    """
+    tagged = hasattr(canvas, "tagged_line")
+    # Only a line with right-to-left runs needs its logical text spelled out: elsewhere
+    # the glyphs already stand in reading order.
+    actual = line.logical if any(run.rtl for run in line.runs) else ""
+    with canvas.tagged_line(lang, actual) if tagged else contextlib.nullcontext():
+        x = x_right - line.width if line.rtl else x_left
+        for run in line.runs:
+            canvas.setFont(run.font, run.size)
+            canvas.drawString(x, y, run.text)
+            x += run.width

@@ -8,6 +8,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from klantapp.errors import KlantappError
+from klantapp.i18n import _
+from klantapp.letters.checks import ADDRESS_FIELDS
 from klantapp.letters.model import Appointment, Gemeente, LetterData, Recipient
 from klantapp.letters.texts import LETTER_LANGUAGES
 
@@ -16,7 +18,17 @@ def _s(value: Any) -> str:
     return str(value).strip() if value is not None else ""
 
 
+def _days(value: Any) -> tuple[int, ...]:
+    if isinstance(value, list | tuple):
+        days = tuple(int(d) for d in value if isinstance(d, int) and 0 <= d <= 6)
+        if days:
+            return days
+    return Gemeente.phone_days
+
+
 def gemeente_from_settings(settings: dict[str, Any]) -> Gemeente:
+    """The letterhead from the casebook setting ``gemeente`` (a dict), read tolerantly:
+    unknown keys are ignored and a missing one is empty (the letter check names it)."""
     logo: bytes | None = None
     b64 = settings.get("logo_png_b64")
     if b64:
@@ -25,7 +37,7 @@ def gemeente_from_settings(settings: dict[str, Any]) -> Gemeente:
         except (binascii.Error, ValueError):
             logo = None  # a broken logo leaves the letterhead without one
     return Gemeente(
-        name=_s(settings.get("name")) or "Gemeente",
+        name=_s(settings.get("name")),
         street=_s(settings.get("street")),
         postcode=_s(settings.get("postcode")),
         city=_s(settings.get("city")),
@@ -33,8 +45,90 @@ def gemeente_from_settings(settings: dict[str, Any]) -> Gemeente:
         phone=_s(settings.get("phone")),
         email=_s(settings.get("email")),
         website=_s(settings.get("website")),
+        phone_hours=_s(settings.get("phone_hours")),
+        phone_days=_days(settings.get("phone_days")),
         logo_png=logo,
     )
+
+
+def gemeente_settings(cb: Any) -> dict[str, Any]:
+    settings = cb.get_setting("gemeente", {}) or {}
+    return settings if isinstance(settings, dict) else {}
+
+
+def klantmanager_name(cb: Any, settings: dict[str, Any]) -> str:
+    """The klantmanager who signs: the device setting ``klantmanager`` where there is
+    one, else the older place inside the gemeente setting."""
+    own = cb.get_setting("klantmanager", None)
+    if isinstance(own, str) and own.strip():
+        return own.strip()
+    return _s(settings.get("klantmanager"))
+
+
+def household_number(household_id: str) -> str:
+    """The short number of a household, as on its letters: "HH-1A2B3C4D"."""
+    return "HH-" + household_id.replace("-", "")[:8].upper()
+
+
+def initials(given_names: str, family_name: str) -> str:
+    """ "A.M. S." for Ali Mohammed Saleh: enough to tell appointments apart in a
+    calendar, without the full name."""
+    first = "".join(f"{p[0].upper()}." for p in given_names.split() if p)
+    last = "".join(f"{p[0].upper()}." for p in family_name.split() if p and p[0].isupper())
+    if not last and family_name.strip():
+        last = family_name.strip()[0].upper() + "."
+    return " ".join(p for p in (first, last) if p)
+
+
+def recipient_for(household: dict[str, Any], person: dict[str, Any] | None) -> Recipient:
+    """Who the letter goes to and the full postal address: the household's own address
+    once it has one (any of its fields filled), else the azc's postal address."""
+    if person:
+        given, family = _s(person.get("given_names")), _s(person.get("family_name"))
+        name = " ".join(p for p in (given, family) if p)
+    else:
+        given, family = "", _s(household.get("name"))
+        name = family
+    own = [household.get(f) for _, f, _ in ADDRESS_FIELDS]
+    in_azc = not any(_s(v) for v in own) and bool(
+        _s(household.get("coa_location"))
+        or any(_s(household.get(f)) for _, _, f in ADDRESS_FIELDS)
+        or household.get("status") == "azc"
+    )
+    fields = [azc if in_azc else mine for _, mine, azc in ADDRESS_FIELDS]
+    street, number, postcode, city = (_s(household.get(f)) for f in fields)
+    return Recipient(
+        name=name,
+        street=street,
+        house_number=number,
+        postcode=postcode,
+        city=city,
+        care_of=_s(household.get("coa_location")) if in_azc else "",
+        address_source="azc" if in_azc else "own",
+        sex=_s(person.get("sex")) if person else "",
+        initials=initials(given, family),
+        household_number=household_number(str(household.get("id") or "")),
+    )
+
+
+def reschedule_counts(cb: Any, appointment_ids: list[str]) -> dict[str, int]:
+    """How often each appointment was moved: the updates of its time, duration or place
+    in the oplog (which every device's changes reach). This is the iCalendar SEQUENCE,
+    so a calendar updates the event instead of adding a second one."""
+    if not appointment_ids:
+        return {}
+    marks = ", ".join("?" for _ in appointment_ids)
+    moved = " OR ".join(
+        f"(',' || fields || ',') LIKE '%,{f},%'"
+        for f in ("starts_at", "duration_minutes", "location")
+    )
+    with cb.reading() as conn:
+        rows = conn.execute(
+            f"SELECT row_id, count(*) FROM oplog WHERE tbl = 'appointments' AND op = 'update' "
+            f"AND row_id IN ({marks}) AND ({moved}) GROUP BY row_id",
+            appointment_ids,
+        ).fetchall()
+    return {str(r[0]): int(r[1]) for r in rows}
 
 
 def choose_language(appointment: dict[str, Any], person: dict[str, Any] | None) -> str:
@@ -64,65 +158,63 @@ def choose_language(appointment: dict[str, Any], person: dict[str, Any] | None) 
 
 def letter_data(cb: Any, appointment_id: str, lang: str | None = None) -> LetterData:
     """The letter data of one appointment, read from the casebook ``cb``."""
+    return letters_data(cb, [appointment_id], lang)[0]
+
+
+def letters_data(cb: Any, appointment_ids: list[str], lang: str | None = None) -> list[LetterData]:
+    """The letter data of several appointments (one oplog scan for all of them)."""
     from klantapp.casebook import queries
 
-    appt = queries.get(cb, "appointments", appointment_id)
-    if appt is None:
+    settings = gemeente_settings(cb)
+    gemeente = gemeente_from_settings(settings)
+    klantmanager = klantmanager_name(cb, settings)
+    if lang is not None and lang != "nl" and lang not in LETTER_LANGUAGES:
         raise KlantappError(
-            "Deze afspraak bestaat niet.", hint="Kies een afspraak uit de lijst van afspraken."
+            _("Voor de taal {lang} zijn er geen brieven.").format(lang=repr(lang)),
+            hint=_("Kies een van: {languages}.").format(languages=", ".join(LETTER_LANGUAGES)),
         )
-    household = queries.get(cb, "households", appt["household_id"]) or {}
-    person = queries.get(cb, "persons", appt["person_id"]) if appt.get("person_id") else None
-    settings = cb.get_setting("gemeente", {}) or {}
-    gemeente = gemeente_from_settings(settings if isinstance(settings, dict) else {})
-
-    if person:
-        name = " ".join(
-            p for p in (_s(person.get("given_names")), _s(person.get("family_name"))) if p
+    moved = reschedule_counts(cb, appointment_ids)
+    out: list[LetterData] = []
+    for appointment_id in appointment_ids:
+        appt = queries.get(cb, "appointments", appointment_id)
+        if appt is None:
+            raise KlantappError(
+                _("Deze afspraak bestaat niet."),
+                hint=_("Kies een afspraak uit de lijst van afspraken."),
+            )
+        household = queries.get(cb, "households", appt["household_id"]) or {}
+        person = queries.get(cb, "persons", appt["person_id"]) if appt.get("person_id") else None
+        invitation = appt.get("invitation_number")
+        items = appt.get("bring_items") or []
+        appointment = Appointment(
+            kind=_s(appt.get("kind")) or "voortgang",
+            starts_at=datetime.fromisoformat(str(appt["starts_at"])),
+            location=_s(appt.get("location")),
+            duration_minutes=int(appt["duration_minutes"])
+            if appt.get("duration_minutes")
+            else None,
+            route_note=_s(appt.get("route_note")),
+            with_whom=_s(appt.get("with_whom")),
+            interpreter_mode=_s(appt.get("interpreter_mode")),
+            interpreter_language=_s(appt.get("interpreter_language")),
+            invitation_number=int(invitation) if invitation else None,
+            bring_items=tuple(str(i) for i in items) if isinstance(items, list) else (),
+            bring=_s(appt.get("bring")),
+            uid=str(appt["id"]),
+            sequence=moved.get(str(appt["id"]), 0),
         )
-    else:
-        name = _s(household.get("name"))
-    street = " ".join(
-        p for p in (_s(household.get("street")), _s(household.get("house_number"))) if p
-    )
-    if not street:
-        # Not yet housed: the letter goes to the azc (COA location) instead.
-        street = _s(household.get("coa_location"))
-    recipient = Recipient(
-        name=name,
-        street=street,
-        postcode=_s(household.get("postcode")),
-        city=_s(household.get("city")),
-    )
-    if lang is None:
-        lang = choose_language(appt, person)
-    elif lang != "nl" and lang not in LETTER_LANGUAGES:
-        raise KlantappError(
-            f"Voor de taal {lang!r} zijn er geen brieven.",
-            hint="Kies een van: " + ", ".join(LETTER_LANGUAGES) + ".",
+        out.append(
+            LetterData(
+                gemeente=gemeente,
+                recipient=recipient_for(household, person),
+                appointment=appointment,
+                letter_date=date.today(),
+                reference=f"AFS-{str(appt['id'])[:8].upper()}",
+                lang=choose_language(appt, person) if lang is None else lang,
+                klantmanager=klantmanager,
+            )
         )
-    invitation = appt.get("invitation_number")
-    appointment = Appointment(
-        kind=_s(appt.get("kind")) or "voortgang",
-        starts_at=datetime.fromisoformat(str(appt["starts_at"])),
-        location=_s(appt.get("location")),
-        duration_minutes=int(appt["duration_minutes"]) if appt.get("duration_minutes") else None,
-        route_note=_s(appt.get("route_note")),
-        with_whom=_s(appt.get("with_whom")) or _s(settings.get("klantmanager")),
-        interpreter_mode=_s(appt.get("interpreter_mode")),
-        interpreter_language=_s(appt.get("interpreter_language")),
-        invitation_number=int(invitation) if invitation else None,
-        bring=_s(appt.get("bring")),
-        uid=str(appt["id"]),
-    )
-    return LetterData(
-        gemeente=gemeente,
-        recipient=recipient,
-        appointment=appointment,
-        letter_date=date.today(),
-        reference=f"AFS-{str(appt['id'])[:8].upper()}",
-        lang=lang,
-    )
+    return out
 
 
 def day_appointment_ids(cb: Any, day: date) -> list[str]:

@@ -86,44 +86,68 @@ def amsterdam_to_utc(local: datetime) -> datetime:
     return local - timedelta(hours=offset)
 
 
+def _duration(minutes: int) -> str:
+    return f"PT{minutes // 60}H{minutes % 60}M" if minutes % 60 else f"PT{minutes // 60}H"
+
+
 def appointment_ics(
     data: LetterData,
     *,
     summary: str,
     description: str = "",
     now: datetime | None = None,
-    compact: bool = False,
 ) -> str:
     """One VCALENDAR with one VEVENT for the appointment of ``data``.
 
-    The full form gives DTSTART/DTEND with ``TZID=Europe/Amsterdam`` and the VTIMEZONE
-    that defines it (what Outlook and other desktop calendars expect). ``compact=True``
-    is for the QR code: times in UTC (so no VTIMEZONE is needed), a DURATION instead
-    of DTEND and no optional properties, which keeps the code small enough to scan.
+    DTSTART/DTEND carry ``TZID=Europe/Amsterdam`` with the VTIMEZONE that defines it
+    (what Outlook and other desktop calendars expect). UID is stable (the appointment's
+    id) and SEQUENCE counts how often the appointment was moved, so a calendar that
+    imports the file again updates the event instead of adding a second one.
     """
     appt = data.appointment
     stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     minutes = appt.duration_minutes or 60
     uid = f"{appt.uid or _local(appt.starts_at)}@klantapp"
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}"]
-    if not compact:
-        lines += ["CALSCALE:GREGORIAN", "METHOD:PUBLISH", *VTIMEZONE_AMSTERDAM]
-    lines += ["BEGIN:VEVENT", f"UID:{escape_text(uid)}", f"DTSTAMP:{stamp}"]
-    if compact:
-        lines += [
-            f"DTSTART:{_local(amsterdam_to_utc(appt.starts_at))}Z",
-            f"DURATION:PT{minutes // 60}H{minutes % 60}M"
-            if minutes % 60
-            else f"DURATION:PT{minutes // 60}H",
-        ]
-    else:
-        end = appt.starts_at + timedelta(minutes=minutes)
-        lines += [
-            f"DTSTART;TZID=Europe/Amsterdam:{_local(appt.starts_at)}",
-            f"DTEND;TZID=Europe/Amsterdam:{_local(end)}",
-        ]
-    lines += [f"SUMMARY:{escape_text(summary)}", f"LOCATION:{escape_text(appt.location)}"]
+    end = appt.starts_at + timedelta(minutes=minutes)
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        *VTIMEZONE_AMSTERDAM,
+        "BEGIN:VEVENT",
+        f"UID:{escape_text(uid)}",
+        f"SEQUENCE:{max(0, appt.sequence):d}",
+        f"DTSTAMP:{stamp}",
+        f"DTSTART;TZID=Europe/Amsterdam:{_local(appt.starts_at)}",
+        f"DTEND;TZID=Europe/Amsterdam:{_local(end)}",
+        f"SUMMARY:{escape_text(summary)}",
+        f"LOCATION:{escape_text(appt.location)}",
+    ]
     if description:
         lines.append(f"DESCRIPTION:{escape_text(description)}")
     lines += ["END:VEVENT", "END:VCALENDAR"]
+    return "".join(fold(line) + "\r\n" for line in lines)
+
+
+def qr_event(data: LetterData, *, summary: str, description: str = "") -> str:
+    """The appointment as a bare VEVENT for a QR code, as phone scanners read it (the
+    ZXing "calendar event" form that the camera apps of Android and iOS recognise).
+
+    Every byte makes the code denser, so it has only what the client's own calendar
+    needs: what (``summary``), when (UTC, so no VTIMEZONE), how long, where, and whom to
+    call (``description``). No name, no UID: the phone makes its own event.
+    """
+    appt = data.appointment
+    lines = [
+        "BEGIN:VEVENT",
+        f"SUMMARY:{escape_text(summary)}",
+        f"DTSTART:{_local(amsterdam_to_utc(appt.starts_at))}Z",
+        f"DURATION:{_duration(appt.duration_minutes or 60)}",
+        f"LOCATION:{escape_text(appt.location)}",
+    ]
+    if description:
+        lines.append(f"DESCRIPTION:{escape_text(description)}")
+    lines.append("END:VEVENT")
     return "".join(fold(line) + "\r\n" for line in lines)

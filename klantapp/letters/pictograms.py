@@ -140,6 +140,57 @@ def phone(c: Any, x: float, y: float, s: float) -> None:
     c.drawPath(p, stroke=0, fill=1)
 
 
+def mandatory(c: Any, x: float, y: float, s: float) -> None:
+    """A warning triangle with an exclamation mark: this appointment is mandatory."""
+    p = c.beginPath()
+    p.moveTo(x + s * 0.5, y + s * 0.92)
+    p.lineTo(x + s * 0.96, y + s * 0.1)
+    p.lineTo(x + s * 0.04, y + s * 0.1)
+    p.close()
+    c.drawPath(p, stroke=0, fill=1)
+    c.setFillColorRGB(1, 1, 1)
+    c.roundRect(x + s * 0.455, y + s * 0.38, s * 0.09, s * 0.34, s * 0.04, stroke=0, fill=1)
+    c.circle(x + s * 0.5, y + s * 0.24, s * 0.055, stroke=0, fill=1)
+
+
+def warning_letter(c: Any, x: float, y: float, s: float) -> None:
+    """An envelope with a warning sign on it: you get a warning."""
+    c.rect(x + s * 0.05, y + s * 0.2, s * 0.75, s * 0.5, stroke=1, fill=0)
+    p = c.beginPath()
+    p.moveTo(x + s * 0.05, y + s * 0.7)
+    p.lineTo(x + s * 0.425, y + s * 0.42)
+    p.lineTo(x + s * 0.8, y + s * 0.7)
+    c.drawPath(p, stroke=1, fill=0)
+    c.saveState()
+    mandatory(c, x + s * 0.5, y + s * 0.42, s * 0.5)
+    c.restoreState()
+
+
+def _euro(c: Any, cx: float, cy: float, r: float) -> None:
+    """The euro sign drawn as lines: a C and two bars (no text inside pictograms)."""
+    c.arc(cx - r, cy - r, cx + r, cy + r, 45, 270)
+    c.line(cx - r * 1.25, cy + r * 0.2, cx + r * 0.35, cy + r * 0.2)
+    c.line(cx - r * 1.25, cy - r * 0.2, cx + r * 0.2, cy - r * 0.2)
+
+
+def fine(c: Any, x: float, y: float, s: float) -> None:
+    """A banknote with the euro sign: you pay a fine."""
+    c.roundRect(x + s * 0.04, y + s * 0.22, s * 0.92, s * 0.56, s * 0.06, stroke=1, fill=0)
+    c.circle(x + s * 0.14, y + s * 0.32, s * 0.03, stroke=0, fill=1)
+    c.circle(x + s * 0.86, y + s * 0.68, s * 0.03, stroke=0, fill=1)
+    _euro(c, x + s * 0.52, y + s * 0.5, s * 0.17)
+
+
+def plan_without_you(c: Any, x: float, y: float, s: float) -> None:
+    """A plan (a page with lines) and a person crossed out: the plan is made without you."""
+    c.rect(x + s * 0.06, y + s * 0.08, s * 0.5, s * 0.84, stroke=1, fill=0)
+    for i in range(4):
+        c.rect(x + s * 0.14, y + s * (0.7 - i * 0.14), s * 0.34, s * 0.04, stroke=0, fill=1)
+    _person(c, x + s * 0.76, y + s * 0.3, s * 0.42)
+    c.setLineWidth(max(1.2, s * 0.07))
+    c.line(x + s * 0.56, y + s * 0.25, x + s * 0.96, y + s * 0.75)
+
+
 ICONS: dict[str, Callable[[Any, float, float, float], None]] = {
     "what": what,
     "test": test,
@@ -150,6 +201,10 @@ ICONS: dict[str, Callable[[Any, float, float, float], None]] = {
     "interpreter": interpreter,
     "bring": bring,
     "phone": phone,
+    "mandatory": mandatory,
+    "warning_letter": warning_letter,
+    "fine": fine,
+    "plan_without_you": plan_without_you,
 }
 
 

@@ -14,6 +14,11 @@ Page layout (millimetres from the top-left corner of A4, 210 x 297):
   client-language column, then the Dutch text (authoritative), then the client text,
   each under its own marked heading. A footer on every page names the gemeente, the
   reference and the page number.
+
+Sizes: body 12 pt, labels, notes and the footer 11 pt; only the return address in the
+envelope window (for the postal service) is smaller. What matters most is on page 1:
+the pictogram block with the consequence of not coming, the interpreter, whom to call
+and when, and "Begrijpt u deze brief niet?".
 """
 
 from __future__ import annotations
@@ -24,20 +29,22 @@ import itertools
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from reportlab import rl_config
-from reportlab.graphics.barcode import qrencoder
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
+from klantapp.i18n import _
 from klantapp.letters import texts as T
 from klantapp.letters.bidi_layout import Line, TextStyle, draw_line, layout_paragraph, ltr
+from klantapp.letters.checks import LetterNotPrintable, check_letters
 from klantapp.letters.fonts import font_name, register_fonts
-from klantapp.letters.ical import appointment_ics
+from klantapp.letters.ical import qr_event
 from klantapp.letters.model import LetterData
 from klantapp.letters.pictograms import draw_icon
+from klantapp.letters.qr import QR_QUIET, qr_modules
+from klantapp.letters.tagging import TaggedCanvas
 
 MM = 72.0 / 25.4
 PAGE_W, PAGE_H = A4
@@ -52,20 +59,21 @@ GREY = (0.45, 0.45, 0.45)
 RULE = (0.75, 0.75, 0.75)
 BLACK = (0.0, 0.0, 0.0)
 
-BODY = TextStyle(size=12.0, leading=16.0)
-BODY_BOLD = TextStyle(size=12.0, bold=True, leading=16.0)
+BODY = TextStyle(size=12.0, leading=15.5)
+BODY_BOLD = TextStyle(size=12.0, bold=True, leading=15.5)
 # Naskh needs more room between lines than Latin at the same size.
 BODY_RTL = TextStyle(size=12.0, leading=17.5)
 BODY_RTL_BOLD = TextStyle(size=12.0, bold=True, leading=17.5)
-VALUE = TextStyle(size=12.5, bold=True, leading=16.0)
-VALUE_PLAIN = TextStyle(size=12.0, leading=15.0)
-LABEL = TextStyle(size=9.0, bold=True, leading=11.0, color=ACCENT)
-SMALL = TextStyle(size=9.0, leading=11.5)
-TINY = TextStyle(size=7.0, leading=9.0)
-TITLE = TextStyle(size=16.0, bold=True, leading=21.0)
-TITLE2 = TextStyle(size=14.0, bold=True, leading=20.0)
+VALUE = TextStyle(size=12.5, bold=True, leading=15.0)
+VALUE_PLAIN = TextStyle(size=12.0, leading=14.5)
+LABEL = TextStyle(size=11.0, bold=True, leading=12.5, color=ACCENT)
+SMALL = TextStyle(size=11.0, leading=13.5)
+ADDRESS = TextStyle(size=11.0, leading=14.0)
+FOOTER = TextStyle(size=11.0, leading=13.5)
+# The return address above the recipient, for the postal service only.
+RETURN_ADDRESS = TextStyle(size=8.0, leading=10.0)
 HEAD = TextStyle(size=14.0, bold=True, leading=19.0, color=ACCENT)
-GEMEENTE = TextStyle(size=17.0, bold=True, leading=21.0, color=ACCENT)
+MIN_TEXT_SIZE = 11.0  # a test checks every text on the letter against this
 
 # reportlab fonts keep per-document state: one letter document at a time per process.
 _render_lock = threading.Lock()
@@ -77,17 +85,26 @@ def _y(mm_from_top: float) -> float:
     return float(PAGE_H - mm_from_top * MM)
 
 
-def _text_op(lines: Sequence[Line], x0: float, x1: float, top: float, style: TextStyle) -> Op:
+def _text_op(
+    lines: Sequence[Line], x0: float, x1: float, top: float, style: TextStyle, lang: str = ""
+) -> Op:
     """Draw lines starting with the first baseline ``style.size`` below ``top``."""
 
     def op(c: Canvas) -> None:
         c.setFillColorRGB(*style.color)
         y = top - style.size
         for line in lines:
-            draw_line(c, line, x0, x1, y)
+            draw_line(c, line, x0, x1, y, lang)
             y -= style.leading
 
     return op
+
+
+def _artifact(c: Canvas) -> contextlib.AbstractContextManager[None]:
+    """Decoration (pictograms, rules, the QR code): not read out by a screen reader."""
+    if isinstance(c, TaggedCanvas):
+        return c.artifact()
+    return contextlib.nullcontext()
 
 
 @dataclass
@@ -114,6 +131,7 @@ class _Flow:
         x1: float = RIGHT,
         space_after: float = 6.0,
         keep_lines: int = 2,
+        lang: str = "",
     ) -> None:
         lines = layout_paragraph(text, x1 - x0, style, rtl)
         i = 0
@@ -121,7 +139,7 @@ class _Flow:
             self.need(style.leading * min(keep_lines, len(lines) - i))
             fit = max(1, int((self.y - BOTTOM) // style.leading))
             chunk = lines[i : i + fit]
-            self.add(_text_op(chunk, x0, x1, self.y, style))
+            self.add(_text_op(chunk, x0, x1, self.y, style, lang))
             self.y -= style.leading * len(chunk)
             i += len(chunk)
         self.y -= space_after
@@ -131,29 +149,58 @@ def _lines(text: str, width: float, style: TextStyle, rtl: bool) -> list[Line]:
     return layout_paragraph(text, width, style, rtl) if text else []
 
 
+LETTERHEAD_TOP = 15.0  # mm from the top
+LETTERHEAD_RULE = 45.0  # mm: the rule under the letterhead
+CONTACT_WIDTH = 62 * MM
+NAME_SIZES = (17.0, 16.0, 15.0, 14.0, 13.0)
+
+
+def _logo(data: LetterData) -> tuple[ImageReader, float, float] | None:
+    if not data.gemeente.logo_png:
+        return None
+    try:
+        img = ImageReader(io.BytesIO(data.gemeente.logo_png))
+        iw, ih = img.getSize()
+    except Exception:  # a broken logo must not stop the letter
+        return None
+    scale = min(40 * MM / iw, 20 * MM / ih)
+    return img, iw * scale, ih * scale
+
+
 def _letterhead(c: Canvas, data: LetterData) -> None:
+    """Name and department at the left (beside the logo), contact details at the right.
+
+    The name column ends where the contact block begins, whatever the logo's width;
+    a long name or department wraps, in a smaller size if needed, and is never cut: if
+    it still does not fit, the letter is refused and the message says so.
+    """
     gem = data.gemeente
+    top = _y(LETTERHEAD_TOP)
+    room = (LETTERHEAD_RULE - LETTERHEAD_TOP - 2) * MM
     x = LEFT
-    if gem.logo_png:
-        try:
-            img = ImageReader(io.BytesIO(gem.logo_png))
-            iw, ih = img.getSize()
-            scale = min(40 * MM / iw, 18 * MM / ih)
-            c.drawImage(img, LEFT, _y(15) - ih * scale, iw * scale, ih * scale, mask="auto")
-            x = LEFT + iw * scale + 4 * MM
-        except Exception:  # a broken logo must not stop the letter
-            x = LEFT
-    c.setFillColorRGB(*GEMEENTE.color)
-    name_lines = _lines(gem.name, 95 * MM, GEMEENTE, False)[:2]
-    for i, line in enumerate(name_lines):
-        draw_line(c, line, x, x + 95 * MM, _y(15) - GEMEENTE.size - i * GEMEENTE.leading)
-    if gem.department:
-        style = TextStyle(size=11.0, leading=14.0)
-        c.setFillColorRGB(*GREY)
-        y = _y(15) - GEMEENTE.leading * len(name_lines) - style.size
-        for line in _lines(gem.department, 95 * MM, style, False)[:1]:
-            draw_line(c, line, x, x + 95 * MM, y)
-    c.setFillColorRGB(*GREY)
+    logo = _logo(data)
+    if logo is not None:
+        img, w, h = logo
+        with _artifact(c):
+            c.drawImage(img, LEFT, top - h, w, h, mask="auto")
+        x = LEFT + w + 4 * MM
+    x_end = RIGHT - CONTACT_WIDTH - 4 * MM
+    for size in NAME_SIZES:
+        name_style = TextStyle(size=size, bold=True, leading=size * 1.25, color=ACCENT)
+        dept_style = TextStyle(size=11.0, leading=13.5, color=GREY)
+        name_lines = _lines(gem.name, x_end - x, name_style, False)
+        dept_lines = _lines(gem.department, x_end - x, dept_style, False)
+        height = name_style.leading * len(name_lines) + dept_style.leading * len(dept_lines)
+        if height <= room:
+            break
+    else:
+        raise LetterNotPrintable(
+            _("De naam en de afdeling van de gemeente passen niet in het briefhoofd."),
+            hint=_("Maak ze korter bij Instellingen, of kies een kleiner logo."),
+            missing=[],
+        )
+    _text_op(name_lines, x, x_end, top, name_style)(c)
+    _text_op(dept_lines, x, x_end, top - name_style.leading * len(name_lines), dept_style)(c)
     contact = [
         gem.street,
         " ".join(p for p in (gem.postcode, gem.city) if p),
@@ -161,116 +208,126 @@ def _letterhead(c: Canvas, data: LetterData) -> None:
         gem.email,
         gem.website,
     ]
-    y = _y(15) - SMALL.size
-    for text in (t for t in contact if t):
-        for line in _lines(text, 60 * MM, SMALL, False):
-            draw_line(c, line, RIGHT - 60 * MM, RIGHT, y)
-            # contact details are right-aligned under each other
-            y -= SMALL.leading
-    c.setStrokeColorRGB(*ACCENT)
-    c.setLineWidth(1.2)
-    c.line(LEFT, _y(42), RIGHT, _y(42))
+    contact_lines = [
+        line for text in contact if text for line in _lines(text, CONTACT_WIDTH, SMALL, False)
+    ]
+    if SMALL.leading * len(contact_lines) > room:
+        raise LetterNotPrintable(
+            _("De contactgegevens van de gemeente passen niet in het briefhoofd."),
+            hint=_("Maak ze korter bij Instellingen."),
+            missing=[],
+        )
+    grey = TextStyle(size=SMALL.size, leading=SMALL.leading, color=GREY)
+    _text_op(contact_lines, RIGHT - CONTACT_WIDTH, RIGHT, top, grey)(c)
+    with _artifact(c):
+        c.setStrokeColorRGB(*ACCENT)
+        c.setLineWidth(1.2)
+        c.line(LEFT, _y(LETTERHEAD_RULE), RIGHT, _y(LETTERHEAD_RULE))
 
 
 def _address_block(c: Canvas, data: LetterData) -> None:
     gem = data.gemeente
     rec = data.recipient
     x0, x1 = 22 * MM, 108 * MM
-    c.setFillColorRGB(*GREY)
     ret = ", ".join(p for p in (gem.name, gem.street, f"{gem.postcode} {gem.city}".strip()) if p)
-    for line in _lines(ret, x1 - x0, TINY, False)[:1]:
-        draw_line(c, line, x0, x1, _y(52) - TINY.size)
-    c.setFillColorRGB(*BLACK)
-    style = TextStyle(size=11.0, leading=14.5)
-    y = _y(59) - style.size
-    for text in (rec.name, rec.street, f"{rec.postcode}  {rec.city}".strip()):
-        for line in _lines(text, x1 - x0, style, False)[:2]:
-            draw_line(c, line, x0, x1, y)
-            y -= style.leading
+    grey = TextStyle(size=RETURN_ADDRESS.size, leading=RETURN_ADDRESS.leading, color=GREY)
+    _text_op(_lines(ret, x1 - x0, RETURN_ADDRESS, False)[:1], x0, x1, _y(52), grey)(c)
+    texts = [
+        rec.name,
+        f"p/a {rec.care_of}" if rec.care_of else "",
+        rec.street_line,
+        f"{rec.postcode}  {rec.city}".strip(),
+    ]
+    lines = [line for text in texts if text for line in _lines(text, x1 - x0, ADDRESS, False)]
+    if ADDRESS.leading * len(lines) > 35 * MM:
+        raise LetterNotPrintable(
+            _("Het adres past niet in het venster van de envelop."),
+            hint=_("Kort de naam of het adres in."),
+            missing=[],
+        )
+    _text_op(lines, x0, x1, _y(57), ADDRESS)(c)
 
 
-def _meta_block(c: Canvas, data: LetterData, kind_title: str) -> None:
+def _meta_block(c: Canvas, data: LetterData, subject: str) -> None:
     from babel.dates import format_date
 
     rows = [("Datum", format_date(data.letter_date, "long", locale="nl"))]
     if data.reference:
         rows.append(("Kenmerk", data.reference))
-    rows.append(("Onderwerp", f"Uitnodiging {kind_title.lower()}"))
+    rows.append(("Onderwerp", subject))
     y = _y(52)
     x0 = 120 * MM
+    label_style = TextStyle(size=SMALL.size, leading=SMALL.leading, color=GREY)
     for label, value in rows:
-        c.setFillColorRGB(*GREY)
-        for line in _lines(label, 25 * MM, SMALL, False):
-            draw_line(c, line, x0, x0 + 25 * MM, y - SMALL.size)
-        c.setFillColorRGB(*BLACK)
-        lines = _lines(value, RIGHT - x0 - 22 * MM, SMALL, False)
-        for i, line in enumerate(lines):
-            draw_line(c, line, x0 + 22 * MM, RIGHT, y - SMALL.size - i * SMALL.leading)
+        _text_op(_lines(label, 24 * MM, SMALL, False), x0, x0 + 24 * MM, y, label_style)(c)
+        lines = _lines(value, RIGHT - x0 - 24 * MM, SMALL, False)
+        _text_op(lines, x0 + 24 * MM, RIGHT, y, SMALL)(c)
         y -= SMALL.leading * max(1, len(lines)) + 2
 
 
-def _qr_payload(data: LetterData) -> str:
-    title = T.KIND_TITLES.get(data.appointment.kind, "Afspraak")
-    summary = f"{title} - {data.gemeente.name}" if data.gemeente.name else title
-    return appointment_ics(data, summary=summary, compact=True)
+def qr_payload(data: LetterData) -> str:
+    """What the QR code holds: the appointment for the client's phone calendar, its
+    title in Dutch and the client's language, and the gemeente's phone number."""
+    nl_title = T.kind_title(data.appointment.kind, "nl")
+    title = nl_title
+    if data.lang != "nl":
+        own = T.kind_title(data.appointment.kind, data.lang)
+        if own != nl_title:
+            title = f"{nl_title} / {own}"
+    phone = data.gemeente.phone
+    return qr_event(data, summary=title, description=f"Tel. {phone}" if phone else "")
 
 
-# reportlab's encoder would try all 8 mask patterns in pure Python (about 50 ms per
-# letter, more than the rest of the letter together). Decoders read any mask; we use
-# the checkerboard mask, which breaks up large light or dark areas well.
-QR_MASK = 0
+def qr_size(modules: list[list[bool]]) -> float:
+    """Side of the printed code in points, quiet zone included."""
+    return max(QR_MIN_MM, (len(modules) + 2 * QR_QUIET) * QR_MODULE_MM) * MM
 
 
-def qr_modules(payload: str) -> list[list[bool]]:
-    """The QR code of ``payload`` (UTF-8 bytes) as rows of dark modules.
-
-    Error correction level L keeps the code coarse enough to scan at 28 mm.
-    """
-    qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.L)
-    qr.addData(qrencoder.QR8bitByte(payload))  # UTF-8 bytes, never Kanji mode
-    qr.version = qr.calculate_version()
-    qr.makeImpl(False, QR_MASK)
-    return [[bool(m) for m in row] for row in qr.modules]
+QR_MODULE_MM = 0.6  # a module at least this large: cheap phone cameras still focus
+QR_MIN_MM = 32.0
 
 
-def _qr_op(payload: str, x: float, top: float, size: float) -> Op:
-    modules = qr_modules(payload)
-    border = 2  # modules of quiet zone inside ``size``; the page around adds more
-    box = size / (len(modules) + 2 * border)
+def _qr_op(modules: list[list[bool]], x: float, top: float, size: float) -> Op:
+    box = size / (len(modules) + 2 * QR_QUIET)
     # One path of rectangles, one per run of dark modules in a row, written as PDF
     # operators directly: a thousand canvas.rect calls would cost more than the letter.
     ops: list[str] = []
     for r, row in enumerate(modules):
-        y = top - (r + border + 1) * box
+        y = top - (r + QR_QUIET + 1) * box
         col = 0
         for dark, group in itertools.groupby(row):
             n = len(list(group))
             if dark:
-                ops.append(f"{x + (col + border) * box:.3f} {y:.3f} {n * box:.3f} {box:.3f} re")
+                ops.append(f"{x + (col + QR_QUIET) * box:.3f} {y:.3f} {n * box:.3f} {box:.3f} re")
             col += n
     path = "\n".join(ops) + "\nf"
 
     def op(c: Canvas) -> None:
-        c.saveState()
-        c.setFillColorRGB(*BLACK)
-        c._code.append(path)
-        c.restoreState()
+        with _artifact(c):
+            c.saveState()
+            c.setFillColorRGB(1, 1, 1)
+            c.rect(x, top - size, size, size, stroke=0, fill=1)
+            c.setFillColorRGB(*BLACK)
+            c._code.append(path)
+            c.restoreState()
 
     return op
 
 
 def _icon_op(key: str, x: float, top: float, size: float) -> Op:
     def op(c: Canvas) -> None:
-        draw_icon(c, key, x, top - size, size, ACCENT)
+        with _artifact(c):
+            draw_icon(c, key, x, top - size, size, ACCENT)
 
     return op
 
 
 def _rule_op(y: float) -> Op:
     def op(c: Canvas) -> None:
-        c.setStrokeColorRGB(*RULE)
-        c.setLineWidth(0.6)
-        c.line(LEFT, y, RIGHT, y)
+        with _artifact(c):
+            c.setStrokeColorRGB(*RULE)
+            c.setLineWidth(0.6)
+            c.line(LEFT, y, RIGHT, y)
 
     return op
 
@@ -283,82 +340,11 @@ def _what_icon(kind: str) -> str:
     return "what"
 
 
-def _picto_block(
-    flow: _Flow, data: LetterData, nl: T.LetterTexts, cl: T.LetterTexts | None
-) -> None:
-    icon_col = 24 * MM
-    icon = 12 * MM
-    gap = 5 * MM
-    x_text = LEFT + icon_col
-    if cl is None:
-        cols = [(x_text, RIGHT, nl)]
-    else:
-        mid = x_text + (RIGHT - x_text - gap) / 2
-        cols = [(x_text, mid, nl), (mid + gap, RIGHT, cl)]
-    pad = 1.6 * MM
-
-    flow.need(10)
-    flow.add(_rule_op(flow.y))
-    rows: list[tuple[str, list[tuple[str, Sequence[str]]]]] = []
-    for idx, row in enumerate(nl.picto):
-        per_col: list[tuple[str, Sequence[str]]] = [
-            (t.picto[idx].label, t.picto[idx].lines) for _, _, t in cols
-        ]
-        rows.append((row.key, per_col))
-    for key, per_col in rows:
-        col_ops: list[Op] = []
-        heights: list[float] = []
-        for (x0, x1, t), (label, values) in zip(cols, per_col, strict=True):
-            h = 0.0
-            top_off = pad
-            ll = _lines(label, x1 - x0, LABEL, t.rtl)
-            col_ops.append(_deferred_text(ll, x0, x1, top_off, LABEL))
-            h = top_off + LABEL.leading * len(ll)
-            for i, value in enumerate(values):
-                style = VALUE if i == 0 else VALUE_PLAIN
-                vl = _lines(value, x1 - x0, style, t.rtl)
-                col_ops.append(_deferred_text(vl, x0, x1, h, style))
-                h += style.leading * len(vl)
-            heights.append(h + pad)
-        interp = key == "with_whom" and any(r.interpreter for r in nl.picto if r.key == key)
-        icon_h = pad * 2 + icon * (1.9 if interp else 1.0)
-        height = max([*heights, icon_h])
-        flow.need(height)
-        top = flow.y
-        for op in col_ops:
-            flow.add(_shift(op, top))
-        icon_key = _what_icon(data.appointment.kind) if key == "what" else key
-        flow.add(_icon_op(icon_key, LEFT + 3 * MM, top - pad, icon))
-        if interp:
-            small = icon * 0.85
-            flow.add(_icon_op("interpreter", LEFT + 3 * MM, top - pad - icon * 1.05, small))
-        flow.y -= height
-        flow.add(_rule_op(flow.y))
-
-    # telephone row and QR row
-    for kind in ("phone", "qr"):
-        col_ops = []
-        heights = []
-        for x0, x1, t in cols:
-            text = t.cannot_come if kind == "phone" else t.qr_caption
-            style = VALUE if kind == "phone" else VALUE_PLAIN
-            xs = x0 if kind == "phone" or x0 != x_text else x0 + 10 * MM
-            ll = _lines(text, x1 - xs, style, t.rtl)
-            col_ops.append(_deferred_text(ll, xs, x1, pad, style))
-            heights.append(pad * 2 + style.leading * len(ll))
-        size = 28 * MM if kind == "qr" else icon
-        height = max([*heights, size + 2 * pad])
-        flow.need(height)
-        top = flow.y
-        for op in col_ops:
-            flow.add(_shift(op, top))
-        if kind == "phone":
-            flow.add(_icon_op("phone", LEFT + 3 * MM, top - pad, icon))
-        else:
-            flow.add(_qr_op(_qr_payload(data), LEFT, top - pad, size))
-        flow.y -= height
-        flow.add(_rule_op(flow.y))
-    flow.y -= 6 * MM
+def consequence_icons(invitation: int | None) -> tuple[str, ...]:
+    """The pictograms of what happens when the client stays away (brede intake)."""
+    return {1: ("warning_letter",), 2: ("fine",), 3: ("fine", "plan_without_you")}.get(
+        invitation or 0, ()
+    )
 
 
 @dataclass(frozen=True)
@@ -368,56 +354,205 @@ class _Deferred:
     x1: float
     offset: float
     style: TextStyle
+    lang: str
 
 
-def _deferred_text(
-    lines: Sequence[Line], x0: float, x1: float, offset: float, style: TextStyle
-) -> Any:
-    return _Deferred(lines, x0, x1, offset, style)
+def _shift(d: _Deferred, top: float) -> Op:
+    return _text_op(d.lines, d.x0, d.x1, top - d.offset, d.style, d.lang)
 
 
-def _shift(d: Any, top: float) -> Op:
-    assert isinstance(d, _Deferred)
-    return _text_op(d.lines, d.x0, d.x1, top - d.offset, d.style)
+ICON_COL = 18 * MM
+GRID_ICON_COL = 15 * MM  # Dutch only: two rows side by side
+ICON = 12 * MM
+PAD = 1.0 * MM
+GAP = 6 * MM
 
 
-def _section(flow: _Flow, data: LetterData, t: T.LetterTexts, heading: str, marker: str) -> None:
+def _cell_text(
+    rows: Sequence[tuple[str, Sequence[str]]],
+    x0: float,
+    x1: float,
+    t: T.LetterTexts,
+    lang: str,
+    *,
+    top: float = PAD,
+    first_bold: bool = True,
+) -> tuple[list[_Deferred], float]:
+    """A label with its value lines (the first in bold) in one column; its height."""
+    out: list[_Deferred] = []
+    h = top
+    for label, values in rows:
+        if label:
+            ll = _lines(label, x1 - x0, LABEL, t.rtl)
+            out.append(_Deferred(ll, x0, x1, h, LABEL, lang))
+            h += LABEL.leading * len(ll)
+        for i, value in enumerate(values):
+            style = VALUE if i == 0 and first_bold else VALUE_PLAIN
+            vl = _lines(value, x1 - x0, style, t.rtl)
+            out.append(_Deferred(vl, x0, x1, h, style, lang))
+            h += style.leading * len(vl)
+    return out, h + PAD
+
+
+def _row_icons(
+    row: T.PictoRow, data: LetterData, x: float
+) -> tuple[list[tuple[str, float, float, float]], float]:
+    """The pictograms of a row in its icon column: (key, x, offset, size), height."""
+    if row.key == "consequence":
+        keys = consequence_icons(data.appointment.invitation_number) or ("mandatory",)
+        size = ICON if len(keys) == 1 else 9 * MM  # two: one above the other
+        icons = [(k, x, PAD + i * (size + MM), size) for i, k in enumerate(keys)]
+        return icons, PAD * 2 + len(keys) * (size + MM) - MM
+    key = _what_icon(data.appointment.kind) if row.key == "what" else row.key
+    icons = [(key, x, PAD, ICON)]
+    if row.key == "with_whom" and row.interpreter:
+        icons.append(("interpreter", x, PAD + ICON * 1.05, ICON * 0.85))
+        return icons, PAD * 2 + ICON * 1.9
+    return icons, PAD * 2 + ICON
+
+
+def _place(
+    flow: _Flow,
+    deferred: list[_Deferred],
+    icons: list[tuple[str, float, float, float]],
+    height: float,
+) -> None:
+    flow.need(height)
+    top = flow.y
+    for d in deferred:
+        flow.add(_shift(d, top))
+    for key, x, off, size in icons:
+        flow.add(_icon_op(key, x, top - off, size))
+    flow.y -= height
+    flow.add(_rule_op(flow.y))
+
+
+def _picto_block(
+    flow: _Flow, data: LetterData, nl: T.LetterTexts, cl: T.LetterTexts | None
+) -> None:
+    """WAT / WANNEER / WAAR / MET WIE / MEENEMEN (/ KOMT U NIET?), the telephone row and
+    the QR code. Bilingual: each row has a Dutch and a client-language column. Dutch
+    only: two rows side by side and the QR code beside the telephone row, so the whole
+    letter fits on one page."""
+    flow.need(10)
+    flow.add(_rule_op(flow.y))
+    modules = qr_modules(qr_payload(data))
+    qr = qr_size(modules)
+    if cl is None:
+        mid = LEFT + (WIDTH - GAP) / 2
+        halves = [(LEFT, mid), (mid + GAP, RIGHT)]
+        rows = list(nl.picto)
+        for i in range(0, len(rows), 2):
+            deferred: list[_Deferred] = []
+            icons: list[tuple[str, float, float, float]] = []
+            heights: list[float] = []
+            for (h0, h1), row in zip(halves, rows[i : i + 2], strict=False):
+                d, h = _cell_text([(row.label, row.lines)], h0 + GRID_ICON_COL, h1, nl, "")
+                ic, ih = _row_icons(row, data, h0 + 1 * MM)
+                deferred += d
+                icons += ic
+                heights += [h, ih]
+            _place(flow, deferred, icons, max(heights))
+        # the QR code at the left, then the telephone icon and the telephone text
+        x_icon = LEFT + qr + 2 * MM
+        x_text = x_icon + ICON + 3 * MM
+        d, h = _cell_text([("", nl.phone_lines)], x_text, RIGHT, nl, "")
+        caption = [("", (nl.qr_caption,))]
+        d2, h2 = _cell_text(caption, x_text, RIGHT, nl, "", top=h, first_bold=False)
+        height = max(h2, qr + 2 * PAD)
+        flow.need(height)
+        flow.add(_qr_op(modules, LEFT, flow.y - PAD, qr))
+        _place(flow, d + d2, [("phone", x_icon, PAD, ICON)], height)
+        flow.y -= 3 * MM
+        return
+
+    x_text = LEFT + ICON_COL
+    mid = x_text + (RIGHT - x_text - GAP) / 2
+    cols = [(x_text, mid, nl, ""), (mid + GAP, RIGHT, cl, cl.lang)]
+    for idx, row in enumerate(nl.picto):
+        deferred = []
+        heights = []
+        for x0, x1, t, lang in cols:
+            r = t.picto[idx]
+            d, h = _cell_text([(r.label, r.lines)], x0, x1, t, lang)
+            deferred += d
+            heights.append(h)
+        icons, ih = _row_icons(row, data, LEFT + 3 * MM)
+        _place(flow, deferred, icons, max([*heights, ih]))
+    # telephone row: can't come (bold), when to call, "don't understand this letter?"
+    deferred = []
+    heights = []
+    for x0, x1, t, lang in cols:
+        d, h = _cell_text([("", t.phone_lines)], x0, x1, t, lang)
+        deferred += d
+        heights.append(h)
+    _place(flow, deferred, [("phone", LEFT + 3 * MM, PAD, ICON)], max([*heights, ICON + 2 * PAD]))
+    # the QR code, with its caption beside it in both languages
+    x_caption = LEFT + qr + 3 * MM
+    cmid = x_caption + (RIGHT - x_caption - GAP) / 2
+    deferred = []
+    heights = []
+    for (x0, x1), (_a, _b, t, lang) in zip(
+        ((x_caption, cmid), (cmid + GAP, RIGHT)), cols, strict=True
+    ):
+        d, h = _cell_text([("", (t.qr_caption,))], x0, x1, t, lang, top=3 * MM, first_bold=False)
+        deferred += d
+        heights.append(h)
+    height = max([*heights, qr + 2 * PAD])
+    flow.need(height)
+    flow.add(_qr_op(modules, LEFT, flow.y - PAD, qr))
+    _place(flow, deferred, [], height)
+    flow.y -= 6 * MM
+
+
+def _section(flow: _Flow, t: T.LetterTexts, heading: str, marker: str) -> None:
+    """One language's text: greeting, purpose, interpreter, consequence, signature."""
+    lang = "" if t.lang == "nl" else t.lang
     flow.need(HEAD.leading + 4 * BODY.leading)
     top = flow.y
     hl = _lines(heading, WIDTH - 8 * MM, HEAD, t.rtl)
+    if not hl:
+        _paragraphs(flow, t, lang)
+        return
     bar_x = RIGHT - 2.5 * MM if t.rtl else LEFT
 
     def bar(c: Canvas, top: float = top, n: int = len(hl)) -> None:
-        c.setFillColorRGB(*ACCENT)
-        c.rect(bar_x, top - HEAD.leading * n - 1, 2.5 * MM, HEAD.leading * n + 1, stroke=0, fill=1)
+        with _artifact(c):
+            c.setFillColorRGB(*ACCENT)
+            c.rect(
+                bar_x, top - HEAD.leading * n - 1, 2.5 * MM, HEAD.leading * n + 1, stroke=0, fill=1
+            )
 
     flow.add(bar)
-    flow.add(_text_op(hl, LEFT + 5 * MM, RIGHT - 5 * MM, top, HEAD))
+    flow.add(_text_op(hl, LEFT + 5 * MM, RIGHT - 5 * MM, top, HEAD, lang))
     flow.y -= HEAD.leading * len(hl) + 2
     if marker:
-        flow.paragraph(marker, SMALL, t.rtl, space_after=4)
+        flow.paragraph(marker, SMALL, t.rtl, space_after=4, lang=lang)
     flow.y -= 2
+    _paragraphs(flow, t, lang)
+
+
+def _paragraphs(flow: _Flow, t: T.LetterTexts, lang: str) -> None:
     body, bold_body = (BODY_RTL, BODY_RTL_BOLD) if t.rtl else (BODY, BODY_BOLD)
-    for text, bold in t.paragraphs:
-        flow.paragraph(text, bold_body if bold else body, t.rtl, space_after=5)
+    for para in t.paragraphs:
+        style = bold_body if para.bold else body
+        flow.paragraph(para.text, style, t.rtl, space_after=5, lang=lang)
     flow.y -= 2
-    sig = T.signature_lines(data, t.lang)
-    flow.need(body.leading * len(sig) + 6)
-    for i, text in enumerate(sig):
-        flow.paragraph(text, body, t.rtl, space_after=6 if i == 0 else 0)
+    flow.need(body.leading * len(t.signature) + 6)
+    for i, text in enumerate(t.signature):
+        flow.paragraph(text, body, t.rtl, space_after=6 if i == 0 else 0, lang=lang)
     flow.y -= 6 * MM
 
 
 def _footer(c: Canvas, data: LetterData, page: int, pages: int) -> None:
+    # An en dash between the parts: a middle dot reads as a zero next to Persian digits.
     parts = [data.gemeente.name]
-    if data.gemeente.phone:
-        parts.append(f"Telefoon {data.gemeente.phone}")
     if data.reference:
         parts.append(f"Kenmerk {data.reference}")
     parts.append(f"Pagina {page} van {pages}")
-    c.setFillColorRGB(*GREY)
-    for line in _lines("  ·  ".join(p for p in parts if p), WIDTH, TINY, False)[:1]:
-        draw_line(c, line, LEFT, RIGHT, 12 * MM)
+    grey = TextStyle(size=FOOTER.size, leading=FOOTER.leading, color=GREY)
+    lines = _lines("  \u2013  ".join(p for p in parts if p), WIDTH, FOOTER, False)
+    _text_op(lines[:1], LEFT, RIGHT, 12 * MM + FOOTER.size, grey)(c)
 
 
 def _draw_letter(c: Canvas, data: LetterData) -> int:
@@ -426,27 +561,23 @@ def _draw_letter(c: Canvas, data: LetterData) -> int:
     nl = T.build_texts(data, "nl")
     cl = T.build_texts(data, lang) if lang != "nl" else None
     flow = _Flow()
-    flow.y = _y(97)
-    flow.paragraph(nl.title, TITLE, False, space_after=2)
-    if cl is not None:
-        flow.paragraph(cl.title, TITLE2, cl.rtl, space_after=2)
-    flow.y -= 2 * MM
+    flow.y = _y(96)
+    # The title is the first row of the pictogram block (WAT), in both languages.
     _picto_block(flow, data, nl, cl)
-    _section(flow, data, nl, "Nederlands", "")
+    # A Dutch-only letter needs no heading to say which text is Dutch.
+    _section(flow, nl, "Nederlands" if cl is not None else "", "")
     if cl is not None:
         _section(
             flow,
-            data,
             cl,
             T.own_name(lang),
             f"{cl.translation_note} ({ltr('Vertaling. De Nederlandse tekst geldt.')})",
         )
-    kind_title = T.KIND_TITLES.get(data.appointment.kind, "afspraak")
     for number, ops in enumerate(flow.pages, start=1):
         if number == 1:
             _letterhead(c, data)
             _address_block(c, data)
-            _meta_block(c, data, kind_title)
+            _meta_block(c, data, nl.title)
         for op in ops:
             op(c)
         _footer(c, data, number, len(flow.pages))
@@ -474,17 +605,26 @@ def render_letters(
 ) -> bytes:
     """Several letters in one PDF, each starting on a new page; built in memory.
 
-    With ``duplex`` (the default) a letter with an odd number of pages is followed by a
-    blank page, so that printed on both sides no letter starts on the back of another
-    person's letter.
+    Refused (:class:`~klantapp.letters.checks.LetterNotPrintable`) before anything is
+    drawn when a letter could not arrive or be answered. With ``duplex`` (the default)
+    a letter with an odd number of pages is followed by a blank page, so that printed
+    on both sides no letter starts on the back of another person's letter.
     """
+    check_letters(letters)
     register_fonts()
     buf = io.BytesIO()
     with _render_lock, _binary_streams():
-        c = Canvas(buf, pagesize=A4, pageCompression=1, initialFontName=font_name("latin"))
+        c = TaggedCanvas(
+            buf,
+            pagesize=A4,
+            pageCompression=1,
+            initialFontName=font_name("latin"),
+            lang="nl-NL",
+        )
         c.setTitle("Uitnodiging" if len(letters) == 1 else "Uitnodigingen")
         c.setAuthor(letters[0].gemeente.name if letters else "Klantapp")
         c.setCreator("Klantapp")
+        c.setViewerPreference("DisplayDocTitle", "true")
         total = len(letters)
         for done, data in enumerate(letters, start=1):
             pages = _draw_letter(c, data)

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 import uharfbuzz
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
 
 from klantapp.letters.fonts import register_fonts
@@ -32,12 +32,56 @@ class ShapedRun:
     size: float
     width: float  # points
     rtl: bool
+    source: str = ""  # the run's text in logical order (for the PDF's ActualText)
 
 
 @lru_cache(maxsize=32)
 def _hb_font(font: str) -> Any:
     # reportlab's own hbFont also installs ``hbAddPrivate`` on the font object.
     return pdfmetrics.getFont(font).hbFont(12)
+
+
+# Per font: (glyph id, the characters it stands for) -> the code point drawn for it.
+_CODES: dict[str, dict[tuple[int, str], int]] = {}
+# Per font file (face name): code point -> the text the PDF's ToUnicode map gives for it.
+_TEXT_OF: dict[bytes, dict[int, str]] = {}
+_PRIVATE_START = 0xF0000  # Supplementary Private Use Area-A: never in our fonts' cmaps
+
+
+def _code_for(ttf: Any, font: str, gid: int, text: str, width: float) -> int:
+    """The code point to draw glyph ``gid`` with, such that the PDF maps it back to
+    ``text`` (the characters of its HarfBuzz cluster, in logical order).
+
+    A glyph's own code point when it is the plain glyph of a single character; else a
+    private code point of its own, per (glyph, text): an Arabic contextual form, the
+    lam-alef ligature (text "لا"), a Persian digit drawn with a shared glyph. Without
+    this, text extraction and screen readers get presentation forms or nothing.
+    """
+    table = _CODES.setdefault(font, {})
+    key = (gid, text)
+    code = table.get(key)
+    if code is not None:
+        return code
+    face = ttf.face
+    if len(text) == 1 and face.charToGlyph.get(ord(text)) == gid:
+        code = ord(text)
+    else:
+        code = _PRIVATE_START + len(table)
+        while code in face.charToGlyph:
+            code += 1
+        face.charToGlyph[code] = gid
+        face.glyphToChar.setdefault(gid, []).append(code)
+        face.charWidths[code] = width
+        _TEXT_OF.setdefault(face.name, {})[code] = text
+    table[key] = code
+    return code
+
+
+def _cluster_texts(text: str, clusters: list[int]) -> dict[int, str]:
+    """The characters of each cluster (a cluster value is its first character's index)."""
+    starts = sorted(set(clusters))
+    ends = [*starts[1:], len(text)]
+    return {start: text[start:end] for start, end in zip(starts, ends, strict=True)}
 
 
 @lru_cache(maxsize=20000)
@@ -52,22 +96,25 @@ def shape_run(text: str, font: str, size: float, rtl: bool) -> ShapedRun:
     buf.guess_segment_properties()
     buf.direction = "rtl" if rtl else "ltr"
     uharfbuzz.shape(hbf, buf, _FEATURES)
-    face = ttf.face
-    glyph_to_char = face.glyphToChar
-    char_widths = face.charWidths
+    char_widths = ttf.face.charWidths
     upem_scale = ttf.pdfScale
+    infos = buf.glyph_infos
+    texts = _cluster_texts(text, [info.cluster for info in infos])
+    # A cluster drawn with several glyphs: its text goes with the first in logical order.
+    seen: set[int] = set()
+    order = range(len(infos) - 1, -1, -1) if rtl else range(len(infos))
+    owner = [False] * len(infos)
+    for i in order:
+        if infos[i].cluster not in seen:
+            seen.add(infos[i].cluster)
+            owner[i] = True
     chars: list[str] = []
     data: list[ShapeData] = []
     advance = 0.0
-    for info, pos in zip(buf.glyph_infos, buf.glyph_positions, strict=True):
-        gid = info.codepoint
-        try:
-            uchar = glyph_to_char[gid][0]
-        except (KeyError, IndexError):
-            # A contextual form (Arabic initial/medial/final, a ligature) that has no
-            # code point of its own: reportlab maps it to a private-use one.
-            uchar = ttf.hbAddPrivate(hbf.glyph_to_string(gid), gid, pos.x_advance)
+    for i, (info, pos) in enumerate(zip(infos, buf.glyph_positions, strict=True)):
         x_advance = upem_scale(pos.x_advance)
+        piece = texts[info.cluster] if owner[i] else "\u200b"
+        uchar = _code_for(ttf, font, info.codepoint, piece, x_advance)
         advance += x_advance
         chars.append(chr(uchar))
         data.append(
@@ -81,7 +128,39 @@ def shape_run(text: str, font: str, size: float, rtl: bool) -> ShapedRun:
             )
         )
     shaped = ShapedStr("".join(chars), shapeData=data)
-    return ShapedRun(shaped, font, size, advance * size / 1000.0, rtl)
+    return ShapedRun(shaped, font, size, advance * size / 1000.0, rtl, text)
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """reportlab's ToUnicode CMap, with each private code point mapped to its text."""
+    face = fontname.split("+", 1)[-1].encode("latin-1")
+    texts = next((t for name, t in _TEXT_OF.items() if face.startswith(name)), {})
+    if not texts:
+        return str(_reportlab_cmap(fontname, subset))
+
+    def hexed(code: int) -> str:
+        text = texts.get(code)
+        return (text or chr(code)).encode("utf-16-be").hex().upper()
+
+    entries = [f"<{i:02X}> <{hexed(code)}>" for i, code in enumerate(subset)]
+    head = _reportlab_cmap(fontname, []).split("\n")
+    # reportlab's CMap with our entries in place of its own
+    cut = head.index("0 beginbfchar")
+    return "\n".join(
+        [
+            *head[: cut - 3],
+            "1 begincodespacerange",
+            f"<00> <{len(subset) - 1:02X}>",
+            "endcodespacerange",
+            f"{len(subset)} beginbfchar",
+            *entries,
+            *head[cut + 1 :],
+        ]
+    )
+
+
+_reportlab_cmap = ttfonts.makeToUnicodeCMap
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 
 
 def text_width(text: str, font: str, size: float, rtl: bool = False) -> float:

@@ -2,8 +2,8 @@
 
 Catalogs: ``translations/letters/<lang>.po`` (domain ``letters``). The Dutch strings
 below are the msgids and the authoritative text (B1 or simpler: short sentences,
-numbers as digits). A header field ``X-Translation-Reviewed`` in each catalog says
-whether a qualified translator checked it; see :func:`catalog_reviewed`.
+numbers as digits). Whether a qualified translator checked a catalog is recorded in
+its header (see :mod:`klantapp.letters.review`).
 
 Placeholders use ``str.format`` names; every translation must keep the same names
 (``tests/letters`` checks this).
@@ -14,14 +14,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 
 from babel.dates import format_date, format_time
 
 from klantapp.i18n import translation
 from klantapp.letters.bidi_layout import ltr
 from klantapp.letters.model import LetterData
-from klantapp.paths import translations_dir
 
 DOMAIN = "letters"
 
@@ -118,18 +116,41 @@ CONSEQUENCES: dict[int, str] = {
     ),
 }
 
+# The consequence again, short, beside its pictograms on page 1 (brede intake).
+CONSEQUENCES_SHORT: dict[int, str] = {
+    1: N_("Dan krijgt u een waarschuwing."),
+    2: N_("Dan krijgt u een boete van {amount}."),
+    3: N_("Dan krijgt u een boete van {amount}. De gemeente maakt uw plan (PIP) zonder u."),
+}
+
 FINE_AMOUNT = "€ 250"
+
+# The common things to bring (klantapp.domain.records.BRING_ITEMS), as they read in a
+# sentence: "Neem mee: paspoort of verblijfsdocument, bankpas en deze brief."
+BRING_TEXTS: dict[str, str] = {
+    "identiteitsbewijs": N_("paspoort of verblijfsdocument"),
+    "deze_brief": N_("deze brief"),
+    "bankpas": N_("bankpas"),
+    "zorgpas": N_("zorgpas"),
+    "brief_taalschool": N_("brief van de taalschool"),
+    "diplomas": N_("diploma's en cijferlijsten"),
+    "huurcontract": N_("huurcontract"),
+    "brieven_duo": N_("brieven van DUO"),
+    "leesbril": N_("leesbril"),
+    "kinderen": N_("de kinderen"),
+}
+BRING_DEFAULT: tuple[str, ...] = ("identiteitsbewijs", "deze_brief")
 
 T_INVITATION = N_("Uitnodiging: {kind}")
 T_DEAR = N_("Beste {name},")
 T_HAVE_APPOINTMENT = N_("U heeft een afspraak met de gemeente.")
-T_WHEN = N_("De afspraak is op {date} om {time} uur.")
-T_ADDRESS = N_("Het adres is: {address}.")
-T_DURATION = N_("Het gesprek duurt ongeveer {minutes} minuten.")
-T_BRING = N_("Neem mee: {things}.")
-T_BRING_DEFAULT = N_("uw verblijfsdocument en deze brief")
+T_DUTCH_TIME = N_("{time} (Nederlandse tijd)")
+T_INTERPRETER_FREE = N_("De tolk is gratis.")
 T_CANNOT_COME = N_("Kunt u niet komen? Bel dan {phone}. Doe dit vóór de afspraak.")
-T_QUESTIONS = N_("Heeft u vragen? Bel de gemeente: {phone}.")
+T_PHONE_HOURS = N_("U kunt bellen op {days} van {start} tot {end} uur.")
+T_DAY_RANGE = N_("{first} tot en met {last}")
+T_NOT_UNDERSTAND = N_("Begrijpt u deze brief niet? Bel {phone}.")
+T_MANDATORY = N_("Deze afspraak is verplicht.")
 T_REGARDS = N_("Met vriendelijke groet,")
 T_KLANTMANAGER = N_("Klantmanager inburgering")
 T_QR = N_("Scan de code met uw telefoon. Dan staat de afspraak in uw agenda.")
@@ -139,27 +160,44 @@ T_YOUR_KLANTMANAGER = N_("Uw klantmanager")
 T_INTERPRETER = N_("Tolk: {language}")
 T_ROUTE = N_("Route: {route}")
 T_MINUTES = N_("{minutes} minuten")
+T_DUTCH_TEXT = N_("{text} (in het Nederlands)")
 LABEL_WHAT = N_("WAT")
 LABEL_WHEN = N_("WANNEER")
 LABEL_WHERE = N_("WAAR")
 LABEL_WITH_WHOM = N_("MET WIE")
 LABEL_BRING = N_("MEENEMEN")
+LABEL_IF_NOT = N_("KOMT U NIET?")
+
+
+def _language_names() -> tuple[str, ...]:
+    from klantapp.domain.records import LANGUAGES
+
+    return tuple(name for _, name in LANGUAGES)
+
+
+# The Dutch names of the languages (klantapp.domain.records.LANGUAGES) are msgids too:
+# an interpreter language is named in the reader's language ("Arabic" in English, not
+# "العربية" inside English text).
+LANGUAGE_NAMES: tuple[str, ...] = _language_names()
 
 ALL_MESSAGES: tuple[str, ...] = (
     *KIND_TITLES.values(),
     *KIND_PURPOSES.values(),
     *INTERPRETER_TEXTS.values(),
     *CONSEQUENCES.values(),
+    *CONSEQUENCES_SHORT.values(),
+    *BRING_TEXTS.values(),
+    *LANGUAGE_NAMES,
     T_INVITATION,
     T_DEAR,
     T_HAVE_APPOINTMENT,
-    T_WHEN,
-    T_ADDRESS,
-    T_DURATION,
-    T_BRING,
-    T_BRING_DEFAULT,
+    T_DUTCH_TIME,
+    T_INTERPRETER_FREE,
     T_CANNOT_COME,
-    T_QUESTIONS,
+    T_PHONE_HOURS,
+    T_DAY_RANGE,
+    T_NOT_UNDERSTAND,
+    T_MANDATORY,
     T_REGARDS,
     T_KLANTMANAGER,
     T_QR,
@@ -169,12 +207,24 @@ ALL_MESSAGES: tuple[str, ...] = (
     T_INTERPRETER,
     T_ROUTE,
     T_MINUTES,
+    T_DUTCH_TEXT,
     LABEL_WHAT,
     LABEL_WHEN,
     LABEL_WHERE,
     LABEL_WITH_WHOM,
     LABEL_BRING,
+    LABEL_IF_NOT,
 )
+
+# Readers who may count the hours of the day from 06:00 (the Ethiopian and Eritrean
+# clock): their time gets "(Nederlandse tijd)" in their language.
+LOCAL_CLOCK_LANGUAGES = frozenset({"am", "ti"})
+
+# gettext contexts for the forms that depend on the reader's sex (Arabic, Tigrinya,
+# Pashto address a woman and a man differently). A catalog gives ``msgctxt "vrouw"``
+# or ``"man"`` entries only where it needs them; the plain entry is the wording for
+# anyone else and should be neutral where the language allows.
+SEX_CONTEXTS: dict[str, str] = {"v": "vrouw", "m": "man"}
 
 
 def is_rtl(lang: str) -> bool:
@@ -190,54 +240,6 @@ def own_name(lang: str) -> str:
 def babel_locale(lang: str) -> str:
     row = _BY_CODE.get(lang)
     return row[2] if row else "nl"
-
-
-def catalog_headers(lang: str) -> dict[str, str]:
-    """The header fields of ``translations/letters/<lang>.po`` (empty when missing).
-
-    Read from the file itself: babel keeps only the standard fields, and the review
-    status is a custom one.
-    """
-    path = translations_dir() / DOMAIN / f"{lang}.po"
-    if not path.is_file():
-        return {}
-    text: list[str] = []
-    in_header = False
-    with path.open(encoding="utf-8") as fh:
-        for raw in fh:
-            line = raw.strip()
-            if not in_header:
-                if line == 'msgstr ""':
-                    in_header = True
-                continue
-            if not line.startswith('"'):
-                break
-            text.append(line[1:-1].replace('\\"', '"').replace("\\n", "\n"))
-    headers: dict[str, str] = {}
-    for entry in "".join(text).split("\n"):
-        key, sep, value = entry.partition(":")
-        if sep:
-            headers[key.strip().lower()] = value.strip()
-    return headers
-
-
-@lru_cache(maxsize=64)
-def catalog_reviewed(lang: str) -> bool:
-    """Whether a qualified translator reviewed the letter catalog of ``lang``.
-
-    From the catalog header ``X-Translation-Reviewed: yes|no`` (with the reviewer in
-    ``X-Reviewed-By``). Dutch, the source, counts as reviewed; a missing catalog or
-    header counts as not reviewed.
-    """
-    if lang == "nl":
-        return True
-    value = catalog_headers(lang).get("x-translation-reviewed", "")
-    return value.lower() in ("yes", "ja", "true", "1")
-
-
-def letter_languages() -> list[tuple[str, str, bool]]:
-    """(code, name in its own language, reviewed) for every letter language."""
-    return [(code, name, catalog_reviewed(code)) for code, name, _, _ in LANGUAGE_TABLE]
 
 
 _POSTCODE = re.compile(r"\b(\d{4}) ?([A-Z]{2})\b")
@@ -260,17 +262,105 @@ def native_digits(text: str, lang: str) -> str:
     return text.translate(str.maketrans("0123456789", digits))
 
 
+def format_time_24h(starts_at: datetime, lang: str) -> str:
+    """The time on the 24-hour clock, as the Dutch part gives it ("14:00"), in the
+    reader's digits: never "2:00 م" or "ድ.ቀ." beside a Dutch 14:00."""
+    return native_digits(format_time(starts_at, "HH:mm", locale="nl"), lang)
+
+
 def format_when(starts_at: datetime, lang: str) -> tuple[str, str]:
-    """(weekday + date, time) in the conventions of ``lang`` (Gregorian calendar)."""
+    """(weekday + date, time) in the conventions of ``lang`` (Gregorian calendar).
+
+    The time is always on the 24-hour clock; for readers who may count the hours from
+    06:00 it says "(Nederlandse tijd)" in their language.
+    """
+    day = format_date(starts_at, "full", locale=babel_locale(lang))
+    time = format_time_24h(starts_at, lang)
+    if lang in LOCAL_CLOCK_LANGUAGES:
+        time = texts_for(lang, "").text(T_DUTCH_TIME).format(time=time)
+    return native_digits(day, lang), time
+
+
+@dataclass(frozen=True)
+class _Texts:
+    """gettext for one letter language and one reader: the reader's sex picks the
+    gendered entries (``msgctxt``) where a catalog has them."""
+
+    lang: str
+    context: str
+
+    def text(self, message: str) -> str:
+        tr = translation(DOMAIN, self.lang)
+        if self.context:
+            found = tr.pgettext(self.context, message)
+            if found != message:
+                return found
+        return tr.gettext(message)
+
+
+def texts_for(lang: str, sex: str) -> _Texts:
+    return _Texts(lang, SEX_CONTEXTS.get(sex, ""))
+
+
+def language_name(code: str, lang: str) -> str:
+    """The name of language ``code`` in the letter language ``lang``."""
+    from klantapp.domain.records import LANGUAGES, choice_label
+
+    return texts_for(lang, "").text(choice_label(LANGUAGES, code))
+
+
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _day_list(days: tuple[int, ...], lang: str, t: _Texts) -> str:
+    """ "maandag tot en met vrijdag", or the days one by one when there are gaps."""
+    from babel.dates import get_day_names
+    from babel.lists import format_list
+
     loc = babel_locale(lang)
-    day = format_date(starts_at, "full", locale=loc)
-    time = format_time(starts_at, "short", locale=loc).replace("\u202f", " ")
-    return native_digits(day, lang), native_digits(time, lang)
+    names = get_day_names("wide", locale=loc)
+    ordered = sorted(set(d for d in days if 0 <= d <= 6))
+    if not ordered:
+        return ""
+    if len(ordered) >= 3 and ordered == list(range(ordered[0], ordered[-1] + 1)):
+        return t.text(T_DAY_RANGE).format(first=names[ordered[0]], last=names[ordered[-1]])
+    return str(format_list([names[d] for d in ordered], locale=loc))
+
+
+_HOURS = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*[-–]\s*(\d{1,2})[:.](\d{2})\s*$")
+
+
+def parse_phone_hours(text: str) -> tuple[str, str] | None:
+    """("09:00", "17:00") from "9:00-17:00"; None when it cannot be read."""
+    m = _HOURS.match(text)
+    if not m:
+        return None
+    h1, m1, h2, m2 = (int(g) for g in m.groups())
+    if not (0 <= h1 <= 23 and 0 <= h2 <= 24 and m1 < 60 and m2 < 60 and (h1, m1) < (h2, m2)):
+        return None
+    return f"{h1:02d}:{m1:02d}", f"{h2:02d}:{m2:02d}"
+
+
+def phone_hours_text(data: LetterData, lang: str, t: _Texts) -> str:
+    gem = data.gemeente
+    hours = parse_phone_hours(gem.phone_hours) if gem.phone_hours else None
+    days = _day_list(gem.phone_days, lang, t)
+    if hours is None or not days:
+        return ""
+    start, end = (nobreak(native_digits(h, lang)) for h in hours)
+    return t.text(T_PHONE_HOURS).format(days=days, start=start, end=end)
+
+
+@dataclass(frozen=True)
+class Para:
+    text: str
+    bold: bool = False
 
 
 @dataclass(frozen=True)
 class PictoRow:
-    key: str  # what, when, where, with_whom, bring
+    key: str  # what, when, where, with_whom, bring, consequence
     label: str
     lines: tuple[str, ...]
     interpreter: str = ""  # language shown beside the interpreter icon
@@ -283,103 +373,132 @@ class LetterTexts:
     lang: str
     rtl: bool
     title: str
-    paragraphs: tuple[tuple[str, bool], ...]  # (text, bold)
+    paragraphs: tuple[Para, ...]
     picto: tuple[PictoRow, ...]
-    cannot_come: str
+    phone_lines: tuple[str, ...]  # the telephone row: can't come, opening hours, help
     qr_caption: str
     translation_note: str
+    signature: tuple[str, ...]
+
+
+def kind_title(kind: str, lang: str) -> str:
+    return texts_for(lang, "").text(KIND_TITLES.get(kind, KIND_TITLES["voortgang"]))
+
+
+def bring_list(data: LetterData, lang: str, t: _Texts) -> list[str]:
+    """The things to bring in ``lang``; what the klantmanager typed stays Dutch."""
+    appt = data.appointment
+    codes = [c for c in appt.bring_items if c in BRING_TEXTS]
+    if not codes and not appt.bring:
+        codes = list(BRING_DEFAULT)
+    items = [t.text(BRING_TEXTS[c]) for c in codes]
+    if appt.bring:
+        items.append(dutch_text(appt.bring, lang, t))
+    return items
+
+
+def dutch_text(text: str, lang: str, t: _Texts) -> str:
+    """Free text typed in Dutch: as typed, and marked as Dutch inside a translation."""
+    if lang == "nl":
+        return text
+    return t.text(T_DUTCH_TEXT).format(text=ltr(text))
+
+
+def looks_like_a_role(text: str) -> bool:
+    """ "Toetsbegeleider Taalcentrum De Brug", "medewerker van het COA": Dutch words that
+    a translation marks as Dutch. A plain name ("Mohamed Bouali") is not marked."""
+    words = text.split()
+    return len(words) > 3 or any(w[:1].islower() for w in words)
+
+
+def same_person(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+def with_whom_text(data: LetterData, lang: str, t: _Texts) -> str:
+    """The klantmanager by name ("Sanne de Vries, klantmanager"), or whoever the
+    appointment names, as typed: a role ("Toetsbegeleider Taalcentrum De Brug") is not a
+    name and gets no "klantmanager" after it."""
+    km = data.klantmanager
+    typed = data.appointment.with_whom
+    if typed and not (km and same_person(typed, km)):
+        return dutch_text(typed, lang, t) if looks_like_a_role(typed) else typed
+    if km:
+        return t.text(T_WITH_KLANTMANAGER).format(name=km)
+    return t.text(T_YOUR_KLANTMANAGER)
 
 
 def build_texts(data: LetterData, lang: str) -> LetterTexts:
     """The filled-in text of ``data`` in ``lang`` ("nl" for the Dutch section)."""
-    tr = translation(DOMAIN, lang)
-    _ = tr.gettext
+
+    t = texts_for(lang, data.recipient.sex)
+    _ = t.text
     rtl = is_rtl(lang)
     appt = data.appointment
     gem = data.gemeente
-    kind_title = _(KIND_TITLES.get(appt.kind, KIND_TITLES["voortgang"]))
+    title = kind_title(appt.kind, lang)
     day, time = format_when(appt.starts_at, lang)
-    time = nobreak(time)
     phone = ltr(nobreak(gem.phone))
     address = ltr(keep_postcodes(appt.location))
-    if lang == "nl":
-        interp_lang = _dutch_language_name(appt.interpreter_language)
-    else:
-        interp_lang = own_name(appt.interpreter_language)
+    interp_lang = language_name(appt.interpreter_language, lang)
+    interpreter = appt.interpreter_mode in INTERPRETER_TEXTS and bool(appt.interpreter_language)
+    minutes = native_digits(str(appt.duration_minutes), lang) if appt.duration_minutes else ""
+    things = bring_list(data, lang, t)
 
-    paras: list[tuple[str, bool]] = [(_(T_DEAR).format(name=data.recipient.name), False)]
-    paras.append(
-        (
-            " ".join(
-                [_(T_HAVE_APPOINTMENT), _(KIND_PURPOSES.get(appt.kind, KIND_PURPOSES["voortgang"]))]
-            ),
-            False,
-        )
-    )
-    when = [_(T_WHEN).format(date=day, time=time), _(T_ADDRESS).format(address=address)]
-    if appt.duration_minutes:
-        minutes = native_digits(str(appt.duration_minutes), lang)
-        when.append(_(T_DURATION).format(minutes=minutes))
-    paras.append((" ".join(when), False))
-    if appt.interpreter_mode in INTERPRETER_TEXTS and appt.interpreter_language:
-        paras.append(
-            (_(INTERPRETER_TEXTS[appt.interpreter_mode]).format(language=interp_lang), False)
-        )
-    things = ltr(appt.bring) if appt.bring else _(T_BRING_DEFAULT)
-    paras.append((_(T_BRING).format(things=things), False))
+    paras = [Para(_(T_DEAR).format(name=data.recipient.name))]
+    purpose = _(KIND_PURPOSES.get(appt.kind, KIND_PURPOSES["voortgang"]))
+    paras.append(Para(f"{_(T_HAVE_APPOINTMENT)} {purpose}"))
+    # When, where, what to bring and whom to call are in the pictogram block on page 1
+    # (in both languages); the text does not repeat them, so the letter stays short.
+    if interpreter:
+        text = _(INTERPRETER_TEXTS[appt.interpreter_mode]).format(language=interp_lang)
+        paras.append(Para(f"{text} {_(T_INTERPRETER_FREE)}"))
+    consequence: tuple[str, ...] = ()
     if appt.kind == "brede_intake" and appt.invitation_number in CONSEQUENCES:
-        text = _(CONSEQUENCES[appt.invitation_number]).format(amount=ltr(nobreak(FINE_AMOUNT)))
-        paras.append((text, True))
+        amount = ltr(nobreak(FINE_AMOUNT))
+        paras.append(Para(_(CONSEQUENCES[appt.invitation_number]).format(amount=amount), bold=True))
+        short = _(CONSEQUENCES_SHORT[appt.invitation_number]).format(amount=amount)
+        consequence = (_(T_MANDATORY), short)
     cannot = _(T_CANNOT_COME).format(phone=phone)
-    paras.append((cannot, True))
-    paras.append((_(T_QUESTIONS).format(phone=phone), False))
+    hours = phone_hours_text(data, lang, t)
+    help_line = _(T_NOT_UNDERSTAND).format(phone=phone)
 
-    who = (
-        _(T_WITH_KLANTMANAGER).format(name=appt.with_whom)
-        if appt.with_whom
-        else _(T_YOUR_KLANTMANAGER)
-    )
     where = [address]
     if appt.route_note:
-        where.append(_(T_ROUTE).format(route=ltr(appt.route_note)))
+        where.append(_(T_ROUTE).format(route=dutch_text(appt.route_note, lang, t)))
     when_lines = [day, time]
-    if appt.duration_minutes:
-        minutes = native_digits(str(appt.duration_minutes), lang)
-        when_lines[1] = f"{time}  ·  {nobreak(_(T_MINUTES).format(minutes=minutes))}"
-    interp = ""
-    with_lines = [who]
-    if appt.interpreter_mode and appt.interpreter_language:
-        interp = interp_lang
-        with_lines.append(_(T_INTERPRETER).format(language=interp_lang))
-    picto = (
-        PictoRow("what", _(LABEL_WHAT), (kind_title,)),
+    if minutes:
+        # brackets, not a dot: "۱۴:۰۰ · ۶۰" would read as a zero in Persian digits
+        when_lines[1] = f"{time} ({nobreak(_(T_MINUTES).format(minutes=minutes))})"
+    with_lines = [with_whom_text(data, lang, t)]
+    if interpreter:
+        with_lines += [_(T_INTERPRETER).format(language=interp_lang), _(T_INTERPRETER_FREE)]
+    rows = [
+        PictoRow("what", _(LABEL_WHAT), (title,)),
         PictoRow("when", _(LABEL_WHEN), tuple(when_lines)),
         PictoRow("where", _(LABEL_WHERE), tuple(where)),
-        PictoRow("with_whom", _(LABEL_WITH_WHOM), tuple(with_lines), interp),
-        PictoRow("bring", _(LABEL_BRING), (things,)),
-    )
+        PictoRow(
+            "with_whom", _(LABEL_WITH_WHOM), tuple(with_lines), interp_lang if interpreter else ""
+        ),
+        PictoRow("bring", _(LABEL_BRING), tuple(_first_upper(x) for x in things)),
+    ]
+    if consequence:
+        rows.append(PictoRow("consequence", _(LABEL_IF_NOT), consequence))
+    # The klantmanager signs, never whoever the appointment is with (a role is no name).
+    signature = [_(T_REGARDS)]
+    if data.klantmanager:
+        signature.append(data.klantmanager)
+    comma = "، " if rtl else ("፣ " if lang in ("am", "ti") else ", ")  # the script's comma
+    role = _(T_KLANTMANAGER)
+    signature.append(f"{role}{comma}{ltr(gem.name)}" if gem.name else role)
     return LetterTexts(
         lang=lang,
         rtl=rtl,
-        title=_(T_INVITATION).format(kind=kind_title),
+        title=_(T_INVITATION).format(kind=title),
         paragraphs=tuple(paras),
-        picto=picto,
-        cannot_come=cannot,
+        picto=tuple(rows),
+        phone_lines=tuple(x for x in (cannot, hours, help_line) if x),
         qr_caption=_(T_QR),
         translation_note=_(T_TRANSLATION_NOTE),
+        signature=tuple(signature),
     )
-
-
-def signature_lines(data: LetterData, lang: str) -> list[str]:
-    _ = translation(DOMAIN, lang).gettext
-    lines = [_(T_REGARDS)]
-    if data.appointment.with_whom:
-        lines.append(data.appointment.with_whom)
-    lines += [_(T_KLANTMANAGER), data.gemeente.name]
-    return lines
-
-
-def _dutch_language_name(code: str) -> str:
-    from klantapp.domain.records import LANGUAGES, choice_label
-
-    return choice_label(LANGUAGES, code)

@@ -20,12 +20,13 @@ GEMEENTE = Gemeente(
     postcode="9712 AB",
     city="Westerhoven",
     phone="050 123 45 67",
+    phone_hours="09:00-17:00",
     email="inburgering@westerhoven.nl",
     website="www.westerhoven.nl",
 )
 
 
-def make_letter(lang: str = "ar", **appointment: Any) -> LetterData:
+def make_letter(lang: str = "ar", *, sex: str = "v", **appointment: Any) -> LetterData:
     values: dict[str, Any] = {
         "kind": "brede_intake",
         "starts_at": datetime(2026, 12, 8, 10, 30),
@@ -43,14 +44,17 @@ def make_letter(lang: str = "ar", **appointment: Any) -> LetterData:
         gemeente=GEMEENTE,
         recipient=Recipient(
             name="Amina Haddad",
-            street="Korenbloemstraat 14-B",
+            street="Korenbloemstraat",
+            house_number="14-B",
             postcode="9713 KL",
             city="Westerhoven",
+            sex=sex,
         ),
         appointment=Appointment(**values),
         letter_date=date(2026, 11, 23),
         reference="INB-2026-0412",
         lang=lang,
+        klantmanager="Sanne de Vries",
     )
 
 
@@ -77,3 +81,39 @@ def pdf_file(tmp_path: Path) -> Callable[[bytes, str], Path]:
         return path
 
     return write
+
+
+def pdf_text(pdf: bytes, tmp: Path, *args: str) -> str:
+    """pdftotext of ``pdf`` with whitespace (and poppler's bidi marks) made plain."""
+    import re
+
+    path = tmp / f"t{abs(hash(pdf))}.pdf"
+    path.write_bytes(pdf)
+    text = run_tool("pdftotext", *args, str(path), "-")
+    text = re.sub("[\u202a-\u202e\u200e\u200f]", "", text)
+    return re.sub(r"\s+", " ", text)
+
+
+def pdf_pages(pdf: bytes, tmp: Path) -> int:
+    import re
+
+    path = tmp / f"p{abs(hash(pdf))}.pdf"
+    path.write_bytes(pdf)
+    info = run_tool("pdfinfo", str(path))
+    return int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
+
+
+@pytest.fixture
+def drawn(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Any, float, float]]:
+    """Every line the letter draws: (logical text, line, x_left, y), in drawing order."""
+    from klantapp.letters import render
+
+    lines: list[tuple[str, Any, float, float]] = []
+    original = render.draw_line
+
+    def spy(canvas: Any, line: Any, x0: float, x1: float, y: float, *rest: Any) -> None:
+        lines.append((line.logical, line, x0, y))
+        original(canvas, line, x0, x1, y, *rest)
+
+    monkeypatch.setattr(render, "draw_line", spy)
+    return lines

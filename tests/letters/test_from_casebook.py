@@ -144,14 +144,14 @@ def test_cli_letter_letters_and_ics(
     assert out.read_bytes().startswith(b"%PDF")
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     err = capsys.readouterr().err
-    assert "niet gecontroleerd" in err  # our drafts are not reviewed
+    assert "niet nagekeken" in err  # our drafts are not reviewed
 
     out_nl = tmp_path / "nl.pdf"
     assert (
         main(["letter", str(path), "--appointment", row["id"], "--lang", "nl", "-o", str(out_nl)])
         == 0
     )
-    assert "niet gecontroleerd" not in capsys.readouterr().err
+    assert "niet nagekeken" not in capsys.readouterr().err
 
     day = tmp_path / "dag.pdf"
     assert main(["letters", str(path), "--date", DEMO_TODAY.isoformat(), "-o", str(day)]) == 0

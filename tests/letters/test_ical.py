@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from klantapp.letters.ical import amsterdam_to_utc, appointment_ics, escape_text, fold
+from klantapp.letters.ical import amsterdam_to_utc, appointment_ics, escape_text, fold, qr_event
 
 from .conftest import make_letter
 
@@ -26,9 +26,10 @@ def test_full_form_has_tzid_vtimezone_uid_dtstamp_and_crlf() -> None:
     assert "LOCATION:Gemeentehuis\\, Marktplein 1\\, 9712 AB Westerhoven" in lines
 
 
-def test_compact_form_for_qr_uses_utc() -> None:
-    ics = appointment_ics(make_letter("nl"), summary="X", now=NOW, compact=True)
-    assert "VTIMEZONE" not in ics
+def test_qr_event_uses_utc_and_no_name() -> None:
+    ics = qr_event(make_letter("nl"), summary="X", description="Tel. 050 123 45 67")
+    assert ics.startswith("BEGIN:VEVENT\r\n") and ics.endswith("END:VEVENT\r\n")
+    assert "VTIMEZONE" not in ics and "Amina" not in ics and "Haddad" not in ics
     assert "DTSTART:20261208T093000Z\r\n" in ics  # 10:30 CET = 09:30 UTC
     assert "DURATION:PT1H\r\n" in ics
 

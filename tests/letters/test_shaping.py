@@ -10,7 +10,13 @@ from klantapp.i18n import translation
 from klantapp.letters.bidi_layout import split_runs
 from klantapp.letters.fonts import font_name, has_glyph
 from klantapp.letters.shaping import shape_run
-from klantapp.letters.texts import ALL_MESSAGES, DOMAIN, LETTER_LANGUAGES, is_rtl
+from klantapp.letters.texts import (
+    ALL_MESSAGES,
+    DOMAIN,
+    LANGUAGE_NAMES,
+    LETTER_LANGUAGES,
+    is_rtl,
+)
 
 _INVISIBLE = {"\u202a", "\u202c", "\u200e", "\u200f"}
 
@@ -46,7 +52,9 @@ def test_every_translated_character_has_a_glyph(lang: str) -> None:
     tr = translation(DOMAIN, lang)
     for msg in ALL_MESSAGES:
         text = tr.gettext(msg)
-        assert text != msg or msg.startswith("{") or msg in ("Route: {route}",), msg
+        # a language's name may be the same word in Dutch ("Tigrinya", "Urdu")
+        same_ok = msg.startswith("{") or msg in ("Route: {route}", *LANGUAGE_NAMES)
+        assert text != msg or same_ok, msg
         for run in split_runs(text.replace("{", "").replace("}", ""), is_rtl(lang)):
             for ch in run.text:
                 if ch in _INVISIBLE or ch in string.whitespace:

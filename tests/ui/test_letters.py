@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from ui.letters import LetterDialog, PdfPreview, render_to_printer
+from ui.letters import LetterDialog, PdfPreview, letter_languages, render_to_printer
 
 from .conftest import unlock
 
@@ -115,3 +115,74 @@ def test_print_day_in_worker(qtbot, make_window, casebook_path):
     assert dialog.lang_reviewed  # only Dutch that day
     dialog.close()
     assert date.today() < when.date()
+
+
+def _wait_for_letter_dialog(qtbot):
+    qtbot.waitUntil(
+        lambda: any(
+            isinstance(w, LetterDialog) and w.isVisible() for w in QApplication.topLevelWidgets()
+        ),
+        timeout=20_000,
+    )
+    return next(w for w in QApplication.topLevelWidgets() if isinstance(w, LetterDialog))
+
+
+def test_an_undeliverable_letter_is_refused_with_the_missing_field(
+    qtbot, make_window, casebook_path, monkeypatch
+):
+    window = make_window(casebook_path)
+    unlock(qtbot, window)
+    hid, aid = _appointment(window.session)
+    window.session.update("households", hid, {"postcode": None})
+    warnings = []
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda parent, title, text, *a: warnings.append(text)
+    )
+    ws = window.workspace
+    ws.open_household(hid, "appointments", aid)
+    ws.household.appointments.letter_button.click()
+    qtbot.waitUntil(lambda: bool(warnings), timeout=20_000)
+    assert "Postcode" in warnings[0] and "komt niet aan" in warnings[0]
+    assert not any(isinstance(w, LetterDialog) for w in QApplication.topLevelWidgets())
+
+
+def test_a_letter_for_a_past_appointment_warns_above_the_preview(qtbot, make_window, casebook_path):
+    window = make_window(casebook_path)
+    unlock(qtbot, window)
+    hid, aid = _appointment(window.session, lang="nl", when=datetime(2024, 3, 5, 10, 0))
+    ws = window.workspace
+    ws.open_household(hid, "appointments", aid)
+    ws.household.appointments.letter_button.click()
+    dialog = _wait_for_letter_dialog(qtbot)
+    assert not dialog.warning.isHidden()
+    assert "al voorbij" in dialog.warning.text()
+    dialog.close()
+
+
+def test_settings_mark_a_language_reviewed(qtbot, make_window, casebook_path):
+    window = make_window(casebook_path)
+    unlock(qtbot, window)
+    _appointment(window.session)
+    ws = window.workspace
+    ws.go("settings")
+    screen = ws.settings_screen
+    screen.review_language.setCurrentIndex(screen.review_language.findData("ti"))
+    assert "Niet nagekeken" in screen.review_state.text()
+    assert not screen.mark_reviewed()  # a reviewer's name is required
+    screen.reviewer.setText("A. Tesfay")
+    assert screen.mark_reviewed()
+    screen.review_language.setCurrentIndex(screen.review_language.findData("ti"))
+    assert "A. Tesfay" in screen.review_state.text()
+    gemeente = window.session.get_setting("gemeente")
+    assert gemeente["reviewed_languages"]["ti"]["by"] == "A. Tesfay"
+    assert gemeente["name"] == "Gemeente Testdorp"  # the rest of the setting is kept
+    assert ("ti", "ትግርኛ", True) in letter_languages(window.session)
+    # saving the gemeente form keeps the mark
+    screen.fields["phone_hours"].setText("09:00-12:00")
+    assert screen.save()
+    gemeente = window.session.get_setting("gemeente")
+    assert gemeente["phone_hours"] == "09:00-12:00" and "ti" in gemeente["reviewed_languages"]
+    screen.fields["phone_hours"].setText("ochtend")
+    assert not screen.save()
+    assert "09:00-17:00" in screen.problems["phone_hours"].text()
+    screen.fields["phone_hours"].setText("09:00-12:00")  # nothing left unsaved

@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 
 from klantapp.errors import InvalidInput, KlantappError
 from klantapp.i18n import _
+from klantapp.letters.texts import parse_phone_hours
+from ui.forms import format_date
 from ui.i18n import ui_languages
 from ui.session import Session
 from ui.settings import MAX_AUTOLOCK_MINUTES, MIN_AUTOLOCK_MINUTES, AppSettings
@@ -35,10 +37,12 @@ from ui.widgets import StatusLine, ask_unsaved, em, heading
 
 GEMEENTE_FIELDS: tuple[tuple[str, str], ...] = (
     ("name", "Naam gemeente"),
+    ("department", "Afdeling"),
     ("street", "Bezoekadres (straat en nummer)"),
     ("postcode", "Postcode"),
     ("city", "Plaats"),
     ("phone", "Telefoon"),
+    ("phone_hours", "Telefonisch bereikbaar (bijv. 09:00-17:00)"),
     ("email", "E-mail"),
     ("website", "Website"),
 )
@@ -110,6 +114,8 @@ class SettingsScreen(QWidget):
         g_lay.addLayout(row)
         lay.addWidget(gemeente)
 
+        lay.addWidget(self._review_box())
+
         data = QGroupBox(_("Gegevens"))
         d_lay = QVBoxLayout(data)
         explain = QLabel(
@@ -143,7 +149,9 @@ class SettingsScreen(QWidget):
     def refresh(self) -> None:
         if not self.session.is_open or self.is_dirty():
             return
-        value: dict[str, Any] = self.session.get_setting("gemeente", {}) or {}
+        value = self._gemeente()
+        if hasattr(self, "review_language"):
+            self._fill_review_languages()
         for key, edit in self.fields.items():
             edit.blockSignals(True)
             edit.setText(str(value.get(key) or ""))
@@ -179,6 +187,8 @@ class SettingsScreen(QWidget):
             problems["postcode"] = _("Een postcode is vier cijfers en twee letters, zoals 1234 AB.")
         if values["email"] and not _EMAIL.match(values["email"]):
             problems["email"] = _("Dit is geen geldig e-mailadres.")
+        if values["phone_hours"] and parse_phone_hours(values["phone_hours"]) is None:
+            problems["phone_hours"] = _("Schrijf de tijden als 09:00-17:00.")
         for key, label in self.problems.items():
             label.setText("⚠ " + problems[key] if key in problems else "")
             label.setVisible(key in problems)
@@ -189,8 +199,11 @@ class SettingsScreen(QWidget):
         if values["postcode"]:
             pc = values["postcode"].replace(" ", "").upper()
             values["postcode"] = f"{pc[:4]} {pc[4:]}"
+        # keys this form does not show (logo, reviewed languages, ...) are kept
+        current = self._gemeente()
+        kept = {k: v for k, v in current.items() if k not in self.fields}
         try:
-            self.session.set_setting("gemeente", {k: v for k, v in values.items() if v})
+            self.session.set_setting("gemeente", {**kept, **{k: v for k, v in values.items() if v}})
         except KlantappError as exc:
             self.status.problem(str(exc))
             return False
@@ -198,6 +211,109 @@ class SettingsScreen(QWidget):
         self.refresh()
         self.status.saved()
         return True
+
+    # --- translations reviewed by the gemeente ------------------------------------------
+
+    def _gemeente(self) -> dict[str, Any]:
+        value = self.session.get_setting("gemeente", {}) if self.session.is_open else {}
+        return value if isinstance(value, dict) else {}
+
+    def _review_box(self) -> QGroupBox:
+        box = QGroupBox(_("Vertalingen van de brieven"))
+        b_lay = QVBoxLayout(box)
+        explain = QLabel(
+            _(
+                "Een vertaling is 'niet nagekeken' tot een gekwalificeerd vertaler hem heeft "
+                "gecontroleerd. Heeft de gemeente een taal laten nakijken? Markeer hem hier, "
+                "met wie het deed. Verandert de tekst in een nieuwe versie, dan vervalt de "
+                "markering."
+            )
+        )
+        explain.setWordWrap(True)
+        b_lay.addWidget(explain)
+        form = QFormLayout()
+        self.review_language = QComboBox()
+        self.review_language.setAccessibleName(_("Taal van de brieven"))
+        self.review_language.currentIndexChanged.connect(self._show_review)
+        form.addRow(_("T&aal"), self.review_language)
+        self.reviewer = QLineEdit()
+        self.reviewer.setAccessibleName(_("Nagekeken door (naam vertaler)"))
+        self.reviewer.setMaximumWidth(em(self, 40))
+        form.addRow(_("Nagekeken &door"), self.reviewer)
+        b_lay.addLayout(form)
+        row = QHBoxLayout()
+        self.mark_button = QPushButton(_("Markeren als nagekeken"))
+        self.mark_button.clicked.connect(self.mark_reviewed)
+        self.unmark_button = QPushButton(_("Markering weghalen"))
+        self.unmark_button.clicked.connect(self.unmark_reviewed)
+        row.addWidget(self.mark_button)
+        row.addWidget(self.unmark_button)
+        row.addStretch(1)
+        b_lay.addLayout(row)
+        self.review_state = QLabel()
+        self.review_state.setWordWrap(True)
+        b_lay.addWidget(self.review_state)
+        self._fill_review_languages()
+        return box
+
+    def _fill_review_languages(self) -> None:
+        from klantapp.letters.review import letter_languages
+
+        current = self.review_language.currentData()
+        self.review_language.blockSignals(True)
+        self.review_language.clear()
+        for code, name, _reviewed in letter_languages(self._gemeente()):
+            if code != "nl":
+                self.review_language.addItem(name, code)
+        index = self.review_language.findData(current)
+        self.review_language.setCurrentIndex(max(index, 0))
+        self.review_language.blockSignals(False)
+        self._show_review()
+
+    def _show_review(self, *_args: object) -> None:
+        from klantapp.letters.review import review_of
+
+        code = self.review_language.currentData()
+        if not code:
+            return
+        review = review_of(code, self._gemeente())
+        if not review.reviewed:
+            text = _("Niet nagekeken.")
+        elif review.source == "gemeente":
+            text = _("Nagekeken door {name} op {date} (gemarkeerd door de gemeente).").format(
+                name=review.by, date=format_date(review.on) if review.on else "-"
+            )
+        else:
+            text = _("Nagekeken door {name} op {date} (in de vertaling zelf).").format(
+                name=review.by or "-", date=review.on or "-"
+            )
+        self.review_state.setText(text)
+        self.unmark_button.setEnabled(review.source == "gemeente")
+
+    def mark_reviewed(self) -> bool:
+        from klantapp.letters.review import mark_reviewed
+
+        name = self.reviewer.text().strip()
+        if not name:
+            self.review_state.setText("⚠ " + _("Vul in wie de vertaling heeft nagekeken."))
+            self.reviewer.setFocus()
+            return False
+        code = self.review_language.currentData()
+        try:
+            self.session.set_setting("gemeente", mark_reviewed(self._gemeente(), code, name))
+        except KlantappError as exc:
+            self.review_state.setText("⚠ " + str(exc))
+            return False
+        self.reviewer.clear()
+        self._fill_review_languages()
+        return True
+
+    def unmark_reviewed(self) -> None:
+        from klantapp.letters.review import unmark_reviewed
+
+        code = self.review_language.currentData()
+        self.session.set_setting("gemeente", unmark_reviewed(self._gemeente(), code))
+        self._fill_review_languages()
 
     def choose_import(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
