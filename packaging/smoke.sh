@@ -84,8 +84,6 @@ t_gui() {
   [ "$shown" = 0 ] && no_traceback gui.err
 }
 
-check "demo" t_demo
-check "verify" t_verify
 check "--version is $VERSION" t_version
 check "demo" t_demo
 check "verify" t_verify
