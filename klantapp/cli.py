@@ -1,159 +1,152 @@
-"""The ``klantapp`` command: the desktop client by default, sub-commands for scripts.
+"""The ``klantapp`` command line: sub-commands for people and for scripts.
 
 This is a contract for scripts at the central office. Exit codes:
 0 ok; 1 other error; 2 usage; 3 wrong passphrase; 4 casebook damaged or tampered with;
-5 invalid input data. Messages are plain words on stderr, never a traceback
-(set KLANTAPP_DEBUG=1 to see one). The passphrase comes from a prompt, or from the
-environment variable KLANTAPP_PASSPHRASE when it is set.
+5 invalid input data. Messages are plain words on stderr in the interface language
+(Dutch; ``KLANTAPP_LANG=en`` for English), never a traceback (set KLANTAPP_DEBUG=1 to
+see one). The passphrase comes from a prompt, or from the environment variable
+KLANTAPP_PASSPHRASE when it is set.
+
+Direction of the imports: the core never imports the desktop client. The installed
+``klantapp`` command is :func:`ui.launch.main`, which calls :func:`main` here and
+passes in how to start the client (for ``klantapp`` without a sub-command and for
+``klantapp gui``); ``python -m klantapp.cli`` is the command line alone.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import getpass
-import importlib
+import io
 import os
 import sys
-from collections.abc import Iterator, Sequence
-from pathlib import Path
+from collections.abc import Callable, Sequence
 
+from klantapp import hardening
+from klantapp.commands import casebook as casebook_commands
+from klantapp.commands import keys as key_commands
+from klantapp.commands import letters as letter_commands
 from klantapp.errors import KlantappError, UsageError
+from klantapp.i18n import _, current_language, translation
 
-PASSPHRASE_ENV = "KLANTAPP_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
-NEW_PASSPHRASE_ENV = "KLANTAPP_NEW_PASSPHRASE"  # noqa: S105 - a variable name
-MIN_PASSPHRASE_LENGTH = 10
+#: Starts the desktop client on a casebook folder (or the last one / the first-run
+#: screen for None) and returns its exit code.
+GuiStarter = Callable[[str | None], int]
 
-#: Modules that add sub-commands: each has ``register(subparsers) -> None``.
-COMMAND_MODULES = ("klantapp.commands.casebook", "klantapp.commands.letters")
+#: Modules that add sub-commands (imported statically, so a frozen build has them all).
+COMMAND_MODULES = (casebook_commands, key_commands, letter_commands)
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{self.prog}: {message}", hint=f"Zie '{self.prog} --help'.")
-
-
-def read_passphrase(prompt: str = "Wachtwoordzin: ", *, env: str = PASSPHRASE_ENV) -> str:
-    value = os.environ.get(env)
-    if value is not None:
-        return value
-    if not sys.stdin.isatty():
         raise UsageError(
-            "Geen wachtwoordzin: er is geen terminal om erom te vragen.",
-            hint=f"Zet de omgevingsvariabele {env}.",
+            f"{self.prog}: {message}", hint=_("Zie '{prog} --help'.").format(prog=self.prog)
         )
-    return getpass.getpass(prompt)
 
 
-def read_new_passphrase(*, env: str = PASSPHRASE_ENV, minimum: int = MIN_PASSPHRASE_LENGTH) -> str:
-    """A new passphrase: from ``env``, or typed twice at a prompt."""
-    value = os.environ.get(env)
-    if value is None:
-        if not sys.stdin.isatty():
-            raise UsageError(
-                "Geen nieuwe wachtwoordzin: er is geen terminal om erom te vragen.",
-                hint=f"Zet de omgevingsvariabele {env}.",
-            )
-        value = getpass.getpass("Nieuwe wachtwoordzin: ")
-        if getpass.getpass("Herhaal de wachtwoordzin: ") != value:
-            raise UsageError(
-                "De twee wachtwoordzinnen zijn niet gelijk.", hint="Probeer het opnieuw."
-            )
-    if len(value) < minimum:
-        raise UsageError(
-            f"De wachtwoordzin is te kort: gebruik minstens {minimum} tekens.",
-            hint="Een zin van een paar woorden is sterk en goed te onthouden.",
-        )
-    return value
-
-
-@contextlib.contextmanager
-def open_casebook(path: str | Path) -> Iterator[object]:
-    """Open a casebook for a command (passphrase from the environment or a prompt) and
-    close it afterwards, also on errors."""
-    from klantapp.casebook import Casebook
-
-    cb = Casebook.open(path, read_passphrase(), actor=os.environ.get("USER", "cli"))
-    for warning in cb.warnings:
-        print(f"Let op: {warning}", file=sys.stderr)
-    try:
-        yield cb
-    finally:
-        cb.close()
-
-
-def write_output(path: str, data: bytes, *, personal: bool) -> None:
-    """Write a file the user asked for: atomically, readable only by them. ``-`` means
-    standard output."""
-    if path == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return
-    from klantapp.vault.fsio import replace_file_atomically
-
-    target = Path(path)
-    if not target.parent.is_dir():
-        raise UsageError(f"De map {target.parent} bestaat niet.", hint="Kies een bestaande map.")
-    replace_file_atomically(target, data)
-    if personal:
-        print(
-            f"Let op: {target} bevat persoonsgegevens zonder versleuteling. "
-            "Bewaar het veilig en verwijder het als het niet meer nodig is.",
-            file=sys.stderr,
-        )
+def _argparse_in_our_language() -> None:
+    """argparse's own texts ("usage:", "the following arguments are required", ...) in
+    the interface language too: its source texts are English, our catalog
+    translations/argparse/ has the Dutch (and an English that never echoes a refused
+    value)."""
+    catalog = translation("argparse", current_language(), source="en")
+    setattr(argparse, "_", catalog.gettext)  # noqa: B010 - argparse looks these up at call time
+    setattr(argparse, "ngettext", catalog.ngettext)  # noqa: B010
 
 
 def build_parser() -> argparse.ArgumentParser:
+    _argparse_in_our_language()
     parser = _Parser(
         prog="klantapp",
-        description=(
+        description=_(
             "Klantapp: versleuteld klantdossier voor inburgering (Wi2021). Zonder opdracht "
             "start het programma. De wachtwoordzin komt van een prompt of uit "
-            f"{PASSPHRASE_ENV}."
+            "KLANTAPP_PASSPHRASE."
         ),
-        epilog="Exitcodes: 0 goed, 1 andere fout, 2 gebruik, 3 verkeerde wachtwoordzin, "
-        "4 dossier beschadigd of gewijzigd, 5 ongeldige invoer.",
+        epilog=_(
+            "Exitcodes: 0 goed, 1 andere fout, 2 gebruik, 3 verkeerde wachtwoordzin, "
+            "4 dossier beschadigd of gewijzigd, 5 ongeldige invoer."
+        ),
     )
     from klantapp import __version__
 
-    parser.add_argument("--version", action="version", version=f"klantapp {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="OPDRACHT", parser_class=_Parser)
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"klantapp {__version__}",
+        help=_("toon het versienummer"),
+    )
+    sub = parser.add_subparsers(dest="command", metavar=_("OPDRACHT"), parser_class=_Parser)
+    p = sub.add_parser("gui", help=_("start het programma (met dit dossier)"))
+    p.add_argument("path", nargs="?", metavar=_("MAP"), help=_("de map van het dossier"))
+    for module in COMMAND_MODULES:
         module.register(sub)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _start(start_gui: GuiStarter | None, path: str | None) -> int:
+    if start_gui is None:
+        raise KlantappError(
+            _("Het bureaubladprogramma hoort niet bij deze manier van starten."),
+            hint=_("Start 'klantapp' zelf, of gebruik de opdrachten (zie --help)."),
+        )
+    return int(start_gui(path))
+
+
+def utf8_streams() -> None:
+    """Output in UTF-8 whatever the console or a redirect would pick (on Windows a
+    redirected stdout is cp1252, in which "Şükrü" cannot be written)."""
+    for stream, errors in ((sys.stdout, "strict"), (sys.stderr, "backslashreplace")):
+        if isinstance(stream, io.TextIOWrapper) and stream.encoding.lower() not in (
+            "utf-8",
+            "utf8",
+        ):
+            with contextlib.suppress(ValueError, OSError):
+                stream.reconfigure(encoding="utf-8", errors=errors)
+
+
+def _reader_went_away() -> int:
+    """``klantapp search ... | head``: the reader stopped early. Nothing more to say;
+    point stdout at nothing so the interpreter's final flush stays quiet too."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return 1
+
+
+def main(argv: Sequence[str] | None = None, *, start_gui: GuiStarter | None = None) -> int:
+    hardening.disable_crash_dumps()
+    utf8_streams()
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
         parser = build_parser()
         if not args_list:
-            from klantapp.commands.casebook import start_gui
-
-            return start_gui(None)
+            return _start(start_gui, None)
         args = parser.parse_args(args_list)
+        if args.command == "gui":
+            return _start(start_gui, args.path)
         if not getattr(args, "func", None):
             parser.print_help()
             return 2
-        return int(args.func(args))
+        code = int(args.func(args))
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return code
+    except BrokenPipeError:
+        return _reader_went_away()
     except KlantappError as exc:
         print(str(exc), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("Afgebroken.", file=sys.stderr)
+        print(_("Afgebroken."), file=sys.stderr)
         return 130
-    except Exception as exc:
+    except Exception:
         if os.environ.get("KLANTAPP_DEBUG"):
             raise
         print(
-            f"Onverwachte fout ({type(exc).__name__}). Er is niets verloren dat al was "
-            "opgeslagen. Zet KLANTAPP_DEBUG=1 voor details en meld dit aan de beheerder.",
+            _(
+                "Er ging iets onverwachts mis. Wat al was opgeslagen, is niet verloren. Zet "
+                "KLANTAPP_DEBUG=1 voor details en meld dit aan de beheerder."
+            ),
             file=sys.stderr,
         )
         return 1

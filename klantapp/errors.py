@@ -8,9 +8,10 @@ the desktop client shows the message as is.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 
-from klantapp.i18n import ngettext
+from klantapp.i18n import _, ngettext
 
 
 class KlantappError(Exception):
@@ -113,3 +114,22 @@ class InvalidInput(KlantappError):
 
     def __str__(self) -> str:
         return "\n".join([self.message, *(f"  - {p}" for p in self.problems)])
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be read or written, in plain words in the interface
+    language (the operating system's own text is English and technical)."""
+    code = exc.errno
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return _("de schijf is vol")
+    if code in (errno.EACCES, errno.EPERM):
+        return _("Klantapp heeft daar geen toestemming voor")
+    if code == errno.ENOENT:
+        return _("het bestand of de map bestaat niet")
+    if code == errno.EROFS:
+        return _("de schijf is alleen te lezen")
+    if code == errno.EISDIR:
+        return _("dit is een map, geen bestand")
+    if code == errno.EIO:
+        return _("de schijf gaf een fout bij lezen of schrijven")
+    return _("een fout van het besturingssysteem (nummer {code})").format(code=code)

@@ -32,7 +32,8 @@ def ensure_display() -> None:
     if xvfb is None:
         sys.exit("screenshots: no DISPLAY and no xvfb-run; install xvfb")
     env = {**os.environ, "KLANTAPP_IN_XVFB": "1"}
-    cmd = [xvfb, "-a", "-s", "-screen 0 1600x1000x24", sys.executable, *sys.argv]
+    # the common gemeente laptop: everything must be usable at 1366x768
+    cmd = [xvfb, "-a", "-s", "-screen 0 1366x768x24", sys.executable, *sys.argv]
     sys.exit(subprocess.call(cmd, env=env))
 
 
@@ -103,15 +104,21 @@ def main() -> int:
 
     suffix = "-200" if args.scale != "1" else ""
     window = MainWindow(AppConfig(settings=settings, idle_ms=3_600_000), None)
-    fm = window.fontMetrics()
-    window.resize(fm.averageCharWidth() * 170, fm.lineSpacing() * 46)
+    window.resize(1366, 768)
     window.show()
     if not args.only_scaled:
         shot(window, "01-eerste-start")
         window.show_create()
-        window.create_page.passphrase.setText("paars konijn")
-        window.create_page.repeat.setText("paars konijn")
-        window.create_page.submit()
+        page = window.create_page
+        # in the temporary folder, and with the office key chosen but not filled in, so
+        # the shot shows the checks and nothing is created
+        page.location.setText(str(Path(settings_dir) / "Klantapp-dossier"))
+        page.secret_file.setText(str(Path(settings_dir) / "klantapp-herstelsleutel.txt"))
+        page.passphrase.setText("paars konijn")
+        page.repeat.setText("paars konijn")
+        page.use_office_key.setChecked(True)
+        page.submit()
+        assert page._task is None, "the screenshot run must not make a casebook"
         shot(window, "02-nieuw-dossier")
     window.show_unlock(str(casebook))
     if not args.only_scaled:
@@ -137,6 +144,8 @@ def main() -> int:
     rows = ws.households.model.rows
     ws.households.search.setText("أحمد")  # Ahmad's name in Arabic script (other spelling)
     shot(window, "07-huishoudens-zoeken-arabisch")
+    ws.households.search.setText("tolk")  # a word from notes: each hit says where it matched
+    shot(window, "28-huishoudens-zoeken-notities")
     ws.households.search.clear()
     rich = max(rows, key=lambda r: r.get("members") or 0)
     ws.open_household(rich["id"])
@@ -173,11 +182,25 @@ def main() -> int:
             ws.open_household(rich["id"])
             screen = ws.household
             break
+    # Werkervaring: an editable list
+    screen.set_tab("persons")
+    with_work = next(
+        (p for p in screen.persons.model.rows if p.get("work_history")),
+        screen.persons.model.rows[0],
+    )
+    screen.persons.select(with_work["id"])
+    work = screen.persons.form.editors["work_history"]
+    screen.persons.scroll_area.ensureWidgetVisible(work.widget)
+    shot(window, "29-werkervaring")
+    # the timeline with its undo button
+    screen.set_tab("timeline")
+    screen.timeline.selectRow(0)
+    shot(window, "30-tijdlijn-ongedaan-maken")
     # a validation problem beside the field
     screen.set_tab("persons")
     screen.persons.form.editor("bsn").setText("123456789")
     screen.persons.save()
-    screen.persons.scroll.ensureWidgetVisible(screen.persons.form.editor("bsn"))
+    screen.persons.scroll_area.ensureWidgetVisible(screen.persons.form.editor("bsn"))
     shot(window, "18-gezinslid-fout-bsn")
     screen.persons._show_form(screen.persons.current_record())
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Usage: system-deps.sh [test|package|windows]
 # Makes sure the Debian libraries Qt needs (and poppler/Xvfb for the letter and
-# screenshot tests, age/minisign for the sync interop tests, npm to fetch the age test
-# vectors) are present. As root on Debian it installs what is missing;
+# screenshot tests, age/minisign for the sync interop and recovery-key tests, npm to
+# fetch the age test vectors) are present. As root on Debian it installs what is missing;
 # otherwise it prints the exact apt-get line and carries on (pip's Qt wheels bring
 # Qt itself; only these system libraries come from the distribution).
 set -euo pipefail

@@ -1,4 +1,4 @@
-"""Over Klantapp (F1): the version number that ``klantapp --version`` and the
+"""Over Klantapp (Help menu): the version number that ``klantapp --version`` and the
 installers show too (klantapp.__version__), the licence and the runtime underneath."""
 
 from __future__ import annotations

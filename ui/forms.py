@@ -9,9 +9,8 @@ was loaded, so the screens can save only the changes and ask before leaving.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from PySide6.QtCore import QDateTime, Qt, Signal
@@ -27,89 +26,94 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from klantapp.domain.records import SCORES, Field, RecordKind
+from klantapp.domain.records import ITEM_LABELS, SCORES, Field, RecordKind
 from klantapp.domain.records import kind as record_kind
+from klantapp.domain.validate import InvalidValue, read_date
 from klantapp.errors import InvalidInput, KlantappError, Problem
-from klantapp.i18n import _
-from ui.widgets import StatusLine
+from klantapp.i18n import N_, _
+from ui.i18n import language_label, language_name
+from ui.widgets import DateLineEdit, StatusLine
 
 LIST_SEPARATOR = ";"
 
 # --- value conversions ---------------------------------------------------------------
-
-_DMY = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\s*$")
-_YMD = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
-_MY = re.compile(r"^\s*(\d{1,2})[-/.](\d{4})\s*$")
-_YM = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
-_Y = re.compile(r"^\s*(\d{4})\s*$")
 
 
 class ParseError(ValueError):
     pass
 
 
-def parse_date(text: str) -> str | None:
-    """'31-12-2024', '31/12/2024' or '2024-12-31' -> '2024-12-31'; '' -> None."""
-    text = text.strip()
-    if not text:
-        return None
-    m = _DMY.match(text)
-    if m:
-        d, mo, y = (int(g) for g in m.groups())
-    else:
-        m = _YMD.match(text)
-        if not m:
-            raise ParseError(_("Vul een datum in als DD-MM-JJJJ."))
-        y, mo, d = (int(g) for g in m.groups())
+#: Working hours for a new appointment's default time.
+DAY_STARTS, DAY_ENDS, DEFAULT_HOUR = 9, 16, 10
+
+
+def working_slot(day: date | None = None, now: datetime | None = None) -> str:
+    """A sensible time for a new appointment: on ``day`` at 10:00; without a day, the
+    next full hour today if that is within working hours on a weekday, else 10:00 on
+    the next weekday."""
+    if day is not None:
+        return datetime.combine(day, time(DEFAULT_HOUR)).strftime("%Y-%m-%dT%H:%M")
+    now = now or datetime.now()
+    start = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    if start.weekday() < 5 and start.date() == now.date():
+        if start.hour < DAY_STARTS:
+            start = start.replace(hour=DAY_STARTS)
+        if start.hour <= DAY_ENDS:
+            return start.strftime("%Y-%m-%dT%H:%M")
+    nxt = now.date() + timedelta(days=1)
+    while nxt.weekday() >= 5:
+        nxt += timedelta(days=1)
+    return working_slot(nxt)
+
+
+#: What a date field accepts, said the same way in its placeholder and its help text.
+DATE_FORMS = N_("DD-MM-JJJJ, bijvoorbeeld 31-03-2026")
+PARTIAL_DATE_FORMS = N_("DD-MM-JJJJ; een onbekende dag of maand als 00: 00-MM-JJJJ of 00-00-JJJJ")
+
+
+def parse_date(text: str, label: str = "Datum") -> str | None:
+    """'31-12-2024', '31/12/2024', '31-12-24' or '2024-12-31' -> '2024-12-31'; '' -> None."""
     try:
-        return datetime(y, mo, d).strftime("%Y-%m-%d")
-    except ValueError:
-        raise ParseError(_("Deze datum bestaat niet.")) from None
+        return read_date(text, label)
+    except InvalidValue as exc:
+        raise ParseError(exc.message) from None
 
 
 def format_date(value: str | None) -> str:
+    """'2024-12-31' -> '31-12-2024'; a partial birth date in the BRP form: '1984-03' ->
+    '00-03-1984', '1984' -> '00-00-1984'."""
     if not value:
         return ""
     parts = str(value).split("-")
     if len(parts) == 3:
         return f"{parts[2]}-{parts[1]}-{parts[0]}"
     if len(parts) == 2:
-        return f"{parts[1]}-{parts[0]}"
+        return f"00-{parts[1]}-{parts[0]}"
+    if len(parts) == 1 and len(parts[0]) == 4 and parts[0].isdigit():
+        return f"00-00-{parts[0]}"
     return str(value)
 
 
-def parse_partial_date(text: str) -> str | None:
-    """Birth dates: 'JJJJ', 'MM-JJJJ' or a full date."""
-    text = text.strip()
-    if not text:
-        return None
-    if m := _Y.match(text):
-        return m.group(1)
-    if m := (_MY.match(text)):
-        mo, y = int(m.group(1)), m.group(2)
-        if not 1 <= mo <= 12:
-            raise ParseError(_("Deze maand bestaat niet."))
-        return f"{y}-{mo:02d}"
-    if m := _YM.match(text):
-        y, mo = m.group(1), int(m.group(2))
-        if not 1 <= mo <= 12:
-            raise ParseError(_("Deze maand bestaat niet."))
-        return f"{y}-{mo:02d}"
+def parse_partial_date(text: str, label: str = "Geboortedatum") -> str | None:
+    """Birth dates: a full date, or with an unknown day or month as 00 (BRP/COA)."""
     try:
-        return parse_date(text)
-    except ParseError:
-        raise ParseError(_("Vul JJJJ, MM-JJJJ of DD-MM-JJJJ in.")) from None
+        return read_date(text, label, partial=True)
+    except InvalidValue as exc:
+        raise ParseError(exc.message) from None
 
 
 def display_value(field: Field, value: Any) -> str:
     """A value as text for tables and lists."""
     if value is None or value == "":
         return ""
-    if field.kind in ("choice", "language"):
+    if field.kind == "language":
+        return language_name(str(value))
+    if field.kind == "choice":
         for v, label in field.choices:
             if v == value:
                 return _(label)
@@ -153,17 +157,26 @@ class _Editor:
         raise NotImplementedError
 
 
+def date_placeholder(partial: bool) -> str:
+    return _("DD-MM-JJJJ of 00-MM-JJJJ") if partial else _("DD-MM-JJJJ")
+
+
+def date_help(field: Field) -> str:
+    """The help text of a date field: its own help, or the forms it accepts."""
+    if field.help:
+        return _(field.help)
+    return _(PARTIAL_DATE_FORMS if field.kind == "partial_date" else DATE_FORMS)
+
+
 class _LineEditor(_Editor):
     def __init__(self, field: Field) -> None:
-        edit = QLineEdit()
+        edit = DateLineEdit() if field.kind in ("date", "partial_date") else QLineEdit()
         if field.max_length:
             edit.setMaxLength(field.max_length)
         super().__init__(field, edit)
         self.edit = edit
-        if field.kind == "date":
-            edit.setPlaceholderText(_("DD-MM-JJJJ"))
-        elif field.kind == "partial_date":
-            edit.setPlaceholderText(_("JJJJ, MM-JJJJ of DD-MM-JJJJ"))
+        if field.kind in ("date", "partial_date"):
+            edit.setPlaceholderText(date_placeholder(field.kind == "partial_date"))
         elif field.kind == "int":
             lo = field.minimum if field.minimum is not None else -(10**9)
             hi = field.maximum if field.maximum is not None else 10**9
@@ -183,9 +196,9 @@ class _LineEditor(_Editor):
         text = self.edit.text()
         k = self.field.kind
         if k == "date":
-            return parse_date(text)
+            return parse_date(text, self.field.label)
         if k == "partial_date":
-            return parse_partial_date(text)
+            return parse_partial_date(text, self.field.label)
         if k == "int":
             text = text.strip()
             if not text:
@@ -258,9 +271,14 @@ class _ChoiceEditor(_Editor):
         super().__init__(field, combo)
         self.combo = combo
         self.as_int = field.kind == "score"
+        if options is None and field.kind == "language":
+            options = [(v, language_label(v)) for v, _label in field.choices]
         if options is None:
             options = SCORES if field.kind == "score" else field.choices
             options = [(v, _(label)) for v, label in options]
+        # A long choice must not widen the whole form: the popup shows it in full.
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(12)
         if not field.required or not options:
             combo.addItem("—", None)
         for value, label in options:
@@ -294,7 +312,7 @@ class _DateTimeEditor(_Editor):
         edit = QDateTimeEdit()
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("dd-MM-yyyy HH:mm")
-        edit.setDateTime(QDateTime.currentDateTime())
+        edit.setDateTime(QDateTime.fromString(working_slot(), "yyyy-MM-ddTHH:mm"))
         super().__init__(field, edit)
         self.edit = edit
 
@@ -307,14 +325,14 @@ class _DateTimeEditor(_Editor):
             if dt.isValid():
                 self.edit.setDateTime(dt)
                 return
-        self.edit.setDateTime(QDateTime.currentDateTime())
+        self.edit.setDateTime(QDateTime.fromString(working_slot(), "yyyy-MM-ddTHH:mm"))
 
     def connect_changed(self, slot: Any) -> None:
         self.edit.dateTimeChanged.connect(slot)
 
 
 class _JsonEditor(_Editor):
-    """A small sub-form for ``json`` fields with named items."""
+    """A small sub-form for a ``json`` field with named items (one object)."""
 
     def __init__(self, field: Field) -> None:
         box = QWidget()
@@ -322,64 +340,172 @@ class _JsonEditor(_Editor):
         layout.setContentsMargins(0, 0, 0, 0)
         super().__init__(field, box)
         self.edits: dict[str, QLineEdit] = {}
-        self.extra: Any = None
         for name, _kind in (field.items or {}).items():
             edit = QLineEdit()
-            edit.setAccessibleName(f"{_(field.label)}: {_(JSON_ITEM_LABELS.get(name, name))}")
-            layout.addRow(_(JSON_ITEM_LABELS.get(name, name)), edit)
+            item = _(ITEM_LABELS.get(name, name))
+            edit.setAccessibleName(f"{_(field.label)}: {item}")
+            layout.addRow(item, edit)
             self.edits[name] = edit
 
     def get(self) -> Any:
-        value: dict[str, Any] = {}
-        for name, edit in self.edits.items():
-            text = edit.text().strip()
-            if not text:
-                continue
-            if (self.field.items or {}).get(name) == "int":
-                try:
-                    value[name] = int(text)
-                except ValueError:
-                    raise ParseError(_("Vul een heel getal in.")) from None
-            else:
-                value[name] = text
-        if isinstance(self.extra, list):  # list-shaped values: edit the first entry
-            rest = self.extra[1:]
-            return ([value] if value else []) + rest
-        return value or None
+        return _item_values(self.field, self.edits) or None
 
     def set(self, value: Any) -> None:
-        self.extra = value if isinstance(value, list) else None
-        first = value[0] if isinstance(value, list) and value else value
-        first = first if isinstance(first, dict) else {}
-        for name, edit in self.edits.items():
-            v = first.get(name)
-            edit.setText("" if v is None else str(v))
+        _set_item_values(self.edits, value if isinstance(value, dict) else {})
 
     def connect_changed(self, slot: Any) -> None:
         for edit in self.edits.values():
             edit.textChanged.connect(slot)
 
 
-JSON_ITEM_LABELS: dict[str, str] = {
-    "rent": "Huur",
-    "energy": "Energie",
-    "water": "Water",
-    "insurance": "Zorgverzekering",
-    "role": "Functie",
-    "country": "Land",
-    "years": "Jaren",
-    "composition": "Samenstelling",
-    "origin": "Herkomst",
-    "language": "Taal",
-    "education": "Opleiding",
-    "work": "Werk",
-    "disabilities": "Zichtbare beperkingen",
-    "voorinburgering": "Voorinburgering",
-    "lezen": "Lezen",
-    "luisteren": "Luisteren",
-    "schrijven": "Schrijven",
-    "spreken": "Spreken",
-}
+def _item_values(field: Field, edits: dict[str, QLineEdit]) -> dict[str, Any]:
+    value: dict[str, Any] = {}
+    for name, edit in edits.items():
+        text = edit.text().strip()
+        if not text:
+            continue
+        if (field.items or {}).get(name) == "int":
+            try:
+                value[name] = int(text)
+            except ValueError:
+                raise ParseError(
+                    _("{label}: vul bij {part} een heel getal in.").format(
+                        label=_(field.label), part=_(ITEM_LABELS.get(name, name)).lower()
+                    )
+                ) from None
+        else:
+            value[name] = text
+    return value
+
+
+def _set_item_values(edits: dict[str, QLineEdit], value: dict[str, Any]) -> None:
+    for name, edit in edits.items():
+        v = value.get(name)
+        edit.setText("" if v is None else str(v))
+
+
+class _RepeatedEditor(_Editor):
+    """A repeated structured field (Werkervaring): an editable list of entries, each a
+    row of the items the registry names, with add, remove and move up/down."""
+
+    def __init__(self, field: Field) -> None:
+        box = QWidget()
+        super().__init__(field, box)
+        self.rows: list[tuple[QWidget, dict[str, QLineEdit]]] = []
+        self._slots: list[Any] = []
+        outer = QVBoxLayout(box)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.list_layout = QVBoxLayout()
+        self.list_layout.setContentsMargins(0, 0, 0, 0)
+        outer.addLayout(self.list_layout)
+        self.empty = QLabel(_("Nog niets ingevuld."))
+        self.empty.setObjectName("hint")
+        outer.addWidget(self.empty)
+        self.add_button = QPushButton(_("{label}: regel toevoegen").format(label=_(field.label)))
+        self.add_button.clicked.connect(lambda: self.add_row({}, focus=True))
+        outer.addLayout(hbox(self.add_button))
+
+    def add_row(self, value: dict[str, Any], *, focus: bool = False) -> None:
+        row = QWidget()
+        lay = QHBoxLayout(row)
+        lay.setContentsMargins(0, 0, 0, 0)
+        edits: dict[str, QLineEdit] = {}
+        number = len(self.rows) + 1
+        for name, kind in (self.field.items or {}).items():
+            edit = QLineEdit()
+            item = _(ITEM_LABELS.get(name, name))
+            edit.setPlaceholderText(item)
+            edit.setAccessibleName(f"{_(self.field.label)} {number}: {item}")
+            if kind == "int":
+                edit.setValidator(QIntValidator(0, 100, edit))
+                edit.setMaximumWidth(edit.fontMetrics().averageCharWidth() * 8)
+            lay.addWidget(edit, 0 if kind == "int" else 1)
+            edits[name] = edit
+            for slot in self._slots:
+                edit.textChanged.connect(slot)
+        for text, name, tip, handler in (
+            ("▲", _("Omhoog"), _("Regel een plaats omhoog"), self._move_up),
+            ("▼", _("Omlaag"), _("Regel een plaats omlaag"), self._move_down),
+            ("✕", _("Verwijderen"), _("Regel verwijderen"), self._remove),
+        ):
+            button = QToolButton()
+            button.setText(text)
+            button.setAccessibleName(f"{name} ({_(self.field.label)} {number})")
+            button.setToolTip(tip)
+            button.clicked.connect(lambda _c=False, r=row, h=handler: h(r))
+            lay.addWidget(button)
+        _set_item_values(edits, value)
+        self.rows.append((row, edits))
+        self.list_layout.addWidget(row)
+        self.empty.setVisible(not self.rows)
+        if focus:
+            next(iter(edits.values())).setFocus(Qt.FocusReason.OtherFocusReason)
+            self._changed()
+
+    def _index(self, row: QWidget) -> int:
+        return [r for r, _e in self.rows].index(row)
+
+    def _move_up(self, row: QWidget) -> None:
+        self._swap(self._index(row), -1)
+
+    def _move_down(self, row: QWidget) -> None:
+        self._swap(self._index(row), 1)
+
+    def _swap(self, i: int, step: int) -> None:
+        j = i + step
+        if 0 <= j < len(self.rows):
+            values = self.entries()
+            values[i], values[j] = values[j], values[i]
+            self._fill(values)
+            next(iter(self.rows[j][1].values())).setFocus()
+            self._changed()
+
+    def _remove(self, row: QWidget) -> None:
+        values = self.entries()
+        del values[self._index(row)]
+        self._fill(values)
+        self._changed()
+
+    def _changed(self) -> None:
+        for slot in self._slots:
+            slot()
+
+    def _fill(self, values: list[dict[str, Any]]) -> None:
+        for row, _edits in self.rows:
+            row.hide()
+            row.deleteLater()
+        self.rows = []
+        for value in values:
+            self.add_row(value)
+        self.empty.setVisible(not self.rows)
+
+    def entries(self) -> list[dict[str, Any]]:
+        """The rows as typed (unparsed ints kept as text), empty rows included."""
+        return [
+            {name: edit.text() for name, edit in edits.items() if edit.text().strip()}
+            for _row, edits in self.rows
+        ]
+
+    def get(self) -> Any:
+        out = []
+        for number, (_row, edits) in enumerate(self.rows, start=1):
+            try:
+                value = _item_values(self.field, edits)
+            except ParseError as exc:
+                raise ParseError(f"{number}: {exc}") from None
+            if value:
+                out.append(value)
+        return out
+
+    def set(self, value: Any) -> None:
+        entries = value if isinstance(value, list) else [value] if isinstance(value, dict) else []
+        self._fill([e for e in entries if isinstance(e, dict)])
+
+    def connect_changed(self, slot: Any) -> None:
+        self._slots.append(slot)
+        for _row, edits in self.rows:
+            for edit in edits.values():
+                edit.textChanged.connect(slot)
 
 
 def make_editor(field: Field, options: Sequence[tuple[str, str]] | None = None) -> _Editor:
@@ -395,7 +521,7 @@ def make_editor(field: Field, options: Sequence[tuple[str, str]] | None = None) 
     if k == "datetime":
         return _DateTimeEditor(field)
     if k == "json":
-        return _JsonEditor(field)
+        return _RepeatedEditor(field) if field.repeated else _JsonEditor(field)
     return _LineEditor(field)
 
 
@@ -445,6 +571,9 @@ class RecordForm(QWidget):
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # Labels stay on one line (never clipped); where the form is too narrow for a
+        # long label and its field side by side, the field goes below its label.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         outer.addLayout(form)
 
         restricted_fields = []
@@ -493,9 +622,10 @@ class RecordForm(QWidget):
         problem.hide()
         lay.addWidget(problem)
         editor.widget.setAccessibleName(_(f.label))
-        if f.help:
-            editor.widget.setToolTip(_(f.help))
-            editor.widget.setAccessibleDescription(_(f.help))
+        help_text = date_help(f) if f.kind in ("date", "partial_date") else _(f.help)
+        if help_text:
+            editor.widget.setToolTip(help_text)
+            editor.widget.setAccessibleDescription(help_text)
         editor.widget.setObjectName(f"field_{f.name}")
         if f.kind == "bool":
             form.addRow("", cell)
@@ -614,8 +744,9 @@ class RecordForm(QWidget):
         self.general_problem.hide()
         for editor in self.editors.values():
             editor.widget.setProperty("invalid", False)
+            f = editor.field
             editor.widget.setAccessibleDescription(
-                _(editor.field.help) if editor.field.help else ""
+                date_help(f) if f.kind in ("date", "partial_date") else _(f.help) if f.help else ""
             )
 
     def valid_changes(self) -> dict[str, Any]:
@@ -666,6 +797,34 @@ class RecordForm(QWidget):
     def problem_text(self, name: str) -> str:
         label = self.problem_labels.get(name)
         return label.text() if label is not None and not label.isHidden() else ""
+
+
+def follow_person(form: RecordForm, person_of: Callable[[str], dict[str, Any] | None]) -> None:
+    """An appointment form takes the tolk, the tolk's language and the letter language
+    from the member the user chooses (what is stored with that person)."""
+    chooser = form.editors.get("person_id")
+    if chooser is None:
+        return
+
+    def chosen(*_args: object) -> None:
+        if form._loading:
+            return
+        person_id = chooser.get()
+        person = person_of(person_id) if person_id else None
+        if not person:
+            return
+        if person.get("interpreter_needed"):
+            if "interpreter_mode" in form.editors and not form.editors["interpreter_mode"].get():
+                form.set_value("interpreter_mode", "ter_plaatse")
+            if person.get("interpreter_language") and "interpreter_language" in form.editors:
+                form.set_value("interpreter_language", person["interpreter_language"])
+        elif "interpreter_mode" in form.editors:
+            form.set_value("interpreter_mode", None)
+            form.set_value("interpreter_language", None)
+        if person.get("letter_language") and "letter_language" in form.editors:
+            form.set_value("letter_language", person["letter_language"])
+
+    chooser.connect_changed(chosen)
 
 
 def record_title(kind: str, record: dict[str, Any]) -> str:

@@ -11,7 +11,6 @@ appointment that is already past shows the core's notice above the preview.
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -35,11 +34,13 @@ from PySide6.QtWidgets import (
 )
 
 from klantapp.errors import KlantappError
-from klantapp.i18n import _
+from klantapp.i18n import _, ngettext
+from klantapp.vault.fsio import fsync_dir, replace_file_atomically
 from ui.forms import format_date
+from ui.i18n import language_label, language_name
 from ui.session import Session
 from ui.tasks import run_task
-from ui.widgets import em
+from ui.widgets import confirm, em
 
 
 def letter_languages(session: Session | None = None) -> list[tuple[str, str, bool]]:
@@ -132,7 +133,8 @@ class PdfPreview(QDialog):
         if old is not None:
             old.close()
             old.deleteLater()
-        self.pages.setText(_("{n} pagina's").format(n=self.document.pageCount()))
+        pages = self.document.pageCount()
+        self.pages.setText(ngettext("{n} pagina", "{n} pagina's", pages).format(n=pages))
 
     def show_notices(self, notices: tuple[str, ...]) -> None:
         """The core's notices (a past appointment, an unreviewed translation) above the PDF."""
@@ -143,23 +145,36 @@ class PdfPreview(QDialog):
     def pdf_bytes(self) -> bytes:
         return bytes(self._data.data())
 
-    def confirm_unreviewed(self) -> bool:
+    def confirm_unreviewed(self, *, saving: bool = False) -> bool:
+        """Before printing or saving a letter in a language no translator has checked."""
         if self.lang_reviewed:
             return True
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(_("Vertaling niet nagekeken"))
-        box.setText(
+        return confirm(
+            self,
+            _("Vertaling niet nagekeken"),
             _(
                 "De tekst in het {lang} is nog niet nagekeken door een gekwalificeerde "
                 "vertaler. De Nederlandse tekst op de brief blijft de geldende tekst."
-            ).format(lang=self.lang_name)
+            ).format(lang=self.lang_name),
+            _("Toch opslaan") if saving else _("Toch afdrukken"),
+            _("Toch opslaan?") if saving else _("Toch afdrukken?"),
         )
-        box.setInformativeText(_("Toch afdrukken?"))
-        ok = box.addButton(_("Toch afdrukken"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(_("Annuleren"), QMessageBox.ButtonRole.RejectRole)
-        box.exec()
-        return box.clickedButton() is ok
+
+    def confirm_unencrypted(self) -> bool:
+        """Say before saving that the PDF file is not encrypted, as the casebook is."""
+        return confirm(
+            self,
+            _("Opslaan als PDF"),
+            _(
+                "Het PDF-bestand wordt niet versleuteld: wie het bestand heeft, kan de brief "
+                "lezen, met naam en adres."
+            ),
+            _("Opslaan"),
+            _(
+                "Bewaar het alleen waar dat mag, en verwijder het als de brief verstuurd is. "
+                "Doorgaan?"
+            ),
+        )
 
     def print_document(self) -> None:
         if not self.confirm_unreviewed():
@@ -172,7 +187,11 @@ class PdfPreview(QDialog):
             return
         render_to_printer(self.document, printer)
 
-    def save_pdf(self) -> None:
+    def save_pdf(self) -> str | None:
+        """Ask (unreviewed language, not encrypted), then write the PDF where the user
+        chooses; returns the path written."""
+        if not self.confirm_unreviewed(saving=True) or not self.confirm_unencrypted():
+            return None
         path, _filter = QFileDialog.getSaveFileName(
             self,
             _("Opslaan als PDF"),
@@ -180,15 +199,28 @@ class PdfPreview(QDialog):
             _("PDF-bestanden (*.pdf)"),
         )
         if not path:
-            return
+            return None
         if not path.lower().endswith(".pdf"):
             path += ".pdf"
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
-            os.write(fd, self.pdf_bytes())
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+            write_private_file(Path(path), self.pdf_bytes())
+        except OSError as exc:
+            QMessageBox.warning(
+                self,
+                _("Opslaan als PDF"),
+                _("Het bestand kon niet worden opgeslagen: {reason}").format(
+                    reason=exc.strerror or type(exc).__name__
+                ),
+            )
+            return None
+        return path
+
+
+def write_private_file(path: Path, data: bytes) -> None:
+    """Write ``data`` readable for this user only (0600), through a temporary file and a
+    rename: an existing file is replaced whole, and gets the new mode too."""
+    replace_file_atomically(path, data)
+    fsync_dir(path.parent)
 
 
 def render_to_printer(document: QPdfDocument, printer: QPrinter) -> int:
@@ -226,12 +258,13 @@ class LetterDialog(PdfPreview):
         self.appointment_id = appointment_id
         self.language = QComboBox()
         self.language.setAccessibleName(_("Taal van de brief"))
-        for code, name, reviewed in letter_languages(session):
-            label = name if reviewed else _("{name} (niet nagekeken)").format(name=name)
-            self.language.addItem(label, (code, name, reviewed))
-        label = QLabel(_("&Taal naast het Nederlands"))
-        label.setBuddy(self.language)
-        self.top.addWidget(label)
+        for code, _own, reviewed in letter_languages(session):
+            shown = language_label(code)
+            label = shown if reviewed else _("{name} (niet nagekeken)").format(name=shown)
+            self.language.addItem(label, (code, language_name(code), reviewed))
+        caption = QLabel(_("&Taal naast het Nederlands"))
+        caption.setBuddy(self.language)
+        self.top.addWidget(caption)
         self.top.addWidget(self.language)
         self.top.addStretch(1)
         self._select_language(lang)
@@ -344,7 +377,9 @@ def print_day(session: Session, day: date, parent: QWidget) -> None:
         )
         langs = prepared.languages
         unreviewed = [
-            name for code, name, ok in letter_languages(session) if not ok and code in langs
+            language_name(code)
+            for code, _own, ok in letter_languages(session)
+            if not ok and code in langs
         ]
         dialog.lang_reviewed = not unreviewed
         dialog.lang_name = ", ".join(unreviewed)

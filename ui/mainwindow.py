@@ -13,20 +13,29 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog, QMainWindow, QMessageBox, QStackedWidget
+from PySide6.QtCore import QRect, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
 
 from klantapp.i18n import _
 from ui.about import show_about
 from ui.i18n import apply_language
 from ui.idle import IdleWatcher
 from ui.screens.start import CreatePage, StartPage
-from ui.screens.unlock import UnlockPage
+from ui.screens.unlock import UnlockPage, show_forgot_passphrase
 from ui.session import Session
 from ui.settings import AppSettings
 from ui.tasks import run_task
-from ui.workspace import Location, Workspace
+from ui.widgets import install_wheel_guard
+from ui.workspace import NAV, Location, Workspace
 
 
 @dataclass
@@ -35,6 +44,17 @@ class AppConfig:
     kdf: Any = None  # KdfParams for new casebooks; None = calibrate (tests pass for_tests())
     idle_ms: int | None = None  # override of the auto-lock time (tests)
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def default_size(window: QWidget) -> QSize:
+    """The first window: most of the screen (a 1366x768 gemeente laptop gets almost all
+    of it), never more than the screen, and not bigger than useful on a large one."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    available = screen.availableGeometry() if screen is not None else QRect(0, 0, 1366, 768)
+    fm = window.fontMetrics()
+    width = min(available.width(), max(int(available.width() * 0.95), fm.averageCharWidth() * 170))
+    height = min(available.height(), max(int(available.height() * 0.95), fm.lineSpacing() * 40))
+    return QSize(min(width, fm.averageCharWidth() * 260), min(height, fm.lineSpacing() * 70))
 
 
 def looks_like_casebook(path: str) -> bool:
@@ -64,14 +84,12 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.idle)
+        install_wheel_guard()
 
         self._make_actions()
         geometry = self.settings.geometry()
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            fm = self.fontMetrics()
-            self.resize(fm.averageCharWidth() * 150, fm.lineSpacing() * 42)
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(default_size(self))
 
         path = path or self.settings.last_casebook
         if path and looks_like_casebook(path):
@@ -82,24 +100,94 @@ class MainWindow(QMainWindow):
         else:
             self.stack.setCurrentWidget(self.start_page)
 
-    # --- actions and shortcuts ---------------------------------------------------------------
+    # --- menus, actions and shortcuts ------------------------------------------------------
     def _make_actions(self) -> None:
-        def action(text: str, seq: QKeySequence | str, slot: Any) -> QAction:
+        """The menu bar (Bestand, Bewerken, Beeld, Help): every shortcut can be found
+        there. Made anew when the language changes."""
+        bar = self.menuBar()
+        bar.clear()
+        for old in getattr(self, "_actions", []):
+            old.deleteLater()
+        self._actions: list[QAction] = []
+
+        def action(
+            menu: QMenu,
+            text: str,
+            seq: QKeySequence | QKeySequence.StandardKey | str | None,
+            slot: Any,
+            *,
+            needs_casebook: bool = True,
+        ) -> QAction:
             act = QAction(text, self)
-            act.setShortcut(QKeySequence(seq))
-            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            if seq is not None:
+                act.setShortcut(QKeySequence(seq))
+                act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             act.triggered.connect(slot)
-            self.addAction(act)
+            act.setProperty("needs_casebook", needs_casebook)
+            menu.addAction(act)
+            self._actions.append(act)
             return act
 
-        self.search_action = action(_("Zoeken"), QKeySequence.StandardKey.Find, self._search)
-        self.new_action = action(_("Nieuw"), QKeySequence.StandardKey.New, self._new)
-        self.save_action = action(_("Opslaan"), QKeySequence.StandardKey.Save, self._save)
-        self.lock_action = action(_("Vergrendelen"), "Ctrl+L", self.lock)
-        self.about_action = action(_("Over Klantapp"), "F1", lambda: show_about(self))
-        self.nav_actions = []
-        for i in range(5):  # Alt+1..5 jumps to a screen
-            self.nav_actions.append(action("", f"Alt+{i + 1}", lambda _=False, i=i: self._nav(i)))
+        file_menu = bar.addMenu(_("&Bestand"))
+        self.new_action = action(file_menu, _("&Nieuw"), QKeySequence.StandardKey.New, self._new)
+        self.save_action = action(
+            file_menu, _("&Opslaan"), QKeySequence.StandardKey.Save, self._save
+        )
+        file_menu.addSeparator()
+        self.lock_action = action(file_menu, _("&Vergrendelen"), "Ctrl+L", self.lock)
+        self.quit_action = action(
+            file_menu, _("&Afsluiten"), "Ctrl+Q", self.close, needs_casebook=False
+        )
+        edit_menu = bar.addMenu(_("Be&werken"))
+        self.search_action = action(
+            edit_menu, _("&Zoeken in huishoudens"), QKeySequence.StandardKey.Find, self._search
+        )
+        view_menu = bar.addMenu(_("Bee&ld"))
+        self.nav_actions = [
+            action(view_menu, _(label), f"Alt+{i + 1}", lambda _c=False, i=i: self._nav(i))
+            for i, (_key, label) in enumerate(NAV)
+        ]
+        help_menu = bar.addMenu(_("&Help"))
+        self.shortcuts_action = action(
+            help_menu, _("&Sneltoetsen"), "F1", self.show_shortcuts, needs_casebook=False
+        )
+        self.forgot_action = action(
+            help_menu,
+            _("Wachtwoordzin &vergeten?"),
+            None,
+            lambda: show_forgot_passphrase(self, self.unlock_page.path),
+            needs_casebook=False,
+        )
+        self.about_action = action(
+            help_menu, _("&Over Klantapp"), None, lambda: show_about(self), needs_casebook=False
+        )
+        self._sync_actions()
+
+    def _sync_actions(self) -> None:
+        """Actions on the casebook are greyed out while it is locked."""
+        unlocked = getattr(self, "workspace", None) is not None
+        for act in getattr(self, "_actions", []):
+            if act.property("needs_casebook"):
+                act.setEnabled(unlocked)
+
+    def shortcuts(self) -> list[tuple[str, str]]:
+        """(what, keys) of every action with a shortcut, as the menus show them."""
+        return [
+            (
+                act.text().replace("&", ""),
+                act.shortcut().toString(QKeySequence.SequenceFormat.NativeText),
+            )
+            for act in self._actions
+            if not act.shortcut().isEmpty()
+        ]
+
+    def show_shortcuts(self) -> None:
+        lines = [f"{keys}\t{what}" for what, keys in self.shortcuts()]
+        lines += [
+            _("Alt+Links / Alt+Rechts\tVorige / volgende dag in de Agenda"),
+            _("1 tot 5\tScore in de Brede intake"),
+        ]
+        QMessageBox.information(self, _("Sneltoetsen"), "\n".join(lines))
 
     def _search(self) -> None:
         if self.workspace is not None:
@@ -148,6 +236,7 @@ class MainWindow(QMainWindow):
 
     def _on_unlocked(self, cb: Any, path: str) -> None:
         self.session = Session(cb, path)
+        self.session.kdf = self.config.kdf
         self.settings.last_casebook = path
         try:
             self.workspace = Workspace(self.session, self.settings)
@@ -165,7 +254,8 @@ class MainWindow(QMainWindow):
         if self.location is not None:
             self.workspace.restore(self.location)
             self.location = None
-        self.setWindowTitle(f"Klantapp — {Path(path).name}")
+        # Qt adds " — Klantapp" (the application's display name) itself
+        self.setWindowTitle(Path(path).name)
         warnings = list(getattr(cb, "warnings", []) or [])
         if warnings:
             QMessageBox.warning(
@@ -175,6 +265,7 @@ class MainWindow(QMainWindow):
             )
         self.idle.set_timeout_ms(self._idle_ms())
         self.idle.start()
+        self._sync_actions()
 
     def _autolock_changed(self, minutes: int) -> None:
         if self.config.idle_ms is None:
@@ -205,10 +296,7 @@ class MainWindow(QMainWindow):
         self._make_actions_retranslate()
 
     def _make_actions_retranslate(self) -> None:
-        self.search_action.setText(_("Zoeken"))
-        self.new_action.setText(_("Nieuw"))
-        self.save_action.setText(_("Opslaan"))
-        self.lock_action.setText(_("Vergrendelen"))
+        self._make_actions()
 
     def _make_gate_pages(self) -> None:
         """The start, create and unlock pages, wired up, at the front of the stack."""
@@ -257,6 +345,7 @@ class MainWindow(QMainWindow):
         if self.workspace is None or self.session is None:
             return
         self.idle.stop()
+        self.settings.set_geometry(self.saveGeometry())
         failed = self.workspace.save_all_for_lock()
         self.location = self.workspace.location()
         workspace, self.workspace = self.workspace, None
@@ -274,6 +363,7 @@ class MainWindow(QMainWindow):
                 "In {where} klopte niet alles: wat klopte is bewaard, de foute velden niet."
             ).format(where=", ".join(failed))
         self.setWindowTitle("Klantapp")
+        self._sync_actions()
         self.show_unlock(path, notice)
         if cb is not None:
             self.unlock_page.set_closing(True)

@@ -109,14 +109,14 @@ class RecordListEditor(QWidget):
         right = QWidget()
         right_lay = QVBoxLayout(right)
         right_lay.setContentsMargins(0, 0, 0, 0)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
         holder = QWidget()
         holder_lay = QVBoxLayout(holder)
         holder_lay.addWidget(self.reveal_record)
         holder_lay.addWidget(self.form)
-        self.scroll.setWidget(holder)
-        right_lay.addWidget(self.scroll, 1)
+        self.scroll_area.setWidget(holder)
+        right_lay.addWidget(self.scroll_area, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.delete_button)
@@ -138,10 +138,17 @@ class RecordListEditor(QWidget):
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
-        if not self._sized:  # list 2/5, form 3/5 of the width, once
+        if not self._sized:  # once: the list as wide as its columns, 2/5 to 1/2 of it
             self._sized = True
             total = max(self.width(), 10)
-            self.splitter.setSizes([total * 2 // 5, total * 3 // 5])
+            header = self.table.horizontalHeader()
+            needed = (
+                sum(header.sectionSize(i) for i in range(header.count()))
+                + self.table.verticalScrollBar().sizeHint().width()
+                + 2 * self.table.frameWidth()
+            )
+            left = min(max(needed, total * 2 // 5), total // 2)
+            self.splitter.setSizes([left, total - left])
 
     # --- data ---------------------------------------------------------------------------
     def set_records(self, records: list[dict[str, Any]], keep: bool = True) -> None:
@@ -280,7 +287,7 @@ class RecordListEditor(QWidget):
             else:
                 changes = self.form.changes()
                 if changes:
-                    self.session.update(self.kind, self.current_id, changes)
+                    self.write_changes(self.current_id, changes)
             return self.current_id
 
         ok, saved_id = save_form(self.form, self.status, write)
@@ -308,6 +315,9 @@ class RecordListEditor(QWidget):
 
     def write_new(self, values: dict[str, Any]) -> str:
         return self.session.add(self.kind, values)
+
+    def write_changes(self, record_id: str, changes: dict[str, Any]) -> None:
+        self.session.update(self.kind, record_id, changes)
 
     def delete_current(self) -> None:
         record = self.current_record()

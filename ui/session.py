@@ -11,7 +11,6 @@ cryptography/sqlite-utils are only needed once a casebook is opened.
 
 from __future__ import annotations
 
-import getpass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -23,18 +22,11 @@ if TYPE_CHECKING:
     from klantapp.casebook import Casebook
 
 
-def actor_name() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:
-        return ""
-
-
 def open_casebook(path: str, passphrase: str, *, progress: Any = None) -> Casebook:
     """Slow (key derivation): run it in a worker."""
     from klantapp.casebook import Casebook
 
-    return Casebook.open(path, passphrase, progress=progress, actor=actor_name())
+    return Casebook.open(path, passphrase, progress=progress)
 
 
 def create_casebook(
@@ -43,9 +35,11 @@ def create_casebook(
     """Slow (key derivation, calibration): run it in a worker."""
     from klantapp.casebook import Casebook
 
-    return Casebook.create(
-        path, passphrase, recovery_recipient=recovery_recipient, kdf=kdf, actor=actor_name()
-    )
+    return Casebook.create(path, passphrase, recovery_recipient=recovery_recipient, kdf=kdf)
+
+
+#: The gemeente details every letter needs (issue 12), as keys of the "gemeente" setting.
+LETTER_DETAILS: tuple[str, ...] = ("name", "department", "street", "postcode", "city", "phone")
 
 
 class Session(QObject):
@@ -57,6 +51,18 @@ class Session(QObject):
         super().__init__()
         self.cb: Casebook | None = cb
         self.path = path
+        self.kdf: Any = None  # KdfParams for a new passphrase; None = calibrate (tests: cheap)
+        self._update_actor()
+
+    def _update_actor(self) -> None:
+        """Changes are signed with the klantmanager's name from Instellingen; the
+        computer's account name only while none is set."""
+        from klantapp.casebook.queries import klantmanager_name
+
+        cb = self._cb()
+        name = klantmanager_name(cb)
+        if name:
+            cb.actor = name
 
     # --- lifecycle -------------------------------------------------------------------
     @property
@@ -101,18 +107,84 @@ class Session(QObject):
         self.changed.emit("appointments", appointment_id)
 
     def new_pip_version(self, person_id: str, values: dict[str, Any]) -> str:
+        return self.save_pip(person_id, values)
+
+    def save_pip(self, person_id: str, values: dict[str, Any], pip_id: str | None = None) -> str:
+        """A new PIP version (``pip_id`` None) or changes to one; versions it replaces are
+        marked in the same change."""
         from klantapp.casebook import services
 
-        new_id = services.new_pip_version(self._cb(), person_id, values)
-        self.changed.emit("pips", new_id)
-        return new_id
+        saved = services.save_pip(self._cb(), person_id, values, pip_id=pip_id)
+        self.changed.emit("pips", saved)
+        return saved
+
+    def save_intake(
+        self,
+        household_id: str,
+        intake_date: str,
+        cells: dict[tuple[str, str], dict[str, Any]],
+        *,
+        without_partner: bool | None = None,
+    ) -> dict[tuple[str, str], str]:
+        """A whole brede intake grid: one change, one refresh."""
+        from klantapp.casebook import services
+
+        saved = services.save_intake(
+            self._cb(), household_id, intake_date, cells, without_partner=without_partner
+        )
+        self.changed.emit("intake_scores", "")
+        return saved
+
+    def save_household(
+        self,
+        values: dict[str, Any],
+        members: list[dict[str, Any]],
+        household_id: str | None = None,
+    ) -> tuple[str, list[str]]:
+        """A household with its members: one change."""
+        from klantapp.casebook import services
+
+        hid, ids = services.save_household(self._cb(), values, members, household_id=household_id)
+        self.changed.emit("households", hid)
+        if members:
+            self.changed.emit("persons", "")
+        return hid, ids
+
+    def undo_problem(self, change_id: int) -> str | None:
+        from klantapp.casebook import services
+
+        return services.undo_problem(self._cb(), change_id)
+
+    def undo_change(self, change_id: int) -> None:
+        """Undo a change from the timeline (a new change restoring the old values)."""
+        from klantapp.casebook import services
+
+        services.undo_change(self._cb(), change_id)
+        self.changed.emit("", "")
+
+    def klantmanager_name(self) -> str:
+        from klantapp.casebook.queries import klantmanager_name
+
+        return klantmanager_name(self._cb())
+
+    def gemeente_missing(self) -> list[str]:
+        """Keys of the gemeente details a letter needs that are still empty."""
+        stored = self._cb().get_setting("gemeente", {})
+        value = stored if isinstance(stored, dict) else {}
+        return [key for key in LETTER_DETAILS if not str(value.get(key) or "").strip()]
 
     def get_setting(self, key: str, default: Any = None) -> Any:
         return self._cb().get_setting(key, default)
 
     def set_setting(self, key: str, value: Any) -> None:
         self._cb().set_setting(key, value)
+        if key in ("klantmanager", "gemeente"):
+            self._update_actor()
         self.changed.emit("settings", key)
+
+    def change_passphrase(self, new_passphrase: str) -> None:
+        """Slow (a key derivation, and with key rotation a compaction): run in a worker."""
+        self._cb().change_passphrase(new_passphrase, self.kdf)
 
     # --- reads -----------------------------------------------------------------------
     def get(self, kind: str, record_id: str) -> dict[str, Any] | None:
@@ -120,15 +192,27 @@ class Session(QObject):
 
         return queries.get(self._cb(), kind, record_id)
 
-    def household_detail(self, household_id: str) -> dict[str, Any]:
+    def household_detail(
+        self, household_id: str, kinds: list[str] | None = None
+    ) -> dict[str, Any] | None:
         from klantapp.casebook import queries
 
-        return queries.household_detail(self._cb(), household_id)
+        return queries.household_detail(self._cb(), household_id, kinds)
 
     def list_households(self, **kwargs: Any) -> list[dict[str, Any]]:
         from klantapp.casebook import queries
 
         return queries.list_households(self._cb(), **kwargs)
+
+    def count_households(self) -> int:
+        from klantapp.casebook import queries
+
+        return queries.count_households(self._cb())
+
+    def household_matches(self, text: str) -> dict[str, Any]:
+        from klantapp.casebook import queries
+
+        return queries.household_matches(self._cb(), text)
 
     def appointments_between(self, start: str, end: str) -> list[dict[str, Any]]:
         from klantapp.casebook import queries
@@ -163,19 +247,19 @@ class Session(QObject):
     # --- import -------------------------------------------------------------------------
     def import_json_file(self, path: str) -> dict[str, int]:
         """Slow: read a JSON export and import it, all or nothing (worker thread)."""
-        import json
-
         from klantapp.casebook import jsonio
         from klantapp.errors import KlantappError
 
         try:
-            with open(path, encoding="utf-8") as fh:
-                doc = json.load(fh)
-        except (OSError, ValueError) as exc:
+            with open(path, "rb") as fh:
+                raw = fh.read()
+        except OSError as exc:
             raise KlantappError(
                 _("Dit bestand kan niet worden gelezen als Klantapp-export (JSON)."),
                 hint=_("Kies een bestand dat met 'klantapp export-json' is gemaakt."),
             ) from exc
+        # UTF-8 with or without a byte-order mark; not JSON or absurdly deep: InvalidInput
+        doc = jsonio.load_document(raw, path)
         return dict(jsonio.import_document(self._cb(), doc))
 
     def notify_all_changed(self) -> None:

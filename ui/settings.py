@@ -31,7 +31,7 @@ class AppSettings:
     @property
     def autolock_minutes(self) -> int:
         try:
-            value = int(self._s.value("security/autolock_minutes", DEFAULT_AUTOLOCK_MINUTES))
+            value = int(str(self._s.value("security/autolock_minutes", DEFAULT_AUTOLOCK_MINUTES)))
         except (TypeError, ValueError):
             value = DEFAULT_AUTOLOCK_MINUTES
         return max(MIN_AUTOLOCK_MINUTES, min(MAX_AUTOLOCK_MINUTES, value))

@@ -98,7 +98,9 @@ class Task(QObject):
 
 
 class _Runner(QRunnable):
-    def __init__(self, task: Task, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+    def __init__(
+        self, task: Task, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> None:
         super().__init__()
         self.setAutoDelete(True)
         self._task = task

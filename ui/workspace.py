@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -27,7 +28,7 @@ from ui.screens.agenda import AgendaScreen
 from ui.screens.household import HouseholdScreen
 from ui.screens.households import HouseholdsScreen
 from ui.screens.partners import PartnersScreen
-from ui.screens.settings import SettingsScreen
+from ui.screens.settings import GEMEENTE_FIELDS, SettingsScreen
 from ui.screens.today import TodayScreen
 from ui.session import Session
 from ui.settings import AppSettings
@@ -47,6 +48,7 @@ class Location:
     screen: str = "today"
     household_id: str | None = None
     tab: str = "household"
+    record_id: str | None = None  # the record shown on that tab
     agenda_day: date | None = None
     agenda_week: bool = False
 
@@ -70,8 +72,8 @@ class Workspace(QWidget):
             item = QListWidgetItem(_(label))
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.nav.addItem(item)
-        self.nav.setMaximumWidth(em(self, 28))
-        self.nav.setMinimumWidth(em(self, 18))
+        self.nav.setMaximumWidth(em(self, 22))
+        self.nav.setMinimumWidth(em(self, 14))
         self.nav.currentRowChanged.connect(self._nav_changed)
         self.lock_button = QPushButton(_("Vergrendelen"))
         self.lock_button.setAccessibleName(_("Vergrendelen"))
@@ -96,8 +98,9 @@ class Workspace(QWidget):
         }
         for screen in self.screens.values():
             self.stack.addWidget(screen)
-        self.households.open_household.connect(lambda hid: self.open_household(hid))
+        self.households.open_household.connect(self.open_household)
         self.today.open_household.connect(self.open_household)
+        self.today.go_requested.connect(self._first_step)
         self.agenda.open_household.connect(self.open_household)
         self.partners.open_household.connect(self.open_household)
         self.agenda.letter_requested.connect(self.make_letter)
@@ -106,14 +109,34 @@ class Workspace(QWidget):
         self.settings_screen.autolock_changed.connect(self.autolock_changed)
         session.changed.connect(self._data_changed)
 
+        # First run: the details every letter needs, asked for without blocking anything.
+        self.gemeente_banner = QWidget()
+        self.gemeente_banner.setObjectName("banner")
+        banner_lay = QHBoxLayout(self.gemeente_banner)
+        banner_lay.setContentsMargins(0, 0, 0, 0)
+        self.gemeente_text = QLabel()
+        self.gemeente_text.setWordWrap(True)
+        banner_lay.addWidget(self.gemeente_text, 1)
+        self.gemeente_button = QPushButton(_("Nu invullen"))
+        self.gemeente_button.clicked.connect(lambda: self.go("settings"))
+        self.gemeente_later = QPushButton(_("Later"))
+        self.gemeente_later.setToolTip(_("Verbergen tot de volgende keer ontgrendelen"))
+        self.gemeente_later.clicked.connect(self.gemeente_banner.hide)
+        banner_lay.addWidget(self.gemeente_button)
+        banner_lay.addWidget(self.gemeente_later)
+        right = QVBoxLayout()
+        right.addWidget(self.gemeente_banner)
+        right.addWidget(self.stack, 1)
+
         lay = QHBoxLayout(self)
         lay.addLayout(left)
-        lay.addWidget(self.stack, 1)
+        lay.addLayout(right, 1)
+        self._check_gemeente()
         self._nav_guard = False
         self.nav.setCurrentRow(0)
 
     # --- navigation ----------------------------------------------------------------------
-    def current_screen(self) -> QWidget:
+    def current_screen(self) -> QWidget | None:
         return self.stack.currentWidget()
 
     def _leave_current(self) -> bool:
@@ -189,7 +212,19 @@ class Workspace(QWidget):
             self.household.show_record(kind, record_id)
         return True
 
+    def _check_gemeente(self) -> None:
+        missing = self.session.gemeente_missing()
+        self.gemeente_text.setText(
+            _(
+                "Vul de gegevens van de gemeente in, want die staan op elke brief. Nog leeg: "
+                "{fields}."
+            ).format(fields=", ".join(_(dict(GEMEENTE_FIELDS)[m]).lower() for m in missing))
+        )
+        self.gemeente_banner.setVisible(bool(missing))
+
     def _data_changed(self, kind: str, _record_id: str) -> None:
+        if kind in ("settings", "") and not self.gemeente_banner.isHidden():
+            self._check_gemeente()
         for screen in self.screens.values():
             if screen is not self.stack.currentWidget():
                 continue
@@ -197,7 +232,14 @@ class Workspace(QWidget):
             if handler is not None:
                 handler(kind)
         if self.household is not None and self.stack.currentWidget() is self.household:
-            self.household.refresh()
+            self.household.data_changed(kind)
+
+    def _first_step(self, what: str) -> None:
+        if what == "new_household":
+            if self.go("households"):
+                self.households.new_record()
+        else:
+            self.go(what)
 
     # --- shortcuts -----------------------------------------------------------------------------
     def focus_search(self) -> None:
@@ -230,6 +272,9 @@ class Workspace(QWidget):
             loc.screen = "household"
             loc.household_id = self.household.household_id
             loc.tab = self.household.tab_name()
+            loc.record_id = self.household.current_record_id()
+        elif current is self.partners:
+            loc.record_id = self.partners.editor.current_id
         return loc
 
     def restore(self, loc: Location) -> None:
@@ -240,9 +285,14 @@ class Workspace(QWidget):
         if loc.screen == "household" and loc.household_id:
             if self.open_household(loc.household_id) and self.household is not None:
                 self.household.set_tab(loc.tab)
+                if loc.record_id:
+                    self.household.select_on_tab(loc.record_id)
             return
         if loc.screen in self.screens:
             self.go(loc.screen)
+        if loc.screen == "partners" and loc.record_id:
+            self.partners.editor.select(loc.record_id)
+            self.partners._partner_changed()
 
     def save_all_for_lock(self) -> list[str]:
         """Save what can be saved before locking; names of what could not be."""

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import getpass
-import json
 import sqlite3
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -35,10 +35,12 @@ from klantapp.casebook.ops import (
     record_bookkeeping,
 )
 from klantapp.casebook.textfold import fold
-from klantapp.errors import CasebookDamaged, KlantappError, NotEnoughMemory
+from klantapp.domain.settings import read_setting, setting, validate_setting
+from klantapp.errors import CasebookDamaged, InvalidInput, KlantappError, NotEnoughMemory
 from klantapp.i18n import _
 from klantapp.vault import (
     KdfParams,
+    OpenMode,
     Vault,
     VaultContents,
     calibrate_kdf,
@@ -65,6 +67,10 @@ def _default_actor() -> str:
         return getpass.getuser()
     except (KeyError, OSError):  # no user name known to the OS
         return "onbekend"
+
+
+def _mode(writable: bool) -> OpenMode:
+    return OpenMode.WRITE if writable else OpenMode.READ
 
 
 def _utc_now() -> str:
@@ -117,12 +123,15 @@ class Casebook:
         self._lock = threading.RLock()
         self.actor = actor or _default_actor()
         self.warnings = warnings
+        #: False when opened for reading although saved changes are missing (see warnings)
+        self.complete = True
         self.path = vault.path
         self.device_id = self._meta("device_id") or ""
         last = self._meta("hlc")
         self._clock = HybridClock(self.device_id, Timestamp.decode(last) if last else None)
         self._next_seq = int(self._meta(f"seq:{self.device_id}") or 0) + 1
         self._snapshot_bytes = 0
+        self._settings: dict[str, tuple[str | None, Any]] = {}  # key -> (stored text, value)
         self.timings: dict[str, float] = {}
 
     # --- life cycle -----------------------------------------------------------------
@@ -167,18 +176,48 @@ class Casebook:
         path: str | Path,
         passphrase: str,
         *,
+        writable: bool = True,
         progress: Progress | None = None,
         actor: str = "",
     ) -> Casebook:
-        vault, contents = Vault.open(Path(path), passphrase, progress=progress)
+        """Slow. ``writable=False`` changes nothing on disk (for verify, search, export):
+        a torn journal tail is left as it is, pending migrations run in memory only."""
+        vault, contents = Vault.open(
+            Path(path), passphrase, mode=_mode(writable), progress=progress
+        )
         return cls._from_contents(vault, contents, actor=actor, progress=progress)
 
     @classmethod
     def open_with_recovery(
-        cls, path: str | Path, identity: str, *, progress: Progress | None = None, actor: str = ""
+        cls,
+        path: str | Path,
+        identity: str,
+        *,
+        writable: bool = True,
+        progress: Progress | None = None,
+        actor: str = "",
     ) -> Casebook:
-        vault, contents = Vault.open_with_recovery(Path(path), identity, progress=progress)
+        """Open with the central office's recovery key (the key, or an age identity
+        file's text) instead of the passphrase."""
+        vault, contents = Vault.open_with_recovery(
+            Path(path), identity, mode=_mode(writable), progress=progress
+        )
         return cls._from_contents(vault, contents, actor=actor, progress=progress)
+
+    @classmethod
+    def repair(cls, path: str | Path, passphrase: str, *, actor: str = "") -> RepairReport:
+        """Slow. Continue from what can be read: the readable part of a damaged journal
+        (or the newest readable generation) becomes a new generation; every original
+        file is moved into a ``bewaard-...`` folder beside it, nothing is deleted."""
+        vault, contents = Vault.open(Path(path), passphrase, mode=OpenMode.REPAIR)
+        lost = contents.lost
+        cb = cls._from_contents(vault, contents, actor=actor, progress=None)
+        try:
+            if vault.mode is OpenMode.REPAIR:  # not yet compacted for a migration
+                cb.compact()
+            return RepairReport(lost=lost, set_aside=vault.set_aside_folder)
+        finally:
+            cb.close()
 
     @classmethod
     def _from_contents(
@@ -216,9 +255,10 @@ class Casebook:
             vault.close()
             raise
         cb = cls(vault, conn, actor=actor, warnings=list(contents.warnings))
+        cb.complete = contents.complete
         cb._snapshot_bytes = snapshot_bytes
         cb.timings = {**contents.timings, "replay_seconds": time.perf_counter() - t0}
-        if applied:
+        if applied and vault.writable:
             cb.compact()  # the new schema must be on disk before anything else is written
         return cb
 
@@ -228,7 +268,7 @@ class Casebook:
             if self._vault is None:
                 return
             try:
-                if self._should_compact():
+                if self.writable and self._should_compact():
                     self.compact()
             finally:
                 vault, conn = self._vault, self._conn
@@ -249,6 +289,11 @@ class Casebook:
     def is_open(self) -> bool:
         return self._vault is not None
 
+    @property
+    def writable(self) -> bool:
+        """False when opened with ``writable=False``: every write is refused."""
+        return self._require_vault().writable
+
     def _should_compact(self) -> bool:
         vault = self._require_vault()
         size = vault.journal_bytes
@@ -261,9 +306,36 @@ class Casebook:
             self._snapshot_bytes = len(snapshot)
             self._require_vault().compact(snapshot)
 
-    def change_passphrase(self, new_passphrase: str, kdf: KdfParams | None = None) -> None:
+    def change_passphrase(
+        self,
+        new_passphrase: str,
+        kdf: KdfParams | None = None,
+        *,
+        recovery_recipient: str | None = None,
+    ) -> None:
+        """Slow. A new passphrase and a new data key (see :meth:`Vault.rotate_keys`): an
+        old header with the old passphrase opens nothing saved from now on."""
+        self._rotate(new_passphrase, kdf, recovery_recipient)
+
+    def change_recovery_key(
+        self, recovery_recipient: str, passphrase: str, kdf: KdfParams | None = None
+    ) -> None:
+        """Slow. Wrap a new data key to another central-office key (``age1...``); the
+        passphrase stays ``passphrase``. The old recovery key opens nothing saved from
+        now on."""
+        self._rotate(passphrase, kdf, recovery_recipient)
+
+    def _rotate(self, passphrase: str, kdf: KdfParams | None, recipient: str | None) -> None:
         with self._lock:
-            self._require_vault().change_passphrase(new_passphrase, kdf or calibrate_kdf())
+            vault = self._require_vault()
+            snapshot = self._require_conn().serialize()
+            vault.rotate_keys(
+                snapshot,
+                passphrase=passphrase,
+                kdf=kdf or calibrate_kdf(),
+                recovery_recipient=recipient,
+            )
+            self._snapshot_bytes = len(snapshot)
 
     # --- reading and writing --------------------------------------------------------
 
@@ -324,18 +396,36 @@ class Casebook:
     # --- settings ---------------------------------------------------------------------
 
     def get_setting(self, key: str, default: Any = None) -> Any:
+        """The stored value of setting ``key`` (see :mod:`klantapp.domain.settings`) as far
+        as it is valid, else ``default``. Never fails because of what is stored."""
+        setting(key)  # an unknown key is a programming error
         with self.reading() as conn:
             row = conn.execute("SELECT value FROM settings WHERE id = ?", (key,)).fetchone()
-        return default if row is None or row[0] is None else json.loads(row[0])
+            raw = None if row is None else row[0]
+            cached = self._settings.get(key)
+            if cached is None or cached[0] != raw:
+                cached = self._settings[key] = (raw, read_setting(key, raw))
+        return default if cached[1] is None else dict(cached[1])
 
     def set_setting(self, key: str, value: Any) -> None:
+        """Validate and save. InvalidInput names the setting and field."""
+        clean, problems = validate_setting(key, value)
+        if problems:
+            raise InvalidInput(problems)
         with self.transaction() as tx:
-            exists = (
-                self._require_conn()
-                .execute("SELECT 1 FROM settings WHERE id = ?", (key,))
-                .fetchone()
-            )
-            if exists:
-                tx.update("settings", key, {"value": value})
-            else:
-                tx.insert("settings", {"value": value}, row_id=key)
+            tx_set_setting(self, tx, key, clean)
+
+
+def tx_set_setting(cb: Casebook, tx: Transaction, key: str, clean: dict[str, Any]) -> None:
+    """Write an already validated setting inside a transaction."""
+    exists = cb._require_conn().execute("SELECT 1 FROM settings WHERE id = ?", (key,)).fetchone()
+    if exists:
+        tx.update("settings", key, {"value": clean})
+    else:
+        tx.insert("settings", {"value": clean}, row_id=key)
+
+
+@dataclass(frozen=True)
+class RepairReport:
+    lost: int  # saved changes that could not be read and are not in the repaired casebook
+    set_aside: Path | None  # the folder holding every original file

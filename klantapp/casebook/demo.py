@@ -62,7 +62,8 @@ def fill_demo(cb: Casebook, *, today: date | None = None) -> dict[str, int]:
         counts[kind] = counts.get(kind, 0) + 1
         return add_record(cb, kind, values)
 
-    cb.set_setting("gemeente", {**GEMEENTE, "klantmanager": KLANTMANAGER})
+    cb.set_setting("gemeente", GEMEENTE)
+    cb.set_setting("klantmanager", {"name": KLANTMANAGER})
 
     taalschool = add(
         "partners",

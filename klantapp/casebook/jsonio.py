@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from klantapp.casebook.casebook import Casebook
+from klantapp.casebook.casebook import Casebook, tx_set_setting
 from klantapp.casebook.queries import _CHILD_ORDER, _rows
 from klantapp.casebook.services import check_references
 from klantapp.domain.records import HOUSEHOLD_CHILDREN, RECORD_KINDS, Field
+from klantapp.domain.settings import SETTINGS, Setting, validate_setting
 from klantapp.domain.validate import validate_record
 from klantapp.errors import InvalidInput, Problem
 from klantapp.i18n import _
@@ -23,6 +24,36 @@ from klantapp.i18n import _
 FORMAT = "klantapp-casebook"
 FORMAT_VERSION = 1
 _TOP_KEYS = {"format", "format_version", "settings", "partners", "households"}
+
+
+def load_document(raw: bytes, source: str) -> Any:
+    """Parse a JSON document (UTF-8; a byte-order mark, as Windows Notepad writes it, is
+    fine). InvalidInput, with ``source`` as the record, for anything that is not JSON or
+    is nested absurdly deep. (What parses is then checked field by field: no field of
+    the format takes nested values, so nothing deep reaches the casebook.)"""
+
+    def refused(message: str) -> InvalidInput:
+        return InvalidInput([Problem(source, "(bestand)", message)])
+
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise refused(_("Geen geldige JSON: het bestand is niet in UTF-8.")) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise refused(
+            _("Geen geldige JSON (regel {line}, kolom {column}).").format(
+                line=exc.lineno, column=exc.colno
+            )
+        ) from None
+    except RecursionError:
+        raise refused(
+            _(
+                "Het bestand is zo diep genest (lijsten in lijsten) dat het geen "
+                "Klantapp-export kan zijn."
+            )
+        ) from None
 
 
 def _strip(kind: str, row: dict[str, Any], drop: str | None = None) -> dict[str, Any]:
@@ -39,7 +70,7 @@ def export_document(cb: Casebook) -> dict[str, Any]:
     """The whole casebook as a JSON-able document (health notes included: the caller
     decides where it goes)."""
     with cb.reading() as conn:
-        settings = {r[0]: r[1] for r in conn.execute("SELECT id, value FROM settings ORDER BY id")}
+        stored = [r[0] for r in conn.execute("SELECT id FROM settings ORDER BY id")]
         partners = _rows(conn, "partners", "SELECT * FROM partners ORDER BY name, id")
         households = _rows(conn, "households", "SELECT * FROM households ORDER BY name, id")
         children: dict[str, dict[str, list[dict[str, Any]]]] = {}
@@ -59,7 +90,11 @@ def export_document(cb: Casebook) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "settings": {k: json.loads(v) for k, v in settings.items() if v is not None},
+        "settings": {
+            key: value
+            for key in stored
+            if key in SETTINGS and (value := cb.get_setting(key)) is not None
+        },
         "partners": [_strip("partners", p) for p in partners],
         "households": doc_households,
     }
@@ -91,6 +126,11 @@ def _collect(
     if not isinstance(settings, dict):
         problems.append(Problem("", "settings", _("Moet een object zijn.")))
         settings = {}
+    clean_settings: dict[str, Any] = {}
+    for key, value in settings.items():
+        clean, found = validate_setting(str(key), value)
+        problems += found
+        clean_settings[str(key)] = clean
 
     def as_list(value: Any, where: str, field: str) -> list[Any]:
         if value is None:
@@ -128,12 +168,12 @@ def _collect(
                         )
                     )
                 records.append((child, cwhere, {**c, "household_id": h.get("id")}))
-    return records, settings, problems
+    return records, clean_settings, problems
 
 
 def import_document(cb: Casebook, doc: Any) -> dict[str, int]:
     """Import a document: everything, or (on any problem) nothing. Returns counts per
-    kind. Raises :class:`InvalidInput` listing every problem with record and field."""
+    kind (and ``"settings"``: how many settings). Raises :class:`InvalidInput` listing every problem with record and field."""
     records, settings, problems = _collect(doc)
     seen: dict[str, str] = {}
     pending: dict[str, str | None] = {}  # id -> household it belongs to
@@ -171,12 +211,10 @@ def import_document(cb: Casebook, doc: Any) -> dict[str, int]:
         for kind, _where, values in normalized:
             tx.insert(kind, values)
             counts[kind] = counts.get(kind, 0) + 1
-        with cb.reading() as conn:
-            for key, value in settings.items():
-                if conn.execute("SELECT 1 FROM settings WHERE id = ?", (key,)).fetchone():
-                    tx.update("settings", key, {"value": value})
-                else:
-                    tx.insert("settings", {"value": value}, row_id=key)
+        for key, value in settings.items():
+            tx_set_setting(cb, tx, key, value)
+    if settings:
+        counts["settings"] = len(settings)
     return counts
 
 
@@ -250,6 +288,24 @@ def _record_schema(kind: str, *, nested: bool) -> dict[str, Any]:
     }
 
 
+def _setting_schema(known: Setting) -> dict[str, Any]:
+    where = {"shared": "gedeeld met het centrale kantoor", "device": "alleen deze laptop"}
+    return {
+        "title": known.kind.label,
+        "description": where[known.scope],
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            f.name: (
+                {"description": f.label, **known.custom[f.name].schema}
+                if f.name in known.custom
+                else _field_schema(f)
+            )
+            for f in known.fields
+        },
+    }
+
+
 def json_schema() -> dict[str, Any]:
     household = _record_schema("households", nested=False)
     for child in HOUSEHOLD_CHILDREN:
@@ -270,6 +326,8 @@ def json_schema() -> dict[str, Any]:
             "settings": {
                 "type": "object",
                 "description": "Instellingen, zoals gemeentegegevens voor brieven",
+                "additionalProperties": False,
+                "properties": {key: _setting_schema(s) for key, s in SETTINGS.items()},
             },
             "partners": {"type": "array", "items": {"$ref": "#/$defs/partners"}},
             "households": {"type": "array", "items": {"$ref": "#/$defs/households"}},

@@ -21,7 +21,8 @@ from klantapp.domain.records import RECORD_KINDS
 OpKind = Literal["insert", "update", "delete"]
 
 #: Tables that row operations may touch. Everything else is bookkeeping or index.
-WRITABLE_TABLES: frozenset[str] = frozenset(RECORD_KINDS) | {"settings"}
+#: ``undo_log`` holds the values the last change of a record replaced (services.py).
+WRITABLE_TABLES: frozenset[str] = frozenset(RECORD_KINDS) | {"settings", "undo_log"}
 
 RECORD_FORMAT = 1
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,14 +62,18 @@ _CHILD_ORDER = {
 }
 
 
-def household_detail(cb: Casebook, household_id: str) -> dict[str, Any] | None:
-    """A household with every record under it, each child kind as a list."""
+def household_detail(
+    cb: Casebook, household_id: str, kinds: Iterable[str] | None = None
+) -> dict[str, Any] | None:
+    """A household with every record under it, each child kind as a list (only the
+    child kinds in ``kinds`` when given, for a screen that refreshes what changed)."""
+    wanted = HOUSEHOLD_CHILDREN if kinds is None else [k for k in HOUSEHOLD_CHILDREN if k in kinds]
     with cb.reading() as conn:
         found = _rows(conn, "households", "SELECT * FROM households WHERE id = ?", (household_id,))
         if not found:
             return None
         detail: dict[str, Any] = {"household": found[0]}
-        for child in HOUSEHOLD_CHILDREN:
+        for child in wanted:
             detail[child] = _rows(
                 conn,
                 child,
@@ -76,6 +81,13 @@ def household_detail(cb: Casebook, household_id: str) -> dict[str, Any] | None:
                 (household_id,),
             )
     return detail
+
+
+def klantmanager_name(cb: Casebook) -> str:
+    """The klantmanager's name from Instellingen (the device setting ``klantmanager``;
+    a migration moved it there from inside the gemeente details); "" when none is set."""
+    name = cb.get_setting("klantmanager", {}).get("name")
+    return name.strip() if isinstance(name, str) else ""
 
 
 def person_name(person: dict[str, Any]) -> str:
@@ -273,9 +285,72 @@ def search(cb: Casebook, query: str, *, limit: int = 50) -> list[SearchHit]:
     return hits
 
 
+@dataclass(frozen=True)
+class HouseholdMatch:
+    """Why a household matched a search: what matched, in words, and the first record
+    (kind, id) that matched other than the household itself, to open it there."""
+
+    what: tuple[str, ...]
+    record: tuple[str, str] | None
+
+
+def household_matches(cb: Casebook, query: str, *, limit: int = 500) -> dict[str, HouseholdMatch]:
+    """The households :func:`search` finds for ``query`` (names in any script, BSN,
+    V-nummer, notes and the notes of every record), in its order, each with what
+    matched: "Naam huishouden", "Gezinslid: Omar Haddad", "Notitie · 20-11-2026 ...".
+    The household list uses it, so the client finds what the CLI's ``search`` finds."""
+    found: dict[str, tuple[list[str], list[tuple[str, str]]]] = {}
+    hits = [h for h in search(cb, query, limit=limit) if h.household_id is not None]
+    members = _members_of(cb, hits)
+    for hit in hits:
+        assert hit.household_id is not None
+        what, records = found.setdefault(hit.household_id, ([], []))
+        if hit.kind == "households":
+            text = _("Naam huishouden")
+        elif hit.kind == "persons":
+            text = _("Gezinslid: {name}").format(name=hit.title)
+        elif members.get(hit.id):
+            text = _("{record} ({member})").format(record=hit.title, member=members[hit.id])
+        else:
+            text = hit.title
+        if text not in what:
+            what.append(text)
+        if hit.kind != "households":
+            records.append((hit.kind, hit.id))
+    return {
+        hid: HouseholdMatch(tuple(what), records[0] if records else None)
+        for hid, (what, records) in found.items()
+    }
+
+
+def _members_of(cb: Casebook, hits: list[SearchHit]) -> dict[str, str]:
+    """Record id -> the name of the member a hit's record is about (notes, scores, ...)."""
+    by_kind: dict[str, list[str]] = {}
+    for hit in hits:
+        if hit.kind in RECORD_KINDS and "person_id" in RECORD_KINDS[hit.kind].field_names:
+            by_kind.setdefault(hit.kind, []).append(hit.id)
+    out: dict[str, str] = {}
+    with cb.reading() as conn:
+        for kind, ids in by_kind.items():
+            out.update(
+                (rid, name)
+                for rid, name in conn.execute(
+                    f"""SELECT k.id, trim(coalesce(p.given_names, '') || ' ' || p.family_name)
+                        FROM {kind} k JOIN persons p ON p.id = k.person_id
+                        WHERE k.id IN (SELECT value FROM json_each(?))""",
+                    (json.dumps(ids),),
+                )
+                if name
+            )
+    return out
+
+
 def timeline(cb: Casebook, household_id: str, *, limit: int = 500) -> list[dict[str, Any]]:
-    """What happened to a household, newest first: changes from the audit log plus
-    appointments, with who did it. Field names only, never values."""
+    """What happened to a household, newest first: one entry per change (a save of a
+    whole brede intake is one entry), with who did it and what it did -- the change's
+    summary when it has one, else the records and field names it touched, never
+    values. ``undoable``: the change is the last one of each record it touched and its
+    old values are kept (see services.undo_change)."""
     with cb.reading() as conn:
         ids = {household_id}
         for child in HOUSEHOLD_CHILDREN:
@@ -286,17 +361,50 @@ def timeline(cb: Casebook, household_id: str, *, limit: int = 500) -> list[dict[
                 )
             )
         rows = conn.execute(
-            """SELECT at, actor, tbl, row_id, action, fields FROM audit_log
+            """SELECT change_id, at, actor, summary, tbl, row_id, action, fields FROM audit_log
                WHERE row_id IN (SELECT value FROM json_each(?))
                ORDER BY change_id DESC, seq DESC LIMIT ?""",
             (json.dumps(sorted(ids)), limit),
         ).fetchall()
-    out = []
-    for at, actor, tbl, row_id, action, fields in rows:
-        what = _timeline_what(tbl, action, fields)
-        out.append(
-            {"at": at, "actor": actor, "kind": tbl, "id": row_id, "action": action, "what": what}
+        keys = sorted({f"{r[4]}:{r[5]}" for r in rows if r[6] == "update"})
+        kept = dict(
+            conn.execute(
+                "SELECT id, change_id FROM undo_log WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps(keys),),
+            ).fetchall()
         )
+    latest: dict[tuple[str, str], int] = {}
+    entries: dict[int, dict[str, Any]] = {}
+    for change_id, at, actor, summary, tbl, row_id, action, fields in rows:
+        latest.setdefault((tbl, row_id), change_id)
+        entry = entries.get(change_id)
+        if entry is None:
+            entry = entries[change_id] = {
+                "change_id": change_id,
+                "at": at,
+                "actor": actor,
+                "summary": summary or "",
+                "kind": tbl,
+                "id": row_id,
+                "action": action,
+                "parts": [],
+                "undoable": True,
+            }
+        part = _timeline_what(tbl, action, fields)
+        if part not in entry["parts"]:
+            entry["parts"].append(part)
+        if (
+            action == "delete"
+            or latest[(tbl, row_id)] != change_id
+            or (action == "update" and kept.get(f"{tbl}:{row_id}") != change_id)
+        ):
+            entry["undoable"] = False
+    out = []
+    for entry in entries.values():
+        parts = entry.pop("parts")
+        shown = "; ".join(parts[:3]) + ("; …" if len(parts) > 3 else "")
+        entry["what"] = entry.pop("summary") or shown
+        out.append(entry)
     return out
 
 

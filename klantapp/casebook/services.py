@@ -8,15 +8,16 @@ must exist and belong together.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from klantapp.casebook.casebook import Casebook, Transaction
-from klantapp.casebook.queries import get
-from klantapp.domain.records import RECORD_KINDS
+from klantapp.casebook.queries import get, person_name
+from klantapp.domain.records import LEEFGEBIEDEN, RECORD_KINDS
 from klantapp.domain.validate import validate_record
 from klantapp.errors import InvalidInput, KlantappError, Problem
-from klantapp.i18n import _
+from klantapp.i18n import _, ngettext
 
 
 class RecordNotFound(KlantappError):
@@ -106,22 +107,190 @@ def _validated(
 
 def add_record(cb: Casebook, kind: str, values: dict[str, Any]) -> str:
     """Validate and insert one record; returns its id."""
-    normalized = _validated(cb, kind, values)
     with cb.transaction() as tx:
-        return tx.insert(kind, normalized)
+        return tx.insert(kind, _validated(cb, kind, values))
 
 
-def update_record(cb: Casebook, kind: str, record_id: str, changes: dict[str, Any]) -> None:
-    """Validate and apply changed fields of one record (fields not given stay as they are)."""
+def update_record(
+    cb: Casebook, kind: str, record_id: str, changes: dict[str, Any], *, summary: str = ""
+) -> None:
+    """Validate and apply changed fields of one record (fields not given stay as they are).
+    The read of the stored values, the check and the write are one transaction."""
+    with cb.transaction(summary=summary) as tx:
+        current = _current(cb, kind, record_id)
+        normalized = _validated(cb, kind, changes, current=current)
+        _write_update(cb, tx, kind, current, normalized)
+
+
+def _current(cb: Casebook, kind: str, record_id: str) -> dict[str, Any]:
     current = get(cb, kind, record_id)
     if current is None:
         raise RecordNotFound(_not_found(kind, record_id))
-    normalized = _validated(cb, kind, changes, current=current)
-    changed = {k: v for k, v in normalized.items() if current.get(k) != v}
+    return current
+
+
+def _write_update(
+    cb: Casebook, tx: Transaction, kind: str, current: dict[str, Any], normalized: dict[str, Any]
+) -> bool:
+    """Write the fields of ``normalized`` that differ from ``current`` and remember the
+    values they replace (for undo). True when something changed."""
+    changed = {k: v for k, v in normalized.items() if k != "id" and current.get(k) != v}
     if not changed:
-        return
+        return False
+    _remember(cb, tx, kind, current["id"], {k: current.get(k) for k in changed})
+    tx.update(kind, current["id"], changed)
+    return True
+
+
+# --- undo ------------------------------------------------------------------------------
+#
+# The table undo_log keeps, per record, the values its last update (made here) replaced,
+# with the id of that change. Undoing writes them back as a new change; the journal is
+# never rewritten. Only the newest change of a record can be undone, and only when no
+# later change touched it (from this laptop or, later, from a sync bundle).
+
+
+def _next_change_id(cb: Casebook) -> int:
+    """The id the change being written will get: the casebook's lock is held from here
+    to the commit, and ``changes.id`` is the next rowid."""
+    with cb.reading() as conn:
+        return int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM changes").fetchone()[0])
+
+
+def _remember(
+    cb: Casebook, tx: Transaction, kind: str, record_id: str, before: dict[str, Any]
+) -> None:
+    key = f"{kind}:{record_id}"
+    change_id = _next_change_id(cb)
+    with cb.reading() as conn:
+        row = conn.execute(
+            "SELECT change_id, before_json FROM undo_log WHERE id = ?", (key,)
+        ).fetchone()
+    if row is not None and row[0] == change_id:  # the same change updates it again
+        before = {**before, **json.loads(row[1])}
+    values = {
+        "tbl": kind,
+        "row_id": record_id,
+        "change_id": change_id,
+        "before_json": json.dumps(before, ensure_ascii=False, sort_keys=True),
+    }
+    if row is None:
+        tx.insert("undo_log", values, row_id=key)
+    else:
+        tx.update("undo_log", key, values)
+
+
+def _forget(cb: Casebook, tx: Transaction, kind: str, record_id: str) -> None:
+    key = f"{kind}:{record_id}"
+    with cb.reading() as conn:
+        found = conn.execute("SELECT 1 FROM undo_log WHERE id = ?", (key,)).fetchone()
+    if found:
+        tx.delete("undo_log", key)
+
+
+def _change_ops(conn: Any, change_id: int) -> list[tuple[str, str, str]]:
+    """(table, row id, op) of the record operations of one change."""
+    return [
+        (tbl, row_id, op)
+        for tbl, row_id, op in conn.execute(
+            "SELECT tbl, row_id, op FROM oplog WHERE change_id = ? ORDER BY seq", (change_id,)
+        )
+        if tbl in RECORD_KINDS
+    ]
+
+
+def _last_change_of(conn: Any, kind: str, record_id: str) -> int | None:
+    row = conn.execute(
+        "SELECT max(change_id) FROM oplog WHERE tbl = ? AND row_id = ?", (kind, record_id)
+    ).fetchone()
+    return None if row is None or row[0] is None else int(row[0])
+
+
+def undo_problem(cb: Casebook, change_id: int) -> str | None:
+    """Why the change ``change_id`` cannot be undone, in words; None when it can."""
+    with cb.reading() as conn:
+        ops = _change_ops(conn, change_id)
+        if not ops:
+            return _("Deze wijziging bestaat niet (meer).")
+        for kind, record_id, op in ops:
+            if op == "delete":
+                return _("Een verwijdering kan niet ongedaan worden gemaakt.")
+            if _last_change_of(conn, kind, record_id) != change_id:
+                return _("Er is daarna nog iets gewijzigd; alleen de laatste wijziging kan terug.")
+            if op == "update":
+                row = conn.execute(
+                    "SELECT change_id FROM undo_log WHERE id = ?", (f"{kind}:{record_id}",)
+                ).fetchone()
+                if row is None or row[0] != change_id:
+                    return _("De oude waarden van deze wijziging zijn niet bewaard.")
+    return None
+
+
+def undo_change(cb: Casebook, change_id: int) -> None:
+    """Undo one change: a new change that writes back the values it replaced, and removes
+    the records it added. Raises :class:`KlantappError` in words when that is not
+    possible (a later change, a deletion, a record now used elsewhere)."""
     with cb.transaction() as tx:
-        tx.update(kind, record_id, changed)
+        problem = undo_problem(cb, change_id)
+        if problem:
+            raise KlantappError(problem)
+        with cb.reading() as conn:
+            ops = _change_ops(conn, change_id)
+            summary = conn.execute(
+                "SELECT summary FROM changes WHERE id = ?", (change_id,)
+            ).fetchone()[0]
+        restores: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
+        problems: list[Problem] = []
+        inserted: list[tuple[str, str]] = []
+        for kind, record_id, op in dict.fromkeys(ops):
+            if op == "insert":
+                inserted.append((kind, record_id))
+                continue
+            current = get(cb, kind, record_id)
+            if current is None:
+                continue  # removed by another record of this change
+            with cb.reading() as conn:
+                raw = conn.execute(
+                    "SELECT before_json FROM undo_log WHERE id = ?", (f"{kind}:{record_id}",)
+                ).fetchone()[0]
+            before = json.loads(raw)
+            normalized, found = validate_record(kind, before, partial=True, current=current)
+            found += check_references(cb, kind, {**current, **normalized})
+            problems += found
+            restores.append((kind, current, normalized))
+        if problems:
+            raise InvalidInput(problems)
+        for kind, current, normalized in restores:
+            _write_update(cb, tx, kind, current, normalized)
+        for kind, record_id in reversed(inserted):
+            if get(cb, kind, record_id) is not None:
+                _delete_checked(cb, tx, kind, record_id)
+        tx.summary = (
+            _("Ongedaan gemaakt: {what}").format(what=summary)
+            if summary
+            else _("Wijziging ongedaan gemaakt")
+        )
+
+
+def _delete_checked(cb: Casebook, tx: Transaction, kind: str, record_id: str) -> None:
+    """Delete a record added by the change being undone; refuse when something else
+    refers to it now (a note for a person who would vanish)."""
+    with cb.reading() as conn:
+        for referrer, field, _required in _referrers(kind):
+            used = conn.execute(
+                f"SELECT count(*) FROM {referrer} WHERE {field} = ?", (record_id,)
+            ).fetchone()[0]
+            if used:
+                raise KlantappError(
+                    _("{record} wordt nog gebruikt door {count} {referrers}.").format(
+                        record=_label(kind),
+                        count=used,
+                        referrers=_(RECORD_KINDS[referrer].label_plural).lower(),
+                    ),
+                    hint=_("Verwijder of wijzig die eerst."),
+                )
+    _forget(cb, tx, kind, record_id)
+    tx.delete(kind, record_id)
 
 
 #: Kinds that own the records that must refer to them: deleting one deletes those too.
@@ -165,6 +334,7 @@ def _delete_cascade(cb: Casebook, tx: Transaction, kind: str, record_id: str) ->
             else:
                 for rid in ids:
                     tx.update(referrer, rid, {field: None})
+    _forget(cb, tx, kind, record_id)
     tx.delete(kind, record_id)
 
 
@@ -172,9 +342,8 @@ def delete_record(cb: Casebook, kind: str, record_id: str) -> None:
     """Delete a record; a household takes its members and everything under it along,
     a person their intake scores and PIP versions (appointments and notes stay with the
     household)."""
-    if get(cb, kind, record_id) is None:
-        raise RecordNotFound(_not_found(kind, record_id))
     with cb.transaction() as tx:
+        _current(cb, kind, record_id)
         _delete_cascade(cb, tx, kind, record_id)
 
 
@@ -187,33 +356,264 @@ def new_pip_version(cb: Casebook, person_id: str, values: dict[str, Any]) -> str
     """A new PIP version for a person: starts from the latest version, which is marked
     *vervangen* once the new one is *vastgesteld*. The termijn keeps running from the
     first version's dagtekening (the deadline rules read the earliest version)."""
-    person = get(cb, "persons", person_id)
-    if person is None:
-        raise RecordNotFound(_not_found("persons", person_id))
-    with cb.reading() as conn:
-        row = conn.execute(
-            "SELECT id, version FROM pips WHERE person_id = ? ORDER BY version DESC LIMIT 1",
-            (person_id,),
-        ).fetchone()
-    previous = get(cb, "pips", row[0]) if row else None
-    base: dict[str, Any] = {}
-    if previous:
-        base = {
-            k: v
-            for k, v in previous.items()
-            if k not in ("id", "version", "status", "vastgesteld_on")
-        }
-    new_values = {
-        **base,
-        "household_id": person["household_id"],
-        "person_id": person_id,
-        "status": "concept",
-        **values,
-        "version": (row[1] + 1) if row else 1,
-    }
-    normalized = _validated(cb, "pips", new_values)
+    return save_pip(cb, person_id, values)
+
+
+# --- saves of several records: validated whole, written as one change ------------------
+
+
+def save_pip(
+    cb: Casebook, person_id: str, values: dict[str, Any], *, pip_id: str | None = None
+) -> str:
+    """Save a PIP with what goes with it, as one change: a new version (``pip_id`` None,
+    starting from the latest version's values) or changes to ``pip_id``. When the saved
+    version is *vastgesteld*, the versions before it that were vastgesteld or concept
+    are marked *vervangen*. Returns the PIP's id."""
     with cb.transaction() as tx:
-        new_id = tx.insert("pips", normalized)
-        if previous and normalized.get("status") == "vastgesteld":
-            tx.update("pips", previous["id"], {"status": "vervangen"})
-        return new_id
+        person = _current(cb, "persons", person_id)
+        with cb.reading() as conn:
+            versions = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT id FROM pips WHERE person_id = ? ORDER BY version", (person_id,)
+                )
+            ]
+        earlier = [get(cb, "pips", v) or {} for v in versions if v != pip_id]
+        if pip_id is None:
+            previous = earlier[-1] if earlier else None
+            base = {
+                k: v
+                for k, v in (previous or {}).items()
+                if k not in ("id", "version", "status", "vastgesteld_on")
+            }
+            new_values = {
+                **base,
+                "household_id": person["household_id"],
+                "person_id": person_id,
+                "status": "concept",
+                **{k: v for k, v in values.items() if k != "version"},
+                "version": max((int(p.get("version") or 0) for p in earlier), default=0) + 1,
+            }
+            normalized = _validated(cb, "pips", new_values)
+            saved_id = tx.insert("pips", normalized)
+            version = normalized["version"]
+            status = normalized.get("status")
+        else:
+            current = _current(cb, "pips", pip_id)
+            if current.get("person_id") != person_id:
+                raise KlantappError(_("Dit PIP hoort bij een ander gezinslid."))
+            normalized = _validated(cb, "pips", values, current=current)
+            _write_update(cb, tx, "pips", current, normalized)
+            saved_id = pip_id
+            version = current.get("version")
+            status = normalized.get("status", current.get("status"))
+            earlier = [p for p in earlier if int(p.get("version") or 0) < int(version or 0)]
+        replaced = []
+        if status == "vastgesteld":
+            for p in earlier:
+                if p.get("status") in ("vastgesteld", "concept"):
+                    _write_update(cb, tx, "pips", p, {"status": "vervangen"})
+                    replaced.append(p.get("version"))
+        name = person_name(person)
+        what = (
+            _("PIP versie {version} vastgesteld voor {name}")
+            if status == "vastgesteld"
+            else _("PIP versie {version} opgeslagen voor {name}")
+        ).format(version=version, name=name)
+        if replaced:
+            what += "; " + ngettext(
+                "versie {versions} vervangen", "versies {versions} vervangen", len(replaced)
+            ).format(versions=", ".join(str(v) for v in replaced))
+        tx.summary = what
+        return saved_id
+
+
+Cell = tuple[str, str]  # (leefgebied, person id)
+
+
+def save_intake(
+    cb: Casebook,
+    household_id: str,
+    intake_date: str,
+    cells: Mapping[Cell, Mapping[str, Any]],
+    *,
+    without_partner: bool | None = None,
+) -> dict[Cell, str]:
+    """Save a brede intake grid as one change: for each (leefgebied, member) cell its
+    score and toelichting, added or changed; ``without_partner`` is set on every score
+    of that intake. Every cell is checked first; a problem names the cell (record) and
+    the field, and then nothing is saved. Returns the id of each cell's record."""
+    domains = dict(LEEFGEBIEDEN)
+    with cb.transaction() as tx:
+        _current(cb, "households", household_id)
+        date_values, problems = validate_record(
+            "intake_scores", {"intake_date": intake_date}, partial=True
+        )
+        if problems:
+            raise InvalidInput(problems)
+        day = date_values["intake_date"]
+        with cb.reading() as conn:
+            stored = {
+                (r["domain"], r["person_id"]): r
+                for r in (
+                    get(cb, "intake_scores", row[0]) or {}
+                    for row in conn.execute(
+                        "SELECT id FROM intake_scores WHERE household_id = ? AND intake_date = ?",
+                        (household_id, day),
+                    )
+                )
+            }
+            members = {
+                row[0]: person_name({"given_names": row[1], "family_name": row[2]})
+                for row in conn.execute(
+                    "SELECT id, given_names, family_name FROM persons WHERE household_id = ?",
+                    (household_id,),
+                )
+            }
+        planned: list[tuple[Cell, dict[str, Any] | None, dict[str, Any]]] = []
+        for cell, changes in cells.items():
+            domain, person_id = cell
+            where = _("{leefgebied}, {member}").format(
+                leefgebied=_(domains.get(domain, domain)), member=members.get(person_id, "?")
+            )
+            current = stored.get(cell)
+            if current is None:
+                values: dict[str, Any] = {
+                    "household_id": household_id,
+                    "person_id": person_id,
+                    "domain": domain,
+                    "intake_date": day,
+                    **{k: v for k, v in changes.items() if v is not None},
+                }
+                if without_partner is not None:
+                    values["without_partner"] = without_partner
+                normalized, found = validate_record("intake_scores", values, where=where)
+                found += check_references(cb, "intake_scores", normalized, where=where)
+            else:
+                update = dict(changes)
+                if without_partner is not None:
+                    update["without_partner"] = without_partner
+                normalized, found = validate_record(
+                    "intake_scores", update, partial=True, where=where, current=current
+                )
+            problems += found
+            planned.append((cell, current, normalized))
+        if problems:
+            raise InvalidInput(problems)
+        saved: dict[Cell, str] = {}
+        touched: set[Cell] = set()
+        for cell, current, normalized in planned:
+            if current is None:
+                saved[cell] = tx.insert("intake_scores", normalized)
+                touched.add(cell)
+            else:
+                saved[cell] = current["id"]
+                if _write_update(cb, tx, "intake_scores", current, normalized):
+                    touched.add(cell)
+        if without_partner is not None:
+            for cell, current in stored.items():
+                if cell not in saved and bool(current.get("without_partner")) != without_partner:
+                    _write_update(
+                        cb, tx, "intake_scores", current, {"without_partner": without_partner}
+                    )
+        tx.summary = _intake_summary(len(touched), len({c[1] for c in touched}))
+        return saved
+
+
+def _intake_summary(scores: int, members: int) -> str:
+    """'Brede intake: 64 scores voor 4 gezinsleden'."""
+    return _("Brede intake: {scores} voor {members}").format(
+        scores=ngettext("{n} score", "{n} scores", scores).format(n=scores),
+        members=ngettext("{n} gezinslid", "{n} gezinsleden", members).format(n=members),
+    )
+
+
+def save_household(
+    cb: Casebook,
+    values: dict[str, Any],
+    members: Sequence[Mapping[str, Any]] = (),
+    *,
+    household_id: str | None = None,
+) -> tuple[str, list[str]]:
+    """Save a household with its members as one change: a new household (``household_id``
+    None) or changes to one, and each member added (no ``id``) or changed. Every record
+    is checked first; then nothing or everything is saved. Returns the household's id
+    and the members' ids."""
+    with cb.transaction() as tx:
+        problems: list[Problem] = []
+        current = None if household_id is None else _current(cb, "households", household_id)
+        normalized, found = validate_record(
+            "households", values, partial=current is not None, current=current
+        )
+        problems += found
+        hid = household_id or str(values.get("id") or "") or None
+        planned: list[tuple[dict[str, Any] | None, dict[str, Any]]] = []
+        for number, member in enumerate(members, start=1):
+            where = _("Gezinslid {n}").format(n=number)
+            member_id = member.get("id")
+            if member_id:
+                stored = _current(cb, "persons", str(member_id))
+                if household_id is None or stored.get("household_id") != household_id:
+                    raise KlantappError(_("Dit gezinslid hoort bij een ander huishouden."))
+                norm, found = validate_record(
+                    "persons", dict(member), partial=True, where=where, current=stored
+                )
+            else:
+                stored = None
+                norm, found = validate_record(
+                    "persons",
+                    {**{k: v for k, v in member.items() if v is not None}, "household_id": "-"},
+                    where=where,
+                )
+            problems += found
+            planned.append((stored, norm))
+        if problems:
+            raise InvalidInput(problems)
+        if current is None:
+            hid = tx.insert("households", normalized)
+        else:
+            _write_update(cb, tx, "households", current, normalized)
+        assert hid is not None
+        ids: list[str] = []
+        added = changed = 0
+        for stored, norm in planned:
+            if stored is None:
+                ids.append(tx.insert("persons", {**norm, "household_id": hid}))
+                added += 1
+            else:
+                ids.append(stored["id"])
+                changed += _write_update(cb, tx, "persons", stored, norm)
+        name = normalized.get("name") or (current or {}).get("name") or ""
+        parts = []
+        if added:
+            parts.append(
+                ngettext("{n} gezinslid toegevoegd", "{n} gezinsleden toegevoegd", added).format(
+                    n=added
+                )
+            )
+        if changed:
+            parts.append(
+                ngettext("{n} gezinslid gewijzigd", "{n} gezinsleden gewijzigd", changed).format(
+                    n=changed
+                )
+            )
+        head = (
+            _("Huishouden {name} toegevoegd") if current is None else _("Huishouden {name}")
+        ).format(name=name)
+        tx.summary = f"{head}: {', '.join(parts)}" if parts else head
+        return hid, ids
+
+
+__all__ = [
+    "RecordNotFound",
+    "add_record",
+    "delete_record",
+    "new_pip_version",
+    "record_outcome",
+    "save_household",
+    "save_intake",
+    "save_pip",
+    "undo_change",
+    "undo_problem",
+    "update_record",
+]

@@ -24,6 +24,8 @@ def verify(cb: Casebook) -> VerifyReport:
     checks what lies beyond: database integrity, the full-text indexes against their
     tables, and references between records."""
     report = VerifyReport()
+    if not cb.complete:
+        report.fail(_("er ontbreken opgeslagen wijzigingen (zie de melding hierboven)"))
     with cb.reading() as conn:
         result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
         if result != ["ok"]:

@@ -1,89 +1,88 @@
-"""Casebook sub-commands: init, demo, gui, export-json, import-json, search, due,
-verify, passwd, compact."""
+"""Casebook sub-commands: init, demo, export-json, import-json, search, due, verify,
+compact, repair."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from klantapp.cli import (
-    NEW_PASSPHRASE_ENV,
+from klantapp.commands.common import (
+    actor,
+    add_path,
+    add_recovery_key_options,
     open_casebook,
     read_new_passphrase,
     read_passphrase,
+    recovery_key,
+    say,
     write_output,
 )
-from klantapp.errors import CasebookDamaged, InvalidInput, KlantappError, Problem, UsageError
+from klantapp.errors import CasebookDamaged, UsageError
+from klantapp.i18n import _, ngettext
 
 
-def _actor() -> str:
-    return os.environ.get("USER", "cli")
+def _counted(counts: dict[str, int]) -> str:
+    """ "4 ketenpartners, 15 gezinsleden, ..." in the interface language."""
+    from klantapp.domain.records import RECORD_KINDS
 
+    def label(kind: str, n: int) -> str:
+        if kind in RECORD_KINDS:
+            known = RECORD_KINDS[kind]
+            return _(known.label if n == 1 else known.label_plural).lower()
+        return _("instelling") if n == 1 else _("instellingen")
 
-def start_gui(path: str | None) -> int:
-    try:
-        from ui.app import run_gui
-    except ImportError as exc:
-        raise KlantappError(
-            "Het bureaubladprogramma kan niet starten: de Qt-onderdelen ontbreken.",
-            hint="Installeer Klantapp opnieuw (make run) of gebruik de opdrachten, zie --help.",
-        ) from exc
-    return int(run_gui(path))
-
-
-def _cmd_gui(args: argparse.Namespace) -> int:
-    return start_gui(args.path)
-
-
-def _recovery(args: argparse.Namespace) -> str | None:
-    if args.recovery_key and args.recovery_key_file:
-        raise UsageError("Geef --recovery-key of --recovery-key-file, niet allebei.")
-    if args.recovery_key_file:
-        return Path(args.recovery_key_file).read_text(encoding="utf-8").strip()
-    return str(args.recovery_key) if args.recovery_key else None
+    return ", ".join(f"{n} {label(kind, n)}" for kind, n in counts.items())
 
 
 def _create(args: argparse.Namespace, *, demo: bool) -> int:
     from klantapp.casebook import Casebook
+    from klantapp.vault.recovery import secret_file_text
 
-    recipient = _recovery(args)
+    recipient = recovery_key(args)
     if recipient is None and not args.recovery_secret_out and not demo:
         raise UsageError(
-            "Er is een herstelsleutel nodig, zodat het centrale kantoor het dossier kan openen "
-            "als de wachtwoordzin vergeten is.",
-            hint="Geef de publieke sleutel van het centrale kantoor met --recovery-key age1..., "
-            "of laat er een maken met --recovery-secret-out BESTAND en geef dat bestand aan "
-            "het centrale kantoor.",
+            _(
+                "Er is een herstelsleutel nodig, zodat het centrale kantoor het dossier kan "
+                "openen als de wachtwoordzin vergeten is."
+            ),
+            hint=_(
+                "Geef de openbare sleutel van het centrale kantoor met --recovery-key age1..., "
+                "of laat er een maken met --recovery-secret-out BESTAND en geef dat bestand "
+                "aan het centrale kantoor."
+            ),
         )
     if args.recovery_secret_out and Path(args.recovery_secret_out).exists():
-        raise UsageError(f"{args.recovery_secret_out} bestaat al; kies een nieuw bestand.")
+        raise UsageError(
+            _("{path} bestaat al; kies een nieuw bestand.").format(path=args.recovery_secret_out)
+        )
+    # The demo casebook is the one exception to the passphrase policy ("demo").
     passphrase = read_passphrase() if demo else read_new_passphrase()
-    cb, secret = Casebook.create(
-        args.path, passphrase, recovery_recipient=recipient, actor=_actor()
-    )
+    cb, secret = Casebook.create(args.path, passphrase, recovery_recipient=recipient, actor=actor())
     try:
         if secret is not None and args.recovery_secret_out:
-            write_output(args.recovery_secret_out, (secret + "\n").encode(), personal=False)
-            print(
-                f"Herstelsleutel opgeslagen in {args.recovery_secret_out}. Geef dit bestand aan "
-                "het centrale kantoor en verwijder het daarna van deze laptop.",
-                file=sys.stderr,
+            text = secret_file_text(secret, Path(args.path).name)
+            write_output(args.recovery_secret_out, text.encode("utf-8"), personal=False)
+            say(
+                _(
+                    "Herstelsleutel opgeslagen in {path}. Geef dit bestand aan het centrale "
+                    "kantoor en verwijder het daarna van deze laptop."
+                ).format(path=args.recovery_secret_out)
             )
         if demo:
             from klantapp.casebook.demo import fill_demo
 
             counts = fill_demo(cb)
             print(
-                f"Demodossier gemaakt in {args.path}: "
-                + ", ".join(f"{v} {k}" for k, v in counts.items())
+                _("Demodossier gemaakt in {path}: {counts}").format(
+                    path=args.path, counts=_counted(counts)
+                )
             )
         else:
-            print(f"Nieuw dossier gemaakt in {args.path}.")
+            print(_("Nieuw dossier gemaakt in {path}.").format(path=args.path))
     finally:
         cb.close()
     return 0
@@ -101,36 +100,27 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from klantapp.casebook.jsonio import export_document
 
     with open_casebook(args.path) as cb:
-        doc = export_document(cb)  # type: ignore[arg-type]
+        doc = export_document(cb)
     data = (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     write_output(args.output, data, personal=args.output != "-")
     return 0
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from klantapp.casebook.jsonio import import_document
+    from klantapp.casebook.jsonio import import_document, load_document
 
     try:
         raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
     except OSError as exc:
-        raise KlantappError(f"Kan {args.file} niet lezen: {exc.strerror}.") from exc
-    try:
-        doc = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        where = (
-            f"regel {exc.lineno}, kolom {exc.colno}"
-            if isinstance(exc, json.JSONDecodeError)
-            else "codering"
-        )
-        raise InvalidInput(
-            [Problem(args.file, "(bestand)", f"Geen geldige JSON ({where}).")]
+        from klantapp.errors import KlantappError, os_reason
+
+        raise KlantappError(
+            _("Kan {path} niet lezen: {reason}.").format(path=args.file, reason=os_reason(exc))
         ) from exc
-    with open_casebook(args.path) as cb:
-        counts = import_document(cb, doc)  # type: ignore[arg-type]
-    total = sum(counts.values())
-    print(
-        f"Ingelezen: {total} gegevens (" + ", ".join(f"{v} {k}" for k, v in counts.items()) + ")."
-    )
+    doc = load_document(raw, args.file)
+    with open_casebook(args.path, writable=True) as cb:
+        counts = import_document(cb, doc)
+    print(_("Ingelezen: {counts}.").format(counts=_counted(counts) or _("niets")))
     return 0
 
 
@@ -138,14 +128,14 @@ def _cmd_search(args: argparse.Namespace) -> int:
     from klantapp.casebook.queries import search
 
     with open_casebook(args.path) as cb:
-        hits = search(cb, args.query, limit=args.limit)  # type: ignore[arg-type]
+        hits = search(cb, args.query, limit=args.limit)
     if args.json:
         print(json.dumps([h.__dict__ for h in hits], ensure_ascii=False, indent=2))
     else:
         for h in hits:
             print(f"{h.kind}\t{h.id}\t{h.household_id or ''}\t{h.title}")
         if not hits:
-            print("Niets gevonden.", file=sys.stderr)
+            say(_("Niets gevonden."))
     return 0
 
 
@@ -153,129 +143,149 @@ def _parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"geen geldige datum (JJJJ-MM-DD): {text!r}") from None
+        raise argparse.ArgumentTypeError(_("geen geldige datum (schrijf JJJJ-MM-DD)")) from None
 
 
 def _cmd_due(args: argparse.Namespace) -> int:
     from klantapp.casebook.due import due_items
 
     with open_casebook(args.path) as cb:
-        items = due_items(cb, args.on, horizon_days=args.horizon)  # type: ignore[arg-type]
+        items = due_items(cb, args.on, horizon_days=args.horizon)
     if args.json:
         rows: list[dict[str, Any]] = [{**i.__dict__, "due_on": i.due_on.isoformat()} for i in items]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
     for i in items:
-        flag = "TE LAAT" if i.overdue else "binnenkort"
+        flag = _("TE LAAT") if i.overdue else _("binnenkort")
         print(f"{i.due_on.isoformat()}\t{flag}\t{i.rule}\t{i.household_id}\t{i.title}")
     if not items:
-        print(f"Niets te doen of te laat op {args.on.isoformat()}.", file=sys.stderr)
+        say(_("Niets te doen of te laat op {day}.").format(day=args.on.isoformat()))
     return 0
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
     from klantapp.casebook.verify import verify
 
-    with open_casebook(args.path) as cb:
-        report = verify(cb)  # type: ignore[arg-type]
+    with open_casebook(args.path) as cb:  # read only: a check never changes a file
+        report = verify(cb)
     for line in report.lines:
         print(line)
     if not report.ok:
         raise CasebookDamaged(
-            "De controle vond fouten in het dossier.", hint="Zie de meldingen hierboven."
+            _("De controle vond fouten in het dossier."), hint=_("Zie de meldingen hierboven.")
         )
-    return 0
-
-
-def _cmd_passwd(args: argparse.Namespace) -> int:
-    with open_casebook(args.path) as cb:
-        new = read_new_passphrase(env=NEW_PASSPHRASE_ENV)
-        cb.change_passphrase(new)  # type: ignore[attr-defined]
-    print("De wachtwoordzin is gewijzigd.")
     return 0
 
 
 def _cmd_compact(args: argparse.Namespace) -> int:
-    with open_casebook(args.path) as cb:
-        cb.compact()  # type: ignore[attr-defined]
-    print("Dossier opnieuw opgeslagen (gecomprimeerd).")
+    with open_casebook(args.path, writable=True) as cb:
+        cb.compact()
+    print(_("Dossier opnieuw opgeslagen (gecomprimeerd)."))
+    return 0
+
+
+def _cmd_repair(args: argparse.Namespace) -> int:
+    from klantapp.casebook import Casebook
+
+    report = Casebook.repair(args.path, read_passphrase(), actor=actor())
+    if report.lost:
+        print(
+            ngettext(
+                "Hersteld: {count} opgeslagen wijziging kon niet worden gelezen en ontbreekt; "
+                "voer hem zo nodig opnieuw in.",
+                "Hersteld: {count} opgeslagen wijzigingen konden niet worden gelezen en "
+                "ontbreken; voer ze zo nodig opnieuw in.",
+                report.lost,
+            ).format(count=report.lost)
+        )
+    else:
+        print(_("Hersteld: er ontbreekt geen opgeslagen wijziging."))
+    if report.set_aside is not None:
+        print(
+            _(
+                "De oorspronkelijke bestanden staan in {folder}. Bewaar ze tot het centrale "
+                "kantoor zegt dat ze weg mogen."
+            ).format(folder=report.set_aside)
+        )
     return 0
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("gui", help="start het programma (met dit dossier)")
-    p.add_argument("path", nargs="?", help="map van het dossier")
-    p.set_defaults(func=_cmd_gui)
-
     for name, func, text in (
-        ("init", _cmd_init, "maak een nieuw, leeg dossier"),
-        ("demo", _cmd_demo, "maak een dossier met een verzonnen voorbeeldcaseload"),
+        ("init", _cmd_init, _("maak een nieuw, leeg dossier")),
+        ("demo", _cmd_demo, _("maak een dossier met een verzonnen voorbeeldcaseload")),
     ):
         p = sub.add_parser(name, help=text, description=text)
-        p.add_argument("path", help="map voor het nieuwe dossier (mag nog niet bestaan)")
-        p.add_argument(
-            "--recovery-key",
-            metavar="AGE1...",
-            help="publieke herstelsleutel van het centrale kantoor",
-        )
-        p.add_argument(
-            "--recovery-key-file", metavar="BESTAND", help="bestand met die publieke sleutel"
-        )
+        add_path(p, _("map voor het nieuwe dossier (mag nog niet bestaan)"))
+        add_recovery_key_options(p, _("openbare herstelsleutel van het centrale kantoor"))
         p.add_argument(
             "--recovery-secret-out",
-            metavar="BESTAND",
-            help="maak een nieuw sleutelpaar en schrijf de geheime helft hierheen (voor het centrale kantoor)",
+            metavar=_("BESTAND"),
+            help=_(
+                "maak een nieuw sleutelpaar en schrijf de geheime helft hierheen (voor het "
+                "centrale kantoor; kies een USB-stick, niet deze laptop)"
+            ),
         )
         p.set_defaults(func=func)
 
-    p = sub.add_parser("export-json", help="schrijf het hele dossier als JSON (onversleuteld!)")
-    p.add_argument("path")
+    p = sub.add_parser("export-json", help=_("schrijf het hele dossier als JSON (onversleuteld!)"))
+    add_path(p)
     p.add_argument(
-        "-o", "--output", default="-", metavar="BESTAND", help="standaard: standaarduitvoer"
+        "-o", "--output", default="-", metavar=_("BESTAND"), help=_("standaard: standaarduitvoer")
     )
     p.set_defaults(func=_cmd_export)
 
-    p = sub.add_parser("import-json", help="lees JSON in: alles of niets")
-    p.add_argument("path")
-    p.add_argument("file", metavar="BESTAND", help="JSON-bestand, of - voor standaardinvoer")
+    p = sub.add_parser("import-json", help=_("lees JSON in: alles of niets"))
+    add_path(p)
+    p.add_argument("file", metavar=_("BESTAND"), help=_("JSON-bestand, of - voor standaardinvoer"))
     p.set_defaults(func=_cmd_import)
 
-    p = sub.add_parser("search", help="zoek op naam (elk schrift), BSN, V-nummer of notitie")
-    p.add_argument("path")
-    p.add_argument("query", metavar="ZOEKTEKST")
+    p = sub.add_parser("search", help=_("zoek op naam (elk schrift), BSN, V-nummer of notitie"))
+    add_path(p)
+    p.add_argument("query", metavar=_("ZOEKTEKST"))
     p.add_argument("--limit", type=int, default=50)
-    p.add_argument("--json", action="store_true", help="uitvoer als JSON")
+    p.add_argument("--json", action="store_true", help=_("uitvoer als JSON"))
     p.set_defaults(func=_cmd_search)
 
-    p = sub.add_parser("due", help="wat moet gebeuren of is te laat (termijnen Wi2021)")
-    p.add_argument("path")
+    p = sub.add_parser("due", help=_("wat moet gebeuren of is te laat (termijnen Wi2021)"))
+    add_path(p)
     p.add_argument(
         "--on",
         type=_parse_date,
         default=date.today(),
-        metavar="JJJJ-MM-DD",
-        help="standaard: vandaag",
+        metavar=_("JJJJ-MM-DD"),
+        help=_("standaard: vandaag"),
     )
     p.add_argument(
-        "--horizon", type=int, default=14, metavar="DAGEN", help="vooruit kijken (standaard 14)"
+        "--horizon",
+        type=int,
+        default=14,
+        metavar=_("DAGEN"),
+        help=_("vooruit kijken (standaard 14)"),
     )
-    p.add_argument("--json", action="store_true", help="uitvoer als JSON")
+    p.add_argument("--json", action="store_true", help=_("uitvoer als JSON"))
     p.set_defaults(func=_cmd_due)
 
     p = sub.add_parser(
-        "verify", help="controleer het hele dossier (ontsleutelen, integriteit, zoekindex)"
+        "verify",
+        help=_("controleer het hele dossier (ontsleutelen, integriteit, zoekindex)"),
+        description=_("Controleer het hele dossier. De controle verandert geen enkel bestand."),
     )
-    p.add_argument("path")
+    add_path(p)
     p.set_defaults(func=_cmd_verify)
 
-    p = sub.add_parser(
-        "passwd",
-        help="wijzig de wachtwoordzin",
-        description=f"Wijzig de wachtwoordzin. De nieuwe komt van een prompt of uit {NEW_PASSPHRASE_ENV}.",
-    )
-    p.add_argument("path")
-    p.set_defaults(func=_cmd_passwd)
-
-    p = sub.add_parser("compact", help="schrijf het dossier opnieuw als één momentopname")
-    p.add_argument("path")
+    p = sub.add_parser("compact", help=_("schrijf het dossier opnieuw als één momentopname"))
+    add_path(p)
     p.set_defaults(func=_cmd_compact)
+
+    p = sub.add_parser(
+        "repair",
+        help=_("ga verder met wat leesbaar is na schade; de originelen blijven bewaard"),
+        description=_(
+            "Herstel een dossier dat niet meer om te bewerken opent: wat leesbaar is wordt "
+            "een nieuwe versie van het dossier; alle oorspronkelijke bestanden komen in een "
+            "map bewaard-DATUM in de map van het dossier. Er wordt niets verwijderd."
+        ),
+    )
+    add_path(p)
+    p.set_defaults(func=_cmd_repair)

@@ -7,14 +7,15 @@ import sys
 from datetime import date
 from typing import Any
 
-from klantapp.cli import open_casebook, write_output
+from klantapp.commands.common import add_path, open_casebook, say, write_output
 from klantapp.errors import UsageError
+from klantapp.i18n import _
 
 
 def _notify(notices: tuple[str, ...]) -> None:
     """Warnings that do not stop the letter (past appointment, unreviewed translation)."""
     for notice in notices:
-        print(f"Let op: {notice}", file=sys.stderr)
+        say(_("Let op: {warning}").format(warning=notice))
 
 
 def _cmd_letter(args: argparse.Namespace) -> int:
@@ -35,12 +36,13 @@ def _cmd_letters(args: argparse.Namespace) -> int:
         day = date.fromisoformat(args.date)
     except ValueError:
         raise UsageError(
-            f"Ongeldige datum: {args.date!r}.", hint="Schrijf de datum als JJJJ-MM-DD."
+            _("Dit is geen geldige datum."), hint=_("Schrijf de datum als JJJJ-MM-DD.")
         ) from None
 
     def progress(done: int, total: int) -> None:
         if sys.stderr.isatty():
-            print(f"\rBrief {done} van {total}", end="", file=sys.stderr, flush=True)
+            text = _("Brief {done} van {total}").format(done=done, total=total)
+            print(f"\r{text}", end="", file=sys.stderr, flush=True)
 
     with open_casebook(args.path) as cb:
         prepared = prepare_day_letters(cb, day, progress=progress)
@@ -48,7 +50,7 @@ def _cmd_letters(args: argparse.Namespace) -> int:
         print(file=sys.stderr)
     _notify(prepared.notices)
     if not prepared.count:
-        print(f"Geen geplande afspraken op {day.isoformat()}.", file=sys.stderr)
+        say(_("Geen geplande afspraken op {day}.").format(day=day.isoformat()))
     write_output(args.output, prepared.pdf, personal=True)
     return 0
 
@@ -63,27 +65,29 @@ def _cmd_ics(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("letter", help="maak de brief voor één afspraak (PDF)")
-    p.add_argument("path", metavar="PATH", help="het dossier")
-    p.add_argument("--appointment", required=True, metavar="ID", help="id van de afspraak")
+    p = sub.add_parser("letter", help=_("maak de brief voor één afspraak (PDF)"))
+    add_path(p)
+    p.add_argument("--appointment", required=True, metavar="ID", help=_("id van de afspraak"))
     p.add_argument(
         "--lang",
         metavar="CODE",
         default=None,
-        help="taal naast Nederlands (en, ar, ti, fa, prs, ps, so, tr, kmr, ckb, am, uk, ru, "
-        "fr; nl = alleen Nederlands); standaard de taal van de afspraak of de klant",
+        help=_(
+            "taal naast Nederlands (en, ar, ti, fa, prs, ps, so, tr, kmr, ckb, am, uk, ru, "
+            "fr; nl = alleen Nederlands); standaard de taal van de afspraak of de klant"
+        ),
     )
-    p.add_argument("-o", "--output", required=True, metavar="FILE.pdf", help="uitvoerbestand")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.pdf", help=_("uitvoerbestand"))
     p.set_defaults(func=_cmd_letter)
 
-    p = sub.add_parser("letters", help="alle brieven van één dag in één PDF")
-    p.add_argument("path", metavar="PATH", help="het dossier")
-    p.add_argument("--date", required=True, metavar="JJJJ-MM-DD", help="de dag")
-    p.add_argument("-o", "--output", required=True, metavar="FILE.pdf", help="uitvoerbestand")
+    p = sub.add_parser("letters", help=_("alle brieven van één dag in één PDF"))
+    add_path(p)
+    p.add_argument("--date", required=True, metavar=_("JJJJ-MM-DD"), help=_("de dag"))
+    p.add_argument("-o", "--output", required=True, metavar="FILE.pdf", help=_("uitvoerbestand"))
     p.set_defaults(func=_cmd_letters)
 
-    p = sub.add_parser("ics", help="schrijf een afspraak als agendabestand (.ics)")
-    p.add_argument("path", metavar="PATH", help="het dossier")
-    p.add_argument("--appointment", required=True, metavar="ID", help="id van de afspraak")
-    p.add_argument("-o", "--output", required=True, metavar="FILE.ics", help="uitvoerbestand")
+    p = sub.add_parser("ics", help=_("schrijf een afspraak als agendabestand (.ics)"))
+    add_path(p)
+    p.add_argument("--appointment", required=True, metavar="ID", help=_("id van de afspraak"))
+    p.add_argument("-o", "--output", required=True, metavar="FILE.ics", help=_("uitvoerbestand"))
     p.set_defaults(func=_cmd_ics)

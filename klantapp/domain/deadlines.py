@@ -613,18 +613,21 @@ def _pip_deadline_item(
     base = max(starts)
     due = pip_deadline(base)
     if base == inschrijving:
+        title = _("PIP vaststellen (10 weken na inschrijving)")
         detail = _(
             "{name}: het PIP moet uiterlijk {due} vastgesteld zijn (10 weken na inschrijving "
             "in de gemeente op {start})."
         ).format(name=name, due=_nl(due), start=_nl(inschrijving))
     else:
+        # the title names the same start as the explanation (Vandaag shows both)
+        title = _("PIP vaststellen (10 weken na start van de plicht)")
         detail = _(
             "{name}: het PIP moet uiterlijk {due} vastgesteld zijn (10 weken na start van de "
             "plicht op {start})."
         ).format(name=name, due=_nl(due), start=_nl(base))
     if person.get("doelgroep") in ("gezin", "overig"):
         detail += " " + _("Let op: voor gezins- en overige migranten is deze termijn niet zeker.")
-    c.add("pip_vaststellen", _("PIP vaststellen (10 weken na inschrijving)"), due, pid, detail)
+    c.add("pip_vaststellen", title, due, pid, detail)
 
 
 def _course_start_item(

@@ -278,6 +278,29 @@ HANDHAVING_STATUS = (
 )
 
 
+# Labels of the parts of ``json`` fields (Field.items), for forms and messages.
+ITEM_LABELS: dict[str, str] = {
+    "rent": "Huur",
+    "energy": "Energie",
+    "water": "Water",
+    "insurance": "Zorgverzekering",
+    "role": "Functie",
+    "country": "Land",
+    "years": "Jaren",
+    "composition": "Samenstelling",
+    "origin": "Herkomst",
+    "language": "Taal",
+    "education": "Opleiding",
+    "work": "Werk",
+    "disabilities": "Zichtbare beperkingen",
+    "voorinburgering": "Voorinburgering",
+    "lezen": "Lezen",
+    "luisteren": "Luisteren",
+    "schrijven": "Schrijven",
+    "spreken": "Spreken",
+}
+
+
 def _f(name: str, kind: FieldKind, label: str, **kw: object) -> Field:
     return Field(name, kind, label, **kw)  # type: ignore[arg-type]
 
@@ -340,7 +363,12 @@ PERSON = RecordKind(
             searchable=True,
             help="Namen in eigen schrift of andere spellingen",
         ),
-        _f("birth_date", "partial_date", "Geboortedatum", help="JJJJ, JJJJ-MM of JJJJ-MM-DD"),
+        _f(
+            "birth_date",
+            "partial_date",
+            "Geboortedatum",
+            help="DD-MM-JJJJ; een onbekende dag of maand als 00: 00-MM-JJJJ of 00-00-JJJJ",
+        ),
         _f("sex", "choice", "Geslacht", choices=SEX),
         _f("v_number", "vnummer", "V-nummer", searchable=True),
         _f("bsn", "bsn", "BSN", searchable=True),

@@ -36,7 +36,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from klantapp.domain.records import Field, RecordKind
+from klantapp.domain.records import ITEM_LABELS, Field, RecordKind
 from klantapp.domain.records import kind as record_kind
 from klantapp.errors import Problem
 from klantapp.i18n import _
@@ -63,7 +63,9 @@ __all__ = [
     "elfproef",
     "is_blank",
     "partial_date_bounds",
+    "read_date",
     "validate_record",
+    "validate_values",
 ]
 
 # Dates outside these years are almost certainly typing errors (0202, 20224).
@@ -334,9 +336,10 @@ def _email_message(label: str) -> str:
 def _year_ok(year: int, label: str) -> None:
     if not EARLIEST_YEAR <= year <= LATEST_YEAR:
         raise InvalidValue(
-            _("{label}: het jaar {year} klopt vast niet. Controleer het jaartal.").format(
-                label=_(label), year=f"{year:04d}"
-            )
+            _(
+                "{label}: dit jaartal klopt vast niet (het ligt tussen {earliest} en {latest}). "
+                "Controleer het jaartal."
+            ).format(label=_(label), earliest=EARLIEST_YEAR, latest=LATEST_YEAR)
         )
 
 
@@ -346,8 +349,8 @@ def _real_date(year: int, month: int, day: int, label: str) -> date:
         return date(year, month, day)
     except ValueError:
         raise InvalidValue(
-            _("{label}: {date} bestaat niet in de kalender. Controleer dag en maand.").format(
-                label=_(label), date=f"{year:04d}-{month:02d}-{day:02d}"
+            _("{label}: deze datum bestaat niet in de kalender. Controleer dag en maand.").format(
+                label=_(label)
             )
         ) from None
 
@@ -406,9 +409,7 @@ def partial_date_bounds(text: str, label: str = "Datum") -> tuple[date, date]:
         first = _real_date(year, month, 1, label) if 1 <= month <= 12 else None
         if first is None:
             raise InvalidValue(
-                _("{label}: maand {month} bestaat niet. Controleer de maand.").format(
-                    label=_(label), month=f"{month:02d}"
-                )
+                _("{label}: deze maand bestaat niet. Controleer de maand.").format(label=_(label))
             )
         nxt = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
         return first, date.fromordinal(nxt.toordinal() - 1)
@@ -420,6 +421,8 @@ def check_partial_date(
     value: object, label: str = "Datum", *, not_after: date | None = None
 ) -> str:
     """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``: for birth dates that are partly unknown.
+    The BRP/COA way of writing an unknown day or month as 00 (``1984-03-00``,
+    ``1984-00-00``) is accepted and stored as ``1984-03`` and ``1984``.
 
     With ``not_after`` (today, for a birth date) the earliest date the value can mean
     must not lie after it: ``"2026"`` is fine all through 2026, ``"2026-12"`` is not
@@ -430,10 +433,79 @@ def check_partial_date(
     if isinstance(value, date):
         value = value.isoformat()
     text = _text_of(value, label)
+    if re.fullmatch(r"[0-9]{4}-00-00", text):
+        text = text[:4]
+    elif re.fullmatch(r"[0-9]{4}-[0-9]{2}-00", text):
+        text = text[:7]
     earliest, _latest = partial_date_bounds(text, label)
     if not_after is not None and earliest > not_after:
         raise InvalidValue(_future_message(label))
     return text
+
+
+_TYPED_DMY = re.compile(r"([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4}|[0-9]{2})")
+_TYPED_MY = re.compile(r"([0-9]{1,2})[-/.]([0-9]{4})")
+_TYPED_YMD = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+_TYPED_YM = re.compile(r"([0-9]{4})-([0-9]{1,2})")
+
+
+def read_date(text: str, label: str = "Datum", *, partial: bool = False) -> str | None:
+    """A date as a person types it, day first, into ``"YYYY-MM-DD"`` (``None`` for
+    nothing typed). Accepted: ``31-03-2026``, ``31/3/2026``, ``31.03.2026`` and
+    ``2026-03-31``. A two-digit year (``31-03-26``) only for ordinary dates, where it
+    can only mean 20YY; a birth date spans a century, so there it must have four
+    digits. With ``partial`` (birth dates) an unknown day or month may be written as 00,
+    as the BRP and the COA do (``00-03-1984``, ``00-00-1984``), or left out (``03-1984``,
+    ``1984``); the result is then ``"YYYY-MM"`` or ``"YYYY"``. Raises
+    :class:`InvalidValue` naming the field and the accepted forms."""
+    text = text.strip()
+    if not text:
+        return None
+    if m := _TYPED_DMY.fullmatch(text):
+        day, month, year_text = int(m.group(1)), int(m.group(2)), m.group(3)
+        if len(year_text) == 2:
+            if partial:
+                raise InvalidValue(
+                    _(
+                        "{label}: schrijf het jaar met vier cijfers (bij {year} is niet "
+                        "zeker welke eeuw bedoeld is)."
+                    ).format(label=_(label), year=year_text)
+                )
+            year = 2000 + int(year_text)
+        else:
+            year = int(year_text)
+    elif m := _TYPED_YMD.fullmatch(text):
+        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    elif partial and (m := _TYPED_MY.fullmatch(text)):
+        year, month, day = int(m.group(2)), int(m.group(1)), 0
+    elif partial and (m := _TYPED_YM.fullmatch(text)):
+        year, month, day = int(m.group(1)), int(m.group(2)), 0
+    elif partial and re.fullmatch(r"[0-9]{4}", text):
+        year, month, day = int(text), 0, 0
+    else:
+        raise InvalidValue(_date_forms_message(label, partial))
+    if partial and day == 0:
+        if month == 0:
+            return check_partial_date(f"{year:04d}", label)
+        if not 1 <= month <= 12:
+            raise InvalidValue(
+                _("{label}: deze maand bestaat niet. Controleer de maand.").format(label=_(label))
+            )
+        return check_partial_date(f"{year:04d}-{month:02d}", label)
+    if day == 0 or month == 0:
+        raise InvalidValue(_date_forms_message(label, partial))
+    return _real_date(year, month, day, label).isoformat()
+
+
+def _date_forms_message(label: str, partial: bool) -> str:
+    if partial:
+        return _(
+            "{label}: schrijf DD-MM-JJJJ; een onbekende dag of maand als 00, bijvoorbeeld "
+            "00-03-1984 of 00-00-1984."
+        ).format(label=_(label))
+    return _("{label}: schrijf de datum als DD-MM-JJJJ, bijvoorbeeld 31-03-2026.").format(
+        label=_(label)
+    )
 
 
 _DATETIME = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2})")
@@ -457,9 +529,7 @@ def check_datetime(value: object, label: str = "Datum en tijd") -> str:
     day_ = _real_date(year, month, day, label)
     if hour > 23 or minute > 59:
         raise InvalidValue(
-            _("{label}: {time} is geen bestaande tijd. Controleer de tijd.").format(
-                label=_(label), time=f"{hour:02d}:{minute:02d}"
-            )
+            _("{label}: deze tijd bestaat niet. Controleer de tijd.").format(label=_(label))
         )
     return f"{day_.isoformat()}T{hour:02d}:{minute:02d}"
 
@@ -607,20 +677,19 @@ def _check_multichoice(value: object, field: Field) -> list[str]:
     return out
 
 
-def _check_json_object(obj: object, field: Field) -> dict[str, object]:
+def _check_json_object(obj: object, field: Field, entry: int | None = None) -> dict[str, object]:
+    label = _(field.label) if entry is None else f"{_(field.label)} {entry}"
     if not isinstance(obj, dict):
-        raise InvalidValue(
-            _("{label}: de gegevens hebben niet de goede vorm.").format(label=_(field.label))
-        )
+        raise InvalidValue(_("{label}: de gegevens hebben niet de goede vorm.").format(label=label))
     items = field.items or {}
     out: dict[str, object] = {}
     for key, sub in obj.items():
         if not isinstance(key, str) or (items and key not in items):
             raise InvalidValue(
-                _("{label}: onbekend onderdeel '{part}'.").format(label=_(field.label), part=key)
+                _("{label}: onbekend onderdeel '{part}'.").format(label=label, part=key)
             )
         sub_kind = items.get(key, "json")
-        part_label = f"{_(field.label)} ({key})"
+        part_label = f"{label} ({_(ITEM_LABELS.get(key, key))})"
         if sub is None or (isinstance(sub, str) and not sub.strip()):
             out[key] = None
         elif sub_kind == "text":
@@ -639,17 +708,16 @@ def _check_json_object(obj: object, field: Field) -> dict[str, object]:
 
 
 def _check_json(value: object, field: Field) -> object:
-    # ``Field.repeated`` (a list of objects) may not exist in every version of records;
-    # without it, both one object and a list of objects are accepted.
-    repeated = getattr(field, "repeated", None)
-    if isinstance(value, list) and repeated is not False:
-        return [_check_json_object(item, field) for item in value]
-    if repeated is True:
-        raise InvalidValue(
-            _("{label}: de gegevens hebben niet de goede vorm (een lijst).").format(
-                label=_(field.label)
+    """One object, or for a repeated field (Werkervaring) a list of them; one object
+    given for a repeated field is its only entry. Entries are numbered in messages."""
+    if field.repeated:
+        entries = [value] if isinstance(value, dict) else value
+        if not isinstance(entries, list | tuple):
+            raise InvalidValue(
+                _("{label}: de gegevens hebben niet de goede vorm.").format(label=_(field.label))
             )
-        )
+        checked = [_check_json_object(item, field, i) for i, item in enumerate(entries, 1)]
+        return [entry for entry in checked if any(v is not None for v in entry.values())]
     return _check_json_object(value, field)
 
 
@@ -849,7 +917,27 @@ def validate_record(
     ``record`` is ``where`` and its ``field`` the field name. Raises ``KeyError`` only for
     an unknown ``kind_name`` (a programming error, not bad input).
     """
-    kind = record_kind(kind_name)
+    return validate_values(
+        record_kind(kind_name),
+        values,
+        partial=partial,
+        where=where,
+        current=current,
+        today=today,
+    )
+
+
+def validate_values(
+    kind: RecordKind,
+    values: Mapping[str, object],
+    *,
+    partial: bool = False,
+    where: str = "",
+    current: Mapping[str, object] | None = None,
+    today: date | None = None,
+) -> tuple[dict[str, object], list[Problem]]:
+    """:func:`validate_record` for any set of fields described like a record kind
+    (the settings in :mod:`klantapp.domain.settings` are)."""
     ctx = _Context(today=today or date.today())
     fields = {f.name: f for f in kind.fields}
     out: dict[str, object] = {}

@@ -24,9 +24,11 @@ SOURCE_LANGUAGE = "nl"
 
 
 @lru_cache(maxsize=64)
-def translation(domain: str, lang: str) -> gettext.NullTranslations:
-    """The catalog of ``domain`` for ``lang``; Dutch (the source) when there is none."""
-    if lang == SOURCE_LANGUAGE:
+def translation(domain: str, lang: str, source: str = SOURCE_LANGUAGE) -> gettext.NullTranslations:
+    """The catalog of ``domain`` for ``lang``; the source texts when there is none.
+    ``source``: the language of the domain's source texts (Dutch for ours; English for
+    the ``argparse`` domain, which translates the standard library's own texts)."""
+    if lang == source:
         return gettext.NullTranslations()
     po_path = translations_dir() / domain / f"{lang}.po"
     if not po_path.is_file():

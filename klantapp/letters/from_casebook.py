@@ -56,15 +56,6 @@ def gemeente_settings(cb: Any) -> dict[str, Any]:
     return settings if isinstance(settings, dict) else {}
 
 
-def klantmanager_name(cb: Any, settings: dict[str, Any]) -> str:
-    """The klantmanager who signs: the device setting ``klantmanager`` where there is
-    one, else the older place inside the gemeente setting."""
-    own = cb.get_setting("klantmanager", None)
-    if isinstance(own, str) and own.strip():
-        return own.strip()
-    return _s(settings.get("klantmanager"))
-
-
 def household_number(household_id: str) -> str:
     """The short number of a household, as on its letters: "HH-1A2B3C4D"."""
     return "HH-" + household_id.replace("-", "")[:8].upper()
@@ -167,7 +158,7 @@ def letters_data(cb: Any, appointment_ids: list[str], lang: str | None = None) -
 
     settings = gemeente_settings(cb)
     gemeente = gemeente_from_settings(settings)
-    klantmanager = klantmanager_name(cb, settings)
+    klantmanager = queries.klantmanager_name(cb)
     if lang is not None and lang != "nl" and lang not in LETTER_LANGUAGES:
         raise KlantappError(
             _("Voor de taal {lang} zijn er geen brieven.").format(lang=repr(lang)),

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from klantapp.vault.kdf import KdfParams, calibrate_kdf
 from klantapp.vault.recovery import generate_recovery_identity
-from klantapp.vault.vault import ProgressCallback, Vault, VaultContents
+from klantapp.vault.vault import OpenMode, ProgressCallback, Vault, VaultContents
 
 __all__ = [
     "KdfParams",
+    "OpenMode",
     "ProgressCallback",
     "Vault",
     "VaultContents",

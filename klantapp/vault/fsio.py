@@ -93,6 +93,15 @@ def replace(src: Path, dst: Path) -> None:
     os.replace(src, dst)
 
 
+def move(src: Path, dst: Path) -> None:
+    """Move a file within the casebook folder (``dst`` must not exist). The caller
+    fsyncs both folders afterwards."""
+    _step("move", src)
+    if dst.exists():
+        raise FileExistsError(dst)
+    os.replace(src, dst)
+
+
 def unlink(path: Path) -> None:
     _step("unlink", path)
     with contextlib.suppress(FileNotFoundError):

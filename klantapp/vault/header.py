@@ -27,6 +27,7 @@ from klantapp.i18n import _
 from klantapp.vault import failures
 from klantapp.vault.kdf import SALT_BYTES, KdfParams
 from klantapp.vault.keys import CASEBOOK_ID_BYTES, DEK_BYTES, NONCE_BYTES, PassphraseSlot
+from klantapp.vault.recovery import recovery_recipient_is_valid
 
 MAGIC = b"KLTVAULT"
 VERSION = 1
@@ -46,6 +47,8 @@ class Header:
     kdf_salt: bytes
     passphrase_slot: PassphraseSlot
     recovery_slot: bytes  # age message
+    recovery_recipient: str | None  # the office's public key, so a new data key can be
+    # wrapped to it again; None in headers written before key rotation existed
     snapshot_salt: bytes  # binds exactly one snapshot file to this header
     journal_salt: bytes  # binds exactly one journal file to this header
 
@@ -73,7 +76,11 @@ def _body(header: Header) -> bytes:
                 "nonce": _b64(header.passphrase_slot.nonce),
                 "wrapped_key": _b64(header.passphrase_slot.wrapped),
             },
-            "recovery": {"type": "age-x25519", "message": _b64(header.recovery_slot)},
+            "recovery": {
+                "type": "age-x25519",
+                "message": _b64(header.recovery_slot),
+                **({"recipient": header.recovery_recipient} if header.recovery_recipient else {}),
+            },
         },
         "snapshot_salt": _b64(header.snapshot_salt),
         "journal_salt": _b64(header.journal_salt),
@@ -129,10 +136,8 @@ def parse(data: bytes, path: Path) -> ParsedHeader:
     mac = content[_PREFIX.size + body_len :]
     try:
         header = _from_body(json.loads(signed[_PREFIX.size :].decode("utf-8")))
-    except (ValueError, KeyError, TypeError, AttributeError, RecursionError, binascii.Error) as exc:
-        raise failures.tampered(
-            path, _("de kopgegevens zijn ongeldig ({problem})").format(problem=exc)
-        ) from None
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError, binascii.Error):
+        raise failures.tampered(path, _("de kopgegevens hebben niet de juiste vorm")) from None
     if not header.kdf.within_bounds():
         raise failures.tampered(path, _("de sleutelparameters in het kopbestand zijn onzinnig"))
     return ParsedHeader(header, signed, mac)
@@ -161,6 +166,11 @@ def _from_body(body: dict[str, Any]) -> Header:
     recovery = body["keyslots"]["recovery"]
     if recovery["type"] != "age-x25519":
         raise ValueError("onbekend soort herstelsleutel")
+    recipient = recovery.get("recipient")
+    if recipient is not None and not (
+        isinstance(recipient, str) and recovery_recipient_is_valid(recipient)
+    ):
+        raise ValueError("ongeldige openbare herstelsleutel")
     casebook_id = bytes.fromhex(body["casebook_id"])
     if len(casebook_id) != CASEBOOK_ID_BYTES:
         raise ValueError("casebook-id heeft de verkeerde lengte")
@@ -181,6 +191,7 @@ def _from_body(body: dict[str, Any]) -> Header:
             wrapped=_bytes(passphrase["wrapped_key"], DEK_BYTES + _GCM_TAG),
         ),
         recovery_slot=_bytes(recovery["message"]),
+        recovery_recipient=recipient,
         snapshot_salt=_bytes(body["snapshot_salt"], FILE_SALT_BYTES),
         journal_salt=_bytes(body["journal_salt"], FILE_SALT_BYTES),
     )

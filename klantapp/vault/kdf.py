@@ -13,16 +13,22 @@ from klantapp.vault import failures
 KEY_BYTES = 32
 SALT_BYTES = 16
 
-# Bounds a header may ask for. Anything outside is refused *before* deriving, so a
-# crafted header cannot make us allocate 1 TiB or spin for an hour.
+# Bounds a header may ask for. The KDF cost is read before anything is authenticated,
+# so these are what can be justified, not what Argon2id allows: calibration never
+# chooses more than 256 MiB, and never more work than MAX_WORK_KIB (memory times
+# passes: 2 GiB, a few seconds on the slowest laptop we support). A header outside
+# them is refused as tampered *before* deriving: nobody can make an unlock take
+# minutes and gigabytes and then say "wrong passphrase" so that the user tries again.
 MIN_MEMORY_KIB = 8 * 1024
-MAX_MEMORY_KIB = 4 * 1024 * 1024
-MIN_ITERATIONS, MAX_ITERATIONS = 1, 64
+MAX_MEMORY_KIB = 1024 * 1024
+MIN_ITERATIONS, MAX_ITERATIONS = 1, 16
 MIN_LANES, MAX_LANES = 1, 16
+MAX_WORK_KIB = 2 * 1024 * 1024
 
-# What real casebooks get at least (tests use the cheaper for_tests()).
+# What real casebooks get (tests use the cheaper for_tests()).
 PRODUCTION_MIN_MEMORY_KIB = 64 * 1024
-_CALIBRATION_MAX_MEMORY_KIB = 256 * 1024
+CALIBRATION_MAX_MEMORY_KIB = 256 * 1024
+CALIBRATION_LANES = 4
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,17 @@ class KdfParams:
             and MIN_ITERATIONS <= self.iterations <= MAX_ITERATIONS
             and MIN_LANES <= self.lanes <= MAX_LANES
             and self.memory_kib >= 8 * self.lanes
+            and self.memory_kib * self.iterations <= MAX_WORK_KIB
+        )
+
+    def as_calibrated(self) -> bool:
+        """Could :func:`calibrate_kdf` have chosen these? When an unlock fails with
+        parameters it never would, the header may have been changed (see failures)."""
+        return (
+            self.within_bounds()
+            and self.lanes == CALIBRATION_LANES
+            and PRODUCTION_MIN_MEMORY_KIB <= self.memory_kib <= CALIBRATION_MAX_MEMORY_KIB
+            and self.memory_kib % 1024 == 0
         )
 
     def require_within_bounds(self) -> None:
@@ -94,23 +111,25 @@ def calibrate_kdf(target_seconds: float = 0.6) -> KdfParams:
     """Parameters taking about ``target_seconds`` (0.5-1 s for the default) on this machine.
 
     Measures 64 MiB with one pass, then grows memory first (up to 256 MiB, which every
-    laptop we support has free), then passes; one measured correction. Never less than
-    64 MiB, so a slow machine gets a slower unlock rather than a weaker key.
+    laptop we support has free), then passes (never more work than MAX_WORK_KIB); one
+    measured correction. Never less than 64 MiB, so a slow machine gets a slower unlock
+    rather than a weaker key.
     """
-    lanes = 4
+    lanes = CALIBRATION_LANES
     base = KdfParams(PRODUCTION_MIN_MEMORY_KIB, 1, lanes)
     per_kib_pass = _seconds(base) / base.memory_kib
     memory = _clamp(
         int(target_seconds / per_kib_pass) // 1024 * 1024,
         PRODUCTION_MIN_MEMORY_KIB,
-        _CALIBRATION_MAX_MEMORY_KIB,
+        CALIBRATION_MAX_MEMORY_KIB,
     )
-    passes = _clamp(round(target_seconds / (per_kib_pass * memory)), 1, MAX_ITERATIONS)
+    most_passes = min(MAX_ITERATIONS, MAX_WORK_KIB // memory)
+    passes = _clamp(round(target_seconds / (per_kib_pass * memory)), 1, most_passes)
     params = KdfParams(memory, passes, lanes)
     scale = target_seconds / max(_seconds(params), 1e-3)
     if not 0.8 <= scale <= 1.25:  # the first estimate was off: correct once
         if passes > 1 or scale > 1:
-            passes = _clamp(round(passes * scale), 1, MAX_ITERATIONS)
+            passes = _clamp(round(passes * scale), 1, most_passes)
         else:
             memory = _clamp(int(memory * scale) // 1024 * 1024, PRODUCTION_MIN_MEMORY_KIB, memory)
         params = KdfParams(memory, passes, lanes)

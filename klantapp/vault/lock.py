@@ -54,8 +54,21 @@ class CasebookLock:
         self._folder = folder
         self._fd: int | None = None
 
-    def acquire(self) -> None:
-        fd = os.open(self._path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
+    def acquire(self, *, read_only: bool = False) -> None:
+        """``read_only``: for an open that writes nothing. On a folder we may not write
+        to (a write-protected stick, a read-only share) the lock file is then opened
+        for reading, or, when it is missing there, no lock is taken: nobody can
+        write to such a folder anyway."""
+        binary = getattr(os, "O_BINARY", 0)
+        try:
+            fd = os.open(self._path, os.O_RDWR | os.O_CREAT | binary, 0o600)
+        except OSError:
+            if not read_only:
+                raise
+            try:
+                fd = os.open(self._path, os.O_RDONLY | binary)
+            except OSError:
+                return
         if not _try_lock(fd):
             os.close(fd)
             raise failures.in_use(self._folder)

@@ -85,10 +85,11 @@ def test_init_requires_a_recovery_key_decision(
 def test_init_writes_the_recovery_secret_for_the_central_office(tmp_path: Path, env: None) -> None:
     secret_file = tmp_path / "herstel.txt"
     assert main(["init", str(tmp_path / "dossier"), "--recovery-secret-out", str(secret_file)]) == 0
-    secret = secret_file.read_text().strip()
-    assert secret.startswith("AGE-SECRET-KEY-1")
+    text = secret_file.read_text()
+    assert "\n# created: " in text  # an age identity file, as age-keygen writes it
+    assert text.splitlines()[-1].startswith("AGE-SECRET-KEY-1")
     assert secret_file.stat().st_mode & 0o077 == 0  # only the owner may read it
-    cb = Casebook.open_with_recovery(tmp_path / "dossier", secret)
+    cb = Casebook.open_with_recovery(tmp_path / "dossier", text)
     cb.close()
 
 

@@ -1101,3 +1101,30 @@ def test_handhaving_records_only_ever_take_items_away(aa, hh_records, horizon):
             for a in appts
             if a["outcome"] == "niet_verschenen"
         )
+
+
+def test_pip_title_names_the_same_start_as_its_explanation() -> None:
+    from klantapp.domain.deadlines import due_for_household
+
+    on = date(2026, 11, 22)
+    household = {"id": "h", "status": "gehuisvest", "inschrijving_date": "2026-01-05"}
+    child = {
+        "id": "p",
+        "household_id": "h",
+        "role": "kind",
+        "family_name": "Haddad",
+        "birth_date": "2010-11-20",  # turns 16 on 2026-11-20: the plicht starts then
+        "regime": "wi2021",
+        "doelgroep": "asiel",
+        "plicht_status": "plichtig",
+    }
+    items = [
+        i
+        for i in due_for_household(household, [child], [], [], on, 120)
+        if i.rule == "pip_vaststellen"
+    ]
+    assert items, "no PIP item"
+    assert all(
+        ("start van de plicht" in i.title) == ("start van de plicht" in i.detail) for i in items
+    )
+    assert "start van de plicht" in items[0].title

@@ -152,7 +152,9 @@ def test_date_in_iso_form_passes_and_date_objects_are_converted():
 
 @pytest.mark.parametrize("text", ["2023-02-29", "2026-04-31", "2026-13-01", "2026-00-10"])
 def test_dates_that_do_not_exist_are_refused(text):
-    assert "bestaat niet in de kalender" in message(check_date, text, "Datum koppeling")
+    msg = message(check_date, text, "Datum koppeling")
+    assert "bestaat niet in de kalender" in msg
+    assert text not in msg  # a refused value is not repeated (it may be a birth date)
 
 
 @pytest.mark.parametrize("text", ["22-11-2026", "2026/11/22", "2026-1-5", "gisteren", "20261122"])
@@ -164,9 +166,10 @@ def test_other_date_forms_are_refused_with_an_example(text):
 
 def test_implausible_years_are_refused():
     assert message(check_date, "0202-01-01", "Datum vergunning") == (
-        "Datum vergunning: het jaar 0202 klopt vast niet. Controleer het jaartal."
+        "Datum vergunning: dit jaartal klopt vast niet (het ligt tussen 1900 en 2100). "
+        "Controleer het jaartal."
     )
-    assert "2101" in message(check_date, "2101-01-01")
+    assert "2101" not in message(check_date, "2101-01-01")
 
 
 def test_date_not_after():
@@ -208,8 +211,8 @@ def test_datetime():
     assert check_datetime("2026-03-31T14:30") == "2026-03-31T14:30"
     assert check_datetime("2026-03-31 14:30") == "2026-03-31T14:30"
     assert check_datetime(datetime(2026, 3, 31, 9, 5, 59)) == "2026-03-31T09:05"
-    assert "geen bestaande tijd" in message(check_datetime, "2026-03-31T24:00")
-    assert "geen bestaande tijd" in message(check_datetime, "2026-03-31T10:60")
+    assert "deze tijd bestaat niet" in message(check_datetime, "2026-03-31T24:00")
+    assert "10:60" not in message(check_datetime, "2026-03-31T10:60")
     assert "bestaat niet" in message(check_datetime, "2026-02-30T10:00")
     assert "UU:MM" in message(check_datetime, "2026-03-31")
     assert "UU:MM" in message(check_datetime, "2026-03-31T9:00")
@@ -543,8 +546,12 @@ def test_json_field_shape_follows_the_field():
     _, problems = validate_record("warm_handovers", {"profile": {"origin": "Syrië"}}, partial=True)
     assert problems == []
     if getattr(work, "repeated", None) is not None:
-        _, problems = validate_record("persons", {"work_history": {"role": "x"}}, partial=True)
+        # one object for a repeated field is its only entry (never "not a list")
+        values, problems = validate_record("persons", {"work_history": {"role": "x"}}, partial=True)
+        assert problems == [] and values["work_history"] == [{"role": "x"}]
+        _, problems = validate_record("persons", {"work_history": "x"}, partial=True)
         assert fields_of(problems) == ["work_history"]
+        assert "lijst" not in problems[0].message
         _, problems = validate_record(
             "warm_handovers", {"profile": [{"origin": "Syrië"}]}, partial=True
         )
@@ -559,7 +566,7 @@ def test_json_text_parts_may_run_over_lines_and_are_trimmed():
         partial=True,
     )
     assert fields_of(problems) == ["profile"]
-    assert problems[0].message == "Informatieprofiel (work): hier hoort tekst te staan."
+    assert problems[0].message == "Informatieprofiel (Werk): hier hoort tekst te staan."
     values, problems = validate_record(
         "warm_handovers", {"profile": {"education": " 6 jaar school\nkapper "}}, partial=True
     )
@@ -919,3 +926,51 @@ def test_every_real_date_passes(day):
         <= day
         <= partial_date_bounds(day.isoformat()[:7])[1]
     )
+
+
+# --- dates as people type them (the client's date fields) ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "partial", "stored"),
+    [
+        ("31-03-2026", False, "2026-03-31"),
+        ("1/3/2026", False, "2026-03-01"),
+        ("31.03.2026", False, "2026-03-31"),
+        ("2026-03-31", False, "2026-03-31"),
+        ("31-03-26", False, "2026-03-31"),  # an ordinary date: 26 can only be 2026
+        ("00-03-1984", True, "1984-03"),  # BRP/COA: unknown day
+        ("00-00-1984", True, "1984"),  # unknown day and month
+        ("03-1984", True, "1984-03"),
+        ("1984", True, "1984"),
+        ("14-03-1984", True, "1984-03-14"),
+        ("", True, None),
+    ],
+)
+def test_read_date_accepts_what_people_type(typed: str, partial: bool, stored: str | None) -> None:
+    from klantapp.domain.validate import read_date
+
+    assert read_date(typed, "Geboortedatum", partial=partial) == stored
+
+
+@pytest.mark.parametrize(
+    ("typed", "partial", "says"),
+    [
+        ("14-03-84", True, "vier cijfers"),  # 1984 or 2084: a birth date spans a century
+        ("00-03-2026", False, "DD-MM-JJJJ"),  # an ordinary date needs its day
+        ("31-02-2026", False, "bestaat niet"),
+        ("00-13-1984", True, "deze maand bestaat niet"),  # the value is not repeated
+        ("maart", True, "00-03-1984"),
+    ],
+)
+def test_read_date_refuses_with_the_forms_it_accepts(typed: str, partial: bool, says: str) -> None:
+    from klantapp.domain.validate import read_date
+
+    with pytest.raises(InvalidValue) as err:
+        read_date(typed, "Geboortedatum", partial=partial)
+    assert says in err.value.message
+
+
+def test_brp_zero_day_and_month_are_stored_as_partial_dates() -> None:
+    assert check_partial_date("1984-03-00") == "1984-03"
+    assert check_partial_date("1984-00-00") == "1984"

@@ -51,6 +51,7 @@ def make_window(qtbot, settings):  # type: ignore[no-untyped-def]
     def make(path: Path | str | None = None, idle_ms: int | None = None) -> MainWindow:
         config = AppConfig(settings=settings, kdf=KdfParams.for_tests(), idle_ms=idle_ms)
         window = MainWindow(config, str(path) if path else None)
+        window.ask_on_close = False  # pytest-qt closes the window before this teardown
         qtbot.addWidget(window)
         window.show()
         windows.append(window)

@@ -56,6 +56,7 @@ def test_create_refuses_bad_office_key_and_weak_passphrase(qtbot, make_window, t
     page.location.setText(str(tmp_path / "x"))
     page.passphrase.setText("wachtwoord")
     page.repeat.setText("wachtwoord")
+    page.use_office_key.setChecked(True)
     page.office_key.setText("age1nietgoed")
     page.submit()
     assert "te zwak" in page.error.text() or "Te kort" in page.error.text()
@@ -200,3 +201,29 @@ def test_household_members_intake_appointment_lock_and_find_again(
     ws.go("households")
     ws.households.search.setText("مريم")
     assert [r["name"] for r in ws.households.model.rows] == ["Familie Haddad"]
+
+
+def test_enter_creates_and_the_default_recovery_choice_needs_nothing_typed(
+    qtbot, make_window, tmp_path: Path, monkeypatch
+):
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: QMessageBox.StandardButton.Ok)
+    monkeypatch.setattr(Path, "home", lambda: tmp_path)
+    window: MainWindow = make_window(None)
+    window.show_create()
+    page = window.create_page
+    page.location.setText(str(tmp_path / "dossier"))
+    page.secret_file.setText(str(tmp_path / "herstel.txt"))
+    page.passphrase.setText(PASSPHRASE)
+    page.repeat.setText(PASSPHRASE)
+    assert page.problems() == []  # nothing left empty by the default choice
+    qtbot.keyClick(page.repeat, Qt.Key.Key_Return)  # Enter = "Dossier maken"
+    qtbot.waitUntil(lambda: window.workspace is not None, timeout=20_000)
+    assert page.error.isHidden()
+
+
+def test_a_known_office_key_is_the_default(qtbot, make_window, monkeypatch):
+    monkeypatch.setenv("KLANTAPP_RECOVERY_KEY", "age1" + "q" * 58)
+    window: MainWindow = make_window(None)
+    page = window.create_page
+    assert page.use_office_key.isChecked()
+    assert page.office_key.text().startswith("age1")

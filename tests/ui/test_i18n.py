@@ -18,20 +18,46 @@ ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 
 
-def _ui_strings() -> set[str]:
-    found: set[str] = set()
+def _ui_calls(name: str) -> list[ast.Call]:
+    calls = []
     for path in (ROOT / "ui").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Name)
-                and node.func.id == "_"
-                and node.args
-                and isinstance(node.args[0], ast.Constant)
-                and isinstance(node.args[0].value, str)
+                and node.func.id == name
             ):
-                found.add(node.args[0].value)
+                calls.append(node)
+    return calls
+
+
+def _ui_strings() -> set[str]:
+    return {
+        node.args[0].value
+        for node in _ui_calls("_")
+        if node.args
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+    }
+
+
+def _ui_plurals() -> set[tuple[str, str]]:
+    found = set()
+    for node in _ui_calls("ngettext"):
+        one, many = node.args[0], node.args[1]
+        assert isinstance(one, ast.Constant) and isinstance(many, ast.Constant), (
+            "ngettext needs literal texts"
+        )
+        found.add((one.value, many.value))
     return found
+
+
+def test_every_ui_plural_has_english_forms():
+    with (ROOT / "translations" / "klantapp" / "en.po").open("rb") as fh:
+        catalog = read_po(fh, locale="en")
+    plurals = {m.id: m.string for m in catalog if isinstance(m.id, tuple)}
+    missing = sorted(one for one, many in _ui_plurals() if not all(plurals.get((one, many)) or ()))
+    assert not missing, missing
 
 
 def _catalog() -> dict[str, str]:
@@ -89,5 +115,28 @@ def test_switch_to_english_in_settings_rebuilds_the_window(qtbot, make_window, c
     new = window.workspace
     assert new.current_screen() is new.settings_screen  # the user stays where they were
     assert [new.nav.item(i).text() for i in range(new.nav.count())][:2] == ["Today", "Households"]
-    assert ui_i18n._qt_translator is not None  # Qt's own dialogs follow (qtbase_en.qm)
+    assert ui_i18n._qt_translators  # Qt's own dialogs follow (qtbase_en.qm)
     assert window.unlock_page.unlock_button.text() == "Unlock"
+
+
+def test_qt_file_dialog_is_dutch(qtbot):
+    from PySide6.QtWidgets import QFileDialog, QLabel
+
+    ui_i18n.apply_language("nl")
+    dialog = QFileDialog(None, "x")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    texts = {label.text() for label in dialog.findChildren(QLabel)}
+    assert {"&Zoeken in:", "Bestands&type:"} <= texts, texts
+    assert not texts & {"&Look in:", "Files of &type:"}
+    # the texts it does not know are left to Qt's own catalog (a key name stays whole)
+    from PySide6.QtGui import QKeySequence
+
+    assert QKeySequence("Ctrl+F").toString(QKeySequence.SequenceFormat.NativeText) == "Ctrl+F"
+
+
+def test_language_list_names_dutch_and_own_script():
+    assert ui_i18n.language_label("ti") == "Tigrinya — ትግርኛ"
+    assert ui_i18n.language_label("nl") == "Nederlands"
+    assert ui_i18n.language_name("ti") == "Tigrinya"

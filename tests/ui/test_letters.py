@@ -186,3 +186,69 @@ def test_settings_mark_a_language_reviewed(qtbot, make_window, casebook_path):
     assert not screen.save()
     assert "09:00-17:00" in screen.problems["phone_hours"].text()
     screen.fields["phone_hours"].setText("09:00-12:00")  # nothing left unsaved
+
+
+def test_languages_are_named_in_dutch_and_their_own_script(qtbot, make_window, casebook_path):
+    window = make_window(casebook_path)
+    unlock(qtbot, window)
+    dialog = _open_letter(qtbot, window, lang="ti")
+    labels = [dialog.language.itemText(i) for i in range(dialog.language.count())]
+    assert any(label.startswith("Tigrinya — ትግርኛ") for label in labels), labels
+    if not dialog.lang_reviewed:  # the sentence names the language in Dutch only
+        assert "Tigrinya" in dialog.warning.text() and "ትግርኛ" not in dialog.warning.text()
+    dialog.lang_reviewed, dialog.lang_name = False, "Tigrinya"
+    asked: list[str] = []
+    from PySide6.QtWidgets import QMessageBox
+
+    def answer(box):  # type: ignore[no-untyped-def]
+        asked.append(box.text())
+        box.clickedButton = lambda: None  # Annuleren
+        return 0
+
+    import pytest
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(QMessageBox, "exec", answer)
+    try:
+        assert dialog.save_pdf() is None  # cancelled at the first question
+    finally:
+        mp.undo()
+    assert asked and "Tigrinya" in asked[0] and "ትግርኛ" not in asked[0]
+    dialog.close()
+
+
+def test_save_as_pdf_asks_warns_and_writes_0600_over_an_existing_file(
+    qtbot, make_window, casebook_path, tmp_path, monkeypatch
+):
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    window = make_window(casebook_path)
+    unlock(qtbot, window)
+    dialog = _open_letter(qtbot, window, lang="nl")
+    target = tmp_path / "brief.pdf"
+    target.write_bytes(b"oud")
+    target.chmod(0o644)
+    asked: list[str] = []
+
+    def accept(box):  # type: ignore[no-untyped-def]
+        asked.append(box.text() + " " + box.informativeText())
+        first = box.buttons()[0]
+        box.clickedButton = lambda: first
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", accept)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    dialog.lang_reviewed, dialog.lang_name = False, "Tigrinya"
+    assert dialog.save_pdf() == str(target)
+    assert "nagekeken" in asked[0] and "Toch opslaan" in asked[0]
+    assert "niet versleuteld" in asked[1]
+    assert target.read_bytes().startswith(b"%PDF")
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert not list(tmp_path.glob("*.tmp"))
+    dialog.close()
+
+
+def _open_letter(qtbot, window, lang="ti"):
+    _hid, aid = _appointment(window.session, lang=lang)
+    window.workspace.make_letter(aid)
+    return _wait_for_letter_dialog(qtbot)

@@ -158,6 +158,6 @@ def test_import_json_in_a_worker(qtbot, make_window, casebook_path, tmp_path):
     screen.start_import(str(good))
     assert not screen.import_button.isEnabled()  # busy, window still responsive
     qtbot.waitUntil(lambda: screen.import_button.isEnabled(), timeout=10_000)
-    assert "1 huishoudens" in screen.import_status.text(), screen.import_status.text()
+    assert "(1 huishouden)" in screen.import_status.text(), screen.import_status.text()
     ws.go("households")
     assert [r["name"] for r in ws.households.model.rows] == ["Familie Nour"]

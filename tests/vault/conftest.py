@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from klantapp.vault import KdfParams, Vault, VaultContents, generate_recovery_identity
+from klantapp.vault import KdfParams, Vault, VaultContents, generate_recovery_identity, header, keys
 
 _RECOVERY = generate_recovery_identity()
 
@@ -40,6 +40,26 @@ class VaultEnv:
         )
         self._open.append(vault)
         return vault, folder
+
+    def with_records(self, *records: bytes, name: str = "cb") -> Path:
+        """A closed casebook whose journal holds ``records``."""
+        vault, folder = self.create(name)
+        for record in records:
+            vault.append(record)
+        vault.close()
+        return folder
+
+    def make_legacy(self, vault: Vault) -> Path:
+        """Turn the open ``vault`` into a casebook as the first release wrote it: one
+        ``casebook.header`` without the office's public key. Closes the vault."""
+        legacy = vault._header.with_changes(recovery_recipient=None)
+        assert vault._dek is not None
+        data = header.encode(legacy, keys.header_mac_key(vault._dek, legacy.casebook_id))
+        folder = vault.path
+        vault.close()
+        self.header_file(folder).unlink()
+        (folder / "casebook.header").write_bytes(data)
+        return folder
 
     def open(self, folder: Path) -> tuple[Vault, VaultContents]:
         vault, contents = Vault.open(folder, self.passphrase)
@@ -70,9 +90,22 @@ class VaultEnv:
     def snapshot_file(self, folder: Path) -> Path:
         return self.only(folder, "snapshot-*.kvs")
 
+    def header_file(self, folder: Path) -> Path:
+        return self.only(folder, "header-*.kvh")
+
     @staticmethod
-    def header_file(folder: Path) -> Path:
-        return folder / "casebook.header"
+    def state(folder: Path) -> dict[str, bytes]:
+        """Every file's bytes (the lock file aside): to check nothing was changed."""
+        return {
+            p.name: p.read_bytes()
+            for p in sorted(folder.iterdir())
+            if p.is_file() and p.name != "casebook.lock"
+        }
+
+    @staticmethod
+    def passwd(vault: Vault, new: str, snapshot: bytes = b"na de wissel", kdf=None) -> None:
+        """Change the passphrase: a new data key, and ``snapshot`` as the new generation."""
+        vault.rotate_keys(snapshot, passphrase=new, kdf=kdf or KdfParams.for_tests())
 
     def close_all(self) -> None:
         for vault in self._open:

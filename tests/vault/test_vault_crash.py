@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from klantapp.errors import CasebookNotFound, KlantappError, WrongPassphrase
-from klantapp.vault import KdfParams, Vault, fsio
+from klantapp.vault import KdfParams, OpenMode, Vault, fsio
 
 Step = tuple[str, str]
 
@@ -76,6 +76,19 @@ def test_every_step_of_append(env, fast_kdf) -> None:
     assert outcomes == {2, 3}
 
 
+def kept_warning(contents) -> list[str]:
+    return [w for w in contents.warnings if "andere versie" in w]
+
+
+def originals_survive(before: dict[str, bytes], folder: Path, *, replaced: set[str]) -> None:
+    """Every file that was there before is still there byte for byte, except the
+    generation the interrupted operation itself replaced (``replaced``)."""
+    after = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    for name, data in before.items():
+        if name not in replaced:
+            assert after.get(name) == data, f"{name} was changed or removed"
+
+
 def test_every_step_of_compaction(env, fast_kdf) -> None:
     vault, base = env.create()
     vault.append(b"een")
@@ -83,13 +96,15 @@ def test_every_step_of_compaction(env, fast_kdf) -> None:
     vault.close()
     old = (env.snapshot, [b"een", b"twee"])
     new = (b"nieuwe momentopname MARKER", [])
+    before = env.state(base)
 
     probe, _ = env.open(env.copy(base, "probe"))
     steps = record_steps(lambda: probe.compact(new[0]))
     probe.close()
     names = [name for name, _ in steps]
     # snapshot temp+rename, journal temp+rename, header temp+rename (the commit), cleanup
-    assert names.count("replace") == 3 and names.count("unlink") >= 2, steps
+    assert names.count("replace") == 3 and names.count("unlink") >= 3, steps
+    commit = steps.index(("replace", "header-00000001.kvh"))
 
     outcomes = set()
     for n in range(len(steps)):
@@ -98,18 +113,21 @@ def test_every_step_of_compaction(env, fast_kdf) -> None:
         crash_during(vault, n, lambda v=vault: v.compact(new[0]))
         vault, contents = env.open(folder)
         state = (contents.snapshot, contents.records)
-        assert state in (old, new), f"crash before step {n} {steps[n]}"
+        assert state == (new if n > commit else old), f"crash before step {n} {steps[n]}"
         outcomes.add(state == new)
         assert vault.epoch == (1 if state == new else 0)
-        # The next open cleaned up: exactly one generation is left.
-        assert files(folder) == [
-            "casebook.header",
+        # Nothing but the replaced generation may be gone; what is left is reported.
+        originals_survive(before, folder, replaced=set(before) if state == new else set())
+        leftovers = set(files(folder)) - {
             "casebook.lock",
+            f"header-{vault.epoch:08d}.kvh",
             f"journal-{vault.epoch:08d}.kvj",
             f"snapshot-{vault.epoch:08d}.kvs",
-        ], f"after crash before step {n} {steps[n]}"
+        }
+        generation_leftovers = {f for f in leftovers if not f.endswith(".tmp")}
+        assert bool(kept_warning(contents)) == bool(generation_leftovers), (n, leftovers)
         vault.append(b"daarna")
-        vault.compact(b"nog een keer")  # a later compaction reuses the names safely
+        vault.compact(b"nog een keer")  # a later compaction never reuses a leftover's name
         vault.append(b"laatste")
         vault.close()
         contents = env.read(folder)
@@ -117,30 +135,61 @@ def test_every_step_of_compaction(env, fast_kdf) -> None:
     assert outcomes == {False, True}
 
 
-def test_every_step_of_change_passphrase(env, fast_kdf) -> None:
+def rotation_steps(env, base: Path, action) -> list[Step]:
+    probe, _ = env.open(env.copy(base, "probe"))
+    steps = record_steps(lambda: action(probe))
+    probe.close()
+    return steps
+
+
+def opens_with(folder: Path, passphrase: str):
+    try:
+        vault, contents = Vault.open(folder, passphrase, mode=OpenMode.READ)
+    except WrongPassphrase:
+        return None
+    vault.close()
+    return contents
+
+
+@pytest.mark.parametrize("opened_with", ["passphrase", "recovery key"])
+def test_every_step_of_a_key_rotation(env, fast_kdf, opened_with) -> None:
+    """passwd and recover: at every crash point the old passphrase or the new one opens
+    the casebook (never neither, never both), with every saved change; the recovery
+    key opens it too."""
     vault, base = env.create()
     vault.append(b"een")
     vault.close()
-    probe, _ = env.open(env.copy(base, "probe"))
-    steps = record_steps(lambda: probe.change_passphrase("nieuw"))
-    probe.close()
+    old = (env.snapshot, [b"een"])
+    new = (b"momentopname met een", [])
 
+    def open_it(folder: Path) -> Vault:
+        if opened_with == "passphrase":
+            vault, _ = env.open(folder)
+        else:
+            vault, _ = Vault.open_with_recovery(folder, env.recovery_secret)
+        return vault
+
+    def rotate(v: Vault) -> None:
+        env.passwd(v, "een nieuwe wachtwoordzin", snapshot=new[0])
+
+    steps = rotation_steps(env, base, rotate)
+    commit = steps.index(("replace", "header-00000001.kvh"))
     outcomes = set()
     for n in range(len(steps)):
-        folder = env.copy(base, f"passwd-{n}")
-        vault, _ = env.open(folder)
-        crash_during(vault, n, lambda v=vault: v.change_passphrase("nieuw"))
-        try:
-            vault, contents = Vault.open(folder, env.passphrase)
-            outcomes.add("oud")
-        except WrongPassphrase:
-            vault, contents = Vault.open(folder, "nieuw")
-            outcomes.add("nieuw")
-        assert contents.records == [b"een"]
+        folder = env.copy(base, f"rotate-{n}")
+        vault = open_it(folder)
+        crash_during(vault, n, lambda v=vault: rotate(v))
+        with_old = opens_with(folder, env.passphrase)
+        with_new = opens_with(folder, "een nieuwe wachtwoordzin")
+        assert (with_old is None) != (with_new is None), f"crash before step {n} {steps[n]}"
+        contents = with_old or with_new
+        assert (contents.snapshot, contents.records) == (old if with_old else new)
+        assert (with_new is not None) == (n > commit), f"crash before step {n} {steps[n]}"
+        outcomes.add("new" if with_new else "old")
+        vault, recovered = Vault.open_with_recovery(folder, env.recovery_secret)
+        assert (recovered.snapshot, recovered.records) == (contents.snapshot, contents.records)
         vault.close()
-        vault, _ = Vault.open_with_recovery(folder, env.recovery_secret)
-        vault.close()
-    assert outcomes == {"oud", "nieuw"}
+    assert outcomes == {"old", "new"}
 
 
 def test_every_step_of_create(env, tmp_path) -> None:
@@ -154,7 +203,7 @@ def test_every_step_of_create(env, tmp_path) -> None:
         )
 
     steps = record_steps(lambda: create(tmp_path / "probe").close())
-    commit = steps.index(("replace", "casebook.header"))  # the header is written last
+    commit = steps.index(("replace", "header-00000000.kvh"))  # the header is written last
     for n in range(len(steps)):
         folder = tmp_path / f"create-{n}"
         with fsio.fault_hook(crash_at(n)), pytest.raises(fsio.SimulatedCrash):
@@ -170,24 +219,83 @@ def test_every_step_of_create(env, tmp_path) -> None:
         assert complete == (n > commit), f"crash before step {n} {steps[n]}"
 
 
-def test_crash_while_open_repairs_a_torn_record(env, fast_kdf) -> None:
+def test_every_step_of_cutting_a_torn_tail(env, fast_kdf) -> None:
     vault, base = env.create()
     vault.append(b"een")
-    vault.compact(b"tussenstand")  # leaves no debris, so add some by hand:
     vault.close()
     journal = env.journal_file(base)
-    (base / "snapshot-00000000.kvs.tmp").write_bytes(b"\x00" * 10)
+    intact = journal.read_bytes()
     with open(journal, "ab") as handle:
         handle.write(b"\xc5\x00\x00")  # a torn frame header
     steps = record_steps(lambda: env.read(env.copy(base, "probe")))
-    assert {"truncate", "unlink"} <= {name for name, _ in steps}
+    assert [name for name, _ in steps][-2:] == ["truncate", "fsync"]
+    # the cut bytes are kept (temp file, rename) before the journal is cut
+    assert (
+        steps.index(("replace", "journal-00000000.kvj.torn-" + str(len(intact)))) < len(steps) - 2
+    )
     for n in range(len(steps)):
         folder = env.copy(base, f"open-{n}")
         with fsio.fault_hook(crash_at(n)), pytest.raises(fsio.SimulatedCrash):
             Vault.open(folder, env.passphrase)
         contents = env.read(folder)
-        assert (contents.snapshot, contents.records) == (b"tussenstand", [])
-        assert not list(folder.glob("*.tmp"))
+        assert (contents.snapshot, contents.records) == (env.snapshot, [b"een"])
+        assert env.journal_file(folder).read_bytes() == intact
+        kept = folder / f"journal-00000000.kvj.torn-{len(intact)}"
+        assert kept.read_bytes() == b"\xc5\x00\x00"
+
+
+def test_every_step_of_a_repair(env, fast_kdf) -> None:
+    """A crash anywhere in `repair` loses no original file: each is either still in
+    place or in the bewaard-... folder, and the casebook opens as before or repaired."""
+    vault, base = env.create()
+    for record in (b"een", b"twee" * 250, b"drie", b"vier"):
+        vault.append(record)
+    vault.close()
+    journal = env.journal_file(base)
+    data = journal.read_bytes()
+    first_end = journal_record_ends(data)[0]
+    journal.write_bytes(data[: first_end + 100] + data[first_end + 600 :])  # a cut in record 2
+    before = env.state(base)
+
+    def repair(folder: Path) -> None:
+        vault, contents = Vault.open(folder, env.passphrase, mode=OpenMode.REPAIR)
+        try:
+            assert contents.records == [b"een"] and contents.lost == 3
+            vault.compact(b"hersteld")
+        finally:
+            vault.close()
+
+    steps = record_steps(lambda: repair(env.copy(base, "probe")))
+    assert "move" in {name for name, _ in steps}
+    for n in range(len(steps)):
+        folder = env.copy(base, f"repair-{n}")
+        with fsio.fault_hook(crash_at(n)), pytest.raises(fsio.SimulatedCrash):
+            repair(folder)
+        everything = {p.name: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+        for name, content in before.items():
+            assert everything.get(name) == content, f"crash before step {n}: {name} lost"
+        try:
+            vault, contents = Vault.open(folder, env.passphrase, mode=OpenMode.READ)
+        except KlantappError as exc:
+            raise AssertionError(f"crash before step {n} {steps[n]}: {exc}") from exc
+        assert (contents.snapshot, contents.records) in (
+            (env.snapshot, [b"een"]),
+            (b"hersteld", []),
+        )
+        vault.close()
+
+
+def journal_record_ends(data: bytes) -> list[int]:
+    import struct
+
+    from klantapp.vault import journal
+
+    ends, offset = [], journal.FILE_HEADER_BYTES
+    while offset < len(data):
+        (length,) = struct.unpack_from(">I", data, offset + 1)
+        offset += journal.FRAME_HEADER_BYTES + 12 + length
+        ends.append(offset)
+    return ends
 
 
 def test_a_failed_write_is_cut_off_and_the_vault_keeps_working(env, monkeypatch) -> None:
@@ -215,7 +323,7 @@ def test_a_failed_compaction_leaves_the_old_generation_in_use(env, monkeypatch) 
     vault.append(b"een")
 
     def refuse(name: str, path: Path) -> None:
-        if name == "replace" and path.name == "casebook.header":
+        if name == "replace" and path.name.startswith("header-"):
             raise OSError(errno.EIO, os.strerror(errno.EIO))
 
     with fsio.fault_hook(refuse), pytest.raises(KlantappError):
@@ -226,8 +334,8 @@ def test_a_failed_compaction_leaves_the_old_generation_in_use(env, monkeypatch) 
     contents = env.read(folder)
     assert (contents.snapshot, contents.records) == (env.snapshot, [b"een", b"twee"])
     assert files(folder) == [
-        "casebook.header",
         "casebook.lock",
+        "header-00000000.kvh",
         "journal-00000000.kvj",
         "snapshot-00000000.kvs",
     ]
@@ -246,6 +354,8 @@ def test_a_failed_cleanup_after_compaction_is_harmless(env) -> None:
     assert vault.epoch == 1
     vault.append(b"twee")
     vault.close()
-    contents = env.read(folder)  # which removes it
+    contents = env.read(folder)
     assert (contents.snapshot, contents.records) == (b"nieuw", [b"twee"])
-    assert not (folder / "journal-00000000.kvj").exists()
+    # An open deletes nothing it did not write itself: the old journal stays, reported.
+    assert (folder / "journal-00000000.kvj").exists()
+    assert kept_warning(contents) and "journal-00000000.kvj" in kept_warning(contents)[0]

@@ -21,7 +21,7 @@ from klantapp.errors import (
     NotEnoughMemory,
     WrongPassphrase,
 )
-from klantapp.vault import Vault, journal
+from klantapp.vault import KdfParams, Vault, journal
 
 FILE_HEAD = journal.FILE_HEADER_BYTES
 FRAME_HEAD = journal.FRAME_HEADER_BYTES
@@ -305,7 +305,12 @@ def test_a_header_changed_with_a_recomputed_checksum_is_tampered(env, casebook) 
     "kdf",
     [
         {"memory_kib": 2**40},
+        {"memory_kib": 4 * 1024 * 1024, "iterations": 64},  # minutes and 4 GiB per try
         {"memory_kib": 4 * 1024 * 1024 + 1},
+        {"memory_kib": 1024 * 1024 + 1024},  # more than calibration could ever choose
+        {"iterations": 17},
+        {"memory_kib": 512 * 1024, "iterations": 5},  # 2.5 GiB of work: too slow
+        {"memory_kib": 1024 * 1024, "iterations": 3},
         {"memory_kib": 1024},
         {"memory_kib": -1},
         {"iterations": 10**9},
@@ -337,6 +342,30 @@ def test_changed_kdf_parameters_within_bounds_look_like_a_wrong_passphrase(env, 
     rewrite_header(env.header_file(casebook), lambda body: body["kdf"].update(iterations=2))
     with pytest.raises(WrongPassphrase):
         env.read(casebook)
+
+
+def test_a_failed_unlock_with_unusual_kdf_parameters_says_the_file_may_be_changed(
+    env, tmp_path
+) -> None:
+    calibrated = KdfParams(64 * 1024, 1, 4)  # what calibrate_kdf could choose
+    assert calibrated.as_calibrated() and not KdfParams.for_tests().as_calibrated()
+    Vault.create(
+        tmp_path / "cb",
+        env.passphrase,
+        snapshot=b"",
+        recovery_recipient=env.recovery_public,
+        kdf=calibrated,
+    ).close()
+    with pytest.raises(WrongPassphrase) as plain:
+        Vault.open(tmp_path / "cb", "een verkeerde zin")
+    assert "gewijzigd" not in str(plain.value)
+    rewrite_header(
+        env.header_file(tmp_path / "cb"),
+        lambda body: body["kdf"].update(memory_kib=16 * 1024, lanes=1),
+    )
+    with pytest.raises(WrongPassphrase) as odd:
+        Vault.open(tmp_path / "cb", env.passphrase)
+    assert "buiten Klantapp om gewijzigd" in str(odd.value)
 
 
 def test_out_of_memory_while_deriving_is_reported(env, casebook, monkeypatch) -> None:

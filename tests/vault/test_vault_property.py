@@ -69,7 +69,8 @@ def test_random_histories_replay_exactly(env, fast_kdf, ops) -> None:
                     vault.close()
                     vault, contents = Vault.open(folder, passphrase)
                     assert (contents.snapshot, contents.records) == (snapshot, expected)
-                    assert contents.warnings == []
+                    # only: "files of another version are kept" (after an interrupted compaction)
+                    assert all("andere versie" in w for w in contents.warnings)
                 else:
                     payload, step = arg
                     with fsio.fault_hook(crash_at(step)):

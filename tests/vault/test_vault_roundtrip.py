@@ -50,7 +50,7 @@ def test_wrong_passphrase_is_reported_as_such(env) -> None:
 
 def test_passphrase_is_unicode_normalized(env) -> None:
     vault, folder = env.create()
-    vault.change_passphrase("Cafe\u0301")  # e + combining accent
+    env.passwd(vault, "Cafe\u0301")  # e + combining accent
     vault.close()
     vault, _ = Vault.open(folder, "Caf\u00e9")  # precomposed é
     vault.close()
@@ -66,8 +66,8 @@ def test_compact_starts_new_epoch_and_removes_old_generation(env) -> None:
     vault.close()
     names = sorted(p.name for p in folder.iterdir())
     assert names == [
-        "casebook.header",
         "casebook.lock",
+        "header-00000001.kvh",
         "journal-00000001.kvj",
         "snapshot-00000001.kvs",
     ]
@@ -99,14 +99,14 @@ def test_recovery_key_opens_and_then_a_new_passphrase_can_be_set(env) -> None:
     vault.close()
     vault, contents = Vault.open_with_recovery(folder, env.recovery_secret)
     assert contents.records == [b"x"]
-    vault.change_passphrase("nieuw wachtwoord")
+    env.passwd(vault, "nieuw wachtwoord", snapshot=b"met x erin")
     vault.close()
     with pytest.raises(WrongPassphrase):
         Vault.open(folder, env.passphrase)
     vault, contents = Vault.open(folder, "nieuw wachtwoord")
-    assert contents.records == [b"x"]
+    assert (contents.snapshot, contents.records) == (b"met x erin", [])
     vault.close()
-    # The recovery slot is unchanged by a passphrase change.
+    # The new data key is wrapped to the same recovery key again.
     vault, _ = Vault.open_with_recovery(folder, env.recovery_secret)
     vault.close()
 
@@ -123,7 +123,7 @@ def test_another_recovery_key_is_refused(env) -> None:
 
 def test_change_passphrase_with_new_kdf_params(env) -> None:
     vault, folder = env.create()
-    vault.change_passphrase("twee", KdfParams(memory_kib=16 * 1024, iterations=2, lanes=2))
+    env.passwd(vault, "twee", kdf=KdfParams(memory_kib=16 * 1024, iterations=2, lanes=2))
     vault.append(b"na wissel")
     vault.close()
     vault, contents = Vault.open(folder, "twee")

@@ -20,7 +20,9 @@ def test_no_plaintext_passphrase_or_key_on_disk_after_any_operation(env, monkeyp
     assert len(dek) == 32
     for i in range(5):
         vault.append(MARKER + str(i).encode())
-    vault.change_passphrase("tweede " + env.passphrase)
+    env.passwd(vault, "tweede " + env.passphrase, snapshot=MARKER * 4)
+    rotated = bytes(vault._dek or b"")
+    assert len(rotated) == 32 and rotated != dek
     vault.compact(MARKER * 3)
     vault.append(MARKER)
     vault.close()
@@ -30,7 +32,7 @@ def test_no_plaintext_passphrase_or_key_on_disk_after_any_operation(env, monkeyp
     vault, contents = Vault.open(folder, "tweede " + env.passphrase)
     assert contents.warnings
     vault.close()
-    secrets = [MARKER, MARKER[:8], env.passphrase.encode(), b"tweede", dek, dek[:16]]
+    secrets = [MARKER, MARKER[:8], env.passphrase.encode(), b"tweede", dek, dek[:16], rotated]
     for path in folder.iterdir():
         data = path.read_bytes()
         for secret in secrets:
@@ -70,3 +72,18 @@ def test_calibration_gives_at_least_64_mib() -> None:
     params = calibrate_kdf(target_seconds=0.2)
     assert params.memory_kib >= PRODUCTION_MIN_MEMORY_KIB
     assert params.within_bounds()
+
+
+def test_calibration_stays_within_what_a_header_may_claim(monkeypatch) -> None:
+    """Even on a machine where Argon2id seems instant, calibration never asks for more
+    than 256 MiB and the work cap, so its own headers are never refused as tampered."""
+    from klantapp.vault import kdf as kdf_module
+
+    for per_pass in (1e-6, 0.01, 0.2, 3.0):
+        monkeypatch.setattr(
+            kdf_module, "_seconds", lambda p, s=per_pass: s * p.memory_kib * p.iterations / 65536
+        )
+        params = calibrate_kdf()
+        assert params.within_bounds() and params.as_calibrated(), (per_pass, params)
+        assert params.memory_kib <= kdf_module.CALIBRATION_MAX_MEMORY_KIB
+        assert params.memory_kib * params.iterations <= kdf_module.MAX_WORK_KIB

@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
 
 from klantapp.errors import InvalidInput, KlantappError
 from klantapp.i18n import _
-from ui.forms import RecordForm, format_date, save_form
-from ui.screens.household import next_hour
+from ui.forms import RecordForm, follow_person, format_date, save_form, working_slot
 from ui.screens.today import appointment_columns, appointment_text
 from ui.session import Session
 from ui.widgets import (
@@ -69,6 +68,7 @@ class NewAppointmentDialog(QDialog):
                 "location": ", ".join(p for p in (setting.get("street"), setting.get("city")) if p),
             },
         )
+        follow_person(self.form, lambda pid: self.session.get("persons", pid))
         lay.addWidget(self.form)
         self.status = StatusLine()
         lay.addWidget(self.status)
@@ -269,11 +269,7 @@ class AgendaScreen(QWidget):
             self.open_household.emit(row["household_id"], "appointments", row["id"])
 
     def new_record(self) -> None:
-        when = (
-            datetime.combine(self.day, datetime.min.time()).replace(hour=10).strftime(ISO)
-            if self.day != date.today()
-            else next_hour()
-        )
+        when = working_slot(self.day if self.day != date.today() else None)
         dialog = NewAppointmentDialog(self.session, when, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.new_id:
             self.refresh()
@@ -283,7 +279,7 @@ class AgendaScreen(QWidget):
         row = self.current()
         if row is None:
             return
-        dialog = MoveDialog(row.get("starts_at") or next_hour(), self)
+        dialog = MoveDialog(row.get("starts_at") or working_slot(), self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         self._write(

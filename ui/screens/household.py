@@ -3,8 +3,8 @@ referrals, notes and timeline, each on its own tab."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
+from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -17,10 +17,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from klantapp.domain.records import APPOINTMENT_KINDS, HOUSEHOLD_STATUS, choice_label
+from klantapp.domain.records import (
+    APPOINTMENT_KINDS,
+    HOUSEHOLD_CHILDREN,
+    HOUSEHOLD_STATUS,
+    choice_label,
+)
 from klantapp.errors import InvalidInput, KlantappError
-from klantapp.i18n import _
-from ui.forms import RecordForm, format_date, save_form
+from klantapp.i18n import _, ngettext
+from ui.forms import RecordForm, follow_person, format_date, save_form, working_slot
 from ui.recordlist import RecordListEditor
 from ui.screens.intake import IntakeGrid, person_label
 from ui.session import Session
@@ -41,11 +46,6 @@ def local_time(value: Any) -> str:
         return str(value or "")
 
 
-def next_hour() -> str:
-    now = datetime.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=1, hours=1)
-    return now.strftime("%Y-%m-%dT%H:%M")
-
-
 class HouseholdForm(QWidget):
     """The household's own fields with explicit save."""
 
@@ -53,6 +53,7 @@ class HouseholdForm(QWidget):
         super().__init__(parent)
         self.session = session
         self.household_id = household_id
+        self.status = StatusLine()
         self.form = RecordForm("households", hidden=())
         self.form.dirty_changed.connect(lambda d: self.status.dirty() if d else self.status.blank())
         scroll = QScrollArea()
@@ -67,7 +68,6 @@ class HouseholdForm(QWidget):
         self.save_button.clicked.connect(self.save)
         row.addWidget(self.save_button)
         row.addStretch(1)
-        self.status = StatusLine()
         row.addWidget(self.status)
         lay.addLayout(row)
 
@@ -140,6 +140,14 @@ class PipEditor(RecordListEditor):
         values = {k: v for k, v in values.items() if k not in ("version",)}
         return self.session.new_pip_version(person_id, values)
 
+    def write_changes(self, record_id: str, changes: dict[str, Any]) -> None:
+        """A PIP set to vastgesteld replaces the versions before it, in the same change."""
+        record = self.current_record() or {}
+        person_id = changes.get("person_id") or record.get("person_id")
+        if not person_id:
+            raise InvalidInput([_problem("person_id", _("Kies een gezinslid."))])
+        self.session.save_pip(person_id, changes, pip_id=record_id)
+
     def new_version(self) -> None:
         record = self.current_record()
         if record is None or not self.maybe_leave():
@@ -164,6 +172,7 @@ class AppointmentEditor(RecordListEditor):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        follow_person(self.form, lambda pid: self.session.get("persons", pid))
         self.came_button = QPushButton(_("Verschenen"))
         self.came_button.clicked.connect(lambda: self._outcome("verschenen"))
         self.missed_button = QPushButton(_("Niet verschenen"))
@@ -261,7 +270,7 @@ class HouseholdScreen(QWidget):
             refs={"person_id": []},
             defaults=lambda: {
                 "outcome": "gepland",
-                "starts_at": next_hour(),
+                "starts_at": working_slot(),
                 "duration_minutes": 60,
                 "location": self._default_location(),
             },
@@ -297,6 +306,27 @@ class HouseholdScreen(QWidget):
             parent=self,
         )
         self.timeline = make_table(self.timeline_model, _("Tijdlijn"))
+        self.timeline.setWordWrap(True)
+        self.timeline.selectionModel().currentRowChanged.connect(self._sync_undo)
+        self.undo_button = QPushButton(_("Laatste wijziging ongedaan maken"))
+        self.undo_button.setToolTip(
+            _(
+                "Zet de waarden terug van vóór de gekozen wijziging. Dat wordt een nieuwe "
+                "wijziging; niets verdwijnt uit het logboek."
+            )
+        )
+        self.undo_button.clicked.connect(self.undo_selected)
+        self.timeline_status = StatusLine()
+        self.timeline_page = QWidget()
+        timeline_lay = QVBoxLayout(self.timeline_page)
+        timeline_lay.setContentsMargins(0, 0, 0, 0)
+        timeline_lay.addWidget(self.timeline, 1)
+        undo_row = QHBoxLayout()
+        undo_row.addWidget(self.undo_button)
+        undo_row.addStretch(1)
+        undo_row.addWidget(self.timeline_status)
+        timeline_lay.addLayout(undo_row)
+        self._timeline_stale = True
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -309,10 +339,11 @@ class HouseholdScreen(QWidget):
         self.tabs.addTab(self.referrals, _("Verwijzingen"))
         self.tabs.addTab(self.handhaving, _("Handhaving"))
         self.tabs.addTab(self.notes, _("Notities"))
-        self.tabs.addTab(self.timeline, _("Tijdlijn"))
+        self.tabs.addTab(self.timeline_page, _("Tijdlijn"))
         self.tabs.currentChanged.connect(self._tab_changed)
         lay.addWidget(self.tabs, 1)
         self.refresh()
+        self._sync_undo()
 
     def _default_location(self) -> str:
         setting = self.session.get_setting("gemeente", {}) or {}
@@ -320,23 +351,73 @@ class HouseholdScreen(QWidget):
         return ", ".join(p for p in parts if p)
 
     # --- data ---------------------------------------------------------------------------
-    def refresh(self) -> None:
+    #: What to reload when records of a kind change: the kind's own tab, plus the tabs
+    #: that show those records as choices (members in every person list, ...).
+    _AFFECTS: ClassVar[dict[str, frozenset[str]]] = {
+        "households": frozenset({"households"}),
+        "persons": frozenset({"households", "persons", "intake_scores", "refs"}),
+        "partners": frozenset({"refs"}),
+        "appointments": frozenset({"appointments", "refs"}),
+    }
+
+    def data_changed(self, kind: str) -> None:
+        """Reload only what a change of ``kind`` records can have altered."""
+        if not kind:
+            self.refresh()
+            return
+        if kind == "settings":
+            return
+        self.refresh(self._AFFECTS.get(kind, frozenset({kind})))
+
+    def refresh(self, parts: frozenset[str] | None = None) -> None:
+        """Reload the household's tabs from the casebook (only ``parts``: record kinds,
+        "households" for the title and details, "refs" for the choice lists)."""
         if not self.session.is_open:
             return
-        detail = self.session.household_detail(self.household_id)
+        every = parts is None
+        wanted = set(HOUSEHOLD_CHILDREN) if parts is None else set(parts)
+        if "refs" in wanted or "households" in wanted:
+            wanted |= {"persons", "appointments"}
+        detail = self.session.household_detail(self.household_id, sorted(wanted))
         if not detail:
             self.back.emit()
             return
         h = detail["household"]
-        self.title.setText(h.get("name") or "")
-        self.title.setAccessibleName(h.get("name") or "")
-        self._persons = detail.get("persons", [])
-        self.summary.setText(
-            _("{status} · {n} gezinsleden").format(
-                status=_(choice_label(HOUSEHOLD_STATUS, h.get("status"))), n=len(self._persons)
+        if "persons" in detail:
+            self._persons = detail["persons"]
+        if every or "households" in wanted:
+            self.title.setText(h.get("name") or "")
+            self.title.setAccessibleName(h.get("name") or "")
+            self.summary.setText(
+                _("{status} · {members}").format(
+                    status=_(choice_label(HOUSEHOLD_STATUS, h.get("status"))),
+                    members=ngettext("{n} gezinslid", "{n} gezinsleden", len(self._persons)).format(
+                        n=len(self._persons)
+                    ),
+                )
             )
-        )
-        self.details.load(h)
+            self.details.load(h)
+        if every or "refs" in wanted or "persons" in wanted or "appointments" in wanted:
+            self._load_refs(detail)
+        loaders: dict[str, Any] = {
+            "persons": self.persons.set_records,
+            "warm_handovers": self.handovers.set_records,
+            "pips": self.pips.set_records,
+            "appointments": self.appointments.set_records,
+            "referrals": self.referrals.set_records,
+            "handhaving": self.handhaving.set_records,
+            "notes": self.notes.set_records,
+        }
+        for kind, load in loaders.items():
+            if kind in wanted and (every or kind in (parts or ())):
+                load(detail.get(kind, []))
+        if every or "intake_scores" in (parts or ()):
+            self.intake.load(self._persons, detail.get("intake_scores", []))
+        self._timeline_stale = True
+        if self.tabs.currentWidget() is self.timeline_page:
+            self.refresh_timeline()
+
+    def _load_refs(self, detail: dict[str, Any]) -> None:
         person_options = [(p["id"], person_label(p)) for p in self._persons]
         partner_options = [(p["id"], p.get("name") or "") for p in self.session.list_partners()]
         for editor in (self.pips, self.appointments, self.referrals, self.handhaving, self.notes):
@@ -352,19 +433,16 @@ class HouseholdScreen(QWidget):
                 editor.model.formatter,
                 {"person_id": dict(person_options), "partner_id": dict(partner_options)},
             )
-        self.persons.set_records(self._persons)
-        self.handovers.set_records(detail.get("warm_handovers", []))
-        self.intake.load(self._persons, detail.get("intake_scores", []))
-        self.pips.set_records(detail.get("pips", []))
-        self.appointments.set_records(detail.get("appointments", []))
-        self.referrals.set_records(detail.get("referrals", []))
-        self.handhaving.set_records(detail.get("handhaving", []))
-        self.notes.set_records(detail.get("notes", []))
+            editor.model.layoutChanged.emit()
+
+    def refresh_timeline(self) -> None:
+        self._timeline_stale = False
         timeline = self.session.timeline(self.household_id)
         for item in timeline:
             item["at"] = local_time(item.get("at"))  # "what" comes translated from the core
         self.timeline_model.set_rows(timeline)
         self.timeline.resizeColumnsToContents()
+        self._sync_undo()
 
     # --- tabs and leaving ------------------------------------------------------------------
     def editors(self) -> list[Any]:
@@ -394,6 +472,35 @@ class HouseholdScreen(QWidget):
             self.tabs.blockSignals(False)
             return
         self._tab_index = index
+        if self.tabs.widget(index) is self.timeline_page and self._timeline_stale:
+            self.refresh_timeline()
+
+    def selected_change(self) -> dict[str, Any] | None:
+        return self.timeline_model.row_at(self.timeline.currentIndex())
+
+    def _sync_undo(self, *_args: object) -> None:
+        entry = self.selected_change()
+        self.undo_button.setEnabled(bool(entry and entry.get("undoable")))
+
+    def undo_selected(self) -> bool:
+        """Undo the chosen change (a new change that restores the old values)."""
+        entry = self.selected_change()
+        if entry is None or not entry.get("undoable"):
+            return False
+        if self.is_dirty() and not self.maybe_leave():
+            return False
+        try:
+            self.session.undo_change(int(entry["change_id"]))
+        except InvalidInput as exc:
+            self.timeline_status.problem("; ".join(p.message for p in exc.problems))
+            return False
+        except KlantappError as exc:
+            self.timeline_status.problem(str(exc))
+            return False
+        self.refresh_timeline()
+        self.timeline.selectRow(0)
+        self.timeline_status.saved()
+        return True
 
     def set_tab(self, name: str) -> None:
         if name in TABS:
@@ -434,6 +541,15 @@ class HouseholdScreen(QWidget):
             editor = self.tabs.currentWidget()
             if isinstance(editor, RecordListEditor):
                 editor.select(record_id)
+
+    def current_record_id(self) -> str | None:
+        editor = self.tabs.currentWidget()
+        return editor.current_id if isinstance(editor, RecordListEditor) else None
+
+    def select_on_tab(self, record_id: str) -> None:
+        editor = self.tabs.currentWidget()
+        if isinstance(editor, RecordListEditor):
+            editor.select(record_id)
 
     def focus_first(self) -> None:
         self.tabs.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from klantapp.domain.records import HOUSEHOLD_STATUS, LEERROUTES, choice_label
-from klantapp.i18n import _
+from klantapp.i18n import _, ngettext
 from ui.forms import RecordForm, display_value, save_form
 from ui.session import Session
 from ui.widgets import StatusLine, dialog_buttons, em, heading, make_table
@@ -35,6 +35,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("leerroute", "Leerroute"),
     ("next_appointment", "Volgende afspraak"),
     ("city", "Plaats"),
+    ("found", "Gevonden in"),
 )
 PAGE = 200
 SOON_DAYS = 14
@@ -57,15 +58,25 @@ class HouseholdTableModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         t0 = time.perf_counter()
+        ids = self.only_ids
+        matches: dict[str, Any] = {}
+        if self.text.strip():
+            # the same search as the command line's: names, BSN, V-nummer and notes
+            matches = self.session.household_matches(self.text)
+            allowed = None if ids is None else set(ids)
+            ids = [h for h in matches if allowed is None or h in allowed]
         rows = self.session.list_households(
-            text=self.text,
             status=self.status,
             leerroute=self.leerroute,
-            household_ids=self.only_ids,
+            household_ids=ids,
             order_by=self.order_by,
             descending=self.descending,
             limit=PAGE,
         )
+        for row in rows:
+            match = matches.get(row["id"])
+            row["found"] = "; ".join(match.what) if match else ""
+            row["record"] = match.record if match else None
         self.beginResetModel()
         self.rows = rows
         self.endResetModel()
@@ -105,6 +116,8 @@ class HouseholdTableModel(QAbstractTableModel):
             return "" if value is None else str(value)
         if role == Qt.ItemDataRole.UserRole:
             return row.get("id")
+        if role == Qt.ItemDataRole.ToolTipRole and key == "found" and row.get("found"):
+            return str(row["found"]).replace("; ", "\n")
         if role == Qt.ItemDataRole.TextAlignmentRole and key == "members":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -157,7 +170,7 @@ class NewHouseholdDialog(QDialog):
 
 
 class HouseholdsScreen(QWidget):
-    open_household = Signal(str)
+    open_household = Signal(str, str, str)  # household id, record kind, record id
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -174,7 +187,9 @@ class HouseholdsScreen(QWidget):
 
         filters = QHBoxLayout()
         self.search = QLineEdit()
-        self.search.setPlaceholderText(_("Zoek op naam (elk schrift), BSN of V-nummer…"))
+        self.search.setPlaceholderText(
+            _("Zoek op naam (elk schrift), BSN, V-nummer of een woord uit een notitie…")
+        )
         self.search.setAccessibleName(_("Zoeken in huishoudens"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._on_search)
@@ -242,7 +257,7 @@ class HouseholdsScreen(QWidget):
                 _("De eerste {n} huishoudens; zoek of filter om er minder te zien.").format(n=n)
             )
         else:
-            self.count.setText(_("{n} huishoudens").format(n=n))
+            self.count.setText(ngettext("{n} huishouden", "{n} huishoudens", n).format(n=n))
         if n and not self._sized:
             # once: measuring every cell on each keystroke would cost more than the query
             self._sized = True
@@ -254,13 +269,17 @@ class HouseholdsScreen(QWidget):
             self.refresh()
 
     def _activated(self, index: QModelIndex) -> None:
-        hid = self.model.data(index, Qt.ItemDataRole.UserRole)
-        if hid:
-            self.open_household.emit(hid)
+        if index.isValid() and index.row() < len(self.model.rows):
+            self._open(self.model.rows[index.row()])
+
+    def _open(self, row: dict[str, Any]) -> None:
+        """Open the household, at the record that matched the search when there is one."""
+        kind, record_id = row.get("record") or ("", "")
+        self.open_household.emit(row["id"], kind, record_id)
 
     def _open_first(self) -> None:
         if len(self.model.rows) == 1:
-            self.open_household.emit(self.model.rows[0]["id"])
+            self._open(self.model.rows[0])
         elif self.model.rows:
             self.table.setFocus()
             self.table.selectRow(0)
@@ -268,7 +287,7 @@ class HouseholdsScreen(QWidget):
     def new_record(self) -> None:
         dialog = NewHouseholdDialog(self.session, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.new_id:
-            self.open_household.emit(dialog.new_id)
+            self.open_household.emit(dialog.new_id, "", "")
 
     def clear(self) -> None:
         self.model.clear()

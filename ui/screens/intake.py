@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -38,7 +37,7 @@ from klantapp.errors import InvalidInput, KlantappError
 from klantapp.i18n import _
 from ui.forms import ParseError, format_date, parse_date
 from ui.session import Session
-from ui.widgets import StatusLine, ask_unsaved, make_table
+from ui.widgets import DateLineEdit, StatusLine, ask_unsaved, make_table
 
 Index = QModelIndex | QPersistentModelIndex
 Cell = tuple[str, str]  # (domain, person_id)
@@ -141,7 +140,7 @@ class IntakeGrid(QWidget):
         label.setBuddy(self.date_choice)
         top.addWidget(label)
         top.addWidget(self.date_choice)
-        self.new_date = QLineEdit()
+        self.new_date = DateLineEdit()
         self.new_date.setPlaceholderText(_("DD-MM-JJJJ"))
         self.new_date.setAccessibleName(_("Datum nieuwe intake"))
         self.new_date.setText(format_date(date.today().isoformat()))
@@ -351,36 +350,29 @@ class IntakeGrid(QWidget):
             return False
         flag = self.without_partner.isChecked()
         try:
-            for cell, changes in list(self.model.pending.items()):
-                record = self.model.saved.get(cell)
-                if record is not None:
-                    self.session.update("intake_scores", record["id"], changes)
-                else:
-                    values = {
-                        "household_id": self.household_id,
-                        "person_id": cell[1],
-                        "domain": cell[0],
-                        "intake_date": intake_date,
-                        "without_partner": flag,
-                        **{k: v for k, v in changes.items() if v is not None},
-                    }
-                    new_id = self.session.add("intake_scores", values)
-                    self.model.saved[cell] = {**values, "id": new_id}
-                self.model.pending.pop(cell, None)
-            for record in self.model.saved.values():
-                if bool(record.get("without_partner")) != flag:
-                    self.session.update("intake_scores", record["id"], {"without_partner": flag})
-                    record["without_partner"] = flag
+            self.session.save_intake(
+                self.household_id,
+                intake_date,
+                {cell: dict(changes) for cell, changes in self.model.pending.items()},
+                without_partner=flag,
+            )
         except InvalidInput as exc:
-            self.problem.setText("\n".join(f"⚠ {p.message}" for p in exc.problems))
+            self.problem.setText(
+                "\n".join(
+                    f"⚠ {p.record}: {p.message}" if p.record else f"⚠ {p.message}"
+                    for p in exc.problems
+                )
+            )
             self.status.problem(_("Niet opgeslagen: verbeter de invoer."))
             return False
         except KlantappError as exc:
             self.status.problem(str(exc))
             return False
+        self.model.pending.clear()
         self.problem.clear()
-        self._pending_select_date = intake_date
-        detail = self.session.household_detail(self.household_id) or {}
+        detail = (
+            self.session.household_detail(self.household_id, ["persons", "intake_scores"]) or {}
+        )
         self._records = detail.get("intake_scores", [])
         self._persons = detail.get("persons", [])
         self._loading = True

@@ -20,16 +20,19 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
+from klantapp.domain.settings import validate_setting
 from klantapp.errors import InvalidInput, KlantappError
-from klantapp.i18n import _
+from klantapp.i18n import _, ngettext
 from klantapp.letters.texts import parse_phone_hours
 from ui.forms import format_date
 from ui.i18n import ui_languages
+from ui.passphrase import PassphraseInput
 from ui.session import Session
 from ui.settings import MAX_AUTOLOCK_MINUTES, MIN_AUTOLOCK_MINUTES, AppSettings
 from ui.tasks import run_task
@@ -60,7 +63,15 @@ class SettingsScreen(QWidget):
         super().__init__(parent)
         self.session = session
         self.settings = settings
-        lay = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer.addWidget(scroll)
+        content = QWidget()
+        scroll.setWidget(content)
+        lay = QVBoxLayout(content)
         lay.addWidget(heading(_("Instellingen")))
 
         local = QGroupBox(_("Deze computer"))
@@ -86,6 +97,23 @@ class SettingsScreen(QWidget):
         form = QFormLayout()
         self.fields: dict[str, QLineEdit] = {}
         self.problems: dict[str, QLabel] = {}
+        # The klantmanager's own name: on letters and in the log of who changed what.
+        self.klantmanager = QLineEdit()
+        self.klantmanager.setAccessibleName(_("Uw naam (klantmanager)"))
+        self.klantmanager.setMaximumWidth(em(self, 60))
+        self.klantmanager.setToolTip(
+            _("Staat op de brieven en in de tijdlijn bij elke wijziging die u maakt.")
+        )
+        self.klantmanager.textChanged.connect(self._edited)
+        name_label = QLabel(_("&Uw naam (klantmanager)"))
+        name_label.setBuddy(self.klantmanager)
+        self.klantmanager_problem = QLabel()
+        self.klantmanager_problem.setObjectName("problem")
+        self.klantmanager_problem.hide()
+        name_cell = QVBoxLayout()
+        name_cell.addWidget(self.klantmanager)
+        name_cell.addWidget(self.klantmanager_problem)
+        form.addRow(name_label, name_cell)
         for key, label in GEMEENTE_FIELDS:
             edit = QLineEdit()
             edit.setAccessibleName(_(label))
@@ -114,6 +142,24 @@ class SettingsScreen(QWidget):
         g_lay.addLayout(row)
         lay.addWidget(gemeente)
 
+        secret = QGroupBox(_("Wachtwoordzin van dit dossier"))
+        s_lay = QVBoxLayout(secret)
+        self.new_passphrase = PassphraseInput()
+        s_lay.addWidget(self.new_passphrase)
+        s_row = QHBoxLayout()
+        self.passphrase_button = QPushButton(_("Wachtwoordzin wijzigen"))
+        self.passphrase_button.clicked.connect(self.change_passphrase)
+        s_row.addWidget(self.passphrase_button)
+        self.passphrase_progress = QProgressBar()
+        self.passphrase_progress.setRange(0, 0)
+        self.passphrase_progress.setAccessibleName(_("Voortgang wachtwoordzin wijzigen"))
+        self.passphrase_progress.hide()
+        s_row.addWidget(self.passphrase_progress)
+        s_row.addStretch(1)
+        self.passphrase_status = StatusLine()
+        s_row.addWidget(self.passphrase_status)
+        s_lay.addLayout(s_row)
+        lay.addWidget(secret)
         lay.addWidget(self._review_box())
 
         data = QGroupBox(_("Gegevens"))
@@ -156,10 +202,15 @@ class SettingsScreen(QWidget):
             edit.blockSignals(True)
             edit.setText(str(value.get(key) or ""))
             edit.blockSignals(False)
+        self.klantmanager.blockSignals(True)
+        self.klantmanager.setText(self.session.klantmanager_name())
+        self.klantmanager.blockSignals(False)
         self._original = self._values()
 
     def _values(self) -> dict[str, str]:
-        return {k: e.text().strip() for k, e in self.fields.items()}
+        values = {k: e.text().strip() for k, e in self.fields.items()}
+        values["__klantmanager"] = self.klantmanager.text().strip()
+        return values
 
     def is_dirty(self) -> bool:
         return bool(self._original) and self._values() != self._original
@@ -192,6 +243,7 @@ class SettingsScreen(QWidget):
         for key, label in self.problems.items():
             label.setText("⚠ " + problems[key] if key in problems else "")
             label.setVisible(key in problems)
+        self.klantmanager_problem.hide()
         if problems:
             self.status.problem(_("Niet opgeslagen: verbeter de gemarkeerde velden."))
             self.fields[next(iter(problems))].setFocus()
@@ -199,11 +251,33 @@ class SettingsScreen(QWidget):
         if values["postcode"]:
             pc = values["postcode"].replace(" ", "").upper()
             values["postcode"] = f"{pc[:4]} {pc[4:]}"
+        name = values.pop("__klantmanager")
         # keys this form does not show (logo, reviewed languages, ...) are kept
         current = self._gemeente()
         kept = {k: v for k, v in current.items() if k not in self.fields}
+        gemeente = {**kept, **{k: v for k, v in values.items() if v}}
+        # The core checks both first (klantapp/domain/settings.py): a problem in either
+        # one saves neither, and is shown at its field.
+        found = [
+            *validate_setting("gemeente", gemeente)[1],
+            *validate_setting("klantmanager", {"name": name})[1],
+        ]
+        if found:
+            for problem in found:  # "gemeente.postcode" -> the postcode field
+                shown_at: QLabel | None = (
+                    self.klantmanager_problem
+                    if problem.field == "klantmanager.name"
+                    else self.problems.get(problem.field.partition(".")[2])
+                )
+                if shown_at is not None:
+                    shown_at.setText("⚠ " + problem.message)
+                    shown_at.show()
+            self.status.problem(_("Niet opgeslagen: verbeter de gemarkeerde velden."))
+            return False
         try:
-            self.session.set_setting("gemeente", {**kept, **{k: v for k, v in values.items() if v}})
+            self.session.set_setting("gemeente", gemeente)
+            if name != self.session.klantmanager_name():
+                self.session.set_setting("klantmanager", {"name": name})
         except KlantappError as exc:
             self.status.problem(str(exc))
             return False
@@ -211,6 +285,52 @@ class SettingsScreen(QWidget):
         self.refresh()
         self.status.saved()
         return True
+
+    def change_passphrase(self) -> bool:
+        """A new passphrase, set in a worker (a key derivation and, as the vault rotates
+        the data key, a compaction: some seconds). Returns whether it started."""
+        problems = self.new_passphrase.problems()
+        if problems:
+            self.passphrase_status.problem(" ".join(problems))
+            return False
+        new = self.new_passphrase.text()
+        self.new_passphrase.clear()
+        self.passphrase_button.setEnabled(False)
+        self.passphrase_progress.show()
+        self.passphrase_status.setText(_("Bezig met de nieuwe wachtwoordzin…"))
+        run_task(
+            self.session.change_passphrase,
+            new,
+            owner=self,
+            on_result=self._passphrase_changed,
+            on_error=self._passphrase_failed,
+        )
+        return True
+
+    def _passphrase_changed(self, _result: object) -> None:
+        self.passphrase_button.setEnabled(True)
+        self.passphrase_progress.hide()
+        self.passphrase_status.setProperty("state", "saved")
+        self.passphrase_status.setText(
+            "✓ " + _("De wachtwoordzin is gewijzigd. Gebruik voortaan de nieuwe.")
+        )
+
+    def _passphrase_failed(self, exc: BaseException, details: str) -> None:
+        self.passphrase_button.setEnabled(True)
+        self.passphrase_progress.hide()
+        if isinstance(exc, KlantappError):
+            self.passphrase_status.problem(str(exc))
+        else:
+            from ui.errordialog import show_unexpected_error
+
+            show_unexpected_error(exc, details)
+            self.passphrase_status.problem(
+                _("De wachtwoordzin is niet gewijzigd; de oude geldt nog.")
+            )
+
+    @property
+    def changing_passphrase(self) -> bool:
+        return not self.passphrase_progress.isHidden()
 
     # --- translations reviewed by the gemeente ------------------------------------------
 
@@ -341,8 +461,11 @@ class SettingsScreen(QWidget):
         total = sum(counts.values())
         self.import_status.setText(
             "✓ "
-            + _("Geïmporteerd: {n} gegevens ({households} huishoudens).").format(
-                n=total, households=counts.get("households", 0)
+            + _("Geïmporteerd: {records} ({households}).").format(
+                records=ngettext("{n} gegeven", "{n} gegevens", total).format(n=total),
+                households=ngettext(
+                    "{n} huishouden", "{n} huishoudens", counts.get("households", 0)
+                ).format(n=counts.get("households", 0)),
             )
         )
         self.session.notify_all_changed()
@@ -354,7 +477,9 @@ class SettingsScreen(QWidget):
             lines = [f"- {p}" for p in exc.problems[:20]]
             more = len(exc.problems) - len(lines)
             if more > 0:
-                lines.append(_("… en nog {n} problemen").format(n=more))
+                lines.append(
+                    ngettext("… en nog {n} probleem", "… en nog {n} problemen", more).format(n=more)
+                )
             self.import_status.setText(
                 "⚠ " + _("Niets geïmporteerd: het bestand klopt niet.") + "\n" + "\n".join(lines)
             )

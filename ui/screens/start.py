@@ -1,8 +1,10 @@
 """First run: create a casebook or open an existing one.
 
-Creating asks for the location, the passphrase twice (with strength feedback) and the
-recovery key: either the central office's public age key ("age1…"), or a new key pair
-whose secret half is saved to a file the klantmanager hands to the central office.
+Creating asks for the location, the passphrase twice (with strength feedback, the
+core's one passphrase policy) and the recovery key. The normal path is the central
+office's public age key ("age1…"). Without one, Klantapp makes a key pair and saves
+the secret half where the klantmanager chooses, never by default on the laptop: the
+secret opens the whole casebook, so it belongs on a USB stick for the central office.
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from klantapp import errors
+from klantapp.domain import passphrase as strength
 from klantapp.i18n import _
-from ui import strength
 from ui.session import create_casebook
 from ui.tasks import Task, run_task
 from ui.widgets import em, heading
@@ -49,21 +51,21 @@ def default_casebook_dir() -> Path:
 
 
 def write_secret_file(path: Path, secret: str, casebook_path: str) -> None:
-    """Write the recovery secret: mode 0600 before any data, then fsync and rename."""
-    text = (
-        "# Klantapp herstelsleutel (GEHEIM) voor dossier "
-        f"{Path(casebook_path).name}\n"
-        "# Geef dit bestand aan het centrale kantoor en bewaar het niet op deze laptop.\n"
-        f"{secret.strip()}\n"
-    )
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    """Write the recovery secret as an age identity file (what ``klantapp recover`` and
+    ``age -d -i`` read): mode 0600 before any data, fsync, rename. (The vault modules
+    are imported here, not at start: the first screen must appear fast.)"""
+    from klantapp.vault.fsio import replace_file_atomically
+    from klantapp.vault.recovery import secret_file_text
+
+    text = secret_file_text(secret, Path(casebook_path).name)
+    replace_file_atomically(path, text.encode("utf-8"))
+
+
+def _inside(path: Path, folder: Path) -> bool:
     try:
-        os.write(fd, text.encode("utf-8"))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
+        return path.resolve().is_relative_to(folder.resolve())
+    except OSError:
+        return False
 
 
 class StartPage(QWidget):
@@ -177,10 +179,8 @@ class CreatePage(QWidget):
             _(
                 "Vergeet u de wachtwoordzin, dan kan het centrale kantoor het dossier openen met "
                 "de herstelsleutel. Zo gaan er nooit gegevens verloren. Het centrale kantoor "
-                "heeft een publieke sleutel (begint met age1); plak die hieronder. Heeft u die "
-                "niet, laat Klantapp dan een nieuw sleutelpaar maken: het geheime deel wordt "
-                "in een bestand gezet dat u aan het centrale kantoor geeft en daarna niet op "
-                "deze laptop bewaart."
+                "heeft een publieke sleutel (begint met age1); plak die hieronder. Dat is de "
+                "gewone weg."
             )
         )
         explain.setWordWrap(True)
@@ -190,15 +190,25 @@ class CreatePage(QWidget):
         group = QButtonGroup(self)
         group.addButton(self.use_office_key)
         group.addButton(self.generate_key)
-        self.use_office_key.setChecked(True)
         lay.addWidget(self.use_office_key)
         self.office_key = QLineEdit()
         self.office_key.setPlaceholderText("age1…")
         self.office_key.setAccessibleName(_("Publieke sleutel van het centrale kantoor"))
         lay.addWidget(self.office_key)
         lay.addWidget(self.generate_key)
+        self.secret_warning = QLabel(
+            "⚠ "
+            + _(
+                "Met het geheim kan iedereen het hele dossier openen. Bewaar het niet op deze "
+                "laptop: kies een USB-stick of een andere plek buiten deze computer, geef het "
+                "aan het centrale kantoor en laat het daar veilig opbergen."
+            )
+        )
+        self.secret_warning.setWordWrap(True)  # plain text colour: a warning, not a hint
+        lay.addWidget(self.secret_warning)
         secret_row = QHBoxLayout()
-        self.secret_file = QLineEdit(str(Path.home() / "klantapp-herstelsleutel.txt"))
+        self.secret_file = QLineEdit()
+        self.secret_file.setPlaceholderText(_("bijvoorbeeld een bestand op een USB-stick"))
         self.secret_file.setAccessibleName(_("Bestand voor het geheim van de herstelsleutel"))
         secret_browse = QPushButton(_("Bladeren…"))
         secret_browse.setAccessibleName(_("Bestand voor het geheim kiezen"))
@@ -207,7 +217,15 @@ class CreatePage(QWidget):
         secret_row.addWidget(secret_browse)
         lay.addLayout(secret_row)
         self.use_office_key.toggled.connect(self._sync_recovery)
-        self._sync_recovery()
+        self.choose_default_recovery()
+        for edit in (
+            self.location,
+            self.passphrase,
+            self.repeat,
+            self.office_key,
+            self.secret_file,
+        ):
+            edit.returnPressed.connect(self.submit)  # Enter on the page = "Dossier maken"
 
         self.error = QLabel()
         self.error.setObjectName("problem")
@@ -235,10 +253,23 @@ class CreatePage(QWidget):
         lay.addStretch(1)
         self._update_strength()
 
+    def choose_default_recovery(self, office_key: str = "") -> None:
+        """The central office's key when one is known; otherwise making a key pair, whose
+        secret then still needs a place chosen outside the laptop (issue 8: the secret
+        is never suggested in the home folder)."""
+        key = office_key or os.environ.get("KLANTAPP_RECOVERY_KEY", "")
+        if key:
+            self.office_key.setText(key)
+        (self.use_office_key if self.office_key.text().strip() else self.generate_key).setChecked(
+            True
+        )
+        self._sync_recovery()
+
     def _sync_recovery(self) -> None:
         office = self.use_office_key.isChecked()
         self.office_key.setEnabled(office)
         self.secret_file.setEnabled(not office)
+        self.secret_warning.setVisible(not office)
 
     def _browse_location(self) -> None:
         parent = QFileDialog.getExistingDirectory(
@@ -285,7 +316,16 @@ class CreatePage(QWidget):
         else:
             secret = Path(self.secret_file.text().strip())
             if not self.secret_file.text().strip():
-                out.append(_("Kies een bestand voor het geheim van de herstelsleutel."))
+                out.append(
+                    _(
+                        "Kies waar het geheim van de herstelsleutel komt, bijvoorbeeld op een "
+                        "USB-stick."
+                    )
+                )
+            elif location and _inside(secret, Path(location)):
+                out.append(
+                    _("Zet het geheim niet in de map van het dossier: kies een andere plek.")
+                )
             elif secret.exists():
                 out.append(_("Het bestand voor het geheim bestaat al. Kies een nieuwe naam."))
             elif not secret.parent.is_dir():

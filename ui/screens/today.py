@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QDate, QLocale, QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from klantapp.domain.records import APPOINTMENT_KINDS, APPOINTMENT_OUTCOMES, choice_label
 from klantapp.i18n import _
@@ -44,6 +44,7 @@ def appointment_columns(first: tuple[str, str]) -> list[tuple[str, str]]:
 
 class TodayScreen(QWidget):
     open_household = Signal(str, str, str)  # household id, record kind, record id
+    go_requested = Signal(str)  # "settings" or "new_household" (the first steps)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,20 +54,37 @@ class TodayScreen(QWidget):
         lay.addWidget(self.title)
         self.date_label = QLabel()
         lay.addWidget(self.date_label)
+        # An empty casebook: say what to do first instead of three empty tables.
+        self.first_steps = QLabel(
+            _(
+                "Dit dossier is nog leeg. Begin zo:\n"
+                "1. Vul bij Instellingen de gegevens van de gemeente en uw naam in "
+                "(die staan op de brieven en in het logboek).\n"
+                "2. Maak bij Huishoudens een nieuw huishouden (Ctrl+N) en voeg de gezinsleden toe.\n"
+                "3. Plan daarna de warme overdracht of de brede intake onder Afspraken."
+            )
+        )
+        self.first_steps.setWordWrap(True)
+        self.first_steps.setObjectName("first_steps")
+        self.first_steps.hide()
+        lay.addWidget(self.first_steps)
+        steps_row = QHBoxLayout()
+        self.settings_button = QPushButton(_("Naar Instellingen"))
+        self.settings_button.clicked.connect(lambda: self.go_requested.emit("settings"))
+        self.new_household_button = QPushButton(_("Nieuw huishouden…"))
+        self.new_household_button.clicked.connect(lambda: self.go_requested.emit("new_household"))
+        steps_row.addWidget(self.settings_button)
+        steps_row.addWidget(self.new_household_button)
+        steps_row.addStretch(1)
+        lay.addLayout(steps_row)
         splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter = splitter
 
         self.today_model = DictTableModel(
             appointment_columns(("time", _("Tijd"))), appointment_text, self
         )
         self.week_model = DictTableModel(
-            [
-                ("starts_at", _("Datum en tijd")),
-                ("household_name", _("Huishouden")),
-                ("kind", _("Soort afspraak")),
-                ("location", _("Locatie")),
-            ],
-            appointment_text,
-            self,
+            appointment_columns(("starts_at", _("Datum en tijd"))), appointment_text, self
         )
         self.due_model = DictTableModel(
             [
@@ -141,6 +159,10 @@ class TodayScreen(QWidget):
         self.due_model.set_rows(rows)
         for table in (self.today_table, self.week_table, self.due_table):
             table.resizeColumnsToContents()
+        empty = self.session.count_households() == 0
+        for w in (self.first_steps, self.settings_button, self.new_household_button):
+            w.setVisible(empty)
+        self.splitter.setVisible(not empty)
 
     def _activated(self, index: QModelIndex) -> None:
         row = index.model().data(index, Qt.ItemDataRole.UserRole)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -56,6 +57,35 @@ def unlock_error_text(exc: BaseException) -> str | None:
     if isinstance(exc, errors.KlantappError):
         return str(exc)
     return None
+
+
+def forgot_passphrase_text(path: str) -> str:
+    """What a klantmanager does who forgot the passphrase, in plain words."""
+    where = path or _("de map van het dossier")
+    return _(
+        "Bent u de wachtwoordzin vergeten? Er gaat niets verloren: het centrale kantoor kan "
+        "een nieuwe wachtwoordzin instellen met de herstelsleutel van dit dossier.\n\n"
+        "Wat u doet:\n"
+        "1. Bel of mail het centrale kantoor en zeg dat u de wachtwoordzin van uw dossier "
+        "kwijt bent.\n"
+        "2. Breng de laptop naar het kantoor, of geef het kantoor de map van het dossier "
+        "zoals het kantoor u vraagt (bijvoorbeeld op een USB-stick). Die map is:\n"
+        "{path}\n"
+        "De map is versleuteld: zonder wachtwoordzin of herstelsleutel kan niemand hem lezen.\n"
+        "3. Het kantoor zet een nieuwe wachtwoordzin op het dossier en geeft die aan u. Kies "
+        "daarna bij Instellingen zelf een nieuwe wachtwoordzin.\n\n"
+        "Probeer tot die tijd geen andere dingen met de map: niet verplaatsen, niet "
+        "verwijderen."
+    ).format(path=where)
+
+
+def show_forgot_passphrase(parent: QWidget, path: str) -> None:
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Information)
+    box.setWindowTitle(_("Wachtwoordzin vergeten"))
+    box.setText(forgot_passphrase_text(path))
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    box.exec()
 
 
 class UnlockPage(QWidget):
@@ -120,6 +150,14 @@ class UnlockPage(QWidget):
         self.new_button.clicked.connect(self.create_new)
         buttons.addWidget(self.new_button)
         lay.addLayout(buttons)
+        self.forgot_button = QPushButton(_("Wachtwoordzin vergeten?"))
+        self.forgot_button.setFlat(True)
+        self.forgot_button.setToolTip(_("Wat u kunt doen als u de wachtwoordzin niet meer weet"))
+        self.forgot_button.clicked.connect(lambda: show_forgot_passphrase(self, self.path))
+        forgot_row = QHBoxLayout()
+        forgot_row.addWidget(self.forgot_button)
+        forgot_row.addStretch(1)
+        lay.addLayout(forgot_row)
         center = QHBoxLayout()
         center.addStretch(1)
         center.addWidget(box, 3)

@@ -1,15 +1,20 @@
-"""Passphrase strength feedback without network or big word lists.
+"""The one passphrase policy, for the command line and the desktop client alike.
 
-A rough estimate of guessing entropy: a long phrase of several words beats a short
-password with symbols. The levels are shown as text (never colour alone).
+A rough estimate of guessing entropy without network or big word lists: a long
+phrase of several words beats a short password with symbols. The client shows the
+levels as text while the user types (never colour alone); :func:`check_new_passphrase`
+refuses what is not acceptable. The demo casebook (passphrase "demo") is the only
+casebook made without this check.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 
+from klantapp.errors import UsageError
 from klantapp.i18n import _
 
 MIN_LENGTH = 12
@@ -76,3 +81,24 @@ def estimate(passphrase: str) -> Strength:
     if bits < 90:
         return Strength(3, bits, _("Sterk"), "")
     return Strength(4, bits, _("Zeer sterk"), "")
+
+
+def check_new_passphrase(new: str, *, current: str | None = None) -> None:
+    """Refuse a new passphrase that is too weak, or the same as ``current``. The
+    message never repeats the passphrase."""
+    strength = estimate(new)
+    if not strength.acceptable:
+        raise UsageError(
+            _("Deze wachtwoordzin is te zwak ({label}).").format(label=strength.label.lower()),
+            hint=strength.hint
+            or _("Een zin van vier of meer woorden is sterk en goed te onthouden."),
+        )
+    if current is not None and _same(new, current):
+        raise UsageError(
+            _("De nieuwe wachtwoordzin is gelijk aan de huidige."),
+            hint=_("Kies een andere wachtwoordzin."),
+        )
+
+
+def _same(a: str, b: str) -> bool:
+    return unicodedata.normalize("NFC", a) == unicodedata.normalize("NFC", b)

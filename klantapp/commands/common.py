@@ -1,0 +1,153 @@
+"""What every sub-command shares: passphrases, opening a casebook, writing output.
+
+The passphrase comes from a prompt, or from the environment variable
+KLANTAPP_PASSPHRASE when it is set (KLANTAPP_NEW_PASSPHRASE for a new one).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from klantapp.domain.passphrase import check_new_passphrase
+from klantapp.errors import KlantappError, UsageError, os_reason
+from klantapp.i18n import _
+
+if TYPE_CHECKING:
+    from klantapp.casebook import Casebook
+
+PASSPHRASE_ENV = "KLANTAPP_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
+NEW_PASSPHRASE_ENV = "KLANTAPP_NEW_PASSPHRASE"  # noqa: S105 - a variable name
+
+
+def add_path(parser: Any, help: str | None = None) -> None:
+    """The casebook folder every sub-command takes first."""
+    parser.add_argument("path", metavar=_("MAP"), help=help or _("de map van het dossier"))
+
+
+def add_recovery_key_options(parser: Any, help: str) -> None:
+    """--recovery-key AGE1... or --recovery-key-file FILE: the office's public key."""
+    parser.add_argument("--recovery-key", metavar="AGE1...", help=help)
+    parser.add_argument(
+        "--recovery-key-file", metavar=_("BESTAND"), help=_("bestand met die openbare sleutel")
+    )
+
+
+def recovery_key(args: Any) -> str | None:
+    """The public key given with :func:`add_recovery_key_options`, if any."""
+    if args.recovery_key and args.recovery_key_file:
+        raise UsageError(_("Geef --recovery-key of --recovery-key-file, niet allebei."))
+    if args.recovery_key_file:
+        return read_text_file(args.recovery_key_file).strip()
+    return str(args.recovery_key) if args.recovery_key else None
+
+
+def actor() -> str:
+    return os.environ.get("USER", "cli")
+
+
+def say(text: str) -> None:
+    """A message for the person at the terminal (stderr: stdout is the output)."""
+    print(text, file=sys.stderr)
+
+
+def read_passphrase(*, env: str = PASSPHRASE_ENV) -> str:
+    value = os.environ.get(env)
+    if value is not None:
+        return value
+    if not sys.stdin.isatty():
+        raise UsageError(
+            _("Geen wachtwoordzin: er is geen terminal om erom te vragen."),
+            hint=_("Zet de omgevingsvariabele {name}.").format(name=env),
+        )
+    return getpass.getpass(_("Wachtwoordzin: "))
+
+
+def read_new_passphrase(*, env: str = PASSPHRASE_ENV, current: str | None = None) -> str:
+    """A new passphrase, from ``env`` or typed twice at a prompt, checked against the
+    passphrase policy (and refused when it is the same as ``current``)."""
+    value = os.environ.get(env)
+    if value is None:
+        if not sys.stdin.isatty():
+            raise UsageError(
+                _("Geen nieuwe wachtwoordzin: er is geen terminal om erom te vragen."),
+                hint=_("Zet de omgevingsvariabele {name}.").format(name=env),
+            )
+        value = getpass.getpass(_("Nieuwe wachtwoordzin: "))
+        if getpass.getpass(_("Herhaal de nieuwe wachtwoordzin: ")) != value:
+            raise UsageError(
+                _("De twee wachtwoordzinnen zijn niet gelijk."), hint=_("Probeer het opnieuw.")
+            )
+    check_new_passphrase(value, current=current)
+    return value
+
+
+def read_text_file(path: str) -> str:
+    """A text file the user names (UTF-8, a byte-order mark allowed); ``-`` is stdin."""
+    try:
+        raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    except OSError as exc:
+        raise KlantappError(
+            _("Kan {path} niet lezen: {reason}.").format(path=path, reason=os_reason(exc))
+        ) from exc
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UsageError(
+            _("{path} is geen tekstbestand in UTF-8.").format(path=path),
+            hint=_("Sla het bestand op als UTF-8 en probeer het opnieuw."),
+        ) from None
+
+
+def show_warnings(cb: Casebook) -> None:
+    for warning in cb.warnings:
+        say(_("Let op: {warning}").format(warning=warning))
+
+
+@contextlib.contextmanager
+def open_casebook(path: str | Path, *, writable: bool = False) -> Iterator[Casebook]:
+    """Open a casebook for a command and close it afterwards, also on errors. Only
+    ``writable=True`` may change anything on disk."""
+    from klantapp.casebook import Casebook
+
+    cb = Casebook.open(path, read_passphrase(), writable=writable, actor=actor())
+    show_warnings(cb)
+    try:
+        yield cb
+    finally:
+        cb.close()
+
+
+def write_output(path: str, data: bytes, *, personal: bool) -> None:
+    """Write a file the user asked for: atomically, readable only by them. ``-`` means
+    standard output."""
+    if path == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    from klantapp.vault.fsio import replace_file_atomically
+
+    target = Path(path)
+    if not target.parent.is_dir():
+        raise UsageError(
+            _("De map {folder} bestaat niet.").format(folder=target.parent),
+            hint=_("Kies een bestaande map."),
+        )
+    try:
+        replace_file_atomically(target, data)
+    except OSError as exc:
+        raise KlantappError(
+            _("Kan {path} niet schrijven: {reason}.").format(path=target, reason=os_reason(exc))
+        ) from exc
+    if personal:
+        say(
+            _(
+                "Let op: {path} bevat persoonsgegevens zonder versleuteling. Bewaar het veilig "
+                "en verwijder het als het niet meer nodig is."
+            ).format(path=target)
+        )
