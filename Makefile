@@ -1,6 +1,9 @@
 # Two commands do all the set-up on a fresh machine:
 #   make run    start Klantapp on a demo casebook (passphrase: demo)
 #   make test   lint, type-check and run the whole test suite
+#   make package / make windows   the Linux bundle and .deb / the Windows bundle, NSIS
+#               installer and MSI (built under Wine); make smoke-package / smoke-windows
+#               test them (packaging/README.md)
 # CPython 3.13 (else 3.12): see scripts/find-python.sh for why not 3.11.
 PYTHON ?= $(shell bash scripts/find-python.sh)
 VENV   := .venv
@@ -9,7 +12,7 @@ STAMP  := $(VENV)/.installed
 DEMO   := demo-casebook
 export QT_QPA_PLATFORM ?=
 
-.PHONY: run test lint pytest bench screenshots clean-demo
+.PHONY: run test lint pytest bench screenshots clean-demo package windows smoke-package smoke-windows
 
 $(STAMP): pyproject.toml constraints.txt
 	@bash scripts/system-deps.sh
@@ -44,3 +47,18 @@ screenshots: $(STAMP)
 
 clean-demo:
 	rm -rf $(DEMO)
+
+package: $(STAMP)
+	@bash scripts/system-deps.sh package
+	bash packaging/linux/build.sh
+
+smoke-package:
+	bash packaging/smoke.sh "the Linux bundle" build/linux/dist/klantapp/klantapp
+	bash packaging/linux/smoke-deb.sh
+
+windows: $(STAMP)
+	@bash scripts/system-deps.sh windows
+	bash packaging/windows/build.sh
+
+smoke-windows:
+	bash packaging/windows/smoke.sh

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# Usage: system-deps.sh [test|package|windows]
 # Makes sure the Debian libraries Qt needs (and poppler/Xvfb for the letter and
 # screenshot tests, age/minisign for the sync interop and recovery-key tests, npm to
 # fetch the age test vectors) are present. As root on Debian it installs what is missing;
@@ -6,13 +7,29 @@
 # Qt itself; only these system libraries come from the distribution).
 set -euo pipefail
 
-PACKAGES=(
+# What Qt needs at run time: also the .deb's Depends (packaging/linux/build.sh).
+QT_RUNTIME=(
   libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
   libxcb-randr0 libxcb-render-util0 libxcb-image0 libglib2.0-0
+)
+if [ "${1:-}" = "--qt-runtime" ]; then
+  echo "${QT_RUNTIME[*]}"
+  exit 0
+fi
+PACKAGES=(
+  "${QT_RUNTIME[@]}"
   poppler-utils xvfb xauth
   age minisign
 )
+# `make package` and `make windows` need their tools as well (packaging/README.md).
+case "${1:-test}" in
+  test) ;;
+  package) PACKAGES+=(binutils desktop-file-utils appstream) ;;
+  windows) PACKAGES+=(wine64 nsis msitools wixl gcc-mingw-w64-x86-64-win32 osslsigncode
+    x11-apps netpbm xdotool) ;; # the last three for windows/screenshot.sh
+  *) echo "system-deps: unknown set '$1' (test, package, windows)" >&2; exit 2 ;;
+esac
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "system-deps: not a Debian system; make sure Qt 6's runtime libraries, poppler-utils and Xvfb are installed." >&2

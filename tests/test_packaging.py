@@ -1,7 +1,14 @@
-"""An installed Klantapp carries its fonts and catalogs, and every package is listed."""
+"""An installed Klantapp carries its fonts, catalogs and icons, every package is listed,
+there is one version number, and the documented wheel build works on a fresh machine.
+
+The built bundles and installers are tested by packaging/smoke.sh and
+packaging/windows/smoke.sh (make smoke-package, make smoke-windows), not here."""
 
 from __future__ import annotations
 
+import importlib.metadata
+import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -9,6 +16,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
+import klantapp
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,3 +60,82 @@ def test_the_wheel_ships_fonts_catalogs_and_schema(tmp_path: Path) -> None:
         assert f"klantapp/_data/translations/{po.parent.name}/{po.name}" in names
     assert "klantapp/casebook/migrations/0001_initial.sql" in names
     assert "ui/screens/__init__.py" in names
+    for icon in ("klantapp.svg", "klantapp.ico", "klantapp-256.png"):
+        assert f"klantapp/_data/resources/icons/{icon}" in names
+    assert f"klantapp-{klantapp.__version__}.dist-info/METADATA" in names
+
+
+def test_one_version_number() -> None:
+    """pyproject takes the version from klantapp/__init__.py (the program's --version,
+    the About dialog and the installers read it there too)."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert "version" not in pyproject["project"]
+    assert pyproject["project"]["dynamic"] == ["version"]
+    assert pyproject["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "klantapp.__version__"}
+    assert importlib.metadata.version("klantapp") == klantapp.__version__
+
+
+def _fresh_venv(where: Path) -> Path:
+    """A new virtualenv of the project's Python, with nothing but pip in it."""
+    python = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "find-python.sh")],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    subprocess.run([python, "-m", "venv", str(where)], check=True)
+    return where / "bin"
+
+
+def _source_copy(where: Path) -> Path:
+    files = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    ).stdout.split(b"\0")
+    for name in filter(None, (f.decode() for f in files)):
+        if (ROOT / name).is_file():
+            (where / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, where / name)
+    return where
+
+
+@pytest.mark.slow
+def test_the_lowest_declared_setuptools_builds_the_wheel(tmp_path: Path) -> None:
+    """build-system.requires names a setuptools that understands the licence
+    expression (setuptools 65 to 76 refuse `license = "EUPL-1.2"`). Needs PyPI."""
+    (requirement,) = tomllib.loads((ROOT / "pyproject.toml").read_text())["build-system"][
+        "requires"
+    ]
+    match = re.fullmatch(r"setuptools>=(\d+)", requirement)
+    assert match, requirement
+    bin_dir = _fresh_venv(tmp_path / "venv")
+    subprocess.run(
+        [bin_dir / "pip", "install", "-q", f"setuptools=={match[1]}.*"],
+        check=True,
+        capture_output=True,
+    )
+    wheel = ["wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(tmp_path / "dist")]
+    built = subprocess.run(
+        [bin_dir / "pip", *wheel, str(ROOT)],
+        capture_output=True,
+        text=True,
+    )
+    assert built.returncode == 0, built.stderr[-2000:]
+    assert list((tmp_path / "dist").glob("klantapp-*.whl"))
+
+
+@pytest.mark.slow
+def test_the_readme_wheel_commands_work_as_written(tmp_path: Path) -> None:
+    """The commands in packaging/README.md between the wheel-build markers, run as they
+    stand in a fresh copy of the source tree (no .venv). Needs PyPI."""
+    readme = (ROOT / "packaging" / "README.md").read_text()
+    block = re.search(r"<!-- wheel-build -->\s*```sh\n(.*?)```", readme, re.S)
+    assert block, "packaging/README.md has no wheel-build block"
+    tree = _source_copy(tmp_path / "src")
+    run = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", block[1]], cwd=tree, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert (tree / "dist" / f"klantapp-{klantapp.__version__}-py3-none-any.whl").is_file()

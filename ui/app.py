@@ -11,6 +11,7 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from klantapp.paths import fonts_dir
+from ui.about import app_icon
 from ui.errordialog import install_excepthook
 from ui.i18n import apply_language
 from ui.mainwindow import AppConfig, MainWindow
@@ -47,6 +48,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("Klantapp")
     app.setOrganizationName("Klantapp")
     app.setApplicationDisplayName("Klantapp")
+    app.setWindowIcon(app_icon())
     app.setStyleSheet(STYLE)
     return app
 

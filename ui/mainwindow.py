@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from klantapp.i18n import _
+from ui.about import show_about
 from ui.i18n import apply_language
 from ui.idle import IdleWatcher
 from ui.screens.start import CreatePage, StartPage
@@ -158,7 +159,7 @@ class MainWindow(QMainWindow):
             needs_casebook=False,
         )
         self.about_action = action(
-            help_menu, _("&Over Klantapp"), None, self.show_about, needs_casebook=False
+            help_menu, _("&Over Klantapp"), None, lambda: show_about(self), needs_casebook=False
         )
         self._sync_actions()
 
@@ -187,18 +188,6 @@ class MainWindow(QMainWindow):
             _("1 tot 5\tScore in de Brede intake"),
         ]
         QMessageBox.information(self, _("Sneltoetsen"), "\n".join(lines))
-
-    def show_about(self) -> None:
-        from klantapp import __version__
-
-        QMessageBox.about(
-            self,
-            _("Over Klantapp"),
-            _(
-                "Klantapp {version}: het versleutelde dossier van de klantmanager inburgering. "
-                "Werkt zonder internet; alles staat versleuteld op deze computer."
-            ).format(version=__version__),
-        )
 
     def _search(self) -> None:
         if self.workspace is not None:
