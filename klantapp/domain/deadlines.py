@@ -349,6 +349,12 @@ def _date(value: object) -> date | None:
     return None
 
 
+def as_date(value: object) -> date | None:
+    """A date from a record value (``date``, ``datetime`` or ISO text), else None: how
+    every rule here reads dates, for code that reads records alongside them."""
+    return _date(value)
+
+
 def _int(value: object) -> int:
     if isinstance(value, bool):
         return int(value)
@@ -588,19 +594,22 @@ def _pip_items(
     _termijn_items(c, person, pips, newest, pid, name)
 
 
-def _pip_deadline_item(
-    c: _Collector,
-    household: Mapping[str, object],
-    person: Mapping[str, object],
-    pid: str | None,
-    name: str,
-) -> None:
-    # A member who was registered later (a nareiziger) counts from their own date.
-    inschrijving = _date(person.get("inschrijving_date")) or _date(
-        household.get("inschrijving_date")
-    )
+def person_inschrijving(
+    household: Mapping[str, object], person: Mapping[str, object]
+) -> date | None:
+    """The day the person was registered in the gemeente: their own date (a nareiziger
+    registered later), else the household's."""
+    return _date(person.get("inschrijving_date")) or _date(household.get("inschrijving_date"))
+
+
+def pip_deadline_start(
+    household: Mapping[str, object], person: Mapping[str, object]
+) -> tuple[date, date] | None:
+    """(inschrijving, the day the 10 weeks for the PIP count from), or None when the
+    inschrijving is unknown."""
+    inschrijving = person_inschrijving(household, person)
     if inschrijving is None:
-        return
+        return None
     # Someone whose plicht starts later (turning 16, a later plicht_start) has the
     # 10 weeks from then, not from the inschrijving.
     starts = [inschrijving]
@@ -610,7 +619,58 @@ def _pip_deadline_item(
     latest_birth = latest_birth_date(person.get("birth_date"))
     if latest_birth is not None:
         starts.append(add_months(latest_birth, 12 * PLICHT_MIN_AGE))
-    base = max(starts)
+    return inschrijving, max(starts)
+
+
+def person_pip_deadline(
+    household: Mapping[str, object], person: Mapping[str, object]
+) -> date | None:
+    """The day the person's PIP must be vastgesteld by (10 weeks), or None."""
+    found = pip_deadline_start(household, person)
+    return None if found is None else pip_deadline(found[1])
+
+
+def person_course_deadline(pips: Sequence[Mapping[str, object]]) -> date | None:
+    """The day the offer must start by (3 months after the first PIP, 6 for the
+    onderwijsroute: the leerroute of the first vastgesteld version), or None."""
+    first = first_pip_date(pips)
+    if first is None:
+        return None
+    first_version = min(
+        (p for p in pips if pip_is_vastgesteld(p) and _date(p.get("vastgesteld_on")) == first),
+        key=lambda p: _int(p.get("version")),
+    )
+    newest = current_pip(pips)
+    leerroute = _str_or_none(first_version.get("leerroute")) or (
+        _str_or_none(newest.get("leerroute")) if newest else None
+    )
+    return course_start_deadline(first, leerroute)
+
+
+def person_termijn_end(
+    person: Mapping[str, object], pips: Sequence[Mapping[str, object]]
+) -> date | None:
+    """The end of the person's termijn (3 years from its start, plus the newest PIP's
+    extension), or None when its start is unknown."""
+    start = person_termijn_start(person, pips)
+    if start is None:
+        return None
+    newest = current_pip(pips)
+    extension = _int(newest.get("extension_months")) if newest else 0
+    return termijn_end_from_start(start, max(0, extension))
+
+
+def _pip_deadline_item(
+    c: _Collector,
+    household: Mapping[str, object],
+    person: Mapping[str, object],
+    pid: str | None,
+    name: str,
+) -> None:
+    found = pip_deadline_start(household, person)
+    if found is None:
+        return
+    inschrijving, base = found
     due = pip_deadline(base)
     if base == inschrijving:
         title = _("PIP vaststellen (10 weken na inschrijving)")
