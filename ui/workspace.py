@@ -25,8 +25,10 @@ from PySide6.QtWidgets import (
 
 from klantapp.i18n import _
 from ui.screens.agenda import AgendaScreen
+from ui.screens.audit import AuditScreen
 from ui.screens.household import HouseholdScreen
 from ui.screens.households import HouseholdsScreen
+from ui.screens.monitor import MonitorScreen
 from ui.screens.partners import PartnersScreen
 from ui.screens.settings import GEMEENTE_FIELDS, SettingsScreen
 from ui.screens.today import TodayScreen
@@ -40,6 +42,8 @@ NAV: tuple[tuple[str, str], ...] = (
     ("agenda", "Agenda"),
     ("partners", "Ketenpartners"),
     ("settings", "Instellingen"),
+    ("monitor", "Monitor"),
+    ("audit", "Logboek"),
 )
 
 
@@ -89,12 +93,16 @@ class Workspace(QWidget):
         self.agenda = AgendaScreen(session)
         self.partners = PartnersScreen(session)
         self.settings_screen = SettingsScreen(session, settings)
+        self.monitor = MonitorScreen(session)
+        self.audit = AuditScreen(session)
         self.screens: dict[str, QWidget] = {
             "today": self.today,
             "households": self.households,
             "agenda": self.agenda,
             "partners": self.partners,
             "settings": self.settings_screen,
+            "monitor": self.monitor,
+            "audit": self.audit,
         }
         for screen in self.screens.values():
             self.stack.addWidget(screen)
@@ -103,6 +111,8 @@ class Workspace(QWidget):
         self.today.go_requested.connect(self._first_step)
         self.agenda.open_household.connect(self.open_household)
         self.partners.open_household.connect(self.open_household)
+        self.monitor.open_household.connect(self.open_household)
+        self.audit.open_household.connect(self.open_household)
         self.agenda.letter_requested.connect(self.make_letter)
         self.agenda.print_day_requested.connect(self.print_day)
         self.settings_screen.language_changed.connect(self.language_changed)
