@@ -28,6 +28,8 @@ def _value(kind: str, name: str, value: Any) -> str:
         return _("ja") if value else _("nee")
     if f.kind in ("choice", "language") and f.choices:
         return _(choice_label(f.choices, str(value)))
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return ", ".join(value)
     if isinstance(value, (list, dict)):
         return json.dumps(value, ensure_ascii=False)
     return str(value)

@@ -107,6 +107,27 @@ def rows_of_household(cb: Casebook, household_id: str) -> set[str]:
     return ids
 
 
+def _add_households(cb: Casebook, entries: list[dict[str, Any]]) -> None:
+    """The household of each change entry's record (while the record exists)."""
+    wanted: dict[str, set[str]] = {}
+    for e in entries:
+        if e["household_id"] is None and e["record"] in HOUSEHOLD_CHILDREN:
+            wanted.setdefault(e["record"], set()).add(e["row_id"])
+    found: dict[str, str] = {}
+    with cb.reading() as conn:
+        for kind, ids in wanted.items():
+            found.update(
+                conn.execute(
+                    f"SELECT id, household_id FROM {kind} "
+                    "WHERE id IN (SELECT value FROM json_each(?))",
+                    (json.dumps(sorted(ids)),),
+                ).fetchall()
+            )
+    for e in entries:
+        if e["household_id"] is None:
+            e["household_id"] = found.get(e["row_id"])
+
+
 def _record_label(tbl: str) -> str:
     rk = RECORD_KINDS.get(tbl)
     return _(rk.label) if rk else tbl
@@ -150,8 +171,10 @@ def audit_entries(cb: Casebook, flt: AuditFilter | None = None) -> list[dict[str
                     "record": tbl,
                     "row_id": row_id,
                     "person_id": None,
+                    "household_id": row_id if tbl == "households" else None,
                 }
             )
+    _add_households(cb, out)
     for entry in local_entries(cb, "avg_access"):
         if ids is not None and not (
             entry.get("person_id") in ids or entry.get("household_id") in ids
@@ -167,6 +190,7 @@ def audit_entries(cb: Casebook, flt: AuditFilter | None = None) -> list[dict[str
                 "record": None,
                 "row_id": entry.get("household_id"),
                 "person_id": entry.get("person_id"),
+                "household_id": entry.get("household_id"),
             }
         )
     for entry in local_entries(cb, "avg_corrections"):
@@ -184,6 +208,7 @@ def audit_entries(cb: Casebook, flt: AuditFilter | None = None) -> list[dict[str
                 "record": entry["tbl"],
                 "row_id": entry["row_id"],
                 "person_id": entry.get("person_id"),
+                "household_id": entry.get("household_id"),
             }
         )
     if flt.actor:

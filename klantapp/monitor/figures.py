@@ -228,7 +228,7 @@ def pip_within_norm(d: _Data, on: date, start: date, end: date) -> Figure:
         _("PIP binnen de norm van 10 weken"),
         _(
             "Asielstatushouders en nareizigers ingeschreven in de periode: PIP vastgesteld "
-            "binnen 10 weken (de termijn volgens klantapp/domain), later, of nog niet terwijl "
+            "binnen de termijn van 10 weken, later, of nog niet terwijl "
             "de termijn verstreken is; en de mediaan in weken."
         ),
         "Wi2021 art. 15 lid 1; Besluit inburgering 2021 art. 2.5",

@@ -65,7 +65,7 @@ def _table(f: Figure, suppress: bool) -> Any:
         rows = [["", *f.columns]] + [
             [label, *(count_text(c, suppress) for c in cells)] for label, cells in grid(f)
         ]
-        first = 150.0
+        first = 110.0
         rest = (CONTENT_WIDTH - first) / len(f.columns)
         return table(rows, [first] + [rest] * len(f.columns))
     rows = [[_("Wat"), _("Aantal"), _("Aandeel"), _("Weken")]]

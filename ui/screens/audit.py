@@ -19,16 +19,16 @@ from PySide6.QtWidgets import (
 )
 
 from klantapp.avg.log import AuditFilter, describe_action
-from klantapp.i18n import _
+from klantapp.i18n import N_, _
 from ui.session import Session
 from ui.widgets import DictTableModel, heading, make_table
 
 KINDS = (
-    ("", "Alles"),
-    ("change", "Wijzigingen"),
-    ("restricted_read", "Vertrouwelijk ingezien"),
-    ("export", "Exports en inzage"),
-    ("corrected", "Correcties"),
+    ("", N_("Alles")),
+    ("change", N_("Wijzigingen")),
+    ("restricted_read", N_("Vertrouwelijk ingezien")),
+    ("export", N_("Exports en inzage")),
+    ("corrected", N_("Correcties")),
 )
 _EXPORTS = {"export", "inzage", "inzage_request", "monitor_export"}
 
@@ -157,7 +157,7 @@ class AuditScreen(QWidget):
             entries = [e for e in entries if e["kind"] == wanted]
         rows = []
         for e in entries:
-            hid = e.get("row_id") if e.get("record") in (None, "households") else None
+            hid = e.get("household_id")
             rows.append(
                 {
                     **e,

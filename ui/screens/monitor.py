@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -26,7 +27,7 @@ from klantapp.domain.records import HOUSEHOLD_STATUS, choice_label
 from klantapp.i18n import _
 from klantapp.monitor.figures import Figure, Monitor, Row, grid
 from ui.session import Session
-from ui.widgets import DictTableModel, heading, make_table
+from ui.widgets import DictTableModel, em, heading, make_table
 
 ACCENT = QColor("#1f4e79")
 SELECTED = QColor("#d9822b")
@@ -61,6 +62,8 @@ class BarChart(QWidget):
         self.setAccessibleName(figure.title)
         self.setAccessibleDescription("; ".join(f"{b.label}: {b.count}" for b in self.bars))
         self.setMinimumHeight(self._row_h() * len(self.bars) + 6)
+        self.setMinimumWidth(em(self, 50))
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     def _row_h(self) -> int:
         return self.fontMetrics().height() + 6
@@ -195,6 +198,8 @@ class MonitorScreen(QWidget):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setSizes([em(self, 80), em(self, 45)])
+        self.chart_scroll.setMinimumWidth(em(self, 55))
         lay.addWidget(splitter, 1)
         self.refresh()
 
@@ -248,7 +253,16 @@ class MonitorScreen(QWidget):
             if h is not None:
                 rows.append(h)
         rows.sort(key=lambda h: str(h.get("name") or "").lower())
-        self.detail_title.setText(f"{figure.title}: {row.label} ({row.count})")
+        self.detail_title.setText(
+            _("{figure}: {row} ({count} {unit}, {households} huishoudens)").format(
+                figure=figure.title,
+                row=row.label,
+                count=row.count,
+                unit=figure.unit,
+                households=len(row.households),
+            )
+        )
+        self.detail_title.setWordWrap(True)
         self.detail.set_rows(rows)
         self.detail_table.resizeColumnsToContents()
 
