@@ -142,37 +142,10 @@ def destroy(cb: Casebook, plan: DuePlan) -> DestructionReport:
         }
         doomed = [("conflicts", c) for c in conflicts] + sorted(rows, key=lambda r: order[r[0]])
         for kind, rid in doomed:
-            tx.delete(kind, rid)
-        tx.forget(rows=doomed)
-        with cb.reading() as conn:
-            undo = [
-                r[0]
-                for r in conn.execute(
-                    "SELECT id FROM undo_log WHERE row_id IN (SELECT value FROM json_each(?))",
-                    (json.dumps(sorted(ids)),),
-                )
-            ]
-            local: list[tuple[str, str]] = []
-            for table in ("avg_access", "avg_requests", "avg_corrections"):
-                for rid, raw in conn.execute(f"SELECT id, value FROM {table}"):
-                    entry = json.loads(raw)
-                    if {
-                        entry.get("person_id"),
-                        entry.get("household_id"),
-                        entry.get("row_id"),
-                    } & ids:
-                        local.append((table, rid))
-            local += [
-                ("sync_notices", r[0])
-                for r in conn.execute("SELECT id FROM sync_notices")
-                if any(h in r[0] for h in households)
-            ]
+            tx.destroy(kind, rid)
+        tx.forget(rows=doomed)  # also the undo values, AVG entries and notices about them
         for rid in sorted(ids):
             tx.put_local("avg_destroyed", rid, None)
-        for key in undo:
-            tx.delete_local("undo_log", key)
-        for table, rid in local:
-            tx.delete_local(table, rid)
         tx.put_local(
             "avg_destructions",
             log_id,

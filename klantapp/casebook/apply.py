@@ -22,6 +22,7 @@ from klantapp.casebook.ops import (
     ChangeRecord,
     LocalOp,
     Op,
+    is_destruction,
 )
 
 ROW = ""  # the clocks row of a whole record (its insert)
@@ -154,9 +155,19 @@ def apply_op(conn: sqlite3.Connection, op: Op, change_id: int, device_no: int) -
         if with_owner:
             conn.execute(
                 "INSERT OR REPLACE INTO tombstones "
-                "(tbl, row_id, hlc, device, household_id, seq, change_id, owner) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (op.table, op.row_id, packed, op.device, household, op.seq, change_id, owner),
+                "(tbl, row_id, hlc, device, household_id, seq, change_id, owner, destroyed) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    op.table,
+                    op.row_id,
+                    packed,
+                    op.device,
+                    household,
+                    op.seq,
+                    change_id,
+                    owner,
+                    1 if is_destruction(op) else None,
+                ),
             )
         else:
             conn.execute(
@@ -270,6 +281,8 @@ def forget_history(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
             f"""DELETE FROM oplog WHERE op != 'delete' AND (tbl, row_id) IN ({selected})""",
             (pairs,),
         )
+    if rows:
+        _forget_local(conn, {r for _t, r in rows})
     text = data.get("text")
     if isinstance(text, str) and text.strip():
         conn.execute(
@@ -277,6 +290,28 @@ def forget_history(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
         )
     for table in FTS_TABLES:
         conn.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
+
+
+def _forget_local(conn: sqlite3.Connection, ids: set[str]) -> None:
+    """This device's own bookkeeping about destroyed rows: undo values, the AVG
+    entries (access, requests, corrections) and sync notices that name them."""
+    doomed = json.dumps(sorted(ids))
+    conn.execute("DELETE FROM undo_log WHERE row_id IN (SELECT value FROM json_each(?))", (doomed,))
+    tables = [t for t in ("avg_access", "avg_requests", "avg_corrections") if _exists(conn, t)]
+    for table in tables:
+        for rid, raw in conn.execute(f"SELECT id, value FROM {table}").fetchall():
+            entry = json.loads(raw) if raw else {}
+            named = {entry.get("person_id"), entry.get("household_id"), entry.get("row_id")}
+            if named & ids:
+                conn.execute(f"DELETE FROM {table} WHERE id = ?", (rid,))
+    if _exists(conn, "sync_notices"):
+        for (rid,) in conn.execute("SELECT id FROM sync_notices").fetchall():
+            if any(i in rid for i in ids):
+                conn.execute("DELETE FROM sync_notices WHERE id = ?", (rid,))
+
+
+def _exists(conn: sqlite3.Connection, table: str) -> bool:
+    return bool(table_columns(conn, table))
 
 
 def apply_local(conn: sqlite3.Connection, lo: LocalOp) -> None:
@@ -376,12 +411,16 @@ def _keeps_outbox(conn: sqlite3.Connection) -> bool:
 
 
 def apply_change(conn: sqlite3.Connection, change: Change) -> int:
-    """A whole change, as it was committed (own or merged remote)."""
+    """A whole change, as it was committed (own or merged remote). The rows of a
+    destruction leave this device's history too."""
     change_id = open_change(conn, change)
     device_no = device_number(conn, change.device)
     for op in change.ops:
         apply_op(conn, op, change_id, device_no)
     finish_change(conn, change, change_id, opened_whole=True)
+    destroyed = [[op.table, op.row_id] for op in change.ops if is_destruction(op)]
+    if destroyed:
+        forget_history(conn, {"rows": destroyed})
     return change_id
 
 

@@ -42,6 +42,7 @@ from klantapp.casebook.apply import (
 )
 from klantapp.casebook.hlc import HybridClock, Timestamp
 from klantapp.casebook.ops import (
+    DESTROYED,
     HOUSEHOLD_TABLES,
     WRITABLE_TABLES,
     Change,
@@ -163,6 +164,11 @@ class Transaction:
 
     def delete(self, table: str, row_id: str) -> None:
         self._op(table, row_id, "delete", None)
+
+    def destroy(self, table: str, row_id: str) -> None:
+        """A delete for the AVG (retention): marked, so every device that applies it
+        removes the row's history as well (put :meth:`forget` after the deletes)."""
+        self._op(table, row_id, "delete", dict(DESTROYED))
 
     def apply_remote(self, change: Change) -> None:
         """A change from another device, as the merge decided to apply it (its operations

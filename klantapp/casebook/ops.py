@@ -61,6 +61,14 @@ WRITABLE_TABLES: frozenset[str] = REPLICATED_TABLES
 
 RECORD_FORMAT = 2
 
+#: The data of a delete made by a destruction run (AVG): every device that applies it
+#: removes the row's history too (see apply.forget_history).
+DESTROYED = {"avg": "destroyed"}
+
+
+def is_destruction(op: Op) -> bool:
+    return op.op == "delete" and op.data == DESTROYED
+
 
 def canonical_json(value: Any) -> bytes:
     """The one byte form of a JSON value that digests and signatures are taken over."""

@@ -134,6 +134,16 @@ def test_a_destroyed_household_does_not_come_back_through_sync(tmp_path: Path) -
         assert queries.get(lap, "households", fam.household) is None
         assert queries.get(world.hub, "households", fam.household) is None
         assert traces(world.hub, fam) == []
+        # the owner's laptop removed the history too (the destruction's mark travels)
+        assert traces(lap, fam) == []
+        lap_path = lap.path
+        lap.close()
+        lap = world.laptops["sanne"] = Casebook.open(lap_path, PASSPHRASE)
+        lap.compact()
+        lap_path = lap.path
+        lap.close()
+        assert vault_traces(lap_path, fam) == []
+        world.laptops["sanne"] = Casebook.open(lap_path, PASSPHRASE)
         hub_path = world.hub.path
         world.hub.close()
         assert vault_traces(hub_path, fam) == []

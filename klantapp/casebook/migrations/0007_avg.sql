@@ -15,3 +15,8 @@ CREATE TABLE avg_destroyed (id TEXT PRIMARY KEY NOT NULL, value TEXT);
 -- The owner of a deleted household stays known beside its id (a device id, nothing
 -- personal), so the central office can tell the owner's laptop that it is gone.
 ALTER TABLE tombstones ADD COLUMN owner TEXT;
+
+-- A delete made by a destruction run (klantapp/avg/retention.py) is marked, so every
+-- device that applies it -- the office, the owner's laptop -- also removes the
+-- history of the row, and the office passes the mark on.
+ALTER TABLE tombstones ADD COLUMN destroyed INTEGER;
