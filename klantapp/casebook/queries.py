@@ -14,7 +14,8 @@ from typing import Any
 
 from klantapp.casebook.casebook import Casebook
 from klantapp.casebook.convert import from_sql
-from klantapp.casebook.textfold import fts_query
+from klantapp.casebook.prefixmatch import cheap_match
+from klantapp.casebook.textfold import fts_query, fts_words
 from klantapp.domain.records import HOUSEHOLD_CHILDREN, RECORD_KINDS, choice_label
 from klantapp.i18n import _
 
@@ -271,15 +272,18 @@ def search(cb: Casebook, query: str, *, limit: int = 50) -> list[SearchHit]:
     Households and people come first, then notes and other records, newest first
     within each kind (streamed from the index, so a common word stays fast).
     Restricted (health) notes are not in the index."""
-    match = fts_query(query)
-    if match is None:
+    words = fts_words(query)
+    if not words:
         return []
     hits: list[SearchHit] = []
     with cb.reading() as conn:
-        for kind, sql in _SEARCH_STATEMENTS:
+        for (kind, sql), (_kind, _select, fts) in zip(
+            _SEARCH_STATEMENTS, _SEARCH_SOURCES, strict=True
+        ):
             remaining = limit - len(hits)
             if remaining <= 0:
                 break
+            match = cheap_match(conn, fts, words)
             for rid, hid, title, snippet in conn.execute(sql, (match, remaining)):
                 hits.append(SearchHit(kind, rid, hid, _hit_title(kind, title), snippet or ""))
     return hits
