@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT))
 from klantapp.casebook import Casebook, migrations  # noqa: E402
 from klantapp.casebook.convert import to_sql  # noqa: E402
 from klantapp.casebook.queries import search  # noqa: E402
-from klantapp.casebook.textfold import fold, fts_query  # noqa: E402
+from klantapp.casebook.textfold import fold, fts_query, fts_words  # noqa: E402
 from klantapp.vault import KdfParams  # noqa: E402
 
 PASS = "benchmark wachtwoordzin"
@@ -283,7 +283,9 @@ def _pct(values: list[float], q: float) -> float:
     )
 
 
-def measure(side: str, path: str, edits: int, searches: int) -> dict[str, Any]:
+def measure(
+    side: str, path: str, edits: int, searches: int, prefix_peers: bool = False
+) -> dict[str, Any]:
     """Runs in a child process: open, edits, searches; returns the figures."""
     rnd = random.Random(11)
     result: dict[str, Any] = {"rss_before_open_mb": _rss_mb("VmRSS")}
@@ -347,17 +349,21 @@ def measure(side: str, path: str, edits: int, searches: int) -> dict[str, Any]:
             conn.execute("COMMIT")
             lat.append(time.perf_counter() - s)
         result["commit"] = lat
-        # the same statements as Klantapp's search(): every FTS table, folded prefix query
+        # the same statements as Klantapp's search(): every FTS table, the same MATCH
+        # expressions (whole terms where exact, see prefixmatch), or with --prefix-peers
+        # the plain prefix phrases
+        from klantapp.casebook.prefixmatch import cheap_match
         from klantapp.casebook.queries import search_statements
 
         slat = []
         for i in range(searches):
-            q = fts_query(SEARCHES[i % len(SEARCHES)])
+            typed = SEARCHES[i % len(SEARCHES)]
             s = time.perf_counter()
             hits: list[Any] = []
-            for _kind, sql in search_statements():
+            for _kind, fts, sql in search_statements():
                 if len(hits) >= 50:
                     break
+                q = fts_query(typed) if prefix_peers else cheap_match(conn, fts, fts_words(typed))
                 hits.extend(conn.execute(sql, (q, 50 - len(hits))).fetchall())
             slat.append(time.perf_counter() - s)
             assert hits, q
@@ -384,11 +390,12 @@ def _rss_mb(field: str) -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _child(side: str, path: Path, edits: int, searches: int) -> dict[str, Any]:
+def _child(side: str, path: Path, edits: int, searches: int, prefix_peers: bool) -> dict[str, Any]:
     out = subprocess.run(
         [
             sys.executable,
             __file__,
+            *(["--prefix-peers"] if prefix_peers else []),
             "--child",
             side,
             str(path),
@@ -420,11 +427,20 @@ def main() -> None:
     ap.add_argument(
         "--runs", type=int, default=3, help="child runs per side; medians are over all samples"
     )
+    ap.add_argument(
+        "--prefix-peers",
+        action="store_true",
+        help="the peers search with plain FTS5 prefix phrases instead of Klantapp's expressions",
+    )
     ap.add_argument("--cache", help="keep the built caseloads in this folder and reuse them")
     ap.add_argument("--child", nargs=2, metavar=("SIDE", "PATH"))
     args = ap.parse_args()
     if args.child:
-        print(json.dumps(measure(args.child[0], args.child[1], args.edits, args.searches)))
+        print(
+            json.dumps(
+                measure(args.child[0], args.child[1], args.edits, args.searches, args.prefix_peers)
+            )
+        )
         return
 
     sides = [side for side in SIDES if side != "sqlcipher" or _sqlcipher() is not None]
@@ -479,7 +495,9 @@ def main() -> None:
                 else:
                     run.mkdir()
                     path = Path(shutil.copy(files[side], run))
-                results[side].append(_child(side, path, args.edits, args.searches))
+                results[side].append(
+                    _child(side, path, args.edits, args.searches, args.prefix_peers)
+                )
         shutil.rmtree(run, ignore_errors=True)
 
         def agg(side: str) -> dict[str, float]:

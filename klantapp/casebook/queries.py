@@ -251,11 +251,13 @@ def _hit_title(kind: str, raw: object) -> str:
     )
 
 
-def search_statements() -> list[tuple[str, str]]:
-    """(kind, SQL) per searchable kind; parameters: the MATCH expression and a limit."""
+def search_statements() -> list[tuple[str, str, str]]:
+    """(kind, FTS table, SQL) per searchable kind; parameters: the MATCH expression (see
+    prefixmatch.cheap_match) and a limit."""
     return [
         (
             kind,
+            fts,
             f"{select} WHERE rowid IN "
             f"(SELECT rowid FROM {fts} WHERE {fts} MATCH ? ORDER BY rowid DESC LIMIT ?)",
         )
@@ -277,9 +279,7 @@ def search(cb: Casebook, query: str, *, limit: int = 50) -> list[SearchHit]:
         return []
     hits: list[SearchHit] = []
     with cb.reading() as conn:
-        for (kind, sql), (_kind, _select, fts) in zip(
-            _SEARCH_STATEMENTS, _SEARCH_SOURCES, strict=True
-        ):
+        for kind, fts, sql in _SEARCH_STATEMENTS:
             remaining = limit - len(hits)
             if remaining <= 0:
                 break
