@@ -57,6 +57,7 @@ _CHILD_ORDER = {
     "pips": "person_id, version",
     "appointments": "starts_at",
     "handhaving": "date, person_id",
+    "duo_decisions": "date, person_id",
     "referrals": "date",
     "notes": "created_at",
 }
