@@ -192,6 +192,24 @@ def main() -> int:
     work = screen.persons.form.editors["work_history"]
     screen.persons.scroll_area.ensureWidgetVisible(work.widget)
     shot(window, "29-werkervaring")
+    # the permit basis: a choice list (combo box), opened
+    basis = screen.persons.form.editor("permit_basis")
+    screen.persons.scroll_area.ensureWidgetVisible(basis)
+    basis.setFocus()
+    basis.showPopup()
+    wait(300)
+    shot(window, "31-grond-verblijfsvergunning")
+    basis.hidePopup()
+    # DUO's decisions on a household that has some
+    for r in rows:
+        if (window.session.household_detail(r["id"]) or {}).get("duo_decisions"):
+            ws.open_household(r["id"])
+            ws.household.set_tab("duo_decisions")
+            ws.household.decisions.table.selectRow(0)
+            shot(window, "32-besluiten-duo")
+            ws.open_household(rich["id"])
+            screen = ws.household
+            break
     # the timeline with its undo button
     screen.set_tab("timeline")
     screen.timeline.selectRow(0)

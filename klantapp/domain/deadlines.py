@@ -49,7 +49,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from klantapp.domain.dates import add_months, latest_birth_date, long_date, record_date
-from klantapp.domain.plicht import doelgroep_of, ontzorgen_mandatory, plicht_on
+from klantapp.domain.plicht import (
+    PRACTICAL_PLICHT_AGE,
+    doelgroep_of,
+    ontzorgen_mandatory,
+    plicht_on,
+)
 from klantapp.domain.records import APPOINTMENT_KINDS, choice_label
 from klantapp.domain.termijn import (
     Termijn,
@@ -71,6 +76,7 @@ __all__ = [
     "HourCounter",
     "afschalen_eligible",
     "course_start_deadline",
+    "current_leerroute",
     "current_pip",
     "due_for_household",
     "handhaving_closes_intake",
@@ -302,6 +308,15 @@ def wi2021_applies(
     return plicht_on(person, on, decisions).deadlines
 
 
+def current_leerroute(pips: Sequence[Mapping[str, object]]) -> str | None:
+    """The leerroute of the newest vastgesteld PIP version ("b1", "onderwijs", "z"), or
+    ``None`` while no PIP is vastgesteld or it names no route. After a move the route
+    stays the same (DOMAIN.md 1.3), so the newest version here says it."""
+    set_ = [p for p in pips if pip_is_vastgesteld(p)]
+    newest = max(set_, key=lambda p: _int(p.get("version")), default=None)
+    return _str_or_none(newest.get("leerroute")) if newest else None
+
+
 def current_pip(pips: Sequence[Mapping[str, object]]) -> Mapping[str, object] | None:
     """The newest version (highest version number) among one person's PIP versions."""
     return max(pips, key=lambda p: _int(p.get("version")), default=None)
@@ -490,6 +505,13 @@ def _pip_deadline_item(
             "{name}: het PIP moet uiterlijk op {due} vastgesteld zijn (10 weken na start van "
             "de plicht op {start})."
         ).format(name=name, due=long_date(due), start=long_date(base))
+    birth = latest_birth_date(person.get("birth_date"))
+    if birth is not None and base == add_months(birth, 12 * PRACTICAL_PLICHT_AGE):
+        detail += " " + _(
+            "Dat is de 18e verjaardag: Klantapp gaat ervan uit dat tot dan de leerplicht of "
+            "kwalificatieplicht geldt (art. 3 lid 3 Wi2021). Heeft DUO de plicht eerder "
+            "laten beginnen, vul dan 'Start inburgeringsplicht' in."
+        )
     if doelgroep_of(person) in ("gezin", "overig"):
         detail += " " + _("Let op: voor gezins- en overige migranten is deze termijn niet zeker.")
     c.add("pip_vaststellen", title, due, pid, detail)

@@ -235,6 +235,7 @@ def test_a_member_who_turns_18_during_the_traject() -> None:
     assert item.due_on == date(2027, 5, 24)
     assert "10 weken na start van de plicht" in item.title
     assert "start van de plicht op 15 maart 2027" in item.detail
+    assert "Dat is de 18e verjaardag" in item.detail  # the choice, said where it is used
 
 
 def test_a_minor_whose_plicht_duo_already_started_counts_from_that_date() -> None:
@@ -369,3 +370,12 @@ def test_missed_intake_invitations_one_to_three() -> None:
     assert "waarschuwing en uitnodiging 2" in steps[0]
     assert "boete van €250 en uitnodiging 3" in steps[1]
     assert "stel het PIP toch vast" in steps[2]
+
+
+def test_current_leerroute_is_the_newest_vastgesteld_versions() -> None:
+    from klantapp.domain.deadlines import current_leerroute
+
+    pips = [pip(1, status="vervangen", leerroute="z"), pip(2, on="2025-01-10", leerroute="b1"),
+            pip(3, status="concept", vastgesteld_on=None, leerroute="onderwijs")]  # fmt: skip
+    assert current_leerroute(pips) == "b1"
+    assert current_leerroute([]) is None
