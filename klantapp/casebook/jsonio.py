@@ -17,7 +17,11 @@ from klantapp.casebook.queries import _CHILD_ORDER, _rows
 from klantapp.casebook.services import check_references
 from klantapp.domain.records import HOUSEHOLD_CHILDREN, RECORD_KINDS, Field
 from klantapp.domain.settings import SETTINGS, Setting, validate_setting
-from klantapp.domain.upgrade import decisions_from_v1, permit_basis_from_text
+from klantapp.domain.upgrade import (
+    decisions_from_v1,
+    leerbaarheid_outcome_from_text,
+    permit_basis_from_text,
+)
 from klantapp.domain.validate import validate_record
 from klantapp.errors import InvalidInput, Problem
 from klantapp.i18n import _
@@ -154,6 +158,10 @@ def _upgrade_person(person: Any) -> Any:
         basis = permit_basis_from_text(p.get("permit_type"))
         if basis is not None:
             p["permit_basis"] = basis
+    if not p.get("leerbaarheid_outcome"):
+        outcome = leerbaarheid_outcome_from_text(p.get("leerbaarheid_result"))
+        if outcome is not None:
+            p["leerbaarheid_outcome"] = outcome
     return p
 
 

@@ -140,6 +140,9 @@ RULES: Mapping[str, str] = _Translated(
         "handhaving_nummer": N_("Brede intake gemist: uitnodigingsnummer ontbreekt"),
         "uitkomst_invullen": N_("Uitkomst van een afspraak invullen"),
         "vergunning_kiezen": N_("Grond van de verblijfsvergunning kiezen"),
+        "handhaving_besluit": N_(
+            "Besluit over een voorgenomen boete binnen 13 weken na het voornemen"
+        ),
     }
 )
 
@@ -739,6 +742,45 @@ def _handhaving_items(
         )
 
 
+BESLUIT_WEEKS = 13  # art. 5:51 lid 1 Awb: 13 weeks after the rapport (the voornemen)
+
+
+def _handhaving_decision_items(
+    c: _Collector, handhaving: Sequence[Mapping[str, object]], names: Mapping[str | None, str]
+) -> None:
+    """A voornemen (status voorgenomen) needs its besluit: after the zienswijze term,
+    and at the latest 13 weeks after the voornemen (art. 5:51 lid 1 Awb)."""
+    for record in handhaving:
+        if record.get("status") != "voorgenomen" or record.get("kind") != "boete":
+            continue
+        if record_date(record.get("decision_date")) is not None:
+            continue
+        start = record_date(record.get("date"))
+        if start is None:
+            continue
+        due_on = start + timedelta(weeks=BESLUIT_WEEKS)
+        pid = _str_or_none(record.get("person_id"))
+        until = record_date(record.get("zienswijze_until"))
+        term = (
+            " "
+            + _("De klant kan tot en met {day} een zienswijze geven.").format(day=long_date(until))
+            if until is not None
+            else ""
+        )
+        c.add(
+            "handhaving_besluit",
+            _("Besluit over de voorgenomen boete"),
+            due_on,
+            pid,
+            _(
+                "{name}: voornemen tot een boete van {day}.{term} Neem het besluit uiterlijk "
+                "op {due} (13 weken na het voornemen, art. 5:51 Awb) en vul de datum besluit in."
+            ).format(
+                name=names.get(pid, "?"), day=long_date(start), term=term, due=long_date(due_on)
+            ),
+        )
+
+
 def _outcome_items(c: _Collector, appointments: Sequence[Mapping[str, object]]) -> None:
     for appt in appointments:
         if appt.get("outcome") not in (None, "", "gepland"):
@@ -802,6 +844,7 @@ def due_for_household(
         person_ids.add(None)
     names = {_str_or_none(p.get("id")): _name(p) for p in persons}
     _handhaving_items(c, appointments, pips, handhaving, person_ids, names)
+    _handhaving_decision_items(c, handhaving, names)
     _outcome_items(c, appointments)
 
     return sorted(c.items, key=lambda i: (i.due_on, i.person_id or "", i.rule, i.title))

@@ -292,6 +292,27 @@ VERLENGING_GRONDEN = (
     ("onbekend", "Onbekend (overgenomen uit een oudere versie)"),
 )
 
+# The leerbaarheidstoets (part of the brede intake; DUO hosts it, the gemeente supervises): its outcome, the gemeente's reasoned deviation, and since 2023 the
+# exemption for visual impairment and for hearing impairment that prevents the test.
+LEERBAARHEID_OUTCOMES = (
+    ("hoog", "Hoog"),
+    ("gemiddeld", "Gemiddeld"),
+    ("laag", "Laag"),
+    ("niet_afgerond", "Niet afgerond"),
+)
+
+LEERBAARHEID_EXEMPTIONS = (
+    ("visueel", "Vrijgesteld: visuele beperking"),
+    ("auditief", "Vrijgesteld: auditieve beperking (kan de toets niet maken)"),
+)
+
+# The duty a boete is for: its cap differs (~ Divosa, DOMAIN.md 1.4-1.5: €250 for not
+# coming to the brede intake, at most €800 for breaking PIP duties).
+HANDHAVING_DUTIES = (
+    ("brede_intake", "Meewerken aan de brede intake (max. €250)"),
+    ("pip", "Verplichtingen uit het PIP (max. €800)"),
+)
+
 HANDHAVING_KINDS = (
     ("waarschuwing", "Waarschuwing"),
     ("boete", "Boete"),
@@ -453,7 +474,31 @@ PERSON = RecordKind(
         _f("driving_licence", "bool", "Rijbewijs"),
         _f("digital_skills", "choice", "Digitale vaardigheden", choices=LITERACY),
         _f("leerbaarheid_date", "date", "Datum leerbaarheidstoets"),
-        _f("leerbaarheid_result", "text", "Uitslag leerbaarheidstoets", max_length=200),
+        _f(
+            "leerbaarheid_outcome",
+            "choice",
+            "Uitkomst leerbaarheidstoets",
+            choices=LEERBAARHEID_OUTCOMES,
+        ),
+        _f(
+            "leerbaarheid_exemption",
+            "choice",
+            "Leerbaarheidstoets: vrijstelling",
+            choices=LEERBAARHEID_EXEMPTIONS,
+            help="Verplicht bij een visuele beperking, of een auditieve die de toets belet.",
+        ),
+        _f(
+            "leerbaarheid_deviation",
+            "longtext",
+            "Afwijking van de uitkomst (motivering gemeente)",
+            help="De gemeente mag van de uitkomst afwijken als zij dat motiveert.",
+        ),
+        _f(
+            "leerbaarheid_result",
+            "text",
+            "Uitslag leerbaarheidstoets (toelichting)",
+            max_length=200,
+        ),
         _f("care_duties", "text", "Zorgtaken (zwangerschap, kinderopvang)", max_length=500),
         _f("phone", "phone", "Telefoon"),
         _f("email", "email", "E-mail"),
@@ -607,6 +652,13 @@ HANDHAVING = RecordKind(
             help="Datum van de brief, het voornemen of het bezwaarschrift",
         ),
         _f("kind", "choice", "Soort", required=True, choices=HANDHAVING_KINDS),
+        _f("duty", "choice", "Voor welke plicht", choices=HANDHAVING_DUTIES),
+        _f(
+            "zienswijze_until",
+            "date",
+            "Zienswijze mogelijk tot en met",
+            help="Bij een voornemen: de termijn die de klant krijgt om te reageren.",
+        ),
         _f(
             "appointment_id",
             "ref",

@@ -7,6 +7,8 @@ Used by the schema migration 0007 (casebooks) and by the JSON import of format 1
   usual wordings and gives the permit basis; a text it does not recognise gives
   ``None``: the text stays in ``permit_type`` and the klantmanager is asked to choose
   (the due rule ``vergunning_kiezen``). Nothing is lost.
+* ``persons.leerbaarheid_result`` was free text; :func:`leerbaarheid_outcome_from_text`
+  reads the outcome from it where it is plain. The text stays as the toelichting.
 * ``persons.termijn_start`` and ``pips.extension_months`` became DUO decisions on the
   person (:func:`decisions_from_v1`). Only the newest PIP version's extension counted
   before, so only that one becomes a verlenging: every date stays what it was shown as.
@@ -21,7 +23,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-__all__ = ["decisions_from_v1", "permit_basis_from_text"]
+__all__ = ["decisions_from_v1", "leerbaarheid_outcome_from_text", "permit_basis_from_text"]
 
 _NAMESPACE = uuid.UUID("6f1d3b7e-8a52-4c0e-9a4f-2d8e5b1c7a90")
 
@@ -53,6 +55,24 @@ def permit_basis_from_text(text: object) -> str | None:
         if re.search(pattern, low):
             return basis
     return None
+
+
+def leerbaarheid_outcome_from_text(text: object) -> str | None:
+    """The outcome a free-text leerbaarheidstoets result names ("Hoog: B1-route
+    haalbaar" -> hoog), or ``None`` when it names none or more than one."""
+    if not isinstance(text, str):
+        return None
+    low = text.lower()
+    found = {
+        outcome
+        for outcome, words in (
+            ("hoog", ("hoog",)),
+            ("gemiddeld", ("gemiddeld", "midden")),
+            ("laag", ("laag",)),
+        )
+        if any(re.search(rf"\b{w}\b", low) for w in words)
+    }
+    return found.pop() if len(found) == 1 else None
 
 
 def _id(source: str, what: str) -> str:

@@ -902,6 +902,26 @@ def _rule_permit_doelgroep(rec: Mapping[str, object], kind: RecordKind) -> list[
     ]
 
 
+#: The highest boete per duty (~ Divosa, DOMAIN.md 1.4-1.5).
+BOETE_CAPS_EUR = {"brede_intake": 250, "pip": 800}
+
+
+def _rule_boete_cap(rec: Mapping[str, object], kind: RecordKind) -> list[tuple[str, str]]:
+    amount, duty = rec.get("amount_eur"), rec.get("duty")
+    cap = BOETE_CAPS_EUR.get(duty) if isinstance(duty, str) else None
+    if cap is None or not isinstance(amount, int) or amount <= cap:
+        return []
+    return [
+        (
+            "amount_eur",
+            _(
+                "Een boete voor deze plicht is hoogstens €{cap}. Pas het bedrag aan, of kies "
+                "een andere plicht."
+            ).format(cap=cap),
+        )
+    ]
+
+
 def _rule_decision_fields(rec: Mapping[str, object], kind: RecordKind) -> list[tuple[str, str]]:
     """What each kind of DUO decision needs to count."""
     decision = rec.get("kind")
@@ -952,7 +972,10 @@ _RULES: dict[str, tuple[_Rule, ...]] = {
             _rule_decision_fields,
         ),
     ),
-    "handhaving": ((("amount_eur", "kind"), _rule_amount_only_boete),),
+    "handhaving": (
+        (("amount_eur", "kind"), _rule_amount_only_boete),
+        (("amount_eur", "duty"), _rule_boete_cap),
+    ),
 }
 
 

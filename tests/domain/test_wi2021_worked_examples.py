@@ -379,3 +379,52 @@ def test_current_leerroute_is_the_newest_vastgesteld_versions() -> None:
             pip(3, status="concept", vastgesteld_on=None, leerroute="onderwijs")]  # fmt: skip
     assert current_leerroute(pips) == "b1"
     assert current_leerroute([]) is None
+
+
+# --- handhaving as a procedure --------------------------------------------------------------
+
+
+def test_a_voornemen_needs_its_besluit_within_13_weeks() -> None:
+    # Art. 5:51 lid 1 Awb: after a zienswijze the besluit follows within 13 weeks of the
+    # rapport (here: the voornemen of 2 March 2026 -> 1 June 2026).
+    voornemen = {"id": "h1", "household_id": HH, "person_id": "p1", "date": "2026-03-02",
+                 "kind": "boete", "duty": "pip", "amount_eur": 400, "status": "voorgenomen",
+                 "zienswijze_until": "2026-03-16"}  # fmt: skip
+    hh = {"id": HH, "status": "traject"}
+    items = due_for_household(hh, [person()], [], [], date(2026, 5, 25), handhaving=[voornemen])
+    item = only(items, "handhaving_besluit")
+    assert item.due_on == date(2026, 6, 1)
+    assert "tot en met 16 maart 2026 een zienswijze" in item.detail
+    assert "uiterlijk op 1 juni 2026" in item.detail
+    decided = {**voornemen, "decision_date": "2026-04-01", "status": "opgelegd"}
+    items = due_for_household(hh, [person()], [], [], date(2026, 5, 25), handhaving=[decided])
+    assert "handhaving_besluit" not in rules(items)
+
+
+def test_boete_caps_per_duty() -> None:
+    # ~ Divosa (DOMAIN.md 1.4-1.5): €250 for the brede intake, at most €800 for the PIP.
+    from klantapp.domain.validate import validate_record
+
+    base = {"household_id": HH, "person_id": "p1", "date": "2026-03-02", "kind": "boete",
+            "status": "opgelegd"}  # fmt: skip
+    for duty, amount, ok in (("brede_intake", 250, True), ("brede_intake", 251, False),
+                             ("pip", 800, True), ("pip", 801, False)):  # fmt: skip
+        _, problems = validate_record("handhaving", {**base, "duty": duty, "amount_eur": amount})
+        assert (problems == []) is ok, (duty, amount)
+        if not ok:
+            assert problems[0].field == "amount_eur"
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("Hoog: B1-route haalbaar", "hoog"),
+        ("midden", "gemiddeld"),
+        ("laag tot hoog", None),
+        ("zie verslag", None),
+    ],
+)
+def test_leerbaarheid_text_mapping(text, outcome) -> None:
+    from klantapp.domain.upgrade import leerbaarheid_outcome_from_text
+
+    assert leerbaarheid_outcome_from_text(text) == outcome

@@ -5,6 +5,10 @@
 - ``persons.termijn_start`` and ``pips.extension_months`` move into it: an extension
   read from the newest PIP only was lost with every new PIP version. Only the newest
   version's extension counted, so every date shown stays the same.
+- The leerbaarheidstoets as a structured result (outcome, exemption, the gemeente's
+  reasoned deviation); the old free text stays as the toelichting, and its outcome is
+  read from it where it says hoog, gemiddeld or laag.
+- ``handhaving.duty`` (brede intake or PIP: the caps differ) and ``zienswijze_until``.
 - ``persons.permit_basis``: the free-text ``permit_type`` is mapped where its words are
   clear; otherwise the text stays and the klantmanager is asked to choose (the due rule
   ``vergunning_kiezen``). The text is kept in both cases.
@@ -18,7 +22,11 @@ from __future__ import annotations
 
 import sqlite3
 
-from klantapp.domain.upgrade import decisions_from_v1, permit_basis_from_text
+from klantapp.domain.upgrade import (
+    decisions_from_v1,
+    leerbaarheid_outcome_from_text,
+    permit_basis_from_text,
+)
 
 _DECISION_COLUMNS = (
     "household_id",
@@ -57,9 +65,20 @@ def upgrade(conn: sqlite3.Connection) -> None:
         )"""
     )
     conn.execute("CREATE INDEX duo_decisions_household_id ON duo_decisions(household_id)")
-    conn.execute("ALTER TABLE persons ADD COLUMN permit_basis TEXT")
+    for table, column in (
+        ("persons", "permit_basis"),
+        ("persons", "leerbaarheid_outcome"),
+        ("persons", "leerbaarheid_exemption"),
+        ("persons", "leerbaarheid_deviation"),
+        ("handhaving", "duty"),
+        ("handhaving", "zienswijze_until"),
+    ):
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
 
-    persons = _dicts(conn, "SELECT id, household_id, termijn_start, permit_type FROM persons")
+    persons = _dicts(
+        conn,
+        "SELECT id, household_id, termijn_start, permit_type, leerbaarheid_result FROM persons",
+    )
     pips = _dicts(
         conn,
         "SELECT id, household_id, person_id, version, vastgesteld_on, course_start, "
@@ -76,6 +95,16 @@ def upgrade(conn: sqlite3.Connection) -> None:
         basis = permit_basis_from_text(p["permit_type"])
         if basis is not None:
             conn.execute("UPDATE persons SET permit_basis = ? WHERE id = ?", (basis, p["id"]))
+        outcome = leerbaarheid_outcome_from_text(p["leerbaarheid_result"])
+        if outcome is not None:
+            conn.execute(
+                "UPDATE persons SET leerbaarheid_outcome = ? WHERE id = ?", (outcome, p["id"])
+            )
+    # A boete linked to a brede intake appointment is for the brede intake duty.
+    conn.execute(
+        "UPDATE handhaving SET duty = 'brede_intake' WHERE appointment_id IN "
+        "(SELECT id FROM appointments WHERE kind = 'brede_intake')"
+    )
 
     for table, column in (("persons", "termijn_start"), ("pips", "extension_months")):
         conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
