@@ -74,6 +74,7 @@ __all__ = [
     "Z_PARTICIPATION_HOURS",
     "DueItem",
     "HourCounter",
+    "LateOffer",
     "afschalen_eligible",
     "course_start_deadline",
     "current_leerroute",
@@ -85,6 +86,8 @@ __all__ = [
     "huisvesting_target",
     "is_under",
     "koppeling_expected",
+    "late_offer",
+    "offer_deadline",
     "ontzorgen_end",
     "pip_deadline",
     "wi2021_applies",
@@ -140,13 +143,18 @@ RULES: Mapping[str, str] = _Translated(
         "handhaving_nummer": N_("Brede intake gemist: uitnodigingsnummer ontbreekt"),
         "uitkomst_invullen": N_("Uitkomst van een afspraak invullen"),
         "vergunning_kiezen": N_("Grond van de verblijfsvergunning kiezen"),
+        "verklaring_aanbod": N_(
+            "Verklaring voor de klant als het aanbod te laat startte (voor verlenging bij DUO)"
+        ),
         "handhaving_besluit": N_(
             "Besluit over een voorgenomen boete binnen 13 weken na het voornemen"
         ),
     }
 )
 
-_INFORMATIONAL = frozenset({"ontzorgen_einde", "schakelen", "termijn_controle"})
+_INFORMATIONAL = frozenset(
+    {"ontzorgen_einde", "schakelen", "termijn_controle", "verklaring_aanbod"}
+)
 _CLOSED_HOUSEHOLD = frozenset({"afgerond", "vertrokken"})
 _HOUSED = frozenset({"gehuisvest", "traject", "afgerond", "vertrokken"})
 _ASIEL = frozenset({"asiel", "nareiziger"})
@@ -471,7 +479,7 @@ def _pip_items(
     elif first is not None and doelgroep_of(person) in _ASIEL:
         # The gemeente offers the leerroute to asielstatushouders only (art. 16 Wi2021);
         # a gezinsmigrant arranges and pays for the course.
-        _course_start_item(c, pips, newest, first, pid, name)
+        _course_start_item(c, person, pips, pid, name)
     if termijn is not None:
         _termijn_items(c, termijn, newest, pid, name)
 
@@ -520,16 +528,27 @@ def _pip_deadline_item(
     c.add("pip_vaststellen", title, due, pid, detail)
 
 
-def _course_start_item(
-    c: _Collector,
-    pips: Sequence[Mapping[str, object]],
-    newest: Mapping[str, object] | None,
-    first: date,
-    pid: str | None,
-    name: str,
-) -> None:
-    if any(record_date(p.get("course_start")) for p in pips):
-        return
+@dataclass(frozen=True)
+class LateOffer:
+    """The gemeente's offer that started after its deadline: what the gemeente's
+    statement for a DUO extension request says (art. 12 Wi2021; Besluit inburgering
+    2021 art. 4.4; DOMAIN.md 1.8). ``started`` is ``None`` while it has not started."""
+
+    pip_date: date
+    deadline: date
+    started: date | None
+    leerroute: str | None
+
+    def days_late(self, on: date) -> int:
+        return max(0, ((self.started or on) - self.deadline).days)
+
+
+def offer_deadline(pips: Sequence[Mapping[str, object]]) -> tuple[date, str | None] | None:
+    """The last day for the offer to start, from the first vastgesteld PIP (3 months, 6
+    on the onderwijsroute), and the leerroute that decided it; ``None`` without a PIP."""
+    first = first_pip_date(pips)
+    if first is None:
+        return None
     first_version = min(
         (
             p
@@ -538,10 +557,62 @@ def _course_start_item(
         ),
         key=lambda p: _int(p.get("version")),
     )
+    newest = current_pip(pips)
     leerroute = _str_or_none(first_version.get("leerroute")) or (
         _str_or_none(newest.get("leerroute")) if newest else None
     )
-    due = course_start_deadline(first, leerroute)
+    return course_start_deadline(first, leerroute), leerroute
+
+
+def late_offer(
+    person: Mapping[str, object], pips: Sequence[Mapping[str, object]], on: date
+) -> LateOffer | None:
+    """The late offer of an asielstatushouder (the gemeente offers the leerroute to
+    them only), started late or not started by ``on``; ``None`` when it was on time."""
+    if doelgroep_of(person) not in _ASIEL:
+        return None
+    pid = person.get("id")
+    mine = [p for p in pips if pid is None or p.get("person_id") in (None, pid)]
+    found = offer_deadline(mine)
+    first = first_pip_date(mine)
+    if found is None or first is None:
+        return None
+    deadline, leerroute = found
+    starts = [d for p in mine if (d := record_date(p.get("course_start"))) is not None]
+    started = min(starts, default=None)
+    if (started or on) <= deadline:
+        return None
+    return LateOffer(first, deadline, started, leerroute)
+
+
+def _course_start_item(
+    c: _Collector,
+    person: Mapping[str, object],
+    pips: Sequence[Mapping[str, object]],
+    pid: str | None,
+    name: str,
+) -> None:
+    found = offer_deadline(pips)
+    first = first_pip_date(pips)
+    if found is None or first is None:
+        return
+    due, leerroute = found
+    late = late_offer(person, pips, c.on)
+    if late is not None and late.started is not None:
+        c.add(
+            "verklaring_aanbod",
+            _("Verklaring voor de klant: het aanbod startte te laat"),
+            late.started,
+            pid,
+            _(
+                "{name}: het aanbod had uiterlijk op {due} moeten starten en startte op "
+                "{started}. Geef de klant een verklaring van de gemeente: daarmee kan de klant "
+                "DUO om verlenging van de termijn vragen."
+            ).format(name=name, due=long_date(due), started=long_date(late.started)),
+        )
+        return
+    if any(record_date(p.get("course_start")) for p in pips):
+        return
     months = COURSE_START_MONTHS_ONDERWIJS if leerroute == "onderwijs" else COURSE_START_MONTHS
     c.add(
         "aanbod_starten",

@@ -428,3 +428,30 @@ def test_leerbaarheid_text_mapping(text, outcome) -> None:
     from klantapp.domain.upgrade import leerbaarheid_outcome_from_text
 
     assert leerbaarheid_outcome_from_text(text) == outcome
+
+
+# --- the gemeente's statement when its offer started late ----------------------------------
+
+
+def test_a_late_offer_asks_for_the_statement_the_client_needs_for_duo() -> None:
+    # DUO extends the termijn when the gemeente's offer did not start within 3 months of
+    # the PIP (6 on the onderwijsroute); the gemeente gives the client a statement
+    # (Besluit inburgering 2021 art. 4.4, ~ DUO). PIP 10 January 2026 -> last day to
+    # start 10 April 2026; it started on 4 May 2026: 24 days late.
+    from klantapp.domain.deadlines import late_offer
+
+    late_pip = pip(on="2026-01-10", course_start="2026-05-04")
+    found = late_offer(person(), [late_pip], date(2026, 5, 10))
+    assert found is not None
+    assert (found.deadline, found.started, found.days_late(date(2026, 5, 10))) == (
+        date(2026, 4, 10),
+        date(2026, 5, 4),
+        24,
+    )
+    item = only(due([person()], date(2026, 5, 10), [late_pip]), "verklaring_aanbod")
+    assert "uiterlijk op 10 april 2026" in item.detail
+    assert "startte op 4 mei 2026" in item.detail
+    on_time = pip(on="2026-01-10", course_start="2026-04-10")
+    assert late_offer(person(), [on_time], date(2026, 5, 10)) is None
+    # a gezinsmigrant arranges the course: no statement from the gemeente
+    assert late_offer(person(permit_basis="regulier_gezin"), [late_pip], date(2026, 5, 10)) is None
