@@ -431,14 +431,8 @@ class HouseholdScreen(QWidget):
     def _load_refs(self, detail: dict[str, Any]) -> None:
         person_options = [(p["id"], person_label(p)) for p in self._persons]
         partner_options = [(p["id"], p.get("name") or "") for p in self.session.list_partners()]
-        for editor in (
-            self.pips,
-            self.appointments,
-            self.referrals,
-            self.handhaving,
-            self.decisions,
-            self.notes,
-        ):
+        listed = (self.pips, self.appointments, self.referrals, self.handhaving, self.decisions)
+        for editor in (*listed, self.notes):
             editor.set_refs("person_id", person_options)
         self.referrals.set_refs("partner_id", partner_options)
         appointment_options = [
@@ -446,13 +440,7 @@ class HouseholdScreen(QWidget):
         ]
         self.handhaving.set_refs("appointment_id", appointment_options)
         # refs used by the list columns
-        for editor in (
-            self.pips,
-            self.appointments,
-            self.referrals,
-            self.handhaving,
-            self.decisions,
-        ):
+        for editor in listed:
             editor.model.formatter = _ref_formatter(
                 editor.model.formatter,
                 {"person_id": dict(person_options), "partner_id": dict(partner_options)},
