@@ -58,6 +58,7 @@ _CHILD_ORDER = {
     "pips": "person_id, version",
     "appointments": "starts_at",
     "handhaving": "date, person_id",
+    "duo_decisions": "date, person_id",
     "referrals": "date",
     "notes": "created_at",
 }
@@ -479,3 +480,17 @@ def describe(kind: str, record: dict[str, Any]) -> str:
         else:
             parts.append(str(value or ""))
     return " ".join(p for p in parts if p) or _(rk.label)
+
+
+def due_names(cb: Casebook) -> tuple[dict[str, str], dict[str, str]]:
+    """Household names by id and member names ("given names family name") by id, for
+    lists of due items that people read."""
+    with cb.reading() as conn:
+        households = {
+            str(r[0]): str(r[1] or "") for r in conn.execute("SELECT id, name FROM households")
+        }
+        persons = {
+            str(r[0]): " ".join(str(x).strip() for x in (r[1], r[2]) if x and str(x).strip())
+            for r in conn.execute("SELECT id, given_names, family_name FROM persons")
+        }
+    return households, persons

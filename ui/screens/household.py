@@ -209,6 +209,7 @@ TABS = (
     "appointments",
     "referrals",
     "handhaving",
+    "duo_decisions",
     "notes",
     "timeline",
 )
@@ -292,6 +293,14 @@ class HouseholdScreen(QWidget):
             refs={"person_id": [], "appointment_id": []},
             defaults=lambda: {"status": "voorgenomen", "date": datetime.now().strftime("%Y-%m-%d")},
         )
+        self.decisions = RecordListEditor(
+            session,
+            "duo_decisions",
+            ("date", "kind", "person_id", "document_number"),
+            parent_values=parent_values,
+            refs={"person_id": []},
+            defaults=lambda: {"kind": "verlenging", "date": datetime.now().strftime("%Y-%m-%d")},
+        )
         self.notes = RecordListEditor(
             session,
             "notes",
@@ -338,6 +347,7 @@ class HouseholdScreen(QWidget):
         self.tabs.addTab(self.appointments, _("Afspraken"))
         self.tabs.addTab(self.referrals, _("Verwijzingen"))
         self.tabs.addTab(self.handhaving, _("Handhaving"))
+        self.tabs.addTab(self.decisions, _("Besluiten DUO"))
         self.tabs.addTab(self.notes, _("Notities"))
         self.tabs.addTab(self.timeline_page, _("Tijdlijn"))
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -406,6 +416,7 @@ class HouseholdScreen(QWidget):
             "appointments": self.appointments.set_records,
             "referrals": self.referrals.set_records,
             "handhaving": self.handhaving.set_records,
+            "duo_decisions": self.decisions.set_records,
             "notes": self.notes.set_records,
         }
         for kind, load in loaders.items():
@@ -420,7 +431,8 @@ class HouseholdScreen(QWidget):
     def _load_refs(self, detail: dict[str, Any]) -> None:
         person_options = [(p["id"], person_label(p)) for p in self._persons]
         partner_options = [(p["id"], p.get("name") or "") for p in self.session.list_partners()]
-        for editor in (self.pips, self.appointments, self.referrals, self.handhaving, self.notes):
+        listed = (self.pips, self.appointments, self.referrals, self.handhaving, self.decisions)
+        for editor in (*listed, self.notes):
             editor.set_refs("person_id", person_options)
         self.referrals.set_refs("partner_id", partner_options)
         appointment_options = [
@@ -428,7 +440,7 @@ class HouseholdScreen(QWidget):
         ]
         self.handhaving.set_refs("appointment_id", appointment_options)
         # refs used by the list columns
-        for editor in (self.pips, self.appointments, self.referrals, self.handhaving):
+        for editor in listed:
             editor.model.formatter = _ref_formatter(
                 editor.model.formatter,
                 {"person_id": dict(person_options), "partner_id": dict(partner_options)},
@@ -455,6 +467,7 @@ class HouseholdScreen(QWidget):
             self.appointments,
             self.referrals,
             self.handhaving,
+            self.decisions,
             self.notes,
         ]
 
