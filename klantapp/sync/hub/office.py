@@ -20,6 +20,7 @@ from klantapp.errors import KlantappError, UsageError
 from klantapp.i18n import _, ngettext
 from klantapp.sync import agefile, card, keys, roster
 from klantapp.sync import state as st
+from klantapp.vault import KdfParams
 
 HUB = "hub"  # sync_state: {"id", "gemeente", "created_at"}
 ROSTER = "roster"  # sync_state: {"version", "text", "signature"}
@@ -352,7 +353,12 @@ def status(cb: Casebook) -> dict[str, Any]:
 
 
 def recover(
-    hub: Casebook, casebook_path: str, new_passphrase: str, *, actor: str = ""
+    hub: Casebook,
+    casebook_path: str,
+    new_passphrase: str,
+    *,
+    actor: str = "",
+    kdf: KdfParams | None = None,
 ) -> list[str]:
     """Give a laptop casebook a new passphrase with the office recovery key that lives in
     the hub's vault (the secret never becomes a loose file). The casebook gets a new data
@@ -366,7 +372,7 @@ def recover(
     laptop = _Casebook.open_with_recovery(casebook_path, identity, actor=actor or hub.actor)
     try:
         warnings = [str(w) for w in laptop.warnings]
-        laptop.change_passphrase(new_passphrase)
+        laptop.change_passphrase(new_passphrase, kdf)
     finally:
         laptop.close()
     del identity
