@@ -220,6 +220,12 @@ class SyncController(QObject):
         if isinstance(exc, KlantappError):
             self.connected = False
             self.last_error = str(exc)
+        elif isinstance(exc, OSError):  # the share went away halfway: nothing is lost
+            self.connected = False
+            self.last_error = _(
+                "De uitwisselmap is onderweg weggevallen. Er is niets verloren; het "
+                "synchroniseren gaat verder zodra de map weer bereikbaar is."
+            )
         else:
             from ui.errordialog import show_unexpected_error
 

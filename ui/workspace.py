@@ -270,6 +270,13 @@ class Workspace(QWidget):
             return True
         if self.screens.get(key) is self.stack.currentWidget():
             return True
+        if self.stack.currentWidget() is self.refused:  # off the navigation: go straight
+            self.stack.setCurrentWidget(self.screens[key])
+            self._select_nav(key)
+            refresh = getattr(self.screens[key], "refresh", None)
+            if refresh is not None:
+                refresh()
+            return True
         self.nav.setCurrentRow([k for k, _l in NAV].index(key))
         return self.stack.currentWidget() is self.screens[key]
 

@@ -129,7 +129,7 @@ class RecoveryDialog(QDialog):
         lay.addWidget(self.status)
         lay.addWidget(dialog_buttons(self, _("Nieuwe wachtwoordzin instellen"), self.start))
         self.path = ""
-        self.done = False
+        self.reset_done = False
 
     def _choose(self) -> None:
         path = QFileDialog.getExistingDirectory(self, _("Dossiermap van de laptop"))
@@ -162,7 +162,7 @@ class RecoveryDialog(QDialog):
         return True
 
     def _done(self, warnings: list[str]) -> None:
-        self.done = True
+        self.reset_done = True
         self.status.setProperty("state", "saved")
         text = "✓ " + _(
             "Het dossier heeft een nieuwe wachtwoordzin. Geef die persoonlijk aan de klantmanager."
