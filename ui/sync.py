@@ -143,6 +143,8 @@ class SyncController(QObject):
 
     def _checked(self, reachable: object) -> None:
         self._checking = False
+        if not self.session.is_open:  # locked meanwhile
+            return
         was = self.connected
         self.connected = bool(reachable)
         self.changed.emit()
@@ -194,6 +196,8 @@ class SyncController(QObject):
     def _done(self, report: Any) -> None:
         self.running = False
         self.progress = None
+        if not self.session.is_open:  # locked meanwhile: the next unlock looks again
+            return
         self.connected = True
         self._applying = True
         try:
@@ -217,6 +221,8 @@ class SyncController(QObject):
         self.running = False
         self.progress = None
         self._again = False
+        if not self.session.is_open:  # locked meanwhile (the casebook closed under it)
+            return
         if isinstance(exc, KlantappError):
             self.connected = False
             self.last_error = str(exc)
@@ -305,7 +311,7 @@ class SyncStatusArea(QFrame):
             self.bar.hide()
             return
         if status.get("refused"):
-            self.connection.setText("⛔ " + _("Uitwisseling gestopt"))
+            self.connection.setText("⚠ " + _("Uitwisseling gestopt"))
         elif not c.folder:
             self.connection.setText("○ " + _("Geen uitwisselmap gekozen"))
         elif c.connected:
@@ -341,7 +347,11 @@ class SyncStatusArea(QFrame):
         if c.progress is not None:
             stage, fraction = c.progress
             self.message.setText(stage)
-            self.bar.setValue(int(fraction * 100))
+            if fraction > 0:
+                self.bar.setRange(0, 100)
+                self.bar.setValue(int(fraction * 100))
+            else:
+                self.bar.setRange(0, 0)  # busy: how long is not known yet
             self.bar.show()
         else:
             self.bar.hide()

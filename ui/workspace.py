@@ -310,6 +310,8 @@ class Workspace(QWidget):
         self.gemeente_banner.setVisible(bool(missing))
 
     def _data_changed(self, kind: str, _record_id: str) -> None:
+        if not self.session.is_open:  # a late notice after locking
+            return
         if kind in ("settings", "") and not self.gemeente_banner.isHidden():
             self._check_gemeente()
         for screen in self.screens.values():
@@ -365,6 +367,11 @@ class Workspace(QWidget):
         return loc
 
     def restore(self, loc: Location) -> None:
+        self._restore(loc)
+        if self.sync.stopped:  # after each unlock, until the office has re-provisioned it
+            self.show_refused(self.sync.status["refused"])
+
+    def _restore(self, loc: Location) -> None:
         if loc.agenda_day is not None:
             self.agenda.day = loc.agenda_day
         if loc.agenda_week:

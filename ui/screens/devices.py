@@ -92,7 +92,13 @@ class EnrolledDialog(QDialog):
         lay.addWidget(
             big_code(_("Centraal kantoor: {code}").format(code=enrolled.office_fingerprint))
         )
-        lay.addWidget(dialog_buttons(self, _("De codes kloppen"), self.accept))
+        row = QHBoxLayout()
+        row.addStretch(1)
+        done = QPushButton(_("Sluiten"))
+        done.setDefault(True)
+        done.clicked.connect(self.accept)
+        row.addWidget(done)
+        lay.addLayout(row)
 
 
 class RecoveryDialog(QDialog):
@@ -261,9 +267,11 @@ class DevicesScreen(QWidget):
             self.detail.setText("")
             return
         lines = [
-            _("{name}: {n} huishoudens, laatst uitgewisseld {when}.").format(
-                name=row["name"], n=row["households"], when=when_text(row.get("last_sync_at"))
-            )
+            ngettext(
+                "{name}: {n} huishouden, laatst uitgewisseld {when}.",
+                "{name}: {n} huishoudens, laatst uitgewisseld {when}.",
+                int(row["households"]),
+            ).format(name=row["name"], n=row["households"], when=when_text(row.get("last_sync_at")))
         ]
         refused = row.get("refused") or {}
         if refused:
@@ -276,7 +284,11 @@ class DevicesScreen(QWidget):
             )
         for kept in self.session.quarantined(row["id"]):
             lines.append(
-                _("Apart gezet ({when}): {why} {n} wijzigingen om na te kijken.").format(
+                ngettext(
+                    "Apart gezet ({when}): {why} {n} wijziging om na te kijken.",
+                    "Apart gezet ({when}): {why} {n} wijzigingen om na te kijken.",
+                    int(kept["changes"]),
+                ).format(
                     when=when_text(kept.get("received_at")),
                     why=kept["reason_text"],
                     n=kept["changes"],

@@ -449,8 +449,7 @@ class HouseholdScreen(QWidget):
         self.read_only = role == "laptop" and not mine
         if self.read_only:
             self.owner_banner.setText(
-                "🔒 "
-                + _(
+                _(
                     "Huishouden {name} wordt beheerd door {owner}. U kunt het bekijken, niet "
                     "wijzigen; het centrale kantoor kan het aan u toewijzen."
                 ).format(name=self.title.text(), owner=name or _("een andere klantmanager"))

@@ -21,7 +21,7 @@ class RefusedScreen(QWidget):
         super().__init__(parent)
         self.session = session
         lay = QVBoxLayout(self)
-        lay.addWidget(heading("⛔ " + _("Uitwisseling met het centrale kantoor gestopt")))
+        lay.addWidget(heading("⚠ " + _("Uitwisseling met het centrale kantoor gestopt")))
         self.what = QLabel()
         self.what.setWordWrap(True)
         lay.addWidget(self.what)

@@ -93,6 +93,8 @@ class SettingsScreen(QWidget):
         self.autolock.valueChanged.connect(self._autolock_chosen)
         local_form.addRow(_("&Automatisch vergrendelen na"), self.autolock)
         lay.addWidget(local)
+        self.office = OfficeBox(session)
+        lay.addWidget(self.office)
 
         gemeente = QGroupBox(_("Gemeente (staat op de brieven)"))
         g_lay = QVBoxLayout(gemeente)
@@ -143,9 +145,6 @@ class SettingsScreen(QWidget):
         row.addWidget(self.status)
         g_lay.addLayout(row)
         lay.addWidget(gemeente)
-
-        self.office = OfficeBox(session)
-        lay.addWidget(self.office)
 
         secret = QGroupBox(_("Wachtwoordzin van dit dossier"))
         s_lay = QVBoxLayout(secret)
