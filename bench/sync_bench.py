@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import casebook_bench as cbb  # noqa: E402
 
-from klantapp.casebook import Casebook  # noqa: E402
+from klantapp.casebook import Casebook, migrations  # noqa: E402
 from klantapp.sync import laptop  # noqa: E402
 from klantapp.sync.hub import exchange, office  # noqa: E402
 from klantapp.vault import KdfParams  # noqa: E402
@@ -50,7 +50,12 @@ WORDS = ("afspraak", "taalschool", "gesprek", "woning", "werk", "vrijwilliger", 
 
 def build(cache: Path, households: int, laptops: int, per_laptop: int) -> None:
     marker = cache / "built.json"
-    wanted = {"households": households, "laptops": laptops, "per_laptop": per_laptop}
+    wanted = {
+        "households": households,
+        "laptops": laptops,
+        "per_laptop": per_laptop,
+        "schema": migrations.latest_version(),  # a cache from an older schema is rebuilt
+    }
     if marker.exists() and json.loads(marker.read_text()) == wanted:
         return
     shutil.rmtree(cache, ignore_errors=True)

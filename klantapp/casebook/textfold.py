@@ -43,7 +43,10 @@ def fold(text: object) -> str:
     """Fold ``text`` for the search index (``None`` becomes the empty string)."""
     if text is None:
         return ""
-    s = unicodedata.normalize("NFKD", str(text))
+    s = str(text)
+    if s.isascii():  # most of what is indexed: nothing to decompose, strip or unify
+        return s.casefold()
+    s = unicodedata.normalize("NFKD", s)
     s = "".join(ch for ch in s if unicodedata.category(ch) != "Mn")
     s = s.translate(_ARABIC_VARIANTS)
     return s.casefold()

@@ -15,8 +15,6 @@ import sqlite3
 from collections.abc import Iterator
 
 from klantapp.casebook.ops import HOUSEHOLD_TABLES
-from klantapp.sync.lines import RowKey, clocks_of
-from klantapp.sync.merge import RowState
 from klantapp.sync.scope import SHARED_TABLES
 
 
@@ -44,27 +42,55 @@ def scope_rows(conn: sqlite3.Connection, device: str) -> Iterator[tuple[str, str
         yield "conflicts", row_id
 
 
-def state_digest(
-    conn: sqlite3.Connection, device: str, states: dict[RowKey, RowState] | None = None
-) -> str:
+def _scope_clocks(
+    conn: sqlite3.Connection, device: str
+) -> Iterator[tuple[str, str, str | None, int | None, str | None]]:
+    """(table, row id, field, packed hlc, device) of every clock of every row in
+    ``device``'s scope (the rows of :func:`scope_rows`), in the digest's order: by table,
+    row id and field. A row without clocks comes once, with ``None`` for the rest."""
+    owned = "SELECT id FROM households WHERE owner = ?"
+    for table in sorted({*HOUSEHOLD_TABLES, *SHARED_TABLES}):
+        params: tuple[str, ...] = (device,)
+        if table == "households":
+            where = "t.owner = ?"
+        elif table == "conflicts":  # about one of its households, or about shared data
+            where = f"(t.household_id IS NULL OR t.household_id IN ({owned}))"
+        elif table in HOUSEHOLD_TABLES:
+            where = f"t.household_id IN ({owned})"
+        else:
+            where, params = "1", ()
+        for row_id, name, hlc, by in conn.execute(
+            f"SELECT t.id, c.field, c.hlc, d.device FROM {table} t "
+            "LEFT JOIN clocks c ON c.tbl = ? AND c.row_id = t.id "
+            "LEFT JOIN devices d ON d.id = c.device "
+            f"WHERE {where} ORDER BY t.id, c.field",
+            (table, *params),
+        ):
+            yield table, row_id, name, hlc, by
+
+
+def state_digest(conn: sqlite3.Connection, device: str) -> str:
     """The digest of ``device``'s caseload and the shared data: every row's id and the
     clock of every field. A clock names one write, so equal clocks mean equal values
-    (the vault guards the values themselves). ``states``: rows already read by the
-    caller (:func:`~klantapp.sync.lines.row_states`); the others are read here."""
-    keys = list(scope_rows(conn, device))
-    known = states or {}
-    missing = [k for k in keys if k not in known]
-    clocks = {k: s.clocks for k, s in known.items()}
-    if missing:
-        clocks.update(clocks_of(conn, missing))
-    lines = sorted(
-        f"{table}\t{row_id}\t"
-        + "\t".join(
-            f"{name}={c.encode()}" for name, c in sorted(clocks.get((table, row_id), {}).items())
-        )
-        for table, row_id in keys
-    )
+    (the vault guards the values themselves).
+
+    Defined as SHA-256 over ``klantapp-state/v2\n`` and then one line per row, sorted:
+    ``table TAB row_id TAB`` followed by ``field=clock`` for each field (sorted, the
+    clock as :meth:`Timestamp.encode` writes it), joined by TAB, and a newline. The rows
+    are read in that order straight from SQLite (ids and field names are ASCII, so
+    SQLite's binary order is the sort order), and hashed as they stream by: no list of
+    every row is built (tests/sync/test_digest.py checks it against the definition)."""
     digest = hashlib.sha256(b"klantapp-state/v2\n")
-    for line in lines:
-        digest.update(line.encode("utf-8") + b"\n")
+    current: tuple[str, str] | None = None
+    parts: list[str] = []
+    for table, row_id, name, hlc, by in _scope_clocks(conn, device):
+        if (table, row_id) != current:
+            if current is not None:
+                digest.update(("\t".join(parts) + "\n").encode("utf-8"))
+            current = (table, row_id)
+            parts = [table, row_id, ""] if name is None else [table, row_id]
+        if name is not None and hlc is not None:
+            parts.append(f"{name}={hlc >> 16:013d}-{hlc & 0xFFFF:05d}-{by}")
+    if current is not None:
+        digest.update(("\t".join(parts) + "\n").encode("utf-8"))
     return digest.hexdigest()

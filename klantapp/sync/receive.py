@@ -9,6 +9,7 @@ exactly the merged result without merging again.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import uuid
 from dataclasses import dataclass, field, replace
@@ -38,6 +39,12 @@ class Received:
     households: set[str] = field(default_factory=set)
 
 
+#: A row id is a UUID this program made, the name of a setting, or an id an import
+#: brought: any text of up to 200 characters without control characters (a tab or a
+#: newline would blur the state digest's lines).
+_ROW_ID = re.compile(r"[^\x00-\x1f\x7f]{1,200}")
+
+
 def check_shape(op: Op) -> None:
     """Refuse an operation on a table or field this casebook does not exchange."""
     if op.table not in REPLICATED_TABLES:
@@ -46,6 +53,8 @@ def check_shape(op: Op) -> None:
                 table=op.table
             )
         )
+    if not _ROW_ID.fullmatch(op.row_id):
+        raise InvalidRemoteChange(_("een wijziging heeft een ongeldige sleutel"))
     if op.op == "delete" or op.table not in RECORD_KINDS:
         return
     unknown = sorted(set(op.data or {}) - _KNOWN[op.table])

@@ -9,6 +9,7 @@ os.environ.setdefault("KLANTAPP_LANG", "nl")
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -27,6 +28,13 @@ def _dutch() -> Iterator[None]:
     i18n.set_language("nl")
     yield
     i18n.set_language("nl")
+
+
+@pytest.fixture(autouse=True)
+def _application(qapp: Any) -> None:
+    """Every client test has its QApplication, also one that makes a widget without
+    qtbot: a widget made before it exists aborts the process (Qt's qFatal), which took
+    a whole test worker down when such a test happened to run first on it."""
 
 
 @pytest.fixture(autouse=True)

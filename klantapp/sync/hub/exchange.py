@@ -563,7 +563,7 @@ def _write_bundles(
             )
             if unchanged:
                 continue
-            digest = state_digest(conn, device, states) if not refused else ""
+            digest = state_digest(conn, device) if not refused else ""
         manifest, data = bundle.write_bundle(
             hub_id=hub_id,
             gemeente=gemeente,
