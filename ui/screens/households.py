@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from klantapp.domain.records import HOUSEHOLD_STATUS, LEERROUTES, choice_label
+from klantapp.errors import KlantappError
 from klantapp.i18n import _, ngettext
 from ui.forms import RecordForm, display_value, save_form
 from ui.session import Session
@@ -213,7 +214,11 @@ class AssignDialog(QDialog):
         if not device:
             self.status.problem(_("Er is geen andere actieve klantmanager."))
             return False
-        self.session.assign([self.household["id"]], device)
+        try:
+            self.session.assign([self.household["id"]], device)
+        except KlantappError as exc:  # the device was revoked meanwhile, say
+            self.status.problem(str(exc))
+            return False
         self.accept()
         return True
 
