@@ -40,6 +40,7 @@ pytest: $(STAMP)
 test: lint pytest
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[bench]'
 	$(BIN)/python bench/casebook_bench.py
 
 screenshots: $(STAMP)

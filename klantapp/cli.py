@@ -77,12 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
             "geweigerd."
         ),
     )
-    from klantapp import __version__
+    from klantapp.versions import version_line
 
     parser.add_argument(
         "--version",
         action="version",
-        version=f"klantapp {__version__}",
+        version=version_line(),
         help=_("toon het versienummer"),
     )
     sub = parser.add_subparsers(dest="command", metavar=_("OPDRACHT"), parser_class=_Parser)

@@ -1,5 +1,6 @@
 """Over Klantapp (Help menu): the version number that ``klantapp --version`` and the
-installers show too (klantapp.__version__), the licence and the runtime underneath."""
+installers show too (klantapp.__version__), the licence and the runtime underneath,
+including the SQLite the casebook runs on (klantapp.versions)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from klantapp import __version__
 from klantapp.i18n import _
 from klantapp.paths import resources_dir
+from klantapp.versions import sqlite_version
 
 
 def app_icon() -> QIcon:
@@ -29,7 +31,7 @@ def about_text() -> str:
             _("Klantapp {version}").format(version=__version__),
             _("Versleuteld klantdossier voor inburgering (Wi2021), werkt zonder internet."),
             _("Licentie: EUPL-1.2."),
-            f"Python {python}, Qt {PySide6.__version__}",
+            f"Python {python}, SQLite {sqlite_version()}, Qt {PySide6.__version__}",
         )
     )
 

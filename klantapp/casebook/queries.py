@@ -14,7 +14,8 @@ from typing import Any
 
 from klantapp.casebook.casebook import Casebook
 from klantapp.casebook.convert import from_sql
-from klantapp.casebook.textfold import fts_query
+from klantapp.casebook.prefixmatch import cheap_match
+from klantapp.casebook.textfold import fts_query, fts_words
 from klantapp.domain.records import HOUSEHOLD_CHILDREN, RECORD_KINDS, choice_label
 from klantapp.i18n import _
 
@@ -255,11 +256,13 @@ def _hit_title(kind: str, raw: object) -> str:
     )
 
 
-def search_statements() -> list[tuple[str, str]]:
-    """(kind, SQL) per searchable kind; parameters: the MATCH expression and a limit."""
+def search_statements() -> list[tuple[str, str, str]]:
+    """(kind, FTS table, SQL) per searchable kind; parameters: the MATCH expression (see
+    prefixmatch.cheap_match) and a limit."""
     return [
         (
             kind,
+            fts,
             f"{select} WHERE rowid IN "
             f"(SELECT rowid FROM {fts} WHERE {fts} MATCH ? ORDER BY rowid DESC LIMIT ?)",
         )
@@ -276,15 +279,16 @@ def search(cb: Casebook, query: str, *, limit: int = 50) -> list[SearchHit]:
     Households and people come first, then notes and other records, newest first
     within each kind (streamed from the index, so a common word stays fast).
     Restricted (health) notes are not in the index."""
-    match = fts_query(query)
-    if match is None:
+    words = fts_words(query)
+    if not words:
         return []
     hits: list[SearchHit] = []
     with cb.reading() as conn:
-        for kind, sql in _SEARCH_STATEMENTS:
+        for kind, fts, sql in _SEARCH_STATEMENTS:
             remaining = limit - len(hits)
             if remaining <= 0:
                 break
+            match = cheap_match(conn, fts, words)
             for rid, hid, title, snippet in conn.execute(sql, (match, remaining)):
                 hits.append(SearchHit(kind, rid, hid, _hit_title(kind, title), snippet or ""))
     return hits

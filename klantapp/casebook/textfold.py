@@ -36,7 +36,9 @@ _ARABIC_VARIANTS = str.maketrans(
     }
 )
 
-_TOKEN = re.compile(r"\w+", re.UNICODE)
+# Words as the index's unicode61 tokenizer splits them: an underscore (\w in Python)
+# separates words there, and a phrase of two tokens is an error on a detail=none index.
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 def fold(text: object) -> str:
@@ -58,7 +60,22 @@ def fts_query(user_text: str) -> str | None:
     Returns ``None`` when there is nothing to search for. User input never reaches
     FTS5 syntax unquoted, so quotes, AND/OR/NEAR and stars in it are just text.
     """
-    tokens = _TOKEN.findall(fold(user_text))
+    tokens = fts_words(user_text)
     if not tokens:
         return None
-    return " ".join('"' + t.replace('"', '""') + '"*' for t in tokens)
+    return " ".join(prefix_phrase(t) for t in tokens)
+
+
+def fts_words(user_text: str) -> list[str]:
+    """The folded words of what a user typed, as :func:`fts_query` searches them."""
+    return _TOKEN.findall(fold(user_text))
+
+
+def prefix_phrase(word: str) -> str:
+    """FTS5 syntax for "a word starting with ``word``"."""
+    return '"' + word.replace('"', '""') + '"*'
+
+
+def exact_phrase(word: str) -> str:
+    """FTS5 syntax for "exactly the word ``word``"."""
+    return '"' + word.replace('"', '""') + '"'

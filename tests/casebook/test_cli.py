@@ -48,6 +48,23 @@ def run(
     )
 
 
+def test_version_names_the_sqlite_the_casebook_runs_on(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Search speed depends on the SQLite underneath, which differs per platform: a
+    support question starts with ``klantapp --version``."""
+    from klantapp import __version__
+
+    cb, _ = Casebook.create(tmp_path / "cb", PASS, kdf=KdfParams.for_tests())
+    with cb.reading() as conn:
+        in_use = conn.execute("SELECT sqlite_version()").fetchone()[0]
+    cb.close()
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.strip() == f"klantapp {__version__} (SQLite {in_use})"
+
+
 def test_help_lists_every_subcommand(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["--help"])

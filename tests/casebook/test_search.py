@@ -32,6 +32,13 @@ def test_names_are_found_in_any_script(demo_casebook: Casebook, query: str, expe
     assert expected in _titles(demo_casebook, query)
 
 
+def test_an_underscore_separates_words_as_a_space_does(demo_casebook: Casebook) -> None:
+    """Typed "al_hassan" used to stop the search with an SQL error (a phrase of two
+    tokens on an index without positions)."""
+    assert "Ahmad Al-Hassan" in _titles(demo_casebook, "al_hassan")
+    assert _titles(demo_casebook, "al_hassan") == _titles(demo_casebook, "al hassan")
+
+
 def test_bsn_and_v_number_find_the_person(demo_casebook: Casebook) -> None:
     person = next(
         p for p in queries.all_records(demo_casebook, "persons") if p["given_names"] == "Reza"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from klantapp import __version__, i18n
+from klantapp.versions import sqlite_version
 from ui.about import about_text, app_icon
 from ui.app import make_app
 
@@ -21,6 +22,7 @@ def test_about_shows_the_version_that_the_command_line_and_installers_show(
     assert shown and shown[0][0] == "Over Klantapp"
     assert f"Klantapp {__version__}" in shown[0][1]
     assert "EUPL-1.2" in shown[0][1]
+    assert f"SQLite {sqlite_version()}" in shown[0][1]
 
 
 def test_about_in_english():
