@@ -260,6 +260,20 @@ def main() -> int:
         shot(err, "24-onverwachte-fout")
         err.close()
 
+    if not args.only_scaled:
+        # the exchange with the central office, on casebooks of their own
+        sys.path.insert(0, str(ROOT / "scripts"))
+        import sync_shots
+
+        window.lock()
+        until(lambda: not window.closing)
+        sync_shots.walk(window, Path(settings_dir) / "sync", shot, until, wait)
+        window.show_unlock(str(casebook))
+        window.unlock_page.set_path(str(casebook))
+        window.unlock_page.passphrase.setText(passphrase)
+        window.unlock_page.submit()
+        until(lambda: window.workspace is not None)
+
     window.lock(idle=True)  # as after the idle time: with the notice
     until(lambda: not window.closing)
     shot(window, "25-vergrendeld")

@@ -117,6 +117,7 @@ def list_households(
     status: str | None = None,
     leerroute: str | None = None,
     household_ids: list[str] | None = None,
+    owner: str | None = None,
     order_by: str = "name",
     descending: bool = False,
     limit: int = 200,
@@ -124,7 +125,8 @@ def list_households(
     now: str | None = None,
 ) -> list[dict[str, Any]]:
     """Households for the list screen: filtered by name/BSN/V-nummer text (any script,
-    prefix per word), status, leerroute or an explicit id set; sorted by a column."""
+    prefix per word), status, leerroute, owner device (the central office's caseloads) or
+    an explicit id set; sorted by a column."""
     where, params = ["1"], []
     with cb.reading() as conn:
         if text.strip():
@@ -146,9 +148,12 @@ def list_households(
                 "EXISTS (SELECT 1 FROM pips p WHERE p.household_id = h.id AND p.leerroute = ?)"
             )
             params.append(leerroute)
+        if owner:
+            where.append("h.owner = ?")
+            params.append(owner)
         order = _ORDER_BY.get(order_by, _ORDER_BY["name"]) + (" DESC" if descending else "")
         sql = f"""
-            SELECT h.id, h.name, h.status, h.city, h.coa_location,
+            SELECT h.id, h.name, h.status, h.city, h.coa_location, h.owner,
                 (SELECT count(*) FROM persons p WHERE p.household_id = h.id) AS members,
                 (SELECT trim(coalesce(p.given_names, '') || ' ' || p.family_name) FROM persons p
                     WHERE p.household_id = h.id
