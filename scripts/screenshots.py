@@ -186,16 +186,20 @@ def main() -> int:
         if tab == "intake":
             table.setCurrentIndex(table.model().index(0, 0))
         shot(window, name)
-    # enforcement on a household that has some
-    for r in rows:
-        if (window.session.household_detail(r["id"]) or {}).get("handhaving"):
-            ws.open_household(r["id"])
-            ws.household.set_tab("handhaving")
-            ws.household.handhaving.table.selectRow(0)
-            shot(window, "15-handhaving")
-            ws.open_household(rich["id"])
-            screen = ws.household
-            break
+
+    def shot_kind(kind: str, editor: str, name: str) -> None:
+        """The tab of ``kind`` on the first household that has such records."""
+        for r in rows:
+            if (window.session.household_detail(r["id"]) or {}).get(kind):
+                ws.open_household(r["id"])
+                ws.household.set_tab(kind)
+                getattr(ws.household, editor).table.selectRow(0)
+                shot(window, name)
+                ws.open_household(rich["id"])
+                return
+
+    shot_kind("handhaving", "handhaving", "15-handhaving")  # enforcement
+    screen = ws.household
     # Werkervaring: an editable list
     screen.set_tab("persons")
     with_work = next(
@@ -206,6 +210,16 @@ def main() -> int:
     work = screen.persons.form.editors["work_history"]
     screen.persons.scroll_area.ensureWidgetVisible(work.widget)
     shot(window, "29-werkervaring")
+    # the permit basis: a choice list (combo box), opened
+    basis = screen.persons.form.editor("permit_basis")
+    screen.persons.scroll_area.ensureWidgetVisible(basis)
+    basis.setFocus()
+    basis.showPopup()
+    wait(300)
+    shot(window, "31-grond-verblijfsvergunning")
+    basis.hidePopup()
+    shot_kind("duo_decisions", "decisions", "32-besluiten-duo")
+    screen = ws.household
     # the timeline with its undo button
     screen.set_tab("timeline")
     screen.timeline.selectRow(0)
@@ -264,6 +278,20 @@ def main() -> int:
         err.show()
         shot(err, "24-onverwachte-fout")
         err.close()
+
+    if not args.only_scaled:
+        # the exchange with the central office, on casebooks of their own
+        sys.path.insert(0, str(ROOT / "scripts"))
+        import sync_shots
+
+        window.lock()
+        until(lambda: not window.closing)
+        sync_shots.walk(window, Path(settings_dir) / "sync", shot, until, wait)
+        window.show_unlock(str(casebook))
+        window.unlock_page.set_path(str(casebook))
+        window.unlock_page.passphrase.setText(passphrase)
+        window.unlock_page.submit()
+        until(lambda: window.workspace is not None)
 
     window.lock(idle=True)  # as after the idle time: with the notice
     until(lambda: not window.closing)

@@ -133,6 +133,9 @@ class MainWindow(QMainWindow):
         self.save_action = action(
             file_menu, _("&Opslaan"), QKeySequence.StandardKey.Save, self._save
         )
+        self.sync_action = action(
+            file_menu, _("Nu &synchroniseren"), QKeySequence.StandardKey.Refresh, self._sync_now
+        )
         file_menu.addSeparator()
         self.lock_action = action(file_menu, _("&Vergrendelen"), "Ctrl+L", self.lock)
         self.quit_action = action(
@@ -200,6 +203,10 @@ class MainWindow(QMainWindow):
     def _save(self) -> None:
         if self.workspace is not None:
             self.workspace.save()
+
+    def _sync_now(self) -> None:
+        if self.workspace is not None:
+            self.workspace.sync_now()
 
     def _nav(self, index: int) -> None:
         if self.workspace is not None:

@@ -315,6 +315,144 @@ class Session(QObject):
     def notify_all_changed(self) -> None:
         self.changed.emit("", "")
 
+    # --- sync with the central office (klantapp.sync; the UI only calls it) ------------
+    def sync_role(self) -> str | None:
+        """ "laptop", "hub" (the central office's casebook) or None (not joined)."""
+        from klantapp.sync import state
+
+        return state.role(self._cb())
+
+    def sync_folder(self) -> str | None:
+        from klantapp.sync import state
+
+        return state.folder(self._cb())
+
+    def set_sync_folder(self, folder: str) -> None:
+        from klantapp.sync import state
+
+        state.set_folder(self._cb(), folder)
+        self.changed.emit("sync", "folder")
+
+    def sync_status(self) -> dict[str, Any]:
+        """For the status area: counts, last sync, refusal (laptop or hub)."""
+        from klantapp.sync import laptop
+        from klantapp.sync.hub import office
+
+        if self.sync_role() == "hub":
+            return {"role": "hub", **office.status(self._cb())}
+        return {"role": self.sync_role(), **laptop.status(self._cb())}
+
+    def join_office(self, card_text: str, name: str, passphrase: str, folder: str) -> Any:
+        """Slow (a key derivation for the new recovery keyslot; the folder may be a slow
+        share): run in a worker. Joins, makes the office's recovery key this casebook's,
+        keeps the folder and leaves the enrolment request in it."""
+        from pathlib import Path
+
+        from klantapp.errors import KlantappError
+        from klantapp.sync import laptop, state, transport
+
+        if not transport.writable(Path(folder)):
+            raise KlantappError(
+                _("De uitwisselmap {folder} is niet bereikbaar of niet beschrijfbaar.").format(
+                    folder=folder
+                ),
+                hint=_(
+                    "Kies een map op de netwerkschijf van het centrale kantoor of een USB-stick."
+                ),
+            )
+        cb = self._cb()
+        joined = laptop.join(cb, card_text, name)
+        cb.change_recovery_key(joined.office_card.recovery_recipient, passphrase, self.kdf)
+        state.set_folder(cb, folder)
+        transport.send_request(Path(folder), cb.device_id, joined.request_text)
+        return joined
+
+    def run_sync(self, folder: str, *, settle: float, progress: Any = None) -> Any:
+        """Slow (reads and writes the folder): run in a worker. A laptop's RunReport or
+        the hub's HubReport."""
+        from pathlib import Path
+
+        from klantapp.sync import laptop
+        from klantapp.sync.hub import exchange
+
+        cb = self._cb()
+        if self.sync_role() == "hub":
+            return exchange.sync(cb, Path(folder), settle=settle)
+        return laptop.run(cb, Path(folder), progress=progress, settle=settle)
+
+    def dismiss_notice(self, notice_id: str) -> None:
+        from klantapp.sync import laptop
+
+        laptop.dismiss_notice(self._cb(), notice_id)
+
+    def conflicts(self, household_id: str | None = None) -> list[dict[str, Any]]:
+        from klantapp.sync import conflicts
+
+        found = conflicts.list_conflicts(self._cb())
+        return [c for c in found if household_id is None or c["household_id"] == household_id]
+
+    def resolve_conflict(self, conflict_id: str, *, keep_losing_value: bool) -> None:
+        from klantapp.sync import conflicts
+
+        conflicts.resolve(self._cb(), conflict_id, keep_losing_value=keep_losing_value)
+        self.changed.emit("conflicts", conflict_id)
+
+    def owner_of(self, household_id: str) -> tuple[str | None, str]:
+        """(owner device, the klantmanager's name) of a household; the name is "" when
+        it is not known here."""
+        from klantapp.sync import laptop, scope, state
+
+        cb = self._cb()
+        with cb.reading() as conn:
+            owner = scope.owner_of(conn, household_id)
+            names = dict(state.get_in(conn, "sync_state", laptop.NAMES, {}) or {})
+            peers = state.all_of(conn, "sync_peers")
+        name = names.get(owner or "") or (peers.get(owner or "") or {}).get("name") or ""
+        return owner, str(name)
+
+    def device_id(self) -> str:
+        return self._cb().device_id
+
+    def devices(self) -> list[dict[str, Any]]:
+        from klantapp.sync.hub import office
+
+        return office.devices(self._cb())
+
+    def quarantined(self, device_id: str | None = None) -> list[dict[str, Any]]:
+        from klantapp.sync.hub import office
+
+        return office.quarantined(self._cb(), device_id)
+
+    def enrol(self, request_text: str) -> Any:
+        from klantapp.sync.hub import office
+
+        enrolled = office.enrol(self._cb(), request_text)
+        self.changed.emit("devices", enrolled.device_id)
+        return enrolled
+
+    def revoke(self, device_id: str) -> None:
+        from klantapp.sync.hub import office
+
+        office.revoke(self._cb(), device_id)
+        self.changed.emit("devices", device_id)
+
+    def assign(self, household_ids: list[str], device_id: str) -> None:
+        from klantapp.sync.hub import office
+
+        office.assign_many(self._cb(), household_ids, device_id)
+        self.changed.emit("households", "")
+
+    def office_card(self) -> str:
+        from klantapp.sync.hub import office
+
+        return office.office_card(self._cb())[1]
+
+    def recover_casebook(self, path: str, new_passphrase: str) -> list[str]:
+        """Slow (opens another casebook, a key derivation): run in a worker."""
+        from klantapp.sync.hub import office
+
+        return office.recover(self._cb(), path, new_passphrase, kdf=self.kdf)
+
     # --- letters -----------------------------------------------------------------------
     def letter_pdf(self, appointment_id: str, lang: str | None = None) -> bytes:
         from klantapp import letters

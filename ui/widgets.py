@@ -337,3 +337,15 @@ class DateLineEdit(QLineEdit):
         if self.calendar is not None:
             self.calendar.hide()
         self.setFocus()
+
+
+def big_code(text: str) -> QLabel:
+    """A code two people read to each other by phone: large, bold, selectable."""
+    label = QLabel(text)
+    label.setObjectName("fingerprint")
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 1.8)
+    font.setBold(True)
+    label.setFont(font)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label

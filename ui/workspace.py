@@ -26,14 +26,18 @@ from PySide6.QtWidgets import (
 from klantapp.i18n import _
 from ui.screens.agenda import AgendaScreen
 from ui.screens.audit import AuditScreen
+from ui.screens.conflicts import ConflictsScreen
+from ui.screens.devices import DevicesScreen
 from ui.screens.household import HouseholdScreen
 from ui.screens.households import HouseholdsScreen
 from ui.screens.monitor import MonitorScreen
 from ui.screens.partners import PartnersScreen
+from ui.screens.refused import RefusedScreen
 from ui.screens.settings import GEMEENTE_FIELDS, SettingsScreen
 from ui.screens.today import TodayScreen
 from ui.session import Session
 from ui.settings import AppSettings
+from ui.sync import SyncController, SyncStatusArea
 from ui.widgets import em
 
 NAV: tuple[tuple[str, str], ...] = (
@@ -44,6 +48,8 @@ NAV: tuple[tuple[str, str], ...] = (
     ("settings", "Instellingen"),
     ("monitor", "Monitor"),
     ("audit", "Logboek"),
+    ("conflicts", "Conflicten"),
+    ("devices", "Apparaten"),  # the central office only (hidden on a laptop)
 )
 
 
@@ -63,12 +69,20 @@ class Workspace(QWidget):
     autolock_changed = Signal(int)
 
     def __init__(
-        self, session: Session, settings: AppSettings, parent: QWidget | None = None
+        self,
+        session: Session,
+        settings: AppSettings,
+        parent: QWidget | None = None,
+        *,
+        sync: SyncController | None = None,
     ) -> None:
         super().__init__(parent)
         self.session = session
         self.settings = settings
         self.household: HouseholdScreen | None = None
+        self.sync = sync or SyncController(session, parent=self)
+        self.sync.setParent(self)
+        self.hub = session.sync_role() == "hub"
 
         self.nav = QListWidget()
         self.nav.setAccessibleName(_("Navigatie"))
@@ -95,6 +109,8 @@ class Workspace(QWidget):
         self.settings_screen = SettingsScreen(session, settings)
         self.monitor = MonitorScreen(session)
         self.audit = AuditScreen(session)
+        self.conflicts = ConflictsScreen(session)
+        self.devices = DevicesScreen(session)
         self.screens: dict[str, QWidget] = {
             "today": self.today,
             "households": self.households,
@@ -103,7 +119,13 @@ class Workspace(QWidget):
             "settings": self.settings_screen,
             "monitor": self.monitor,
             "audit": self.audit,
+            "conflicts": self.conflicts,
+            "devices": self.devices,
         }
+        self.nav.item([k for k, _l in NAV].index("devices")).setHidden(not self.hub)
+        self.refused = RefusedScreen(session)
+        self.refused.go_on.connect(lambda: self.go("today"))
+        self.stack.addWidget(self.refused)
         for screen in self.screens.values():
             self.stack.addWidget(screen)
         self.households.open_household.connect(self.open_household)
@@ -113,6 +135,9 @@ class Workspace(QWidget):
         self.partners.open_household.connect(self.open_household)
         self.monitor.open_household.connect(self.open_household)
         self.audit.open_household.connect(self.open_household)
+        self.conflicts.open_household.connect(self.open_household)
+        self.settings_screen.office.joined.connect(self.sync.start)
+        self.settings_screen.office.folder_changed.connect(self._folder_changed)
         self.agenda.letter_requested.connect(self.make_letter)
         self.agenda.print_day_requested.connect(self.print_day)
         self.settings_screen.language_changed.connect(self.language_changed)
@@ -134,9 +159,28 @@ class Workspace(QWidget):
         self.gemeente_later.clicked.connect(self.gemeente_banner.hide)
         banner_lay.addWidget(self.gemeente_button)
         banner_lay.addWidget(self.gemeente_later)
+        # Notices of the exchange (a household handed over): read, then dismissed.
+        self.notice_banner = QWidget()
+        self.notice_banner.setObjectName("banner")
+        notice_lay = QHBoxLayout(self.notice_banner)
+        notice_lay.setContentsMargins(0, 0, 0, 0)
+        self.notice_text = QLabel()
+        self.notice_text.setWordWrap(True)
+        notice_lay.addWidget(self.notice_text, 1)
+        self.notice_button = QPushButton(_("Gelezen"))
+        self.notice_button.clicked.connect(self.dismiss_notices)
+        notice_lay.addWidget(self.notice_button)
+        self.notice_banner.hide()
+        self.status_area = SyncStatusArea(self.sync)
+        self.status_area.conflicts_requested.connect(lambda: self.go("conflicts"))
+        self.status_area.join_requested.connect(lambda: self.go("settings"))
+        self.sync.changed.connect(self._show_notices)
+        self.sync.refused.connect(self.show_refused)
         right = QVBoxLayout()
         right.addWidget(self.gemeente_banner)
+        right.addWidget(self.notice_banner)
         right.addWidget(self.stack, 1)
+        right.addWidget(self.status_area)
 
         lay = QHBoxLayout(self)
         lay.addLayout(left)
@@ -144,6 +188,38 @@ class Workspace(QWidget):
         self._check_gemeente()
         self._nav_guard = False
         self.nav.setCurrentRow(0)
+        self._show_notices()
+        if self.sync.stopped:
+            self.show_refused(self.sync.status["refused"])
+        self.sync.start()
+
+    # --- sync ------------------------------------------------------------------------------
+    def sync_now(self) -> None:
+        self.sync.sync_now()
+
+    def _folder_changed(self) -> None:
+        self.sync.connected = None
+        self.sync.refresh_status()
+        self.sync.start()
+
+    def _show_notices(self) -> None:
+        notices = self.sync.status.get("notices") or []
+        self._notice_ids = [str(n["id"]) for n in notices]
+        self.notice_text.setText("\n".join(str(n.get("text", "")) for n in notices))
+        self.notice_banner.setVisible(bool(notices))
+
+    def dismiss_notices(self) -> None:
+        for notice_id in self._notice_ids:
+            self.session.dismiss_notice(notice_id)
+        self.sync.refresh_status()
+
+    def show_refused(self, refusal: dict[str, Any]) -> None:
+        """The office refused this laptop: say so, in place of the current screen."""
+        if not self._leave_current():
+            return
+        self._drop_household_if_left(self.refused)
+        self.refused.show_refusal(refusal, int(self.sync.status.get("unsent_changes", 0)))
+        self.stack.setCurrentWidget(self.refused)
 
     # --- navigation ----------------------------------------------------------------------
     def current_screen(self) -> QWidget | None:
@@ -158,6 +234,9 @@ class Workspace(QWidget):
         if self._nav_guard or row < 0:
             return
         key = NAV[row][0]
+        if key == "devices" and not self.hub:
+            self._select_nav(self._nav_key_of_current())
+            return
         target = self.screens[key]
         if target is self.stack.currentWidget():
             return
@@ -201,6 +280,13 @@ class Workspace(QWidget):
             return True
         if self.screens.get(key) is self.stack.currentWidget():
             return True
+        if self.stack.currentWidget() is self.refused:  # off the navigation: go straight
+            self.stack.setCurrentWidget(self.screens[key])
+            self._select_nav(key)
+            refresh = getattr(self.screens[key], "refresh", None)
+            if refresh is not None:
+                refresh()
+            return True
         self.nav.setCurrentRow([k for k, _l in NAV].index(key))
         return self.stack.currentWidget() is self.screens[key]
 
@@ -214,6 +300,7 @@ class Workspace(QWidget):
             screen = HouseholdScreen(self.session, household_id)
             screen.back.connect(lambda: self.go("households"))
             screen.letter_requested.connect(self.make_letter)
+            screen.conflicts_requested.connect(lambda: self.go("conflicts"))
             self.household = screen
             self.stack.addWidget(screen)
             self.stack.setCurrentWidget(screen)
@@ -233,6 +320,8 @@ class Workspace(QWidget):
         self.gemeente_banner.setVisible(bool(missing))
 
     def _data_changed(self, kind: str, _record_id: str) -> None:
+        if not self.session.is_open:  # a late notice after locking
+            return
         if kind in ("settings", "") and not self.gemeente_banner.isHidden():
             self._check_gemeente()
         for screen in self.screens.values():
@@ -288,6 +377,11 @@ class Workspace(QWidget):
         return loc
 
     def restore(self, loc: Location) -> None:
+        self._restore(loc)
+        if self.sync.stopped:  # after each unlock, until the office has re-provisioned it
+            self.show_refused(self.sync.status["refused"])
+
+    def _restore(self, loc: Location) -> None:
         if loc.agenda_day is not None:
             self.agenda.day = loc.agenda_day
         if loc.agenda_week:

@@ -17,12 +17,19 @@ from klantapp.casebook.queries import _CHILD_ORDER, _rows
 from klantapp.casebook.services import check_references
 from klantapp.domain.records import HOUSEHOLD_CHILDREN, RECORD_KINDS, Field
 from klantapp.domain.settings import SETTINGS, Setting, validate_setting
+from klantapp.domain.upgrade import (
+    decisions_from_v1,
+    leerbaarheid_outcome_from_text,
+    permit_basis_from_text,
+)
 from klantapp.domain.validate import validate_record
 from klantapp.errors import InvalidInput, Problem
 from klantapp.i18n import _
 
 FORMAT = "klantapp-casebook"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+#: Older versions import too: :func:`upgrade_document` brings them up to date first.
+READABLE_VERSIONS = (1, 2)
 _TOP_KEYS = {"format", "format_version", "settings", "partners", "households"}
 
 
@@ -97,6 +104,67 @@ def export_document(cb: Casebook) -> dict[str, Any]:
     }
 
 
+def upgrade_document(doc: Any) -> Any:
+    """A format-1 document in format 2 (a new object; anything else is returned as it
+    is). Format 1 kept ``termijn_start`` on the person and ``extension_months`` on each
+    PIP version; format 2 has them as DUO decisions (``duo_decisions``), and adds the
+    permit basis, read from the free-text ``permit_type`` where its words are clear
+    (the text is kept). The conversions are those of the schema migration 0007."""
+    if not isinstance(doc, dict) or doc.get("format_version") != 1:
+        return doc
+    households = doc.get("households")
+    out = {**doc, "format_version": FORMAT_VERSION}
+    if not isinstance(households, list):
+        return out
+    upgraded = []
+    for h in households:
+        if not isinstance(h, dict):
+            upgraded.append(h)
+            continue
+        persons = [p for p in h.get("persons") or [] if isinstance(p, dict)]
+        pips = [p for p in h.get("pips") or [] if isinstance(p, dict)]
+        hid = h.get("id")
+        found = decisions_from_v1(
+            [{**p, "household_id": hid} for p in persons if "id" in p],
+            [{**p, "household_id": hid} for p in pips if "id" in p],
+        )
+        new_h = dict(h)
+        if "persons" in h and isinstance(h["persons"], list):
+            new_h["persons"] = [_upgrade_person(p) for p in h["persons"]]
+        if "pips" in h and isinstance(h["pips"], list):
+            new_h["pips"] = [
+                {k: v for k, v in p.items() if k != "extension_months"}
+                if isinstance(p, dict)
+                else p
+                for p in h["pips"]
+            ]
+        if found:
+            given = h.get("duo_decisions")
+            existing: list[Any] = given if isinstance(given, list) else []
+            new_h["duo_decisions"] = [
+                *existing,
+                *({k: v for k, v in d.items() if k != "household_id"} for d in found),
+            ]
+        upgraded.append(new_h)
+    out["households"] = upgraded
+    return out
+
+
+def _upgrade_person(person: Any) -> Any:
+    if not isinstance(person, dict):
+        return person
+    p = {k: v for k, v in person.items() if k != "termijn_start"}
+    if not p.get("permit_basis"):
+        basis = permit_basis_from_text(p.get("permit_type"))
+        if basis is not None:
+            p["permit_basis"] = basis
+    if not p.get("leerbaarheid_outcome"):
+        outcome = leerbaarheid_outcome_from_text(p.get("leerbaarheid_result"))
+        if outcome is not None:
+            p["leerbaarheid_outcome"] = outcome
+    return p
+
+
 def _collect(
     doc: Any,
 ) -> tuple[list[tuple[str, str, dict[str, Any]]], dict[str, Any], list[Problem]]:
@@ -107,13 +175,13 @@ def _collect(
         return [], {}, [Problem("", "(document)", _("Het bestand is geen JSON-object."))]
     if doc.get("format") != FORMAT:
         problems.append(Problem("", "format", _('Verwacht "{format}".').format(format=FORMAT)))
-    if doc.get("format_version") != FORMAT_VERSION:
+    if doc.get("format_version") not in READABLE_VERSIONS:
         problems.append(
             Problem(
                 "",
                 "format_version",
-                _("Deze Klantapp leest versie {version} van het formaat.").format(
-                    version=FORMAT_VERSION
+                _("Deze Klantapp leest versie {versions} van het formaat.").format(
+                    versions=_(" en ").join(str(v) for v in READABLE_VERSIONS)
                 ),
             )
         )
@@ -171,7 +239,7 @@ def _collect(
 def import_document(cb: Casebook, doc: Any) -> dict[str, int]:
     """Import a document: everything, or (on any problem) nothing. Returns counts per
     kind (and ``"settings"``: how many settings). Raises :class:`InvalidInput` listing every problem with record and field."""
-    records, settings, problems = _collect(doc)
+    records, settings, problems = _collect(upgrade_document(doc))
     seen: dict[str, str] = {}
     pending: dict[str, str | None] = {}  # id -> household it belongs to
     normalized: list[tuple[str, str, dict[str, Any]]] = []

@@ -58,6 +58,7 @@ _CHILD_ORDER = {
     "pips": "person_id, version",
     "appointments": "starts_at",
     "handhaving": "date, person_id",
+    "duo_decisions": "date, person_id",
     "referrals": "date",
     "notes": "created_at",
 }
@@ -116,6 +117,7 @@ def list_households(
     status: str | None = None,
     leerroute: str | None = None,
     household_ids: list[str] | None = None,
+    owner: str | None = None,
     order_by: str = "name",
     descending: bool = False,
     limit: int = 200,
@@ -123,7 +125,8 @@ def list_households(
     now: str | None = None,
 ) -> list[dict[str, Any]]:
     """Households for the list screen: filtered by name/BSN/V-nummer text (any script,
-    prefix per word), status, leerroute or an explicit id set; sorted by a column."""
+    prefix per word), status, leerroute, owner device (the central office's caseloads) or
+    an explicit id set; sorted by a column."""
     where, params = ["1"], []
     with cb.reading() as conn:
         if text.strip():
@@ -145,9 +148,12 @@ def list_households(
                 "EXISTS (SELECT 1 FROM pips p WHERE p.household_id = h.id AND p.leerroute = ?)"
             )
             params.append(leerroute)
+        if owner:
+            where.append("h.owner = ?")
+            params.append(owner)
         order = _ORDER_BY.get(order_by, _ORDER_BY["name"]) + (" DESC" if descending else "")
         sql = f"""
-            SELECT h.id, h.name, h.status, h.city, h.coa_location,
+            SELECT h.id, h.name, h.status, h.city, h.coa_location, h.owner,
                 (SELECT count(*) FROM persons p WHERE p.household_id = h.id) AS members,
                 (SELECT trim(coalesce(p.given_names, '') || ' ' || p.family_name) FROM persons p
                     WHERE p.household_id = h.id
@@ -479,3 +485,17 @@ def describe(kind: str, record: dict[str, Any]) -> str:
         else:
             parts.append(str(value or ""))
     return " ".join(p for p in parts if p) or _(rk.label)
+
+
+def due_names(cb: Casebook) -> tuple[dict[str, str], dict[str, str]]:
+    """Household names by id and member names ("given names family name") by id, for
+    lists of due items that people read."""
+    with cb.reading() as conn:
+        households = {
+            str(r[0]): str(r[1] or "") for r in conn.execute("SELECT id, name FROM households")
+        }
+        persons = {
+            str(r[0]): " ".join(str(x).strip() for x in (r[1], r[2]) if x and str(x).strip())
+            for r in conn.execute("SELECT id, given_names, family_name FROM persons")
+        }
+    return households, persons

@@ -8,7 +8,10 @@ as typed; only the search index holds folded text.
 
 from __future__ import annotations
 
+import functools
 import re
+import sqlite3
+import threading
 import unicodedata
 
 _ARABIC_VARIANTS = str.maketrans(
@@ -67,8 +70,39 @@ def fts_query(user_text: str) -> str | None:
 
 
 def fts_words(user_text: str) -> list[str]:
-    """The folded words of what a user typed, as :func:`fts_query` searches them."""
-    return _TOKEN.findall(fold(user_text))
+    """The folded words of what a user typed, as :func:`fts_query` searches them: split
+    exactly where the index's tokenizer splits, so that no word becomes a phrase."""
+    folded = fold(user_text)
+    if folded.isascii():
+        return _TOKEN.findall(folded)
+    # SQLite's Unicode tables are not Python's (older for some letters, and it keeps
+    # unassigned code points in words): outside ASCII, SQLite decides.
+    return "".join(
+        ch if (ch.isalnum() if ch.isascii() else _token_char(ch)) else " " for ch in folded
+    ).split()
+
+
+_PROBE_LOCK = threading.Lock()
+_PROBE: sqlite3.Connection | None = None
+
+
+@functools.cache
+def _token_char(ch: str) -> bool:
+    """Whether SQLite's unicode61 tokenizer (the index's, same options) keeps ``ch``
+    inside a word: asked of SQLite itself, once per character."""
+    global _PROBE
+    with _PROBE_LOCK:
+        if _PROBE is None:
+            _PROBE = sqlite3.connect(":memory:", check_same_thread=False)
+            _PROBE.execute(
+                "CREATE VIRTUAL TABLE probe USING fts5(t, "
+                "tokenize='unicode61 remove_diacritics 2', detail=none)"
+            )
+            _PROBE.execute("CREATE VIRTUAL TABLE probe_terms USING fts5vocab(probe, 'row')")
+        _PROBE.execute("DELETE FROM probe")
+        _PROBE.execute("INSERT INTO probe (t) VALUES (?)", (f"a{ch}b",))
+        (terms,) = _PROBE.execute("SELECT count(*) FROM probe_terms").fetchone()
+    return bool(terms == 1)
 
 
 def prefix_phrase(word: str) -> str:

@@ -142,16 +142,32 @@ def _cmd_search(args: argparse.Namespace) -> int:
 
 def _cmd_due(args: argparse.Namespace) -> int:
     from klantapp.casebook.due import due_items
+    from klantapp.casebook.queries import due_names
 
     with open_casebook(args.path) as cb:
         items = due_items(cb, args.on, horizon_days=args.horizon)
+        households, persons = due_names(cb)
+    # one line per rule, person and day (a rule never says the same thing twice)
+    unique = list(
+        {(i.due_on, i.rule, i.household_id, i.person_id, i.title): i for i in items}.values()
+    )
     if args.json:
-        rows: list[dict[str, Any]] = [{**i.__dict__, "due_on": i.due_on.isoformat()} for i in items]
+        rows: list[dict[str, Any]] = [
+            {
+                **i.__dict__,
+                "due_on": i.due_on.isoformat(),
+                "household_name": households.get(i.household_id, ""),
+                "person_name": persons.get(i.person_id or "", ""),
+            }
+            for i in unique
+        ]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
-    for i in items:
+    for i in unique:
         flag = _("TE LAAT") if i.overdue else _("binnenkort")
-        print(f"{i.due_on.isoformat()}\t{flag}\t{i.rule}\t{i.household_id}\t{i.title}")
+        who = persons.get(i.person_id or "", "") or "-"
+        where = households.get(i.household_id, "") or i.household_id
+        print(f"{i.due_on.isoformat()}\t{flag}\t{where}\t{who}\t{i.title}")
     if not items:
         say(_("Niets te doen of te laat op {day}.").format(day=args.on.isoformat()))
     return 0

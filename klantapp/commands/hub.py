@@ -23,7 +23,6 @@ from klantapp.commands.common import (
     read_text_file,
     recovery_key,
     say,
-    show_warnings,
     write_output,
 )
 from klantapp.commands.sync import REFUSED_EXIT, _settle_option
@@ -237,21 +236,14 @@ def _cmd_revoke(args: argparse.Namespace) -> int:
 
 
 def _cmd_recover(args: argparse.Namespace) -> int:
-    from klantapp.casebook import Casebook
-    from klantapp.sync import keys
     from klantapp.sync.hub import office
 
-    with open_casebook(args.hub) as hub, hub.reading() as conn:
-        office.require_hub(conn)
-        identity = keys.recovery_identity(conn)
-    laptop = Casebook.open_with_recovery(args.casebook, identity, actor=actor())
-    try:
-        show_warnings(laptop)
+    with open_casebook(args.hub) as hub:
+        with hub.reading() as conn:
+            office.require_hub(conn)
         new = read_new_passphrase(env=NEW_PASSPHRASE_ENV)
-        laptop.change_passphrase(new)
-    finally:
-        laptop.close()
-    del identity
+        for warning in office.recover(hub, args.casebook, new, actor=actor()):
+            say(_("Let op: {warning}").format(warning=warning))
     print(
         _(
             "Het dossier {path} heeft een nieuwe wachtwoordzin; de oude opent het niet meer. "

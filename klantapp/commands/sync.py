@@ -66,7 +66,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         report = laptop.run(cb, Path(args.folder), settle=args.settle)
     if report.refused_state:
         reason = report.refused_state.get("reason", "")
-        say(_refused_device_text(str(reason)))
+        say(laptop.refusal_text(str(reason)))
         return REFUSED_EXIT
     print(
         _("Ontvangen: {received}; verstuurd: {sent}.").format(
@@ -89,27 +89,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return REFUSED_EXIT if report.refused else 0
 
 
-def _refused_device_text(reason: str) -> str:
-    if reason == "rolled_back":
-        return _(
-            "Het centrale kantoor heeft meer van deze laptop ontvangen dan dit dossier bevat: "
-            "dit is een oudere kopie. Er wordt niet meer uitgewisseld; de niet verzonden "
-            "wijzigingen blijven bewaard. Neem contact op met het centrale kantoor: de laptop "
-            "moet opnieuw worden ingericht."
-        )
-    if reason == "diverged":
-        return _(
-            "Een andere kopie van dit dossier heeft al andere wijzigingen naar het centrale "
-            "kantoor gestuurd. Er wordt niet meer uitgewisseld; de niet verzonden wijzigingen "
-            "zijn naar het centrale kantoor gestuurd om na te kijken. Neem contact op met het "
-            "centrale kantoor: de laptop moet opnieuw worden ingericht."
-        )
-    return _(
-        "Het centrale kantoor wisselt niet meer uit met deze laptop ({reason}). Neem contact "
-        "op met het centrale kantoor."
-    ).format(reason=reason)
-
-
 def _cmd_status(args: argparse.Namespace) -> int:
     from klantapp.sync import laptop
 
@@ -129,7 +108,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
     print(_("Open conflicten: {n}").format(n=info["open_conflicts"]))
     print(_("Versie van de lijst van apparaten: {n}").format(n=info["roster_version"]))
     if info["refused"]:
-        say(_refused_device_text(str(info["refused"].get("reason", ""))))
+        say(laptop.refusal_text(str(info["refused"].get("reason", ""))))
         return REFUSED_EXIT
     for notice in info["notices"]:
         print(notice.get("text", ""))

@@ -1,37 +1,40 @@
 """The Wi2021 deadline rules (DOMAIN.md 1.10) as code, on plain record dicts.
 
-Small date rules first (:func:`termijn_end`, :func:`pip_deadline`, ...), each on plain
-``date`` values. Then :func:`due_for_household`, which reads one household's records
-as dicts shaped like :mod:`klantapp.domain.records` (dates as ``"YYYY-MM-DD"`` text)
-and lists what is due or overdue on a given day as :class:`DueItem` values. The
-casebook layer (:mod:`klantapp.casebook.due`) gathers the dicts and calls it.
+Small date rules first (:func:`pip_deadline`, :func:`course_start_deadline`, ...), each
+on plain ``date`` values; the termijn is :mod:`klantapp.domain.termijn`'s and who is
+plichtig :mod:`klantapp.domain.plicht`'s. Then :func:`due_for_household`, which reads
+one household's records as dicts shaped like :mod:`klantapp.domain.records` (dates as
+``"YYYY-MM-DD"`` text) and lists what is due or overdue on a given day as
+:class:`DueItem` values. The casebook layer (:mod:`klantapp.casebook.due`) gathers the
+dicts and calls it.
 
 How items come and go:
 
 * An item is listed when its date falls within ``horizon_days`` from ``on``, or has
   passed (then ``overdue`` is true). It disappears once its condition is met: the PIP
   deadline when a PIP version has been vastgesteld (has a dagtekening), the start of the
-  course offer when ``course_start`` is filled in, and so on.
+  course offer when ``course_start`` is filled in, and so on. A date is the *last day*
+  ("uiterlijk op"): an item due today is not overdue yet.
 * Signals that ask for no action by a fixed date (the last day to switch route, the end
   of the 6-month minimum of ontzorgen, the termijn check 6 months before the end) stay
   visible for ``horizon_days`` after their date and then disappear on their own;
   otherwise they would stay "overdue" for ever.
-* A person gets no Wi2021 items when the plicht is met or does not apply: plicht
-  voldaan, vrijstelling, ontheffing or niet plichtig; regime Wi2013 or geen; still abroad
-  (nareis); or younger than 16 on ``on``. A partly known birth date counts from the
-  latest day it can mean ("1990" -> 31 December 1990), so nobody is treated as 16 too
-  early. An unknown birth date does not hold items back.
+* A person gets Wi2021 items only while :func:`klantapp.domain.plicht.plicht_on` says
+  the deadlines apply: not after an ontheffing or vrijstelling, not under the Wi2013
+  (a plicht that started before 2022), not above the AOW age, not while abroad, not
+  before the 18th birthday (leerplicht and kwalificatieplicht). A partly known birth
+  date counts from the latest day it can mean ("1990" -> 31 December 1990). An unknown
+  birth date does not hold items back.
 * Households that are afgerond or vertrokken get no items.
 
 Where the dates come from:
 
 * The PIP deadline counts from the person's own ``inschrijving_date`` when it is filled
   in (a member who arrived later, such as a nareiziger), else from the household's; a
-  later start of the plicht (``plicht_start``, the 16th birthday) moves it on.
-* The termijn (and with it the schakelen deadline and the termijn check) runs from the
-  person's ``termijn_start`` when it is filled in: someone who moved here keeps the
-  termijn that began the day after their first PIP in the previous gemeente, as DUO
-  reports it. Otherwise it runs from the day after the first PIP recorded here.
+  later start of the duties (``plicht_start``, the 18th birthday) moves it on.
+* The termijn runs from the day after the first PIP, or from the start DUO reports for
+  someone who moved here; DUO's extensions and a boete with a new termijn move its last
+  day (:func:`klantapp.domain.termijn.person_termijn`).
 * A missed brede intake is handled once the next invitation is planned, the PIP is
   vastgesteld, or a handhaving record linked to that appointment records the step
   (see :func:`handhaving_closes_intake`).
@@ -41,56 +44,59 @@ Pure Python: no I/O, no clock (``on`` is passed in).
 
 from __future__ import annotations
 
-import calendar
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from babel.core import UnknownLocaleError
-from babel.dates import format_date
-
+from klantapp.domain.dates import add_months, latest_birth_date, long_date, record_date
+from klantapp.domain.plicht import (
+    PRACTICAL_PLICHT_AGE,
+    doelgroep_of,
+    ontzorgen_mandatory,
+    plicht_on,
+)
 from klantapp.domain.records import APPOINTMENT_KINDS, choice_label
-from klantapp.i18n import N_, SOURCE_LANGUAGE, _, current_language
+from klantapp.domain.termijn import (
+    Termijn,
+    first_pip_date,
+    person_termijn,
+    pip_is_vastgesteld,
+    schakelen_last_day,
+)
+from klantapp.i18n import N_, _
 
 __all__ = [
     "AFSCHALEN_MIN_LESUREN",
     "MAP_MIN_HOURS",
     "PVT_MIN_HOURS",
     "RULES",
-    "TERMIJN_MONTHS",
     "Z_DUTCH_HOURS",
     "Z_PARTICIPATION_HOURS",
     "DueItem",
     "HourCounter",
-    "add_months",
+    "LateOffer",
     "afschalen_eligible",
     "course_start_deadline",
+    "current_leerroute",
     "current_pip",
     "due_for_household",
-    "first_pip_date",
     "handhaving_closes_intake",
     "handhaving_step",
     "hour_counters",
     "huisvesting_target",
     "is_under",
     "koppeling_expected",
-    "latest_birth_date",
+    "late_offer",
+    "offer_deadline",
     "ontzorgen_end",
-    "person_termijn_start",
+    "person_inschrijving",
     "pip_deadline",
-    "pip_is_vastgesteld",
-    "schakelen_deadline",
-    "termijn_end",
-    "termijn_end_from_start",
-    "termijn_start",
+    "pip_deadline_start",
     "wi2021_applies",
     "woning_target",
 ]
 
-TERMIJN_MONTHS = 36  # 3 years
 PIP_WEEKS = 10  # ~ after inschrijving in the gemeente
-SCHAKELEN_MONTHS = 18
 COURSE_START_MONTHS = 3
 COURSE_START_MONTHS_ONDERWIJS = 6
 ONTZORGEN_MONTHS = 6
@@ -103,7 +109,6 @@ PVT_MIN_HOURS = 12
 MAP_MIN_HOURS = 40
 Z_DUTCH_HOURS = 800
 Z_PARTICIPATION_HOURS = 800
-PLICHT_MIN_AGE = 16
 
 
 class _Translated(Mapping[str, str]):
@@ -129,24 +134,32 @@ RULES: Mapping[str, str] = _Translated(
         "huisvesting": N_("Woning en verhuizing binnen 10 + 2 weken na koppeling"),
         "ontzorgen_vastleggen": N_("Ontzorgen is verplicht voor asielstatushouders in de bijstand"),
         "ontzorgen_einde": N_("Minimumperiode ontzorgen (6 maanden) loopt af"),
-        "pip_vaststellen": N_("PIP vaststellen binnen 10 weken na inschrijving"),
-        "aanbod_starten": N_("Aanbod starten binnen 3 maanden na PIP (6 bij onderwijsroute)"),
+        "pip_vaststellen": N_("PIP vaststellen binnen 10 weken na inschrijving of start plicht"),
+        "aanbod_starten": N_(
+            "Aanbod starten binnen 3 maanden na PIP (6 bij onderwijsroute), voor asielstatushouders"
+        ),
         "schakelen": N_("Schakelen (andere leerroute) binnen 18 maanden na start termijn"),
         "termijn_controle": N_("Termijn loopt over 6 maanden af"),
         "termijn_einde": N_("Einde inburgeringstermijn"),
         "handhaving_intake": N_("Brede intake gemist: handhaving"),
         "handhaving_nummer": N_("Brede intake gemist: uitnodigingsnummer ontbreekt"),
         "uitkomst_invullen": N_("Uitkomst van een afspraak invullen"),
+        "vergunning_kiezen": N_("Grond van de verblijfsvergunning kiezen"),
+        "verklaring_aanbod": N_(
+            "Verklaring voor de klant als het aanbod te laat startte (voor verlenging bij DUO)"
+        ),
+        "handhaving_besluit": N_(
+            "Besluit over een voorgenomen boete binnen 13 weken na het voornemen"
+        ),
     }
 )
 
-_INFORMATIONAL = frozenset({"ontzorgen_einde", "schakelen", "termijn_controle"})
-_NO_PLICHT_STATUS = frozenset({"voldaan", "vrijstelling", "ontheffing", "niet_plichtig"})
-_NO_WI2021_REGIME = frozenset({"wi2013", "geen"})
+_INFORMATIONAL = frozenset(
+    {"ontzorgen_einde", "schakelen", "termijn_controle", "verklaring_aanbod"}
+)
 _CLOSED_HOUSEHOLD = frozenset({"afgerond", "vertrokken"})
 _HOUSED = frozenset({"gehuisvest", "traject", "afgerond", "vertrokken"})
 _ASIEL = frozenset({"asiel", "nareiziger"})
-_SET_PIP_STATUS = frozenset({"vastgesteld", "bezwaar", "vervangen"})
 
 _HANDHAVING = {
     1: N_("waarschuwing + uitnodiging 2"),
@@ -154,66 +167,12 @@ _HANDHAVING = {
     3: N_("boete €250; PIP wordt toch vastgesteld"),
 }
 
-_MONTHS_NL = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-
-
-# --- date arithmetic ----------------------------------------------------------------
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` plus ``months`` calendar months; a day that does not exist in the target
-    month becomes that month's last day (31 January + 1 month = 28/29 February)."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month0 = divmod(index, 12)
-    last = calendar.monthrange(year, month0 + 1)[1]
-    return date(year, month0 + 1, min(day.day, last))
-
-
-def termijn_start(first_pip_date: date) -> date:
-    """The inburgeringstermijn starts the day after the first PIP's dagtekening."""
-    return first_pip_date + timedelta(days=1)
-
-
-def termijn_end_from_start(start: date, extension_months: int = 0) -> date:
-    """End of the inburgeringstermijn from its start date: + 3 years + DUO's extensions
-    in months. A start on 29 February ends on 28 February when the end year has no
-    29 February."""
-    if extension_months < 0:
-        raise ValueError("extension_months must not be negative")
-    return add_months(start, TERMIJN_MONTHS + extension_months)
-
-
-def termijn_end(first_pip_date: date, extension_months: int = 0) -> date:
-    """End of the inburgeringstermijn: termijn start (day after the *first* PIP's
-    dagtekening) + 3 years + DUO's extensions in months.
-
-    Later PIP versions and bezwaar do not move it: pass the first dagtekening. A start
-    on 29 February ends on 28 February when the end year has no 29 February.
-    """
-    return termijn_end_from_start(termijn_start(first_pip_date), extension_months)
+# --- date rules -----------------------------------------------------------------------
 
 
 def pip_deadline(inschrijving_date: date) -> date:
     """The PIP must be vastgesteld within 10 weeks of inschrijving in the gemeente (~)."""
     return inschrijving_date + timedelta(weeks=PIP_WEEKS)
-
-
-def schakelen_deadline(termijn_start_date: date) -> date:
-    """Schakelen (changing leerroute) must happen within 18 months of the termijn start."""
-    return add_months(termijn_start_date, SCHAKELEN_MONTHS)
 
 
 def course_start_deadline(pip_date: date, leerroute: str | None) -> date:
@@ -332,28 +291,6 @@ def _open_parts(pip: Mapping[str, object] | None) -> list[str]:
 
 # --- reading records ------------------------------------------------------------------
 
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def _date(value: object) -> date | None:
-    """A date from a record value: ``date``, ``datetime`` or ISO text; else ``None``."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
-        try:
-            return date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return None
-    return None
-
-
-def as_date(value: object) -> date | None:
-    """A date from a record value (``date``, ``datetime`` or ISO text), else None: how
-    every rule here reads dates, for code that reads records alongside them."""
-    return _date(value)
-
 
 def _int(value: object) -> int:
     if isinstance(value, bool):
@@ -367,25 +304,6 @@ def _int(value: object) -> int:
     return 0
 
 
-def latest_birth_date(birth_date: object) -> date | None:
-    """The latest day a (partial) birth date can mean: "1990" -> 1990-12-31,
-    "1992-02" -> 1992-02-29, "1990-05-17" -> itself. ``None`` when unknown or unreadable."""
-    if isinstance(birth_date, date):
-        return _date(birth_date)
-    if not isinstance(birth_date, str):
-        return None
-    text = birth_date.strip()
-    try:
-        if re.fullmatch(r"[0-9]{4}", text):
-            return date(int(text), 12, 31)
-        if re.fullmatch(r"[0-9]{4}-[0-9]{2}", text):
-            year, month = int(text[:4]), int(text[5:])
-            return date(year, month, calendar.monthrange(year, month)[1])
-    except ValueError:
-        return None
-    return _date(text) if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text) else None
-
-
 def is_under(birth_date: object, years: int, on: date) -> bool:
     """True when the person is surely younger than ``years`` on ``on``: counted from the
     latest day a partial birth date can mean. Unknown birth dates give ``False``."""
@@ -395,46 +313,26 @@ def is_under(birth_date: object, years: int, on: date) -> bool:
     return add_months(latest, 12 * years) > on
 
 
-def wi2021_applies(person: Mapping[str, object], on: date) -> bool:
-    """Whether Wi2021 items apply to this person on ``on`` (see the module docstring)."""
-    if person.get("regime") in _NO_WI2021_REGIME:
-        return False
-    if person.get("plicht_status") in _NO_PLICHT_STATUS:
-        return False
-    if person.get("arrival_status") == "nareis":
-        return False
-    return not is_under(person.get("birth_date"), PLICHT_MIN_AGE, on)
+def wi2021_applies(
+    person: Mapping[str, object], on: date, decisions: Iterable[Mapping[str, object]] = ()
+) -> bool:
+    """Whether the Wi2021 deadline rules apply to this person on ``on``
+    (:func:`klantapp.domain.plicht.plicht_on` says why or why not)."""
+    return plicht_on(person, on, decisions).deadlines
 
 
-def pip_is_vastgesteld(pip: Mapping[str, object]) -> bool:
-    """A PIP version that was vastgesteld: it has a dagtekening and is not a concept.
-    A version in bezwaar or replaced by a newer one was vastgesteld too."""
-    return pip.get("status") in _SET_PIP_STATUS and _date(pip.get("vastgesteld_on")) is not None
-
-
-def first_pip_date(pips: Iterable[Mapping[str, object]]) -> date | None:
-    """The dagtekening of the first vastgesteld PIP among one person's versions."""
-    dates = [d for p in pips if pip_is_vastgesteld(p) and (d := _date(p.get("vastgesteld_on")))]
-    return min(dates, default=None)
+def current_leerroute(pips: Sequence[Mapping[str, object]]) -> str | None:
+    """The leerroute of the newest vastgesteld PIP version ("b1", "onderwijs", "z"), or
+    ``None`` while no PIP is vastgesteld or it names no route. After a move the route
+    stays the same (DOMAIN.md 1.3), so the newest version here says it."""
+    set_ = [p for p in pips if pip_is_vastgesteld(p)]
+    newest = max(set_, key=lambda p: _int(p.get("version")), default=None)
+    return _str_or_none(newest.get("leerroute")) if newest else None
 
 
 def current_pip(pips: Sequence[Mapping[str, object]]) -> Mapping[str, object] | None:
     """The newest version (highest version number) among one person's PIP versions."""
     return max(pips, key=lambda p: _int(p.get("version")), default=None)
-
-
-def person_termijn_start(
-    person: Mapping[str, object], pips: Iterable[Mapping[str, object]]
-) -> date | None:
-    """When this person's termijn started: ``termijn_start`` as DUO or the previous
-    gemeente reported it, else the day after the first PIP vastgesteld here; ``None``
-    when neither is known. The termijn runs from the first PIP anywhere, so a PIP set
-    here after a move does not restart it."""
-    given = _date(person.get("termijn_start"))
-    if given is not None:
-        return given
-    first = first_pip_date(pips)
-    return termijn_start(first) if first is not None else None
 
 
 # Handhaving records that count as "the step was taken" after a missed brede intake.
@@ -481,19 +379,6 @@ class DueItem:
     detail: str  # plain words in the current language: why, and what to do
 
 
-def _nl(day: date) -> str:
-    """A date in plain words in the current language: 3 maart 2026, 3 March 2026."""
-    lang = current_language()
-    if lang != SOURCE_LANGUAGE:
-        # English for a Dutch gemeente: day before month, as in British usage.
-        locale = "en_GB" if lang == "en" else lang.replace("-", "_")
-        try:
-            return format_date(day, format="long", locale=locale)
-        except (UnknownLocaleError, ValueError):
-            pass
-    return f"{day.day} {_MONTHS_NL[day.month - 1]} {day.year}"
-
-
 def _name(person: Mapping[str, object]) -> str:
     parts = [person.get("given_names"), person.get("family_name")]
     return " ".join(str(p).strip() for p in parts if isinstance(p, str) and p.strip()) or "?"
@@ -527,8 +412,10 @@ class _Collector:
 def _household_items(
     c: _Collector, household: Mapping[str, object], persons: Sequence[Mapping[str, object]]
 ) -> None:
-    koppeling = _date(household.get("koppeling_date"))
-    housed = _date(household.get("housing_date")) is not None or household.get("status") in _HOUSED
+    koppeling = record_date(household.get("koppeling_date"))
+    housed = (
+        record_date(household.get("housing_date")) is not None or household.get("status") in _HOUSED
+    )
     if koppeling is not None and not housed:
         c.add(
             "huisvesting",
@@ -540,13 +427,13 @@ def _household_items(
                 "uiterlijk {verhuisd}. Vul de datum huisvesting in zodra het huishouden "
                 "verhuisd is."
             ).format(
-                koppeling=_nl(koppeling),
-                woning=_nl(woning_target(koppeling)),
-                verhuisd=_nl(huisvesting_target(koppeling)),
+                koppeling=long_date(koppeling),
+                woning=long_date(woning_target(koppeling)),
+                verhuisd=long_date(huisvesting_target(koppeling)),
             ),
         )
 
-    bijstand = _date(household.get("bijstand_start"))
+    bijstand = record_date(household.get("bijstand_start"))
     if bijstand is None:
         return
     end = ontzorgen_end(bijstand)
@@ -559,21 +446,21 @@ def _household_items(
             _(
                 "Bijstand sinds {bijstand}; ontzorgen duurt minstens tot {end}. Bespreek of "
                 "ontzorgen doorgaat of wordt afgebouwd, en leg dat vast in het PIP."
-            ).format(bijstand=_nl(bijstand), end=_nl(end)),
+            ).format(bijstand=long_date(bijstand), end=long_date(end)),
         )
-    elif c.on < end and any(
-        p.get("doelgroep") in _ASIEL and wi2021_applies(p, c.on) for p in persons
-    ):
+    elif c.on < end and any(ontzorgen_mandatory(p) for p in persons):
         c.add(
             "ontzorgen_vastleggen",
             _("Ontzorgen vastleggen: verplicht bij bijstand"),
             bijstand,
             None,
             _(
-                "Het huishouden heeft bijstand sinds {bijstand}. Voor asielstatushouders in "
-                "de bijstand is ontzorgen verplicht (huur, energie en water, zorgverzekering), "
+                "Het huishouden heeft bijstand sinds {bijstand}. Voor wie een "
+                "verblijfsvergunning asiel heeft (ook een nareiziger met een afgeleide "
+                "asielvergunning) is ontzorgen in de bijstand verplicht (art. 56a "
+                "Participatiewet: huur, energie en water, zorgverzekering), "
                 "minstens tot {end}. Zet 'Ontzorgen' aan en vul in aan wie betaald wordt."
-            ).format(bijstand=_nl(bijstand), end=_nl(end)),
+            ).format(bijstand=long_date(bijstand), end=long_date(end)),
         )
 
 
@@ -582,92 +469,58 @@ def _pip_items(
     household: Mapping[str, object],
     person: Mapping[str, object],
     pips: Sequence[Mapping[str, object]],
+    decisions: Sequence[Mapping[str, object]],
 ) -> None:
     pid = _str_or_none(person.get("id"))
     name = _name(person)
     first = first_pip_date(pips)
     newest = current_pip(pips)
-    if first is None:
-        _pip_deadline_item(c, household, person, pid, name)
-    else:
-        _course_start_item(c, pips, newest, first, pid, name)
-    _termijn_items(c, person, pips, newest, pid, name)
+    termijn = person_termijn(person, pips, decisions)
+    if first is None and termijn is None:
+        _pip_deadline_item(c, household, person, decisions, pid, name)
+    elif first is not None and doelgroep_of(person) in _ASIEL:
+        # The gemeente offers the leerroute to asielstatushouders only (art. 16 Wi2021);
+        # a gezinsmigrant arranges and pays for the course.
+        _course_start_item(c, person, pips, pid, name)
+    if termijn is not None:
+        _termijn_items(c, termijn, newest, pid, name)
 
 
 def person_inschrijving(
     household: Mapping[str, object], person: Mapping[str, object]
 ) -> date | None:
-    """The day the person was registered in the gemeente: their own date (a nareiziger
-    registered later), else the household's."""
-    return _date(person.get("inschrijving_date")) or _date(household.get("inschrijving_date"))
+    """The day the person was registered in the gemeente: their own date (a member who
+    was registered later, such as a nareiziger), else the household's."""
+    return record_date(person.get("inschrijving_date")) or record_date(
+        household.get("inschrijving_date")
+    )
 
 
 def pip_deadline_start(
-    household: Mapping[str, object], person: Mapping[str, object]
+    household: Mapping[str, object],
+    person: Mapping[str, object],
+    on: date,
+    decisions: Iterable[Mapping[str, object]] = (),
 ) -> tuple[date, date] | None:
-    """(inschrijving, the day the 10 weeks for the PIP count from), or None when the
-    inschrijving is unknown."""
+    """(inschrijving, the day the 10 weeks for the PIP count from), or ``None`` when the
+    inschrijving is unknown. Someone whose duties start later (the 18th birthday, a
+    later plicht_start) has the 10 weeks from then, not from the inschrijving."""
     inschrijving = person_inschrijving(household, person)
     if inschrijving is None:
         return None
-    # Someone whose plicht starts later (turning 16, a later plicht_start) has the
-    # 10 weeks from then, not from the inschrijving.
-    starts = [inschrijving]
-    plicht_start = _date(person.get("plicht_start"))
-    if plicht_start is not None:
-        starts.append(plicht_start)
-    latest_birth = latest_birth_date(person.get("birth_date"))
-    if latest_birth is not None:
-        starts.append(add_months(latest_birth, 12 * PLICHT_MIN_AGE))
-    return inschrijving, max(starts)
-
-
-def person_pip_deadline(
-    household: Mapping[str, object], person: Mapping[str, object]
-) -> date | None:
-    """The day the person's PIP must be vastgesteld by (10 weeks), or None."""
-    found = pip_deadline_start(household, person)
-    return None if found is None else pip_deadline(found[1])
-
-
-def person_course_deadline(pips: Sequence[Mapping[str, object]]) -> date | None:
-    """The day the offer must start by (3 months after the first PIP, 6 for the
-    onderwijsroute: the leerroute of the first vastgesteld version), or None."""
-    first = first_pip_date(pips)
-    if first is None:
-        return None
-    first_version = min(
-        (p for p in pips if pip_is_vastgesteld(p) and _date(p.get("vastgesteld_on")) == first),
-        key=lambda p: _int(p.get("version")),
-    )
-    newest = current_pip(pips)
-    leerroute = _str_or_none(first_version.get("leerroute")) or (
-        _str_or_none(newest.get("leerroute")) if newest else None
-    )
-    return course_start_deadline(first, leerroute)
-
-
-def person_termijn_end(
-    person: Mapping[str, object], pips: Sequence[Mapping[str, object]]
-) -> date | None:
-    """The end of the person's termijn (3 years from its start, plus the newest PIP's
-    extension), or None when its start is unknown."""
-    start = person_termijn_start(person, pips)
-    if start is None:
-        return None
-    newest = current_pip(pips)
-    extension = _int(newest.get("extension_months")) if newest else 0
-    return termijn_end_from_start(start, max(0, extension))
+    duties = plicht_on(person, on, decisions).duties_start
+    return inschrijving, max(inschrijving, duties) if duties is not None else inschrijving
 
 
 def _pip_deadline_item(
     c: _Collector,
     household: Mapping[str, object],
     person: Mapping[str, object],
+    decisions: Sequence[Mapping[str, object]],
     pid: str | None,
     name: str,
 ) -> None:
-    found = pip_deadline_start(household, person)
+    found = pip_deadline_start(household, person, c.on, decisions)
     if found is None:
         return
     inschrijving, base = found
@@ -675,39 +528,113 @@ def _pip_deadline_item(
     if base == inschrijving:
         title = _("PIP vaststellen (10 weken na inschrijving)")
         detail = _(
-            "{name}: het PIP moet uiterlijk {due} vastgesteld zijn (10 weken na inschrijving "
-            "in de gemeente op {start})."
-        ).format(name=name, due=_nl(due), start=_nl(inschrijving))
+            "{name}: het PIP moet uiterlijk op {due} vastgesteld zijn (10 weken na "
+            "inschrijving in de gemeente op {start})."
+        ).format(name=name, due=long_date(due), start=long_date(inschrijving))
     else:
         # the title names the same start as the explanation (Vandaag shows both)
         title = _("PIP vaststellen (10 weken na start van de plicht)")
         detail = _(
-            "{name}: het PIP moet uiterlijk {due} vastgesteld zijn (10 weken na start van de "
-            "plicht op {start})."
-        ).format(name=name, due=_nl(due), start=_nl(base))
-    if person.get("doelgroep") in ("gezin", "overig"):
+            "{name}: het PIP moet uiterlijk op {due} vastgesteld zijn (10 weken na start van "
+            "de plicht op {start})."
+        ).format(name=name, due=long_date(due), start=long_date(base))
+    birth = latest_birth_date(person.get("birth_date"))
+    if birth is not None and base == add_months(birth, 12 * PRACTICAL_PLICHT_AGE):
+        detail += " " + _(
+            "Dat is de 18e verjaardag: Klantapp gaat ervan uit dat tot dan de leerplicht of "
+            "kwalificatieplicht geldt (art. 3 lid 3 Wi2021). Heeft DUO de plicht eerder "
+            "laten beginnen, vul dan 'Start inburgeringsplicht' in."
+        )
+    if doelgroep_of(person) in ("gezin", "overig"):
         detail += " " + _("Let op: voor gezins- en overige migranten is deze termijn niet zeker.")
     c.add("pip_vaststellen", title, due, pid, detail)
 
 
-def _course_start_item(
-    c: _Collector,
-    pips: Sequence[Mapping[str, object]],
-    newest: Mapping[str, object] | None,
-    first: date,
-    pid: str | None,
-    name: str,
-) -> None:
-    if any(_date(p.get("course_start")) for p in pips):
-        return
+@dataclass(frozen=True)
+class LateOffer:
+    """The gemeente's offer that started after its deadline: what the gemeente's
+    statement for a DUO extension request says (art. 12 Wi2021; Besluit inburgering
+    2021 art. 4.4; DOMAIN.md 1.8). ``started`` is ``None`` while it has not started."""
+
+    pip_date: date
+    deadline: date
+    started: date | None
+    leerroute: str | None
+
+    def days_late(self, on: date) -> int:
+        return max(0, ((self.started or on) - self.deadline).days)
+
+
+def offer_deadline(pips: Sequence[Mapping[str, object]]) -> tuple[date, str | None] | None:
+    """The last day for the offer to start, from the first vastgesteld PIP (3 months, 6
+    on the onderwijsroute), and the leerroute that decided it; ``None`` without a PIP."""
+    first = first_pip_date(pips)
+    if first is None:
+        return None
     first_version = min(
-        (p for p in pips if pip_is_vastgesteld(p) and _date(p.get("vastgesteld_on")) == first),
+        (
+            p
+            for p in pips
+            if pip_is_vastgesteld(p) and record_date(p.get("vastgesteld_on")) == first
+        ),
         key=lambda p: _int(p.get("version")),
     )
+    newest = current_pip(pips)
     leerroute = _str_or_none(first_version.get("leerroute")) or (
         _str_or_none(newest.get("leerroute")) if newest else None
     )
-    due = course_start_deadline(first, leerroute)
+    return course_start_deadline(first, leerroute), leerroute
+
+
+def late_offer(
+    person: Mapping[str, object], pips: Sequence[Mapping[str, object]], on: date
+) -> LateOffer | None:
+    """The late offer of an asielstatushouder (the gemeente offers the leerroute to
+    them only), started late or not started by ``on``; ``None`` when it was on time."""
+    if doelgroep_of(person) not in _ASIEL:
+        return None
+    pid = person.get("id")
+    mine = [p for p in pips if pid is None or p.get("person_id") in (None, pid)]
+    found = offer_deadline(mine)
+    first = first_pip_date(mine)
+    if found is None or first is None:
+        return None
+    deadline, leerroute = found
+    starts = [d for p in mine if (d := record_date(p.get("course_start"))) is not None]
+    started = min(starts, default=None)
+    if (started or on) <= deadline:
+        return None
+    return LateOffer(first, deadline, started, leerroute)
+
+
+def _course_start_item(
+    c: _Collector,
+    person: Mapping[str, object],
+    pips: Sequence[Mapping[str, object]],
+    pid: str | None,
+    name: str,
+) -> None:
+    found = offer_deadline(pips)
+    first = first_pip_date(pips)
+    if found is None or first is None:
+        return
+    due, leerroute = found
+    late = late_offer(person, pips, c.on)
+    if late is not None and late.started is not None:
+        c.add(
+            "verklaring_aanbod",
+            _("Verklaring voor de klant: het aanbod startte te laat"),
+            late.started,
+            pid,
+            _(
+                "{name}: het aanbod had uiterlijk op {due} moeten starten en startte op "
+                "{started}. Geef de klant een verklaring van de gemeente: daarmee kan de klant "
+                "DUO om verlenging van de termijn vragen."
+            ).format(name=name, due=long_date(due), started=long_date(late.started)),
+        )
+        return
+    if any(record_date(p.get("course_start")) for p in pips):
+        return
     months = COURSE_START_MONTHS_ONDERWIJS if leerroute == "onderwijs" else COURSE_START_MONTHS
     c.add(
         "aanbod_starten",
@@ -715,53 +642,42 @@ def _course_start_item(
         due,
         pid,
         _(
-            "{name}: het PIP is vastgesteld op {pip_date}. Het aanbod moet uiterlijk {due} "
+            "{name}: het PIP is vastgesteld op {pip_date}. Het aanbod moet uiterlijk op {due} "
             "starten. Start het later, dan kan DUO de termijn verlengen en geeft de gemeente "
             "de klant daarover een verklaring. Vul 'Start aanbod' in zodra het aanbod "
             "begonnen is."
-        ).format(name=name, pip_date=_nl(first), due=_nl(due)),
+        ).format(name=name, pip_date=long_date(first), due=long_date(due)),
     )
 
 
 def _termijn_items(
     c: _Collector,
-    person: Mapping[str, object],
-    pips: Sequence[Mapping[str, object]],
+    termijn: Termijn,
     newest: Mapping[str, object] | None,
     pid: str | None,
     name: str,
 ) -> None:
-    start = person_termijn_start(person, pips)
-    if start is None:
-        return
-    from_elsewhere = _date(person.get("termijn_start")) is not None
-    extension = _int(newest.get("extension_months")) if newest else 0
-    end = termijn_end_from_start(start, max(0, extension))
+    start, end = termijn.start, termijn.last_day
     open_parts = _open_parts(newest)
     # Optional parts of the sentences below, each with its leading space.
     still_open = (
         " " + _("Nog open: {parts}.").format(parts="; ".join(open_parts)) if open_parts else ""
     )
-    ext_text = (
-        " " + _("(met {months} maanden verlenging)").format(months=extension)
-        if extension > 0
-        else ""
-    )
-    source = " " + _("(start volgens DUO of de vorige gemeente)") if from_elsewhere else ""
+    ext_text = " " + _("(verlengd door DUO)") if termijn.extended else ""
+    source = " " + _("(start volgens DUO of de vorige gemeente)") if termijn.from_duo else ""
 
     # The onderwijsroute may switch to the B1-route at any time: no schakelen deadline.
     if (_str_or_none(newest.get("leerroute")) if newest else None) != "onderwijs":
+        due = schakelen_last_day(start)
         c.add(
             "schakelen",
-            _("Laatste moment om van leerroute te wisselen (schakelen)"),
-            schakelen_deadline(start),
+            _("Laatste dag om van leerroute te wisselen (schakelen)"),
+            due,
             pid,
             _(
                 "{name}: de termijn begon op {start}{source}. Schakelen naar een andere "
-                "leerroute moet binnen 18 maanden, dus uiterlijk {due}."
-            ).format(
-                name=name, start=_nl(start), source=source, due=_nl(schakelen_deadline(start))
-            ),
+                "leerroute moet binnen 18 maanden, dus uiterlijk op {due}."
+            ).format(name=name, start=long_date(start), source=source, due=long_date(due)),
         )
     c.add(
         "termijn_controle",
@@ -769,20 +685,51 @@ def _termijn_items(
         add_months(end, -TERMIJN_CHECK_MONTHS),
         pid,
         _(
-            "{name}: de termijn eindigt op {end}{extension}.{still_open} Bespreek de "
-            "voortgang. Is meer tijd nodig, vraag dan op tijd verlenging aan bij DUO."
-        ).format(name=name, end=_nl(end), extension=ext_text, still_open=still_open),
+            "{name}: de laatste dag van de termijn is {end}{extension}.{still_open} Bespreek "
+            "de voortgang. Is meer tijd nodig, vraag dan op tijd verlenging aan bij DUO."
+        ).format(name=name, end=long_date(end), extension=ext_text, still_open=still_open),
     )
     c.add(
         "termijn_einde",
-        _("Einde inburgeringstermijn"),
+        _("Laatste dag van de inburgeringstermijn"),
         end,
         pid,
         _(
-            "{name}: de termijn van 3 jaar{extension} eindigt op {end}.{still_open} "
-            "Zet de inburgeringsplicht op 'Voldaan' als alles behaald is."
-        ).format(name=name, end=_nl(end), extension=ext_text, still_open=still_open),
+            "{name}: de termijn van 3 jaar{extension} begon op {start}{source} en loopt tot "
+            "en met {end}: de plicht moet uiterlijk op {end} voldaan zijn.{still_open} Zet "
+            "de inburgeringsplicht op 'Voldaan' als alles behaald is."
+        ).format(
+            name=name,
+            start=long_date(start),
+            source=source,
+            end=long_date(end),
+            extension=ext_text,
+            still_open=still_open,
+        ),
     )
+
+
+def _permit_items(c: _Collector, persons: Sequence[Mapping[str, object]]) -> None:
+    """Ask for the permit basis where an older version left free text Klantapp could
+    not read, or where a nareiziger's permit (asiel or regulier) is not known."""
+    for person in persons:
+        if person.get("permit_basis"):
+            continue
+        text = _str_or_none(person.get("permit_type"))
+        if text is None and person.get("doelgroep") != "nareiziger":
+            continue
+        c.add(
+            "vergunning_kiezen",
+            _("Kies de grond van de verblijfsvergunning"),
+            c.on,
+            _str_or_none(person.get("id")),
+            _(
+                "{name}: kies bij 'Grond verblijfsvergunning' of het een asielvergunning, "
+                "een afgeleide asielvergunning (nareis) of een reguliere vergunning is. Daar "
+                "hangen de doelgroep, het aanbod van de gemeente en het verplichte ontzorgen "
+                "van af. De oude omschrijving blijft bewaard."
+            ).format(name=_name(person)),
+        )
 
 
 def _str_or_none(value: object) -> str | None:
@@ -804,11 +751,11 @@ def _handhaving_items(
         pid = _str_or_none(appt.get("person_id"))
         if pid not in person_ids:
             continue
-        when = _date(appt.get("starts_at"))
+        when = record_date(appt.get("starts_at"))
         if when is None:
             continue
         same_person = [a for a in intakes if _str_or_none(a.get("person_id")) == pid]
-        later = [a for a in same_person if (_date(a.get("starts_at")) or when) > when]
+        later = [a for a in same_person if (record_date(a.get("starts_at")) or when) > when]
         who = names.get(pid, "?") if pid else None
         number = appt.get("invitation_number")
         step = handhaving_step(number) if isinstance(number, int) else None
@@ -818,13 +765,13 @@ def _handhaving_items(
                     detail = _(
                         "niet verschenen op de brede intake van {day}. Vul in de hoeveelste "
                         "uitnodiging dit was (1, 2 of 3); dan toont Klantapp de volgende stap."
-                    ).format(day=_nl(when))
+                    ).format(day=long_date(when))
                 else:
                     detail = _(
                         "{name}: niet verschenen op de brede intake van {day}. Vul in de "
                         "hoeveelste uitnodiging dit was (1, 2 of 3); dan toont Klantapp de "
                         "volgende stap."
-                    ).format(name=who, day=_nl(when))
+                    ).format(name=who, day=long_date(when))
                 c.add(
                     "handhaving_nummer",
                     _("Brede intake gemist: vul het uitnodigingsnummer in"),
@@ -877,14 +824,53 @@ def _handhaving_items(
                 _(
                     "niet verschenen op de brede intake van {day} (uitnodiging {number}). "
                     "Volgende stap: {step}."
-                ).format(day=_nl(when), number=number, step=step)
+                ).format(day=long_date(when), number=number, step=step)
                 if who is None
                 else _(
                     "{name}: niet verschenen op de brede intake van {day} (uitnodiging "
                     "{number}). Volgende stap: {step}."
-                ).format(name=who, day=_nl(when), number=number, step=step)
+                ).format(name=who, day=long_date(when), number=number, step=step)
             )
             + f" {todo} {record_it}",
+        )
+
+
+BESLUIT_WEEKS = 13  # art. 5:51 lid 1 Awb: 13 weeks after the rapport (the voornemen)
+
+
+def _handhaving_decision_items(
+    c: _Collector, handhaving: Sequence[Mapping[str, object]], names: Mapping[str | None, str]
+) -> None:
+    """A voornemen (status voorgenomen) needs its besluit: after the zienswijze term,
+    and at the latest 13 weeks after the voornemen (art. 5:51 lid 1 Awb)."""
+    for record in handhaving:
+        if record.get("status") != "voorgenomen" or record.get("kind") != "boete":
+            continue
+        if record_date(record.get("decision_date")) is not None:
+            continue
+        start = record_date(record.get("date"))
+        if start is None:
+            continue
+        due_on = start + timedelta(weeks=BESLUIT_WEEKS)
+        pid = _str_or_none(record.get("person_id"))
+        until = record_date(record.get("zienswijze_until"))
+        term = (
+            " "
+            + _("De klant kan tot en met {day} een zienswijze geven.").format(day=long_date(until))
+            if until is not None
+            else ""
+        )
+        c.add(
+            "handhaving_besluit",
+            _("Besluit over de voorgenomen boete"),
+            due_on,
+            pid,
+            _(
+                "{name}: voornemen tot een boete van {day}.{term} Neem het besluit uiterlijk "
+                "op {due} (13 weken na het voornemen, art. 5:51 Awb) en vul de datum besluit in."
+            ).format(
+                name=names.get(pid, "?"), day=long_date(start), term=term, due=long_date(due_on)
+            ),
         )
 
 
@@ -892,7 +878,7 @@ def _outcome_items(c: _Collector, appointments: Sequence[Mapping[str, object]]) 
     for appt in appointments:
         if appt.get("outcome") not in (None, "", "gepland"):
             continue
-        when = _date(appt.get("starts_at"))
+        when = record_date(appt.get("starts_at"))
         if when is None or when >= c.on:
             continue
         kind = choice_label(APPOINTMENT_KINDS, _str_or_none(appt.get("kind"))) or "Afspraak"
@@ -904,7 +890,7 @@ def _outcome_items(c: _Collector, appointments: Sequence[Mapping[str, object]]) 
             _(
                 "{appointment} op {day}: de uitkomst staat nog op 'Gepland'. Vul in of de klant "
                 "verschenen is."
-            ).format(appointment=_(kind), day=_nl(when)),
+            ).format(appointment=_(kind), day=long_date(when)),
         )
 
 
@@ -917,10 +903,12 @@ def due_for_household(
     horizon_days: int = 14,
     *,
     handhaving: Sequence[Mapping[str, object]] = (),
+    decisions: Sequence[Mapping[str, object]] = (),
 ) -> list[DueItem]:
     """What is due within ``horizon_days`` of ``on``, or overdue, for one household.
 
-    ``persons``, ``pips``, ``appointments`` and ``handhaving`` are that household's
+    ``persons``, ``pips``, ``appointments``, ``handhaving`` and ``decisions`` (DUO
+    decisions) are that household's
     records as dicts (see :mod:`klantapp.domain.records`; each with its ``id``). Sorted
     by ``due_on``. Handhaving records only ever take items away (a step recorded after
     a missed brede intake).
@@ -930,10 +918,17 @@ def due_for_household(
     c = _Collector(str(household.get("id") or ""), on, horizon_days)
     _household_items(c, household, persons)
 
-    plichtig = [p for p in persons if wi2021_applies(p, on)]
+    _permit_items(c, persons)
+    plichtig = [p for p in persons if wi2021_applies(p, on, decisions)]
     for person in plichtig:
         pid = person.get("id")
-        _pip_items(c, household, person, [p for p in pips if p.get("person_id") == pid])
+        _pip_items(
+            c,
+            household,
+            person,
+            [p for p in pips if p.get("person_id") == pid],
+            [d for d in decisions if d.get("person_id") == pid],
+        )
 
     # Handhaving applies to people under Wi2021; an appointment for the whole household
     # counts when someone in it is (or when no persons are recorded yet).
@@ -942,6 +937,7 @@ def due_for_household(
         person_ids.add(None)
     names = {_str_or_none(p.get("id")): _name(p) for p in persons}
     _handhaving_items(c, appointments, pips, handhaving, person_ids, names)
+    _handhaving_decision_items(c, handhaving, names)
     _outcome_items(c, appointments)
 
     return sorted(c.items, key=lambda i: (i.due_on, i.person_id or "", i.rule, i.title))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from klantapp.domain.deadlines import add_months
+from klantapp.domain.dates import add_months
 from klantapp.i18n import N_
 
 
@@ -48,6 +48,13 @@ RETENTION_RULES: dict[str, RetentionRule] = {
             "pips",
             10,
             N_("Besluit (PIP) hoort bij het dossier: 10 jaar na afsluiten"),
+        ),
+        RetentionRule(
+            "duo_decisions",
+            10,
+            N_(
+                "Besluit van DUO (termijn, verlenging, ontheffing) hoort bij het dossier: 10 jaar na afsluiten"
+            ),
         ),
         RetentionRule(
             "handhaving",

@@ -134,6 +134,19 @@ DOELGROEPEN = (
     ("overig", "Overige migrant"),
 )
 
+# The permit the plicht rests on (art. 3 Wi2021): doelgroep and ontzorgen follow from it.
+# A nareiziger with an afgeleide asielvergunning is an asielstatushouder; a family member
+# who followed with a regular permit (gezinshereniging) is a gezinsmigrant.
+PERMIT_BASES = (
+    ("asiel_bepaald", "Asiel, bepaalde tijd"),
+    ("asiel_onbepaald", "Asiel, onbepaalde tijd"),
+    ("nareis_asiel", "Nareis asiel (afgeleide asielvergunning)"),
+    ("regulier_gezin", "Regulier: gezinshereniging of gezinsvorming"),
+    ("regulier_overig", "Regulier: ander niet-tijdelijk doel"),
+    ("regulier_tijdelijk", "Regulier: tijdelijk doel (niet plichtig)"),
+    ("vrij_verkeer", "EU/EER, Zwitsers of Turks (niet plichtig)"),
+)
+
 PLICHT_STATUS = (
     ("plichtig", "Inburgeringsplichtig"),
     ("vrijstelling", "Vrijstelling"),
@@ -260,6 +273,46 @@ PIP_STATUS = (
 
 # Handhaving (DOMAIN.md 1.4, 1.5, 1.8): the steps after a missed brede intake or broken
 # PIP duties, a bijstand maatregel instead of a boete, and what the client does against it.
+# DUO's decisions on a person's plicht and termijn (art. 7, 12, 28 and 30 Wi2021;
+# Besluit inburgering 2021 art. 4.3-4.5), each with its dagtekening and document number.
+DUO_DECISION_KINDS = (
+    ("termijn_start", "Start termijn (van DUO of vorige gemeente)"),
+    ("verlenging", "Verlenging termijn"),
+    ("ontheffing", "Ontheffing"),
+    ("vrijstelling", "Vrijstelling"),
+    ("boete_termijn", "Boete termijnoverschrijding, met nieuwe termijn"),
+)
+
+VERLENGING_GRONDEN = (
+    ("aanbod_te_laat", "Aanbod van de gemeente startte te laat"),
+    ("ziekte", "Ziekte of andere omstandigheid buiten eigen schuld"),
+    ("onderwijs", "Niet-vrijstellende opleiding"),
+    ("inspanning", "Aantoonbaar voldoende inspanning"),
+    ("overig", "Andere grond"),
+    ("onbekend", "Onbekend (overgenomen uit een oudere versie)"),
+)
+
+# The leerbaarheidstoets (part of the brede intake; DUO hosts it, the gemeente supervises): its outcome, the gemeente's reasoned deviation, and since 2023 the
+# exemption for visual impairment and for hearing impairment that prevents the test.
+LEERBAARHEID_OUTCOMES = (
+    ("hoog", "Hoog"),
+    ("gemiddeld", "Gemiddeld"),
+    ("laag", "Laag"),
+    ("niet_afgerond", "Niet afgerond"),
+)
+
+LEERBAARHEID_EXEMPTIONS = (
+    ("visueel", "Vrijgesteld: visuele beperking"),
+    ("auditief", "Vrijgesteld: auditieve beperking (kan de toets niet maken)"),
+)
+
+# The duty a boete is for: its cap differs (~ Divosa, DOMAIN.md 1.4-1.5: €250 for not
+# coming to the brede intake, at most €800 for breaking PIP duties).
+HANDHAVING_DUTIES = (
+    ("brede_intake", "Meewerken aan de brede intake (max. €250)"),
+    ("pip", "Verplichtingen uit het PIP (max. €800)"),
+)
+
 HANDHAVING_KINDS = (
     ("waarschuwing", "Waarschuwing"),
     ("boete", "Boete"),
@@ -374,7 +427,20 @@ PERSON = RecordKind(
         _f("bsn", "bsn", "BSN", searchable=True),
         _f("nationalities", "textlist", "Nationaliteiten", help="Ook: staatloos, onbekend"),
         _f("country_of_origin", "text", "Land van herkomst", max_length=100),
-        _f("permit_type", "text", "Soort verblijfsvergunning", max_length=100),
+        _f(
+            "permit_basis",
+            "choice",
+            "Grond verblijfsvergunning",
+            choices=PERMIT_BASES,
+            help="Bepaalt de doelgroep en of ontzorgen verplicht is.",
+        ),
+        _f(
+            "permit_type",
+            "text",
+            "Verblijfsvergunning (omschrijving)",
+            max_length=100,
+            help="Vrije tekst uit een oudere versie; kies hierboven de grond.",
+        ),
         _f("permit_date", "date", "Datum vergunning (bekendmaking verblijfsrecht)"),
         _f("regime", "choice", "Regime", choices=REGIMES),
         _f("doelgroep", "choice", "Doelgroep", choices=DOELGROEPEN),
@@ -386,13 +452,6 @@ PERSON = RecordKind(
             "Datum inschrijving BRP (als later dan het huishouden)",
             help="Alleen invullen als deze persoon later is ingeschreven dan het huishouden, "
             "bijvoorbeeld een nareiziger. Leeg: de datum van het huishouden telt.",
-        ),
-        _f(
-            "termijn_start",
-            "date",
-            "Start termijn (van DUO of vorige gemeente)",
-            help="Voor wie hierheen verhuisd is: de termijn loopt vanaf het eerste PIP, ook als "
-            "dat in een andere gemeente was. DUO geeft de datum door.",
         ),
         _f("mother_tongue", "language", "Moedertaal", choices=LANGUAGES),
         _f("other_languages", "textlist", "Andere talen"),
@@ -415,7 +474,31 @@ PERSON = RecordKind(
         _f("driving_licence", "bool", "Rijbewijs"),
         _f("digital_skills", "choice", "Digitale vaardigheden", choices=LITERACY),
         _f("leerbaarheid_date", "date", "Datum leerbaarheidstoets"),
-        _f("leerbaarheid_result", "text", "Uitslag leerbaarheidstoets", max_length=200),
+        _f(
+            "leerbaarheid_outcome",
+            "choice",
+            "Uitkomst leerbaarheidstoets",
+            choices=LEERBAARHEID_OUTCOMES,
+        ),
+        _f(
+            "leerbaarheid_exemption",
+            "choice",
+            "Leerbaarheidstoets: vrijstelling",
+            choices=LEERBAARHEID_EXEMPTIONS,
+            help="Verplicht bij een visuele beperking, of een auditieve die de toets belet.",
+        ),
+        _f(
+            "leerbaarheid_deviation",
+            "longtext",
+            "Afwijking van de uitkomst (motivering gemeente)",
+            help="De gemeente mag van de uitkomst afwijken als zij dat motiveert.",
+        ),
+        _f(
+            "leerbaarheid_result",
+            "text",
+            "Uitslag leerbaarheidstoets (toelichting)",
+            max_length=200,
+        ),
         _f("care_duties", "text", "Zorgtaken (zwangerschap, kinderopvang)", max_length=500),
         _f("phone", "phone", "Telefoon"),
         _f("email", "email", "E-mail"),
@@ -511,7 +594,6 @@ PIP = RecordKind(
             },
         ),
         _f("exam_attempts", "int", "Examenpogingen", minimum=0, maximum=50),
-        _f("extension_months", "int", "Verlenging termijn (maanden)", minimum=0, maximum=60),
         _f("ontzorgen", "bool", "Ontzorgen in PIP"),
         _f("randvoorwaarden", "longtext", "Randvoorwaarden (kinderopvang, ...)"),
         _f("begeleiding", "longtext", "Begeleiding"),
@@ -570,6 +652,13 @@ HANDHAVING = RecordKind(
             help="Datum van de brief, het voornemen of het bezwaarschrift",
         ),
         _f("kind", "choice", "Soort", required=True, choices=HANDHAVING_KINDS),
+        _f("duty", "choice", "Voor welke plicht", choices=HANDHAVING_DUTIES),
+        _f(
+            "zienswijze_until",
+            "date",
+            "Zienswijze mogelijk tot en met",
+            help="Bij een voornemen: de termijn die de klant krijgt om te reageren.",
+        ),
         _f(
             "appointment_id",
             "ref",
@@ -594,6 +683,41 @@ HANDHAVING = RecordKind(
             help="Het besluit over de boete of maatregel, of de beslissing op bezwaar",
         ),
         _f("notes", "longtext", "Toelichting", searchable=True),
+    ),
+)
+
+DUO_DECISION = RecordKind(
+    name="duo_decisions",
+    label="Besluit DUO",
+    label_plural="Besluiten DUO",
+    parent="households",
+    parent_field="household_id",
+    display=("kind", "date"),
+    fields=(
+        _f("household_id", "ref", "Huishouden", required=True, ref="households"),
+        _f("person_id", "ref", "Gezinslid", required=True, ref="persons"),
+        _f("kind", "choice", "Soort besluit", required=True, choices=DUO_DECISION_KINDS),
+        _f("date", "date", "Dagtekening", required=True),
+        _f("document_number", "text", "Kenmerk (documentnummer)", max_length=100),
+        _f(
+            "termijn_start",
+            "date",
+            "Start termijn",
+            help="Bij 'Start termijn': de dag na de dagtekening van het eerste PIP, ook als "
+            "dat in een andere gemeente was.",
+        ),
+        _f("ground", "choice", "Grond verlenging", choices=VERLENGING_GRONDEN),
+        _f("period_months", "int", "Verlenging (maanden)", minimum=0, maximum=60),
+        _f("period_days", "int", "Verlenging (dagen)", minimum=0, maximum=366),
+        _f(
+            "new_last_day",
+            "date",
+            "Nieuwe laatste dag termijn",
+            help="Bij een boete: de nieuwe termijn. Bij een verlenging: als DUO de datum noemt.",
+        ),
+        _f("effective_from", "date", "Geldt vanaf", help="Bij ontheffing of vrijstelling"),
+        _f("amount_eur", "int", "Bedrag (euro)", minimum=0, maximum=10000),
+        _f("notes", "longtext", "Toelichting"),
     ),
 )
 
@@ -659,6 +783,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
         PIP,
         APPOINTMENT,
         HANDHAVING,
+        DUO_DECISION,
         PARTNER,
         REFERRAL,
         NOTE,
@@ -673,6 +798,7 @@ HOUSEHOLD_CHILDREN: tuple[str, ...] = (
     "pips",
     "appointments",
     "handhaving",
+    "duo_decisions",
     "referrals",
     "notes",
 )

@@ -36,6 +36,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from klantapp.domain.plicht import doelgroep_of
 from klantapp.domain.records import ITEM_LABELS, Field, RecordKind
 from klantapp.domain.records import kind as record_kind
 from klantapp.errors import Problem
@@ -881,14 +882,100 @@ def _rule_amount_only_boete(rec: Mapping[str, object], kind: RecordKind) -> list
     return []
 
 
+def _rule_permit_doelgroep(rec: Mapping[str, object], kind: RecordKind) -> list[tuple[str, str]]:
+    """The doelgroep follows from the permit basis where the law decides it."""
+    doelgroep = rec.get("doelgroep")
+    if not rec.get("permit_basis") or not doelgroep:
+        return []
+    derived = doelgroep_of({"permit_basis": rec.get("permit_basis")})
+    if derived is None or derived == doelgroep:
+        return []
+    choices = dict(kind.field("doelgroep").choices)
+    return [
+        (
+            "doelgroep",
+            _(
+                "Bij deze grond van de verblijfsvergunning hoort doelgroep '{expected}'. "
+                "Kies die, of maak Doelgroep leeg."
+            ).format(expected=_(choices[derived])),
+        )
+    ]
+
+
+#: The highest boete per duty (~ Divosa, DOMAIN.md 1.4-1.5).
+BOETE_CAPS_EUR = {"brede_intake": 250, "pip": 800}
+
+
+def _rule_boete_cap(rec: Mapping[str, object], kind: RecordKind) -> list[tuple[str, str]]:
+    amount, duty = rec.get("amount_eur"), rec.get("duty")
+    cap = BOETE_CAPS_EUR.get(duty) if isinstance(duty, str) else None
+    if cap is None or not isinstance(amount, int) or amount <= cap:
+        return []
+    return [
+        (
+            "amount_eur",
+            _(
+                "Een boete voor deze plicht is hoogstens €{cap}. Pas het bedrag aan, of kies "
+                "een andere plicht."
+            ).format(cap=cap),
+        )
+    ]
+
+
+def _rule_decision_fields(rec: Mapping[str, object], kind: RecordKind) -> list[tuple[str, str]]:
+    """What each kind of DUO decision needs to count."""
+    decision = rec.get("kind")
+    if decision == "termijn_start" and is_blank(rec.get("termijn_start")):
+        return [
+            (
+                "termijn_start",
+                _("{label} is verplicht bij dit soort besluit. Vul de datum in.").format(
+                    label=_(kind.field("termijn_start").label)
+                ),
+            )
+        ]
+    if decision == "verlenging" and not (
+        rec.get("period_months") or rec.get("period_days") or rec.get("new_last_day")
+    ):
+        return [
+            (
+                "period_months",
+                _(
+                    "Een verlenging heeft een duur nodig: vul de maanden en dagen in, of de "
+                    "nieuwe laatste dag van de termijn."
+                ),
+            )
+        ]
+    if decision == "boete_termijn" and is_blank(rec.get("new_last_day")):
+        return [
+            (
+                "new_last_day",
+                _("Vul de nieuwe laatste dag van de termijn in die DUO bij de boete geeft."),
+            )
+        ]
+    return []
+
+
 _RULES: dict[str, tuple[_Rule, ...]] = {
     "appointments": (
         (("interpreter_mode", "interpreter_language"), _rule_interpreter_language),
         (("invitation_number", "kind"), _rule_invitation_only_intake),
     ),
     "pips": ((("status", "vastgesteld_on"), _rule_pip_dagtekening),),
-    "persons": ((("regime", "plicht_status"), _rule_regime_plicht),),
-    "handhaving": ((("amount_eur", "kind"), _rule_amount_only_boete),),
+    "persons": (
+        (("regime", "plicht_status"), _rule_regime_plicht),
+        (("permit_basis", "doelgroep"), _rule_permit_doelgroep),
+    ),
+    "duo_decisions": (
+        (
+            ("kind", "termijn_start", "period_months", "period_days", "new_last_day"),
+            _rule_decision_fields,
+        ),
+    ),
+    "handhaving": (
+        (("amount_eur", "kind"), _rule_amount_only_boete),
+        (("amount_eur", "duty"), _rule_boete_cap),
+    ),
 }
 
 

@@ -13,6 +13,9 @@ from typing import Any
 from klantapp.casebook.casebook import Casebook
 from klantapp.casebook.queries import _rows
 from klantapp.domain import deadlines as dl
+from klantapp.domain import termijn
+from klantapp.domain.dates import add_months, record_date
+from klantapp.domain.plicht import Plicht, doelgroep_of, plicht_on, regime_of
 from klantapp.domain.records import (
     DOELGROEPEN,
     HANDHAVING_KINDS,
@@ -67,6 +70,7 @@ class _Data:
     households: dict[str, Record]
     persons: list[Record]
     pips: dict[str, list[Record]]  # person id -> versions
+    decisions: dict[str, list[Record]]  # person id -> DUO decisions
     handhaving: list[Record]
     intake: list[Record]
 
@@ -78,13 +82,16 @@ def _load(cb: Casebook) -> _Data:
         pips: dict[str, list[Record]] = defaultdict(list)
         for p in _rows(conn, "pips", "SELECT * FROM pips"):
             pips[p["person_id"]].append(p)
+        decisions: dict[str, list[Record]] = defaultdict(list)
+        for x in _rows(conn, "duo_decisions", "SELECT * FROM duo_decisions"):
+            decisions[x["person_id"]].append(x)
         handhaving = _rows(conn, "handhaving", "SELECT * FROM handhaving")
         intake = _rows(
             conn,
             "intake_scores",
             "SELECT id, household_id, person_id, intake_date, domain, score FROM intake_scores",
         )
-    return _Data(households, persons, dict(pips), handhaving, intake)
+    return _Data(households, persons, dict(pips), dict(decisions), handhaving, intake)
 
 
 def _in(day: date | None, start: date, end: date) -> bool:
@@ -96,9 +103,15 @@ def _shares(rows: list[Row], base: int) -> None:
         r.share = (r.count / base) if base else None
 
 
-def _plichtig(p: Record, on: date) -> bool:
-    """Inburgeringsplichtig on ``on``: plicht status plichtig and Wi2021 applies."""
-    return p.get("plicht_status") == "plichtig" and dl.wi2021_applies(p, on)
+def _plicht(d: _Data, p: Record, on: date) -> Plicht:
+    """The person's plicht on ``on``, as the domain reads it (with DUO's decisions)."""
+    return plicht_on(p, on, d.decisions.get(p["id"], []))
+
+
+def _plichtig(d: _Data, p: Record, on: date) -> bool:
+    """Inburgeringsplichtig on ``on``: plichtig and the Wi2021 deadlines apply."""
+    plicht = _plicht(d, p, on)
+    return plicht.status == "plichtig" and plicht.deadlines
 
 
 def plicht_by_doelgroep(d: _Data, on: date, start: date, end: date) -> Figure:
@@ -108,10 +121,10 @@ def plicht_by_doelgroep(d: _Data, on: date, start: date, end: date) -> Figure:
         for col in cols:
             rows[(value, col)] = Row(_(label), key=f"{value}|{col}")
     for p in d.persons:
-        status = str(p.get("plicht_status") or "")
-        if status not in dict(PLICHT_STATUS):
-            continue
-        group = str(p.get("doelgroep") or "")
+        plicht = _plicht(d, p, on)
+        if plicht.status not in dict(PLICHT_STATUS):
+            continue  # "nog niet" (under 18, still abroad): no plicht status yet
+        status, group = plicht.status, plicht.doelgroep or ""
         rows[(status, group if group in cols else "")].add(p["household_id"])
     return Figure(
         "plicht_doelgroep",
@@ -129,12 +142,11 @@ def leerroute_share(d: _Data, on: date, start: date, end: date) -> Figure:
     none = Row(_("Nog geen PIP"), key="")
     base = 0
     for p in d.persons:
-        if not _plichtig(p, on):
+        if not _plichtig(d, p, on):
             continue
         base += 1
         pips = d.pips.get(p["id"], [])
-        newest = dl.current_pip([x for x in pips if dl.pip_is_vastgesteld(x)])
-        route = newest.get("leerroute") if newest else None
+        route = dl.current_leerroute(pips)
         (rows.get(str(route)) if route in rows else none).add(p["household_id"])  # type: ignore[union-attr]
     out = [*rows.values(), none]
     _shares(out, base)
@@ -167,12 +179,11 @@ def integratieroute(d: _Data, on: date, start: date, end: date) -> Figure:
     rows = {k: Row(_(label), key=k) for k, label in INTEGRATIEROUTES}
     base = 0
     for p in d.persons:
-        if not _plichtig(p, on):
+        if not _plichtig(d, p, on):
             continue
         base += 1
         pips = d.pips.get(p["id"], [])
-        newest = dl.current_pip([x for x in pips if dl.pip_is_vastgesteld(x)])
-        route = _ROUTE_OF_LEERROUTE.get(str(newest.get("leerroute"))) if newest else None
+        route = _ROUTE_OF_LEERROUTE.get(str(dl.current_leerroute(pips)))
         rows[route or ""].add(p["household_id"])
     out = list(rows.values())
     _shares(out, base)
@@ -202,21 +213,21 @@ def pip_within_norm(d: _Data, on: date, start: date, end: date) -> Figure:
     )
     days: list[int] = []
     for p in d.persons:
-        if p.get("doelgroep") not in ("asiel", "nareiziger", None, ""):
+        if doelgroep_of(p) not in ("asiel", "nareiziger", None):
             continue
-        if p.get("regime") in ("wi2013", "geen"):
+        if regime_of(p) in ("wi2013", "geen"):
             continue
         hh = d.households.get(p["household_id"], {})
-        found = dl.pip_deadline_start(hh, p)
+        decisions = d.decisions.get(p["id"], [])
+        found = dl.pip_deadline_start(hh, p, on, decisions)
         if found is None or not _in(found[0], start, end):
             continue
-        due = dl.person_pip_deadline(hh, p)
-        assert due is not None
-        first = dl.first_pip_date(d.pips.get(p["id"], []))
+        due = dl.pip_deadline(found[1])
+        first = termijn.first_pip_date(d.pips.get(p["id"], []))
         if first is not None and first <= on:
             (within if first <= due else late).add(p["household_id"])
             days.append((first - found[0]).days)
-        elif due < on and dl.wi2021_applies(p, on):
+        elif due < on and dl.wi2021_applies(p, on, decisions):
             open_late.add(p["household_id"])
     out = [within, late, open_late]
     base = sum(r.count for r in out)
@@ -247,13 +258,14 @@ def waiting_time(d: _Data, on: date, start: date, end: date) -> Figure:
     days: list[int] = []
     for p in d.persons:
         pips = d.pips.get(p["id"], [])
-        first = dl.first_pip_date(pips)
+        first = termijn.first_pip_date(pips)
         if not _in(first, start, end):
             continue
         assert first is not None
-        due = dl.person_course_deadline(pips)
+        offer = dl.offer_deadline(pips)
+        due = offer[0] if offer is not None else None
         starts = [
-            s for x in pips if (s := dl.as_date(x.get("course_start"))) is not None and s <= on
+            s for x in pips if (s := record_date(x.get("course_start"))) is not None and s <= on
         ]
         if starts:
             started = min(starts)
@@ -280,15 +292,16 @@ def waiting_time(d: _Data, on: date, start: date, end: date) -> Figure:
 
 
 def termijn_ending(d: _Data, on: date, start: date, end: date) -> Figure:
-    horizon = dl.add_months(on, 6)
+    horizon = add_months(on, 6)
     months: dict[str, Row] = {}
     for i in range(6):
-        first = dl.add_months(date(on.year, on.month, 1), i)
+        first = add_months(date(on.year, on.month, 1), i)
         months[first.strftime("%Y-%m")] = Row(first.strftime("%Y-%m"), key=first.strftime("%Y-%m"))
     for p in d.persons:
-        if not _plichtig(p, on):
+        if not _plichtig(d, p, on):
             continue
-        ends = dl.person_termijn_end(p, d.pips.get(p["id"], []))
+        found = termijn.person_termijn(p, d.pips.get(p["id"], []), d.decisions.get(p["id"], []))
+        ends = found.last_day if found is not None else None
         if ends is None or not (on <= ends <= horizon):
             continue
         key = ends.strftime("%Y-%m")
@@ -308,7 +321,7 @@ def termijn_ending(d: _Data, on: date, start: date, end: date) -> Figure:
 def handhaving_steps(d: _Data, on: date, start: date, end: date) -> Figure:
     rows = {k: Row(_(label), key=k) for k, label in HANDHAVING_KINDS}
     for h in d.handhaving:
-        if h.get("kind") in rows and _in(dl.as_date(h.get("date")), start, end):
+        if h.get("kind") in rows and _in(record_date(h.get("date")), start, end):
             rows[str(h["kind"])].add(h["household_id"])
     return Figure(
         "handhaving",
@@ -326,7 +339,7 @@ def ontzorgen_active(d: _Data, on: date, start: date, end: date) -> Figure:
     for hid, h in d.households.items():
         if h.get("status") in ("afgerond", "vertrokken"):
             continue
-        bijstand = dl.as_date(h.get("bijstand_start"))
+        bijstand = record_date(h.get("bijstand_start"))
         if bijstand is None or bijstand > on:
             continue
         base += 1
@@ -347,7 +360,7 @@ def ontzorgen_active(d: _Data, on: date, start: date, end: date) -> Figure:
 def intake_scores(d: _Data, on: date, start: date, end: date) -> Figure:
     latest: dict[tuple[str, str], Record] = {}
     for s in d.intake:
-        day = dl.as_date(s.get("intake_date"))
+        day = record_date(s.get("intake_date"))
         if day is None or day > on or not s.get("score"):
             continue
         k = (str(s.get("person_id")), str(s.get("domain")))

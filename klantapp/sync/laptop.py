@@ -178,6 +178,34 @@ def status(cb: Casebook) -> dict[str, Any]:
         }
 
 
+def refusal_text(reason: str) -> str:
+    """What a refused laptop tells its user: what happened and what to do."""
+    if reason == "rolled_back":
+        return _(
+            "Het centrale kantoor heeft meer van deze laptop ontvangen dan dit dossier bevat: "
+            "dit is een oudere kopie. Er wordt niet meer uitgewisseld; de niet verzonden "
+            "wijzigingen blijven bewaard. Neem contact op met het centrale kantoor: de laptop "
+            "moet opnieuw worden ingericht."
+        )
+    if reason == "diverged":
+        return _(
+            "Een andere kopie van dit dossier heeft al andere wijzigingen naar het centrale "
+            "kantoor gestuurd. Er wordt niet meer uitgewisseld; de niet verzonden wijzigingen "
+            "zijn naar het centrale kantoor gestuurd om na te kijken. Neem contact op met het "
+            "centrale kantoor: de laptop moet opnieuw worden ingericht."
+        )
+    return _(
+        "Het centrale kantoor wisselt niet meer uit met deze laptop ({reason}). Neem contact "
+        "op met het centrale kantoor."
+    ).format(reason=reason)
+
+
+def dismiss_notice(cb: Casebook, notice_id: str) -> None:
+    """The user has read a notice (a household handed over): it is not shown again."""
+    with cb.transaction() as tx:
+        tx.delete_local("sync_notices", notice_id)
+
+
 # --- run ----------------------------------------------------------------------------
 
 

@@ -24,6 +24,7 @@ from klantapp.casebook.apply import local_value
 
 ROLE_LAPTOP = "laptop"
 ROLE_HUB = "hub"
+FOLDER = "folder"  # sync_state: the exchange folder chosen in the client (this device's own)
 
 
 def get(cb: Casebook, table: str, key: str, default: Any = None) -> Any:
@@ -59,3 +60,14 @@ def update(tx: Transaction, conn: sqlite3.Connection, table: str, key: str, **ch
     current.update(changes)
     tx.put_local(table, key, current)
     return current
+
+
+def folder(cb: Casebook) -> str | None:
+    """The exchange folder this device syncs through (chosen in Instellingen), or None."""
+    value = get(cb, "sync_state", FOLDER)
+    return str(value) if value else None
+
+
+def set_folder(cb: Casebook, path: str) -> None:
+    with cb.transaction() as tx:
+        tx.put_local("sync_state", FOLDER, str(path))

@@ -5,6 +5,7 @@ Layout of the folder::
 
     DIR/to-hub/<device id>-hub-<bundle id>.kbundle                laptop -> office
     DIR/to-<device id>/<hub id>-<device id>-<bundle id>.kbundle   office -> laptop
+    DIR/aanmeldingen/<device id>.kreq                             enrolment requests
 
 One subfolder per addressee, ``to-<address>`` (:data:`HUB` for the office, else the
 device id), so a laptop lists only its own folder (and a share can give each laptop
@@ -117,7 +118,13 @@ def send(folder: Path, *, sender: str, to: str, bundle_id: str, data: bytes) -> 
         raise FileNotFoundError(folder)
     target_dir.mkdir(exist_ok=True)
     final = target_dir / bundle_name(sender, to, bundle_id)
-    temp = target_dir / f".{final.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
+    _write_atomically(final, data)
+    return final
+
+
+def _write_atomically(final: Path, data: bytes) -> None:
+    """A temporary name readers ignore, fsync, rename, fsync of the folder."""
+    temp = final.parent / f".{final.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, FILE_MODE)
     try:
         fsio.write_all(fd, data, temp)
@@ -128,8 +135,34 @@ def send(folder: Path, *, sender: str, to: str, bundle_id: str, data: bytes) -> 
         raise
     fsio.close(fd)
     fsio.replace(temp, final)
-    fsio.fsync_dir(target_dir)
+    fsio.fsync_dir(final.parent)
+
+
+REQUESTS = "aanmeldingen"
+REQUEST_SUFFIX = ".kreq"
+
+
+def send_request(folder: Path, device_id: str, text: str) -> Path:
+    """Leave a laptop's enrolment request (public: names and public keys) in the folder
+    for the office, atomically; a newer request of the same device replaces it."""
+    check_id(device_id, "device")
+    if not Path(folder).is_dir():
+        raise FileNotFoundError(folder)
+    directory = Path(folder) / REQUESTS
+    directory.mkdir(exist_ok=True)
+    final = directory / f"{device_id}{REQUEST_SUFFIX}"
+    _write_atomically(final, text.encode("utf-8"))
     return final
+
+
+def requests(folder: Path) -> list[Path]:
+    """The enrolment requests waiting in the folder (for the office's Apparaten)."""
+    directory = Path(folder) / REQUESTS
+    if not directory.is_dir():
+        return []
+    return sorted(
+        p for p in directory.iterdir() if p.suffix == REQUEST_SUFFIX and not p.name.startswith(".")
+    )
 
 
 def incoming(

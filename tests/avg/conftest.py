@@ -6,7 +6,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from klantapp.casebook import Casebook, services
-from klantapp.casebook.demo import demo_bsn
+
+
+def demo_bsn(seed: int) -> str:
+    """A 9-digit number that passes the elfproef, derived from ``seed`` (fictional).
+    (The demo caseload became a document with its own numbers; the tests keep this.)"""
+    n = 10_000_000 + (seed * 7_919) % 89_000_000
+    while True:
+        digits = [int(c) for c in f"{n:08d}"]
+        total = sum(d * w for d, w in zip(digits, range(9, 1, -1), strict=True))
+        check = total % 11
+        if check < 10:
+            return f"{n:08d}{check}"
+        n += 1
 
 
 @dataclass

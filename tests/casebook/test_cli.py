@@ -201,6 +201,20 @@ def test_due_lists_overdue_items(
     assert main(["due", str(demo_path), "--on", "2026-13-01"]) == 2
 
 
+def test_due_lines_name_the_household_and_member_once_per_rule(
+    demo_path: Path, env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["due", str(demo_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines
+    assert len(lines) == len(set(lines))
+    households = {line.split("\t")[2] for line in lines}
+    members = {line.split("\t")[3] for line in lines}
+    assert "Qadir" in households or any("Qadir" in h for h in households)
+    assert any(" " in m for m in members if m != "-"), members  # names, not ids
+    assert not any(len(h) == 36 and h.count("-") == 4 for h in households)  # no uuids
+
+
 def test_verify_reports_ok(demo_path: Path, env: None, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["verify", str(demo_path)]) == 0
     assert "Alles in orde" in capsys.readouterr().out

@@ -8,34 +8,30 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from klantapp.domain.dates import add_months, latest_birth_date
 from klantapp.domain.deadlines import (
     AFSCHALEN_MIN_LESUREN,
     RULES,
     DueItem,
     HourCounter,
-    add_months,
     afschalen_eligible,
     course_start_deadline,
     current_pip,
     due_for_household,
-    first_pip_date,
     handhaving_closes_intake,
     handhaving_step,
     hour_counters,
     huisvesting_target,
     is_under,
     koppeling_expected,
-    latest_birth_date,
     ontzorgen_end,
-    person_termijn_start,
     pip_deadline,
-    pip_is_vastgesteld,
-    schakelen_deadline,
-    termijn_end,
-    termijn_end_from_start,
-    termijn_start,
     wi2021_applies,
     woning_target,
+)
+from klantapp.domain.termijn import (
+    first_pip_date,
+    pip_is_vastgesteld,
 )
 
 HH = "hh-1"
@@ -78,67 +74,12 @@ def test_add_months_lands_in_the_right_month_and_keeps_the_day_when_it_can(day, 
         assert (result + timedelta(days=1)).day == 1
 
 
-# --- termijn ------------------------------------------------------------------------------
-
-
-def test_termijn_starts_the_day_after_the_dagtekening():
-    assert termijn_start(date(2026, 1, 15)) == date(2026, 1, 16)
-    assert termijn_start(date(2025, 12, 31)) == date(2026, 1, 1)
-
-
-@pytest.mark.parametrize(
-    ("pip_date", "end"),
-    [
-        (date(2024, 1, 15), date(2027, 1, 16)),
-        (date(2025, 12, 31), date(2029, 1, 1)),
-        # Start on 29 February 2024; 2027 has no 29 February: the month's last day.
-        (date(2024, 2, 28), date(2027, 2, 28)),
-        # Dagtekening on 29 February: start 1 March.
-        (date(2024, 2, 29), date(2027, 3, 1)),
-        (date(2023, 2, 28), date(2026, 3, 1)),
-        (date(2025, 2, 28), date(2028, 3, 1)),
-    ],
-)
-def test_termijn_end_is_three_years_after_the_start(pip_date, end):
-    assert termijn_end(pip_date) == end
-
-
-def test_extension_months_move_the_end():
-    assert termijn_end(date(2024, 1, 15), 6) == date(2027, 7, 16)
-    assert termijn_end(date(2024, 1, 15), 12) == date(2028, 1, 16)
-    # A start on 31 August plus 6 months extension ends on the last day of February.
-    assert termijn_end(date(2023, 8, 30), 6) == date(2027, 2, 28)
-    with pytest.raises(ValueError, match="negative"):
-        termijn_end(date(2024, 1, 15), -1)
-
-
-@given(any_day)
-def test_termijn_end_is_three_years_and_one_day_after_the_pip(pip_date):
-    end = termijn_end(pip_date)
-    # 3 years of 365 days + the day after, + 1 day per 29 February in between.
-    assert (end - pip_date).days in (3 * 365 + 1, 3 * 365 + 2)
-    assert end > pip_date + timedelta(days=3 * 365)
-    assert end == add_months(pip_date + timedelta(days=1), 36)
-
-
-@given(any_day, st.integers(0, 60), st.integers(0, 60))
-def test_more_extension_never_ends_earlier(pip_date, a, b):
-    low, high = sorted((a, b))
-    assert termijn_end(pip_date, low) <= termijn_end(pip_date, high)
-    assert termijn_end(pip_date, high) >= termijn_end(pip_date)
-
-
 # --- other date rules ---------------------------------------------------------------------
 
 
 def test_pip_deadline_is_ten_weeks_after_inschrijving():
     assert pip_deadline(date(2026, 1, 5)) == date(2026, 3, 16)
     assert pip_deadline(date(2024, 12, 30)) == date(2025, 3, 10)
-
-
-def test_schakelen_deadline_is_eighteen_months_after_the_start():
-    assert schakelen_deadline(date(2024, 1, 16)) == date(2025, 7, 16)
-    assert schakelen_deadline(date(2024, 8, 31)) == date(2026, 2, 28)
 
 
 @pytest.mark.parametrize(
@@ -305,8 +246,10 @@ def adult(pid=P1, **kw):
         ({"regime": "geen"}, False),
         ({"arrival_status": "nareis"}, False),
         ({"birth_date": "2011-03"}, False),
+        # leerplicht/kwalificatieplicht: from the 18th birthday (art. 3 lid 3 Wi2021)
         ({"birth_date": "2010"}, False),
-        ({"birth_date": "2010-10"}, True),
+        ({"birth_date": "2008-12"}, False),
+        ({"birth_date": "2008-10"}, True),
     ],
 )
 def test_who_gets_wi2021_items(changes, applies):
@@ -421,8 +364,9 @@ def test_pip_deadline_disappears_once_a_pip_is_vastgesteld():
     assert "pip_vaststellen" not in rules(items)
 
 
-def test_pip_deadline_for_someone_who_turns_16_later_counts_from_the_birthday():
-    teen = adult(birth_date="2010-11-05", role="kind")
+def test_pip_deadline_for_someone_who_turns_18_later_counts_from_the_birthday():
+    # Art. 3 lid 3 Wi2021: no plicht while leerplicht or kwalificatieplicht applies.
+    teen = adult(birth_date="2008-11-05", role="kind")
     item = only(due(persons=[teen], on=date(2027, 1, 10)), "pip_vaststellen")
     assert item.due_on == pip_deadline(date(2026, 11, 5))
     assert "start van de plicht" in item.detail
@@ -444,11 +388,11 @@ def test_no_items_for_children_or_people_without_wi2021_plicht():
 
 
 def test_partial_birth_year_keeps_a_child_out_until_the_last_possible_birthday():
-    child = adult(birth_date="2010", role="kind")
+    child = adult(birth_date="2008", role="kind")
     hh = household(inschrijving_date="2026-01-05")
     assert due(hh, persons=[child], on=date(2026, 12, 30), horizon=0) == []
     assert rules(due(hh, persons=[child], on=date(2026, 12, 31), horizon=0)) == []
-    # From 31 December 2026 the child is surely 16; the PIP is due 10 weeks later.
+    # From 31 December 2026 the child is surely 18; the PIP is due 10 weeks later.
     item = only(due(hh, persons=[child], on=date(2027, 3, 20)), "pip_vaststellen")
     assert item.due_on == date(2027, 3, 11)
 
@@ -507,11 +451,12 @@ def b1_pip(**kw):
 
 
 def test_termijn_end_item_with_what_is_still_open():
-    # Dagtekening 10 May 2023: termijn 11 May 2023 - 11 May 2026.
+    # Dagtekening 10 May 2023: termijn 11 May 2023 up to and including 10 May 2026
+    # (art. 11 lid 1 and 2 Wi2021).
     item = only(due(pips=[b1_pip()], on=date(2026, 5, 1)), "termijn_einde")
-    assert item.due_on == date(2026, 5, 11)
+    assert item.due_on == date(2026, 5, 10)
     assert not item.overdue
-    assert "11 mei 2026" in item.detail
+    assert "uiterlijk op 10 mei 2026" in item.detail
     assert "MAP 20 van 40 uur" in item.detail
     assert "KNM niet behaald" in item.detail
     assert "PVT" not in item.detail
@@ -528,42 +473,32 @@ def test_later_pip_versions_do_not_reset_the_termijn():
         b1_pip(version=3, status="vastgesteld", vastgesteld_on="2025-09-15"),
     ]
     item = only(due(pips=pips, on=date(2026, 5, 1)), "termijn_einde")
-    assert item.due_on == date(2026, 5, 11)
+    assert item.due_on == date(2026, 5, 10)  # art. 11 lid 3 Wi2021
 
 
 def test_a_pip_in_bezwaar_still_starts_the_termijn():
     item = only(due(pips=[b1_pip(status="bezwaar")], on=date(2026, 5, 1)), "termijn_einde")
-    assert item.due_on == date(2026, 5, 11)
-
-
-def test_extension_months_of_the_newest_version_count():
-    pips = [
-        b1_pip(version=1, status="vervangen"),
-        b1_pip(version=2, vastgesteld_on="2024-03-01", extension_months=6),
-    ]
-    items = due(pips=pips, on=date(2026, 11, 1))
-    item = only(items, "termijn_einde")
-    assert item.due_on == date(2026, 11, 11)
-    assert "met 6 maanden verlenging" in item.detail
+    assert item.due_on == date(2026, 5, 10)
 
 
 def test_termijn_check_six_months_before_the_end_then_goes_away():
     item = only(due(pips=[b1_pip()], on=date(2025, 11, 1)), "termijn_controle")
-    assert item.due_on == date(2025, 11, 11)
+    assert item.due_on == date(2025, 11, 10)
     assert "verlenging" in item.detail
     assert "DUO" in item.detail
     still = only(due(pips=[b1_pip()], on=date(2025, 11, 20)), "termijn_controle")
     assert still.overdue
-    assert "termijn_controle" not in rules(due(pips=[b1_pip()], on=date(2025, 11, 26)))
+    assert "termijn_controle" not in rules(due(pips=[b1_pip()], on=date(2025, 11, 25)))
 
 
 def test_schakelen_deadline_is_shown_around_its_date_only():
-    # Termijn start 11 May 2023 + 18 months = 11 November 2024.
+    # Termijn start 11 May 2023: 18 months run up to and including 10 November 2024.
     item = only(due(pips=[b1_pip()], on=date(2024, 11, 1)), "schakelen")
-    assert item.due_on == date(2024, 11, 11)
-    assert "schakelen" not in rules(due(pips=[b1_pip()], on=date(2024, 10, 27)))
-    assert rules(due(pips=[b1_pip()], on=date(2024, 11, 25))) == ["schakelen"]
-    assert "schakelen" not in rules(due(pips=[b1_pip()], on=date(2024, 11, 26)))
+    assert item.due_on == date(2024, 11, 10)
+    assert "uiterlijk op 10 november 2024" in item.detail
+    assert "schakelen" not in rules(due(pips=[b1_pip()], on=date(2024, 10, 26)))
+    assert rules(due(pips=[b1_pip()], on=date(2024, 11, 24))) == ["schakelen"]
+    assert "schakelen" not in rules(due(pips=[b1_pip()], on=date(2024, 11, 25)))
 
 
 def test_no_schakelen_deadline_on_the_onderwijsroute():
@@ -734,7 +669,6 @@ optional_day = st.one_of(st.none(), st.dates(date(2020, 1, 1), date(2030, 12, 31
                 "plicht_status": st.sampled_from([None, "plichtig", "voldaan"]),
                 "doelgroep": st.sampled_from([None, "asiel", "gezin"]),
                 "inschrijving_date": optional_day,
-                "termijn_start": optional_day,
             }
         ),
         max_size=3,
@@ -748,7 +682,6 @@ optional_day = st.one_of(st.none(), st.dates(date(2020, 1, 1), date(2030, 12, 31
                 "vastgesteld_on": optional_day,
                 "course_start": optional_day,
                 "leerroute": st.sampled_from([None, "b1", "onderwijs", "z"]),
-                "extension_months": st.one_of(st.none(), st.integers(0, 24)),
             }
         ),
         max_size=4,
@@ -821,7 +754,10 @@ def test_due_items_are_sorted_within_the_horizon_and_flag_overdue(hh, ps, pp, aa
 def test_pip_deadline_counts_from_the_members_own_inschrijving():
     # The household was registered on 1 October 2026; the nareiziger on 16 November.
     nareiziger = adult(
-        doelgroep="nareiziger", arrival_status="in_nl", inschrijving_date="2026-11-16"
+        doelgroep="nareiziger",
+        permit_basis="nareis_asiel",
+        arrival_status="in_nl",
+        inschrijving_date="2026-11-16",
     )
     item = only(due(persons=[nareiziger], on=date(2027, 1, 20)), "pip_vaststellen")
     assert item.due_on == date(2027, 1, 25)
@@ -853,88 +789,15 @@ def test_no_pip_deadline_while_the_nareiziger_is_still_abroad():
     assert due(persons=[abroad], on=date(2027, 3, 1)) == []
 
 
-@given(optional_day, st.dates(date(2000, 1, 1), date(2090, 12, 31)))
+@given(optional_day, st.dates(date(2000, 1, 1), date(2040, 12, 31)))
 def test_own_inschrijving_replaces_the_household_date(household_day, own_day):
     hh = household(inschrijving_date=household_day.isoformat() if household_day else None)
-    person = adult(birth_date="1960", inschrijving_date=own_day.isoformat())
+    # born 1980: adult all along, and below the AOW age (art. 3 Wi2021) until 2047
+    person = adult(birth_date="1980", inschrijving_date=own_day.isoformat())
     far = own_day + timedelta(weeks=20)
     item = only(due(hh, persons=[person], on=far), "pip_vaststellen")
     assert item.due_on == pip_deadline(own_day)
     assert item.overdue
-
-
-# --- termijn from DUO or a previous gemeente ----------------------------------------------
-
-
-def test_person_termijn_start_prefers_the_date_from_duo():
-    pips = [pip(vastgesteld_on="2026-09-01")]
-    assert person_termijn_start(adult(), pips) == date(2026, 9, 2)
-    assert person_termijn_start(adult(termijn_start="2025-03-17"), pips) == date(2025, 3, 17)
-    assert person_termijn_start(adult(termijn_start="2025-03-17"), []) == date(2025, 3, 17)
-    assert person_termijn_start(adult(), []) is None
-    assert person_termijn_start(adult(termijn_start="onbekend"), pips) == date(2026, 9, 2)
-
-
-def test_termijn_of_someone_who_moved_here_runs_from_the_date_duo_gave():
-    # First PIP in the previous gemeente: termijn started 17 May 2025. Here a new PIP
-    # was set on 1 September 2026; that does not restart the termijn.
-    mover = adult(termijn_start="2025-05-17")
-    pips = [b1_pip(vastgesteld_on="2026-09-01", course_start="2026-09-15")]
-    item = only(due(persons=[mover], pips=pips, on=date(2026, 11, 10)), "schakelen")
-    assert item.due_on == date(2026, 11, 17)
-    assert "17 mei 2025 (start volgens DUO of de vorige gemeente)" in item.detail
-    end = only(due(persons=[mover], pips=pips, on=date(2028, 5, 10)), "termijn_einde")
-    assert end.due_on == date(2028, 5, 17)
-    check = only(due(persons=[mover], pips=pips, on=date(2027, 11, 10)), "termijn_controle")
-    assert check.due_on == date(2027, 11, 17)
-
-
-def test_termijn_items_for_a_mover_even_before_the_new_pip():
-    # No PIP here yet: the new gemeente must still set one (10 weeks after inschrijving),
-    # and the termijn from the previous gemeente keeps running.
-    hh = household(inschrijving_date="2026-10-20")
-    mover = adult(termijn_start="2025-05-17")
-    items = due(hh, persons=[mover], on=date(2026, 11, 22), horizon=40)
-    assert rules(items) == ["schakelen", "pip_vaststellen"]
-    assert only(items, "pip_vaststellen").due_on == date(2026, 12, 29)
-    assert "aanbod_starten" not in rules(due(hh, persons=[mover], on=date(2027, 6, 1)))
-
-
-def test_extension_counts_on_top_of_the_termijn_from_duo():
-    mover = adult(termijn_start="2025-05-17")
-    pips = [b1_pip(vastgesteld_on="2026-09-01", extension_months=4)]
-    end = only(due(persons=[mover], pips=pips, on=date(2028, 9, 10)), "termijn_einde")
-    assert end.due_on == date(2028, 9, 17)
-    assert "met 4 maanden verlenging" in end.detail
-
-
-def test_no_termijn_items_for_a_mover_whose_plicht_is_met():
-    mover = adult(termijn_start="2025-05-17", plicht_status="voldaan")
-    assert due(persons=[mover], on=date(2028, 5, 17)) == []
-
-
-@given(any_day, st.integers(0, 60))
-def test_termijn_end_from_the_first_pip_is_the_end_from_its_start(pip_date, extension):
-    assert termijn_end(pip_date, extension) == termijn_end_from_start(
-        termijn_start(pip_date), extension
-    )
-
-
-@given(
-    st.dates(date(2021, 1, 1), date(2030, 12, 31)),
-    st.lists(st.dates(date(2021, 1, 1), date(2030, 12, 31)), max_size=3),
-    st.integers(0, 24),
-)
-def test_termijn_from_duo_ignores_the_pips_set_here(given_start, pip_days, extension):
-    mover = adult(termijn_start=given_start.isoformat())
-    pips = [
-        b1_pip(version=i + 1, vastgesteld_on=d.isoformat(), extension_months=extension)
-        for i, d in enumerate(pip_days)
-    ]
-    end = termijn_end_from_start(given_start, extension if pips else 0)
-    item = only(due(persons=[mover], pips=pips, on=end, horizon=0), "termijn_einde")
-    assert item.due_on == end
-    assert not item.overdue
 
 
 # --- handhaving records close the intake item --------------------------------------------------
@@ -1113,7 +976,7 @@ def test_pip_title_names_the_same_start_as_its_explanation() -> None:
         "household_id": "h",
         "role": "kind",
         "family_name": "Haddad",
-        "birth_date": "2010-11-20",  # turns 16 on 2026-11-20: the plicht starts then
+        "birth_date": "2008-11-20",  # turns 18 on 2026-11-20: the plicht starts then
         "regime": "wi2021",
         "doelgroep": "asiel",
         "plicht_status": "plichtig",

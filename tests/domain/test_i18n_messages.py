@@ -107,7 +107,9 @@ def test_deadline_item_in_english(english: None) -> None:
         "Selam Haile: the PIP must be adopted by 10 December 2026 at the latest "
         "(10 weeks after registration in the gemeente on 1 October 2026)."
     )
-    assert RULES["pip_vaststellen"] == "Adopt the PIP within 10 weeks of registration"
+    assert RULES["pip_vaststellen"] == (
+        "Adopt the PIP within 10 weeks of registration or of the start of the obligation"
+    )
 
 
 def test_rule_descriptions_follow_the_language_when_read() -> None:

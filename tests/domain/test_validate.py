@@ -653,6 +653,12 @@ def test_every_record_kind_accepts_a_minimal_record():
         },
         "notes": {"household_id": HH, "created_at": "2026-01-01T09:00", "text": "x"},
         "handhaving": handhaving(),
+        "duo_decisions": {
+            "household_id": HH,
+            "person_id": PERSON_ID,
+            "kind": "ontheffing",
+            "date": "2026-01-01",
+        },
     }
     assert set(minimal) == set(records.RECORD_KINDS)
     for kind_name, values in minimal.items():
@@ -781,16 +787,53 @@ def test_amount_only_on_a_boete():
     assert fields_of(problems) == ["amount_eur"]
 
 
-def test_person_inschrijving_and_termijn_start_are_dates():
+def test_person_inschrijving_is_a_date():
     values, problems = validate_record(
-        "persons",
-        {"inschrijving_date": date(2026, 3, 2), "termijn_start": "2025-06-17"},
-        partial=True,
+        "persons", {"inschrijving_date": date(2026, 3, 2)}, partial=True
     )
     assert problems == []
-    assert values == {"inschrijving_date": "2026-03-02", "termijn_start": "2025-06-17"}
-    _, problems = validate_record("persons", {"termijn_start": "17-06-2025"}, partial=True)
-    assert problems[0].message.startswith("Start termijn (van DUO of vorige gemeente): schrijf")
+    assert values == {"inschrijving_date": "2026-03-02"}
+
+
+def test_the_termijn_start_from_duo_is_a_decision_not_a_person_field():
+    _, problems = validate_record("persons", {"termijn_start": "2025-06-17"}, partial=True)
+    assert fields_of(problems) == ["termijn_start"]
+    decision = {
+        "household_id": HH,
+        "person_id": PERSON_ID,
+        "kind": "termijn_start",
+        "date": "2026-03-02",
+        "document_number": "DUO-2026-0001",
+    }
+    _, problems = validate_record("duo_decisions", decision)
+    assert fields_of(problems) == ["termijn_start"]
+    assert problems[0].message.startswith("Start termijn is verplicht")
+    _, problems = validate_record("duo_decisions", {**decision, "termijn_start": "2025-06-17"})
+    assert problems == []
+
+
+def test_a_verlenging_needs_a_period_and_a_boete_its_new_termijn():
+    base = {"household_id": HH, "person_id": PERSON_ID, "date": "2026-03-02"}
+    _, problems = validate_record("duo_decisions", {**base, "kind": "verlenging"})
+    assert fields_of(problems) == ["period_months"]
+    for period in ({"period_days": 45}, {"period_months": 3}, {"new_last_day": "2027-08-31"}):
+        assert validate_record("duo_decisions", {**base, "kind": "verlenging", **period})[1] == []
+    _, problems = validate_record("duo_decisions", {**base, "kind": "boete_termijn"})
+    assert fields_of(problems) == ["new_last_day"]
+
+
+def test_the_doelgroep_must_fit_the_permit_basis():
+    # art. 3 Wi2021 / art. 56a Pw: a nareiziger with a regular permit is a gezinsmigrant
+    _, problems = validate_record(
+        "persons", {"permit_basis": "regulier_gezin", "doelgroep": "nareiziger"}, partial=True
+    )
+    assert fields_of(problems) == ["doelgroep"]
+    assert "Gezinsmigrant" in problems[0].message
+    for fits in ("gezin", None):
+        _, problems = validate_record(
+            "persons", {"permit_basis": "regulier_gezin", "doelgroep": fits}, partial=True
+        )
+        assert problems == []
 
 
 def test_a_wrong_field_is_not_also_blamed_by_a_cross_field_rule():

@@ -21,6 +21,11 @@ def person(cb: Casebook, hid: str, **values: Any) -> str:
     return services.add_record(cb, "persons", {**base, **values})
 
 
+def decision(cb: Casebook, hid: str, pid: str, kind: str, day: str, **values: Any) -> str:
+    base = {"household_id": hid, "person_id": pid, "kind": kind, "date": day}
+    return services.add_record(cb, "duo_decisions", {**base, **values})
+
+
 def pip(cb: Casebook, hid: str, pid: str, **values: Any) -> str:
     base = {"household_id": hid, "person_id": pid, "version": 1, "status": "vastgesteld"}
     return services.add_record(cb, "pips", {**base, **values})
@@ -43,7 +48,7 @@ def book(casebook: Casebook) -> dict[str, str]:
             "ontzorgen": True,
         },
     )
-    ids["a1"] = person(cb, ids["A"], plicht_status="plichtig", doelgroep="asiel")
+    ids["a1"] = person(cb, ids["A"], plicht_status="plichtig", permit_basis="asiel_bepaald")
     pip(
         cb,
         ids["A"],
@@ -64,7 +69,7 @@ def book(casebook: Casebook) -> dict[str, str]:
             "bijstand_start": "2026-02-02",
         },
     )
-    ids["b1"] = person(cb, ids["B"], plicht_status="plichtig", doelgroep="nareiziger")
+    ids["b1"] = person(cb, ids["B"], plicht_status="plichtig", permit_basis="nareis_asiel")
     pip(cb, ids["B"], ids["b1"], vastgesteld_on="2026-04-27", leerroute="z")
     for kind, day in (
         ("waarschuwing", "2026-03-01"),
@@ -82,22 +87,30 @@ def book(casebook: Casebook) -> dict[str, str]:
                 "status": "opgelegd",
             },
         )
-    # C: asiel, inschrijving 2026-01-05, no PIP (10 weeks passed); a member with
-    # vrijstelling; a termijn (from DUO) ending 2026-09-01
+    # C: asiel, inschrijving 2026-01-05, no PIP (10 weeks passed); a member whom DUO
+    # gave a vrijstelling (still recorded as plichtig: DUO's decision wins); a gezins-
+    # migrant whose termijn started elsewhere (DUO) on 2023-02-28, so it ended on
+    # 2026-02-27, and DUO extended it by 6 months: its last day is 2026-08-27
     ids["C"] = services.add_record(
         cb, "households", {"name": "C", "status": "traject", "inschrijving_date": "2026-01-05"}
     )
-    ids["c1"] = person(cb, ids["C"], plicht_status="plichtig", doelgroep="asiel")
+    ids["c1"] = person(cb, ids["C"], plicht_status="plichtig", permit_basis="asiel_onbepaald")
     ids["c2"] = person(
-        cb, ids["C"], role="partner", plicht_status="vrijstelling", doelgroep="asiel"
+        cb, ids["C"], role="partner", plicht_status="plichtig", permit_basis="asiel_bepaald"
     )
+    decision(cb, ids["C"], ids["c2"], "vrijstelling", "2026-03-02", effective_from="2026-03-02")
     ids["c3"] = person(
+        cb, ids["C"], role="overig", plicht_status="plichtig", permit_basis="regulier_gezin"
+    )
+    decision(cb, ids["C"], ids["c3"], "termijn_start", "2024-01-10", termijn_start="2023-02-28")
+    decision(
         cb,
         ids["C"],
-        role="overig",
-        plicht_status="plichtig",
-        doelgroep="gezin",
-        termijn_start="2023-08-31",
+        ids["c3"],
+        "verlenging",
+        "2025-11-03",
+        ground="ziekte",
+        period_months=6,
     )
     for pid, score, day in (
         (ids["c1"], 2, "2026-01-20"),
@@ -160,6 +173,7 @@ def test_waiting_time_from_pip_to_offer(casebook: Casebook, book: dict[str, str]
 
 def test_termijn_ending_in_six_months(casebook: Casebook, book: dict[str, str]) -> None:
     r = rows(compute(casebook, ON), "termijn_einde")
+    # c3's termijn ended in February; only DUO's extension brings it into the window
     assert sum(c for c, _s, _h in r.values()) == 1 and r["2026-08"][2] == {book["C"]}
 
 

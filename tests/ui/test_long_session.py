@@ -98,6 +98,7 @@ def test_a_long_session_of_real_work_does_not_crash(
             "appointments",
             "referrals",
             "handhaving",
+            "duo_decisions",
             "notes",
             "timeline",
             "intake",

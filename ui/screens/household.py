@@ -209,6 +209,7 @@ TABS = (
     "appointments",
     "referrals",
     "handhaving",
+    "duo_decisions",
     "notes",
     "timeline",
 )
@@ -217,6 +218,7 @@ TABS = (
 class HouseholdScreen(QWidget):
     back = Signal()
     letter_requested = Signal(str)
+    conflicts_requested = Signal()
 
     def __init__(self, session: Session, household_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -236,6 +238,27 @@ class HouseholdScreen(QWidget):
         self.summary.setObjectName("hint")
         top.addWidget(self.summary)
         lay.addLayout(top)
+        # Sync: whose household this is (read-only when another laptop owns it), and
+        # whether a conflict about it waits for a decision.
+        self.owner_banner = QLabel()
+        self.owner_banner.setObjectName("banner")
+        self.owner_banner.setWordWrap(True)
+        self.owner_banner.hide()
+        lay.addWidget(self.owner_banner)
+        self.conflict_banner = QWidget()
+        self.conflict_banner.setObjectName("banner")
+        c_lay = QHBoxLayout(self.conflict_banner)
+        c_lay.setContentsMargins(0, 0, 0, 0)
+        self.conflict_text = QLabel()
+        self.conflict_text.setWordWrap(True)
+        c_lay.addWidget(self.conflict_text, 1)
+        self.conflict_button = QPushButton(_("Conflicten bekijken"))
+        self.conflict_button.clicked.connect(self.conflicts_requested)
+        c_lay.addWidget(self.conflict_button)
+        self.conflict_banner.hide()
+        lay.addWidget(self.conflict_banner)
+        self.read_only = False
+        self._conflicts: list[dict[str, Any]] = []
 
         parent_values = {"household_id": household_id}
         self.details = HouseholdForm(session, household_id)
@@ -292,6 +315,14 @@ class HouseholdScreen(QWidget):
             refs={"person_id": [], "appointment_id": []},
             defaults=lambda: {"status": "voorgenomen", "date": datetime.now().strftime("%Y-%m-%d")},
         )
+        self.decisions = RecordListEditor(
+            session,
+            "duo_decisions",
+            ("date", "kind", "person_id", "document_number"),
+            parent_values=parent_values,
+            refs={"person_id": []},
+            defaults=lambda: {"kind": "verlenging", "date": datetime.now().strftime("%Y-%m-%d")},
+        )
         self.notes = RecordListEditor(
             session,
             "notes",
@@ -338,6 +369,7 @@ class HouseholdScreen(QWidget):
         self.tabs.addTab(self.appointments, _("Afspraken"))
         self.tabs.addTab(self.referrals, _("Verwijzingen"))
         self.tabs.addTab(self.handhaving, _("Handhaving"))
+        self.tabs.addTab(self.decisions, _("Besluiten DUO"))
         self.tabs.addTab(self.notes, _("Notities"))
         self.tabs.addTab(self.timeline_page, _("Tijdlijn"))
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -397,6 +429,7 @@ class HouseholdScreen(QWidget):
                 )
             )
             self.details.load(h)
+            self._show_sync_state()
         if every or "refs" in wanted or "persons" in wanted or "appointments" in wanted:
             self._load_refs(detail)
         loaders: dict[str, Any] = {
@@ -406,6 +439,7 @@ class HouseholdScreen(QWidget):
             "appointments": self.appointments.set_records,
             "referrals": self.referrals.set_records,
             "handhaving": self.handhaving.set_records,
+            "duo_decisions": self.decisions.set_records,
             "notes": self.notes.set_records,
         }
         for kind, load in loaders.items():
@@ -417,10 +451,60 @@ class HouseholdScreen(QWidget):
         if self.tabs.currentWidget() is self.timeline_page:
             self.refresh_timeline()
 
+    def _show_sync_state(self) -> None:
+        """The owner banner (a laptop reads another device's household only) and the
+        conflict banner."""
+        role = self.session.sync_role()
+        owner, name = self.session.owner_of(self.household_id) if role else (None, "")
+        mine = owner in (None, self.session.device_id())
+        self.read_only = role == "laptop" and not mine
+        if self.read_only:
+            self.owner_banner.setText(
+                _(
+                    "Huishouden {name} wordt beheerd door {owner}. U kunt het bekijken, niet "
+                    "wijzigen; het centrale kantoor kan het aan u toewijzen."
+                ).format(name=self.title.text(), owner=name or _("een andere klantmanager"))
+            )
+        elif role == "hub":
+            self.owner_banner.setText(
+                _("Klantmanager: {owner}").format(owner=name or _("nog niemand toegewezen"))
+            )
+        self.owner_banner.setVisible(self.read_only or role == "hub")
+        for page in self.editors():
+            # the lists stay browsable; the forms are greyed, the buttons that write gone
+            inner = getattr(page, "form", None)
+            (inner if inner is not None else page).setEnabled(not self.read_only)
+            for name in (
+                "new_button",
+                "save_button",
+                "delete_button",
+                "version_button",
+                "came_button",
+                "missed_button",
+            ):
+                button = getattr(page, name, None)
+                if button is not None:
+                    button.setVisible(not self.read_only)
+        self.undo_button.setVisible(not self.read_only)
+        self._conflicts = self.session.conflicts(self.household_id) if role else []
+        n = len(self._conflicts)
+        self.conflict_text.setText(
+            "⚠ "
+            + ngettext(
+                "Er is {n} conflict in dit huishouden: een wijziging van iemand anders is "
+                "bewaard naast de geldende waarde.",
+                "Er zijn {n} conflicten in dit huishouden: wijzigingen van iemand anders zijn "
+                "bewaard naast de geldende waarden.",
+                n,
+            ).format(n=n)
+        )
+        self.conflict_banner.setVisible(bool(n))
+
     def _load_refs(self, detail: dict[str, Any]) -> None:
         person_options = [(p["id"], person_label(p)) for p in self._persons]
         partner_options = [(p["id"], p.get("name") or "") for p in self.session.list_partners()]
-        for editor in (self.pips, self.appointments, self.referrals, self.handhaving, self.notes):
+        listed = (self.pips, self.appointments, self.referrals, self.handhaving, self.decisions)
+        for editor in (*listed, self.notes):
             editor.set_refs("person_id", person_options)
         self.referrals.set_refs("partner_id", partner_options)
         appointment_options = [
@@ -428,7 +512,7 @@ class HouseholdScreen(QWidget):
         ]
         self.handhaving.set_refs("appointment_id", appointment_options)
         # refs used by the list columns
-        for editor in (self.pips, self.appointments, self.referrals, self.handhaving):
+        for editor in listed:
             editor.model.formatter = _ref_formatter(
                 editor.model.formatter,
                 {"person_id": dict(person_options), "partner_id": dict(partner_options)},
@@ -440,6 +524,22 @@ class HouseholdScreen(QWidget):
         timeline = self.session.timeline(self.household_id)
         for item in timeline:
             item["at"] = local_time(item.get("at"))  # "what" comes translated from the core
+        open_conflicts = [
+            {
+                "at": local_time(c.get("detected_at")),
+                "actor": c.get("kept_actor") or "",
+                "what": "⚠ "
+                + _("Conflict over {record}, {field}: bewaard {kept}, geldend {current}").format(
+                    record=c["record"],
+                    field=c["field_label"],
+                    kept=c["kept_text"],
+                    current=c["current_text"],
+                ),
+                "undoable": False,
+            }
+            for c in self._conflicts
+        ]
+        timeline = open_conflicts + timeline
         self.timeline_model.set_rows(timeline)
         self.timeline.resizeColumnsToContents()
         self._sync_undo()
@@ -455,6 +555,7 @@ class HouseholdScreen(QWidget):
             self.appointments,
             self.referrals,
             self.handhaving,
+            self.decisions,
             self.notes,
         ]
 

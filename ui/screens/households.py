@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from klantapp.domain.records import HOUSEHOLD_STATUS, LEERROUTES, choice_label
+from klantapp.errors import KlantappError
 from klantapp.i18n import _, ngettext
 from ui.forms import RecordForm, display_value, save_form
 from ui.session import Session
@@ -35,6 +36,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("leerroute", "Leerroute"),
     ("next_appointment", "Volgende afspraak"),
     ("city", "Plaats"),
+    ("owner", "Klantmanager"),  # the central office only: who owns the household
     ("found", "Gevonden in"),
 )
 PAGE = 200
@@ -52,6 +54,8 @@ class HouseholdTableModel(QAbstractTableModel):
         self.status: str | None = None
         self.leerroute: str | None = None
         self.only_ids: list[str] | None = None
+        self.owner: str | None = None
+        self.owner_names: dict[str, str] = {}
         self.order_by = "name"
         self.descending = False
         self.last_query_ms = 0.0
@@ -69,6 +73,7 @@ class HouseholdTableModel(QAbstractTableModel):
             status=self.status,
             leerroute=self.leerroute,
             household_ids=ids,
+            owner=self.owner,
             order_by=self.order_by,
             descending=self.descending,
             limit=PAGE,
@@ -113,6 +118,8 @@ class HouseholdTableModel(QAbstractTableModel):
                 return _(choice_label(LEERROUTES, value)) if value else ""
             if key == "next_appointment":
                 return _fmt_dt(value)
+            if key == "owner":
+                return self.owner_names.get(value or "", "") if value else _("niemand")
             return "" if value is None else str(value)
         if role == Qt.ItemDataRole.UserRole:
             return row.get("id")
@@ -169,6 +176,53 @@ class NewHouseholdDialog(QDialog):
             self.accept()
 
 
+class AssignDialog(QDialog):
+    """The central office gives a household to a klantmanager (hub mode)."""
+
+    def __init__(
+        self,
+        session: Session,
+        household: dict[str, Any],
+        devices: list[dict[str, Any]],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.household = household
+        self.setWindowTitle(_("Huishouden toewijzen"))
+        lay = QVBoxLayout(self)
+        text = QLabel(
+            _(
+                "Aan wie geeft u huishouden {name}? De huidige klantmanager ziet het na de "
+                "volgende uitwisseling niet meer, en krijgt daar een melding van."
+            ).format(name=household.get("name") or "")
+        )
+        text.setWordWrap(True)
+        lay.addWidget(text)
+        self.target = QComboBox()
+        self.target.setAccessibleName(_("Klantmanager"))
+        for device in devices:
+            if device["status"] == "active" and device["id"] != household.get("owner"):
+                self.target.addItem(str(device["name"]), device["id"])
+        lay.addWidget(self.target)
+        self.status = StatusLine()
+        lay.addWidget(self.status)
+        lay.addWidget(dialog_buttons(self, _("Toewijzen"), self.save))
+
+    def save(self) -> bool:
+        device = self.target.currentData()
+        if not device:
+            self.status.problem(_("Er is geen andere actieve klantmanager."))
+            return False
+        try:
+            self.session.assign([self.household["id"]], device)
+        except KlantappError as exc:  # the device was revoked meanwhile, say
+            self.status.problem(str(exc))
+            return False
+        self.accept()
+        return True
+
+
 class HouseholdsScreen(QWidget):
     open_household = Signal(str, str, str)  # household id, record kind, record id
 
@@ -215,6 +269,15 @@ class HouseholdsScreen(QWidget):
         self.soon_filter = QCheckBox(_("Termijn binnenkort of verlopen"))
         self.soon_filter.toggled.connect(self.refresh)
         filters.addWidget(self.soon_filter)
+        # The central office: every caseload, filtered per klantmanager.
+        self.owner_filter = QComboBox()
+        self.owner_filter.setAccessibleName(_("Filter op klantmanager"))
+        self.owner_filter.currentIndexChanged.connect(self.refresh)
+        filters.addWidget(self.owner_filter, 1)
+        self.assign_button = QPushButton(_("Toewijzen…"))
+        self.assign_button.setToolTip(_("Het gekozen huishouden aan een klantmanager geven"))
+        self.assign_button.clicked.connect(self.assign_selected)
+        filters.addWidget(self.assign_button)
         lay.addLayout(filters)
 
         self.model = HouseholdTableModel(session, self)
@@ -228,7 +291,44 @@ class HouseholdsScreen(QWidget):
         lay.addWidget(self.count)
         self._due_ids: list[str] | None = None
         self._sized = False
+        self.hub = False
+        self._fill_owners()
         self.refresh()
+
+    def _fill_owners(self) -> None:
+        """In hub mode: the klantmanagers for the owner column and filter."""
+        self.hub = self.session.is_open and self.session.sync_role() == "hub"
+        self.owner_filter.setVisible(self.hub)
+        self.assign_button.setVisible(self.hub)
+        owner_column = [k for k, _l in COLUMNS].index("owner")
+        self.table.setColumnHidden(owner_column, not self.hub)
+        if not self.hub:
+            return
+        self.devices = self.session.devices()
+        self.model.owner_names = {d["id"]: d["name"] for d in self.devices}
+        current = self.owner_filter.currentData()
+        self.owner_filter.blockSignals(True)
+        self.owner_filter.clear()
+        self.owner_filter.addItem(_("Alle klantmanagers"), None)
+        for device in sorted(self.devices, key=lambda d: str(d["name"])):
+            self.owner_filter.addItem(str(device["name"]), device["id"])
+        self.owner_filter.setCurrentIndex(max(self.owner_filter.findData(current), 0))
+        self.owner_filter.blockSignals(False)
+
+    def selected_household(self) -> dict[str, Any] | None:
+        index = self.table.currentIndex()
+        if not index.isValid() or index.row() >= len(self.model.rows):
+            return None
+        return self.model.rows[index.row()]
+
+    def assign_selected(self) -> None:
+        row = self.selected_household()
+        if row is None:
+            self.count.setText(_("Kies eerst een huishouden in de lijst."))
+            return
+        dialog = AssignDialog(self.session, row, self.devices, self)
+        dialog.open()
+        self.assign_dialog = dialog
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -243,6 +343,7 @@ class HouseholdsScreen(QWidget):
             return
         self.model.status = self.status_filter.currentData()
         self.model.leerroute = self.route_filter.currentData()
+        self.model.owner = self.owner_filter.currentData() if self.hub else None
         if self.soon_filter.isChecked():
             if self._due_ids is None:
                 items = self.session.due_items(date.today(), horizon_days=SOON_DAYS)
@@ -265,7 +366,9 @@ class HouseholdsScreen(QWidget):
 
     def data_changed(self, kind: str) -> None:
         self._due_ids = None
-        if kind in ("households", "persons", "appointments", "pips"):
+        if kind in ("", "devices"):
+            self._fill_owners()
+        if kind in ("", "households", "persons", "appointments", "pips"):
             self.refresh()
 
     def _activated(self, index: QModelIndex) -> None:
@@ -293,4 +396,10 @@ class HouseholdsScreen(QWidget):
         self.model.clear()
 
 
-__all__ = ["HouseholdTableModel", "HouseholdsScreen", "NewHouseholdDialog", "display_value"]
+__all__ = [
+    "AssignDialog",
+    "HouseholdTableModel",
+    "HouseholdsScreen",
+    "NewHouseholdDialog",
+    "display_value",
+]

@@ -1,4 +1,5 @@
-"""Instellingen: interface language, auto-lock minutes, gemeente details for letters.
+"""Instellingen: interface language, auto-lock minutes, gemeente details for letters, the
+central office (ui/screens/office.py).
 
 Language and auto-lock are local settings of this laptop (QSettings). The gemeente
 details are shared data printed on letters; they are stored in the casebook.
@@ -33,6 +34,7 @@ from klantapp.letters.texts import parse_phone_hours
 from ui.forms import format_date
 from ui.i18n import ui_languages
 from ui.passphrase import PassphraseInput
+from ui.screens.office import OfficeBox
 from ui.session import Session
 from ui.settings import MAX_AUTOLOCK_MINUTES, MIN_AUTOLOCK_MINUTES, AppSettings
 from ui.tasks import run_task
@@ -91,6 +93,8 @@ class SettingsScreen(QWidget):
         self.autolock.valueChanged.connect(self._autolock_chosen)
         local_form.addRow(_("&Automatisch vergrendelen na"), self.autolock)
         lay.addWidget(local)
+        self.office = OfficeBox(session)
+        lay.addWidget(self.office)
 
         gemeente = QGroupBox(_("Gemeente (staat op de brieven)"))
         g_lay = QVBoxLayout(gemeente)
@@ -506,6 +510,8 @@ class SettingsScreen(QWidget):
     def data_changed(self, kind: str) -> None:
         if kind == "settings":
             self.refresh()
+        if kind in ("", "sync"):
+            self.office.refresh()
 
     def new_record(self) -> None:
         pass

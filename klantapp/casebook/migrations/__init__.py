@@ -15,6 +15,7 @@ tables and columns that existed for that format (see ``ops.RECORD_FORMAT``).
 from __future__ import annotations
 
 import importlib
+import pkgutil
 import re
 import sqlite3
 from collections.abc import Callable
@@ -43,15 +44,17 @@ class Migration:
 
 def available() -> list[Migration]:
     found = []
+    # SQL migrations are package data; Python ones are modules, found as modules: a
+    # frozen build keeps them in its archive, where no folder listing shows them.
     for entry in resources.files(__package__).iterdir():
         m = _NAME.match(entry.name)
-        if not m:
-            continue
-        if m.group(2) == "py":
-            module = importlib.import_module(f"{__package__}.{entry.name[:-3]}")
-            found.append(Migration(int(m.group(1)), entry.name, upgrade=module.upgrade))
-        else:
+        if m and m.group(2) == "sql":
             found.append(Migration(int(m.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    for info in pkgutil.iter_modules(__path__):
+        m = _NAME.match(f"{info.name}.py")
+        if m:
+            module = importlib.import_module(f"{__package__}.{info.name}")
+            found.append(Migration(int(m.group(1)), f"{info.name}.py", upgrade=module.upgrade))
     found.sort(key=lambda mig: mig.version)
     for expected, mig in enumerate(found, start=1):
         if mig.version != expected:

@@ -39,6 +39,7 @@ from klantapp.sync import state as st
 from klantapp.sync.digest import scope_rows, state_digest
 from klantapp.sync.hub.office import (
     ACTIVE,
+    LAST_SYNC,
     REVOKED,
     ROSTER,
     _store_roster,
@@ -137,6 +138,8 @@ def sync(cb: Casebook, folder: Path, *, settle: float = transport.SETTLE_SECONDS
     for device, items in accepted.items():
         _apply_in_order(cb, device, items, hub_id, report)
     _write_bundles(cb, folder, hub_id, pair, report)
+    with cb.transaction() as tx:
+        tx.put_local("sync_state", LAST_SYNC, {"at": _now(), "ok": not report.refused})
     return report
 
 

@@ -20,6 +20,7 @@ from klantapp.errors import KlantappError, UsageError
 from klantapp.i18n import _, ngettext
 from klantapp.sync import agefile, card, keys, roster
 from klantapp.sync import state as st
+from klantapp.vault import KdfParams
 
 HUB = "hub"  # sync_state: {"id", "gemeente", "created_at"}
 ROSTER = "roster"  # sync_state: {"version", "text", "signature"}
@@ -27,6 +28,7 @@ ROSTER = "roster"  # sync_state: {"version", "text", "signature"}
 ACTIVE = roster.ACTIVE
 REVOKED = roster.REVOKED
 REFUSED = "refused"
+LAST_SYNC = "last_sync"  # sync_state: {"at", "ok"} after each hub sync
 
 
 def _now() -> datetime:
@@ -290,3 +292,88 @@ def devices(cb: Casebook) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+QUARANTINE_REASONS: dict[str, str] = {
+    "revoked": "Het apparaat is ingetrokken; de bundel is niet toegepast.",
+    "refused_device": "Het apparaat is geweigerd; de bundel is niet toegepast.",
+    "rolled_back": "Een teruggezette, oudere kopie van het dossier stuurde deze bundel.",
+    "diverged": "Een gekopieerd dossier stuurde deze bundel onder bestaande nummers.",
+    "damaged": "De bundel is beschadigd.",
+}
+
+
+def quarantined(cb: Casebook, device_id: str | None = None) -> list[dict[str, Any]]:
+    """The bundles kept aside (not applied) for a person to review, newest first, with
+    how many changes each holds and why it was kept: per device or all of them."""
+    with cb.reading() as conn:
+        require_hub(conn)
+        kept = st.all_of(conn, "sync_quarantine")
+        peers = st.all_of(conn, "sync_peers")
+    out = []
+    for bundle_id, value in kept.items():
+        device = str(value.get("device", ""))
+        if device_id is not None and device != device_id:
+            continue
+        ranges = (value.get("manifest") or {}).get("ranges") or {}
+        first, last = ranges.get(device, (0, 0)) if isinstance(ranges, dict) else (0, 0)
+        reason = str(value.get("reason", ""))
+        out.append(
+            {
+                "bundle": bundle_id,
+                "device": device,
+                "device_name": (peers.get(device) or {}).get("name") or device,
+                "reason": reason,
+                "reason_text": _(QUARANTINE_REASONS.get(reason, "De bundel is apart gezet.")),
+                "received_at": value.get("received_at"),
+                "changes": max(int(last) - int(first) + 1, 0) if last else 0,
+            }
+        )
+    out.sort(key=lambda q: str(q["received_at"] or ""), reverse=True)
+    return out
+
+
+def status(cb: Casebook) -> dict[str, Any]:
+    """What the client's status area shows in hub mode."""
+    with cb.reading() as conn:
+        info = require_hub(conn)
+        conflicts = conn.execute("SELECT count(*) FROM conflicts WHERE status = 'open'").fetchone()[
+            0
+        ]
+        last = st.get_in(conn, "sync_state", LAST_SYNC)
+    found = devices(cb)
+    return {
+        "gemeente": info.get("gemeente"),
+        "last_sync": last,
+        "open_conflicts": int(conflicts),
+        "devices": len(found),
+        "attention": sum(1 for d in found if d["state"] in ("behind", REFUSED)),
+        "quarantined_bundles": sum(d["quarantined_bundles"] for d in found),
+    }
+
+
+def recover(
+    hub: Casebook,
+    casebook_path: str,
+    new_passphrase: str,
+    *,
+    actor: str = "",
+    kdf: KdfParams | None = None,
+) -> list[str]:
+    """Give a laptop casebook a new passphrase with the office recovery key that lives in
+    the hub's vault (the secret never becomes a loose file). The casebook gets a new data
+    key: the old passphrase opens nothing afterwards. Returns what opening the casebook
+    warned about (a repaired file, say)."""
+    from klantapp.casebook import Casebook as _Casebook
+
+    with hub.reading() as conn:
+        require_hub(conn)
+        identity = keys.recovery_identity(conn)
+    laptop = _Casebook.open_with_recovery(casebook_path, identity, actor=actor or hub.actor)
+    try:
+        warnings = [str(w) for w in laptop.warnings]
+        laptop.change_passphrase(new_passphrase, kdf)
+    finally:
+        laptop.close()
+    del identity
+    return warnings

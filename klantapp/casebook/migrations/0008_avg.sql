@@ -1,4 +1,4 @@
--- Schema 7: the AVG duties (docs/avg.md). Local-only tables of (id, JSON value),
+-- Schema 8: the AVG duties (docs/avg.md). Local-only tables of (id, JSON value),
 -- journaled like everything else and never replicated:
 -- avg_requests: inzage requests with their date and deadline;
 -- avg_access: reads of restricted health notes, exports and inzage (who, what, when);

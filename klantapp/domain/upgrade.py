@@ -1,0 +1,131 @@
+"""What older casebooks and exports held, in today's records.
+
+Used by the schema migration 0007 (casebooks) and by the JSON import of format 1
+(exports), so both read old data the same way:
+
+* ``persons.permit_type`` was free text. :func:`permit_basis_from_text` recognises the
+  usual wordings and gives the permit basis; a text it does not recognise gives
+  ``None``: the text stays in ``permit_type`` and the klantmanager is asked to choose
+  (the due rule ``vergunning_kiezen``). Nothing is lost.
+* ``persons.leerbaarheid_result`` was free text; :func:`leerbaarheid_outcome_from_text`
+  reads the outcome from it where it is plain. The text stays as the toelichting.
+* ``persons.termijn_start`` and ``pips.extension_months`` became DUO decisions on the
+  person (:func:`decisions_from_v1`). Only the newest PIP version's extension counted
+  before, so only that one becomes a verlenging: every date stays what it was shown as.
+  The decisions get ids derived from the record they came from, so every laptop that
+  upgrades the same data makes the same records.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+__all__ = ["decisions_from_v1", "leerbaarheid_outcome_from_text", "permit_basis_from_text"]
+
+_NAMESPACE = uuid.UUID("6f1d3b7e-8a52-4c0e-9a4f-2d8e5b1c7a90")
+
+# Checked in order: the first pattern found in the lower-cased text decides.
+_PERMIT_PATTERNS: tuple[tuple[str, str], ...] = (
+    (r"nareis|afgeleid|volgmigra", "nareis_asiel"),
+    (r"asiel.*onbepaald|onbepaald.*asiel", "asiel_onbepaald"),
+    (r"asiel", "asiel_bepaald"),
+    (r"\beu\b|eer|zwitser|turk|vrij verkeer|unieburger", "vrij_verkeer"),
+    (r"studie|seizoen|au.?pair|tijdelijk|uitwisseling|kennismigrant", "regulier_tijdelijk"),
+    (r"gezin|partner|familie|referent|kind bij ouder", "regulier_gezin"),
+    (r"regulier", "regulier_overig"),
+)
+
+
+def permit_basis_from_text(text: object) -> str | None:
+    """The permit basis a free-text permit type means, or ``None`` when unsure.
+
+    "Asiel bepaalde tijd" -> asiel_bepaald; "Nareis (afgeleid asiel)" -> nareis_asiel;
+    "Gezinshereniging" -> regulier_gezin. A text that says "nareis" but also "regulier"
+    is left for the klantmanager: a nareizend gezinslid can have either permit.
+    """
+    if not isinstance(text, str) or not text.strip():
+        return None
+    low = text.strip().lower()
+    if "nareis" in low and "regulier" in low:
+        return None
+    for pattern, basis in _PERMIT_PATTERNS:
+        if re.search(pattern, low):
+            return basis
+    return None
+
+
+def leerbaarheid_outcome_from_text(text: object) -> str | None:
+    """The outcome a free-text leerbaarheidstoets result names ("Hoog: B1-route
+    haalbaar" -> hoog), or ``None`` when it names none or more than one."""
+    if not isinstance(text, str):
+        return None
+    low = text.lower()
+    found = {
+        outcome
+        for outcome, words in (
+            ("hoog", ("hoog",)),
+            ("gemiddeld", ("gemiddeld", "midden")),
+            ("laag", ("laag",)),
+        )
+        if any(re.search(rf"\b{w}\b", low) for w in words)
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def _id(source: str, what: str) -> str:
+    return str(uuid.uuid5(_NAMESPACE, f"{source}:{what}"))
+
+
+def decisions_from_v1(
+    persons: Iterable[Mapping[str, Any]], pips: Iterable[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """DUO decisions for what format 1 kept on the person and the PIP. Each dict has
+    ``id``, ``household_id``, ``person_id`` and the decision's fields."""
+    out: list[dict[str, Any]] = []
+    for person in persons:
+        start = person.get("termijn_start")
+        if start:
+            out.append(
+                {
+                    "id": _id(str(person["id"]), "termijn_start"),
+                    "household_id": person.get("household_id"),
+                    "person_id": person["id"],
+                    "kind": "termijn_start",
+                    "date": start,
+                    "termijn_start": start,
+                    "notes": "Overgenomen uit het veld 'Start termijn' van de persoon.",
+                }
+            )
+    newest: dict[object, Mapping[str, Any]] = {}
+    for pip in pips:
+        key = pip.get("person_id")
+        if key not in newest or _version(pip) > _version(newest[key]):
+            newest[key] = pip
+    for pip in newest.values():
+        months = pip.get("extension_months")
+        if not isinstance(months, int) or isinstance(months, bool) or months <= 0:
+            continue
+        out.append(
+            {
+                "id": _id(str(pip["id"]), "verlenging"),
+                "household_id": pip.get("household_id"),
+                "person_id": pip.get("person_id"),
+                "kind": "verlenging",
+                "date": pip.get("vastgesteld_on") or pip.get("course_start") or "2022-01-01",
+                "ground": "onbekend",
+                "period_months": months,
+                "notes": (
+                    f"Overgenomen uit PIP versie {pip.get('version')} "
+                    "(veld 'Verlenging termijn'). Vul de dagtekening en het kenmerk van DUO in."
+                ),
+            }
+        )
+    return out
+
+
+def _version(pip: Mapping[str, Any]) -> int:
+    v = pip.get("version")
+    return v if isinstance(v, int) else 0
