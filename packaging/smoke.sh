@@ -22,7 +22,8 @@ k() { "${CMD[@]}" "$@"; }
 
 no_traceback() { ! grep -q "Traceback" "$@"; }
 
-t_version() { [ "$(k --version | tr -d '\r')" = "klantapp $VERSION" ]; } # CRLF on Windows
+# "klantapp 0.1.0 (SQLite 3.x)": the version, then the SQLite the build runs on
+t_version() { [[ "$(k --version | tr -d '\r')" =~ ^"klantapp $VERSION (SQLite "[0-9.]+")"$ ]]; } # CRLF on Windows
 t_demo() { k demo casebook >demo.out 2>demo.err && test -d casebook && no_traceback demo.err; }
 t_verify() { k verify casebook >verify.out 2>verify.err && no_traceback verify.err; }
 # Redirected output is where Windows picks its ANSI code page: the names must arrive

@@ -23,7 +23,7 @@ rm -rf "$OUT/dist"
 BUNDLE="$OUT/dist/klantapp"
 test -f "$BUNDLE/_internal/PySide6/Qt/plugins/platforms/libqxcb.so" \
   || { echo "package: the bundle has no Qt xcb platform plugin" >&2; exit 1; }
-[ "$("$BUNDLE/klantapp" --version)" = "klantapp $VERSION" ]
+[[ "$("$BUNDLE/klantapp" --version)" == "klantapp $VERSION (SQLite "* ]]
 
 say "validate the .desktop file and the AppStream metainfo"
 STAGE="$OUT/deb"
