@@ -23,10 +23,12 @@ import sys
 from collections.abc import Callable, Sequence
 
 from klantapp import hardening
+from klantapp.commands import avg as avg_commands
 from klantapp.commands import casebook as casebook_commands
 from klantapp.commands import hub as hub_commands
 from klantapp.commands import keys as key_commands
 from klantapp.commands import letters as letter_commands
+from klantapp.commands import monitor as monitor_commands
 from klantapp.commands import sync as sync_commands
 from klantapp.errors import KlantappError, UsageError
 from klantapp.i18n import _, current_language, translation
@@ -42,6 +44,8 @@ COMMAND_MODULES = (
     letter_commands,
     sync_commands,
     hub_commands,
+    avg_commands,
+    monitor_commands,
 )
 
 

@@ -20,6 +20,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -47,6 +48,19 @@ def ensure_demo(path: Path, passphrase: str) -> None:
         else [sys.executable, "-m", "klantapp.cli", "demo", str(path)]
     )
     subprocess.run(cmd, check=True, env={**os.environ, "KLANTAPP_PASSPHRASE": passphrase})
+
+
+def show_monitor(screen: Any) -> None:
+    """The Monitor screen on the demo's reference day, the households behind the
+    leerroute bar "Nog geen PIP" shown on the right."""
+    from PySide6.QtCore import QDate
+
+    screen.on_edit.setDate(QDate(2026, 11, 22))
+    screen.to_edit.setDate(QDate(2026, 11, 22))
+    screen.refresh()
+    chart = next(c for c in screen.charts if c.figure.key == "leerroute")
+    chart.select([b.key for b in chart.bars].index(""))
+    screen.chart_scroll.ensureWidgetVisible(chart)
 
 
 def main() -> int:
@@ -229,6 +243,11 @@ def main() -> int:
     shot(window, "21-ketenpartners")
     ws.go("settings")
     shot(window, "22-instellingen")
+    ws.go("monitor")
+    show_monitor(ws.monitor)
+    shot(window, "31-monitor")
+    ws.go("audit")
+    shot(window, "32-logboek")
 
     # letter preview of an appointment with a client language
     from ui.letters import LetterDialog

@@ -538,6 +538,7 @@ class RecordForm(QWidget):
     """A form for one record of ``kind``; edits nothing until the screen saves it."""
 
     dirty_changed = Signal(bool)
+    restricted_revealed = Signal()  # the user chose to see the restricted fields
 
     def __init__(
         self,
@@ -593,7 +594,7 @@ class RecordForm(QWidget):
             self.reveal_button.setAccessibleDescription(
                 _("Gezondheidsgegevens zijn bijzondere persoonsgegevens; ze staan verborgen.")
             )
-            self.reveal_button.toggled.connect(self.set_restricted_visible)
+            self.reveal_button.toggled.connect(self._reveal_toggled)
             outer.addWidget(self.reveal_button)
             self.restricted_box = QGroupBox(_("Vertrouwelijk (gezondheid)"))
             rform = QFormLayout(self.restricted_box)
@@ -639,6 +640,11 @@ class RecordForm(QWidget):
         self.field_rows[f.name] = cell
 
     # --- restricted fields ------------------------------------------------------------
+    def _reveal_toggled(self, visible: bool) -> None:
+        self.set_restricted_visible(visible)
+        if visible:
+            self.restricted_revealed.emit()
+
     def set_restricted_visible(self, visible: bool) -> None:
         if self.restricted_box is None or self.reveal_button is None:
             return

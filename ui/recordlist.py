@@ -80,6 +80,7 @@ class RecordListEditor(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
 
         self.form = RecordForm(self.rk, hidden=hidden, refs=refs)
+        self.form.restricted_revealed.connect(self._log_reveal)
         self.form.dirty_changed.connect(self._on_dirty)
         self.reveal_record = QPushButton(_("Vertrouwelijke notitie tonen"))
         self.reveal_record.hide()
@@ -214,9 +215,16 @@ class RecordListEditor(QWidget):
         self.extra_buttons.addWidget(button)
         button.setEnabled(self.current_id is not None)
 
+    def _log_reveal(self) -> None:
+        """Seeing restricted data is logged (AVG audit)."""
+        current = next((r for r in self._records if r.get("id") == self.current_id), None)
+        if current is not None:
+            self.session.log_restricted_read(self.kind, current)
+
     def _reveal_current(self) -> None:
         if self.current_id:
             self._revealed.add(self.current_id)
+            self._log_reveal()
             self.form.show()
             self.reveal_record.hide()
             self.model.layoutChanged.emit()

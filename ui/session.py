@@ -234,6 +234,56 @@ class Session(QObject):
 
         return queries.list_partners(self._cb())
 
+    # --- AVG and monitor -------------------------------------------------------------------
+
+    def log_restricted_read(self, kind: str, record: dict[str, Any] | None) -> None:
+        """A klantmanager chose to see restricted health data: logged (audit)."""
+        from klantapp.avg.log import record_access
+        from klantapp.domain.records import RECORD_KINDS
+
+        if not self._cb().writable:
+            return  # opened for reading only (saved changes missing): nothing can be written
+        record = record or {}
+        label = _(RECORD_KINDS[kind].label) if kind in RECORD_KINDS else kind
+        record_access(
+            self._cb(),
+            "restricted_read",
+            what=_("Vertrouwelijke gegevens getoond: {record}").format(record=label),
+            person_id=record.get("id") if kind == "persons" else record.get("person_id"),
+            household_id=record.get("id") if kind == "households" else record.get("household_id"),
+        )
+
+    def audit_entries(self, flt: Any = None) -> list[dict[str, Any]]:
+        from klantapp.avg.log import audit_entries
+
+        return audit_entries(self._cb(), flt)
+
+    def monitor(self, on: date, start: date, end: date) -> Any:
+        from klantapp.monitor import compute
+
+        return compute(self._cb(), on, start, end)
+
+    def monitor_export(self, monitor: Any, kind: str) -> bytes:
+        """The monitor as CSV or PDF for outside the office (small numbers hidden
+        unless the gemeente's setting says otherwise); logged."""
+        from klantapp.avg.log import record_access
+        from klantapp.monitor.export import to_csv
+
+        cb = self._cb()
+        suppress = not cb.get_setting("monitor", {}).get("show_small_numbers", False)
+        if kind == "csv":
+            data = to_csv(monitor, suppress=suppress)
+        else:
+            from klantapp.monitor.report import render_monitor
+
+            data = render_monitor(monitor, cb.get_setting("gemeente", {}), suppress=suppress)
+        record_access(
+            cb,
+            "monitor_export",
+            what=_("Monitor {on} als {kind}").format(on=monitor.on.isoformat(), kind=kind.upper()),
+        )
+        return data
+
     def due_items(self, on: date, horizon_days: int = 14) -> list[Any]:
         from klantapp.casebook.due import due_items
 

@@ -25,10 +25,12 @@ from PySide6.QtWidgets import (
 
 from klantapp.i18n import _
 from ui.screens.agenda import AgendaScreen
+from ui.screens.audit import AuditScreen
 from ui.screens.conflicts import ConflictsScreen
 from ui.screens.devices import DevicesScreen
 from ui.screens.household import HouseholdScreen
 from ui.screens.households import HouseholdsScreen
+from ui.screens.monitor import MonitorScreen
 from ui.screens.partners import PartnersScreen
 from ui.screens.refused import RefusedScreen
 from ui.screens.settings import GEMEENTE_FIELDS, SettingsScreen
@@ -44,6 +46,8 @@ NAV: tuple[tuple[str, str], ...] = (
     ("agenda", "Agenda"),
     ("partners", "Ketenpartners"),
     ("settings", "Instellingen"),
+    ("monitor", "Monitor"),
+    ("audit", "Logboek"),
     ("conflicts", "Conflicten"),
     ("devices", "Apparaten"),  # the central office only (hidden on a laptop)
 )
@@ -103,6 +107,8 @@ class Workspace(QWidget):
         self.agenda = AgendaScreen(session)
         self.partners = PartnersScreen(session)
         self.settings_screen = SettingsScreen(session, settings)
+        self.monitor = MonitorScreen(session)
+        self.audit = AuditScreen(session)
         self.conflicts = ConflictsScreen(session)
         self.devices = DevicesScreen(session)
         self.screens: dict[str, QWidget] = {
@@ -111,6 +117,8 @@ class Workspace(QWidget):
             "agenda": self.agenda,
             "partners": self.partners,
             "settings": self.settings_screen,
+            "monitor": self.monitor,
+            "audit": self.audit,
             "conflicts": self.conflicts,
             "devices": self.devices,
         }
@@ -125,6 +133,8 @@ class Workspace(QWidget):
         self.today.go_requested.connect(self._first_step)
         self.agenda.open_household.connect(self.open_household)
         self.partners.open_household.connect(self.open_household)
+        self.monitor.open_household.connect(self.open_household)
+        self.audit.open_household.connect(self.open_household)
         self.conflicts.open_household.connect(self.open_household)
         self.settings_screen.office.joined.connect(self.sync.start)
         self.settings_screen.office.folder_changed.connect(self._folder_changed)

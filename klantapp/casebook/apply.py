@@ -22,6 +22,7 @@ from klantapp.casebook.ops import (
     ChangeRecord,
     LocalOp,
     Op,
+    is_destruction,
 )
 
 ROW = ""  # the clocks row of a whole record (its insert)
@@ -142,14 +143,39 @@ def apply_op(conn: sqlite3.Connection, op: Op, change_id: int, device_no: int) -
     packed = Timestamp.decode(op.hlc).pack()
     if op.op == "delete":
         household = household_of(conn, op.table, op.row_id)
+        owner = None
+        with_owner = "owner" in table_columns(conn, "tombstones")  # schema 7 on
+        if op.table == "households" and with_owner:
+            found = conn.execute(
+                "SELECT owner FROM households WHERE id = ?", (op.row_id,)
+            ).fetchone()
+            owner = None if found is None else found[0]
         conn.execute(f"DELETE FROM {op.table} WHERE id = ?", (op.row_id,))
         conn.execute("DELETE FROM clocks WHERE tbl = ? AND row_id = ?", (op.table, op.row_id))
-        conn.execute(
-            "INSERT OR REPLACE INTO tombstones "
-            "(tbl, row_id, hlc, device, household_id, seq, change_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (op.table, op.row_id, packed, op.device, household, op.seq, change_id),
-        )
+        if with_owner:
+            conn.execute(
+                "INSERT OR REPLACE INTO tombstones "
+                "(tbl, row_id, hlc, device, household_id, seq, change_id, owner, destroyed) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    op.table,
+                    op.row_id,
+                    packed,
+                    op.device,
+                    household,
+                    op.seq,
+                    change_id,
+                    owner,
+                    1 if is_destruction(op) else None,
+                ),
+            )
+        else:
+            conn.execute(
+                "INSERT OR REPLACE INTO tombstones "
+                "(tbl, row_id, hlc, device, household_id, seq, change_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (op.table, op.row_id, packed, op.device, household, op.seq, change_id),
+            )
     else:
         values = to_sql(op.table, op.data or {})
         unknown = set(values) - table_columns(conn, op.table) - {"id"}
@@ -218,9 +244,82 @@ def purge_household(conn: sqlite3.Connection, household_id: str) -> None:
     conn.execute("DELETE FROM tombstones WHERE household_id = ?", (household_id,))
 
 
+#: The full-text indexes (external content: the text itself lives in the rows).
+FTS_TABLES = (
+    "households_fts",
+    "persons_fts",
+    "warm_handovers_fts",
+    "intake_scores_fts",
+    "pips_fts",
+    "appointments_fts",
+    "handhaving_fts",
+    "partners_fts",
+    "referrals_fts",
+    "notes_fts",
+)
+
+
+def forget_history(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
+    """Remove what this device still knows of destroyed rows or a corrected value
+    (AVG: destruction, correction). ``rows``: [table, id] pairs whose rows were deleted
+    in the same change: their insert and update lines leave the oplog (the delete line
+    stays: it carries only the id and tells other devices), and every change that wrote
+    them loses its summary (summaries name people). ``text``: a value corrected away:
+    every summary that contains it is removed. The full-text indexes are merged, so the
+    words of deleted text are gone from them too (FTS5 keeps them until a merge)."""
+    rows = [(str(t), str(r)) for t, r in data.get("rows") or []]
+    if rows:
+        pairs = json.dumps(rows)
+        selected = "SELECT value ->> 0 AS tbl, value ->> 1 AS row_id FROM json_each(?)"
+        conn.execute(
+            f"""UPDATE changes SET summary = NULL WHERE id IN (
+                   SELECT o.change_id FROM oplog o JOIN ({selected}) s
+                   ON o.tbl = s.tbl AND o.row_id = s.row_id WHERE o.op != 'delete')""",
+            (pairs,),
+        )
+        conn.execute(
+            f"""DELETE FROM oplog WHERE op != 'delete' AND (tbl, row_id) IN ({selected})""",
+            (pairs,),
+        )
+    if rows:
+        _forget_local(conn, {r for _t, r in rows})
+    text = data.get("text")
+    if isinstance(text, str) and text.strip():
+        conn.execute(
+            "UPDATE changes SET summary = NULL WHERE instr(summary, ?) > 0", (text.strip(),)
+        )
+    for table in FTS_TABLES:
+        conn.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
+
+
+def _forget_local(conn: sqlite3.Connection, ids: set[str]) -> None:
+    """This device's own bookkeeping about destroyed rows: undo values, the AVG
+    entries (access, requests, corrections) and sync notices that name them."""
+    doomed = json.dumps(sorted(ids))
+    conn.execute("DELETE FROM undo_log WHERE row_id IN (SELECT value FROM json_each(?))", (doomed,))
+    tables = [t for t in ("avg_access", "avg_requests", "avg_corrections") if _exists(conn, t)]
+    for table in tables:
+        for rid, raw in conn.execute(f"SELECT id, value FROM {table}").fetchall():
+            entry = json.loads(raw) if raw else {}
+            named = {entry.get("person_id"), entry.get("household_id"), entry.get("row_id")}
+            if named & ids:
+                conn.execute(f"DELETE FROM {table} WHERE id = ?", (rid,))
+    if _exists(conn, "sync_notices"):
+        for (rid,) in conn.execute("SELECT id FROM sync_notices").fetchall():
+            if any(i in rid for i in ids):
+                conn.execute("DELETE FROM sync_notices WHERE id = ?", (rid,))
+
+
+def _exists(conn: sqlite3.Connection, table: str) -> bool:
+    return bool(table_columns(conn, table))
+
+
 def apply_local(conn: sqlite3.Connection, lo: LocalOp) -> None:
     if lo.op == "purge":
         purge_household(conn, lo.row_id)
+        return
+    if lo.op == "forget":
+        forget_history(conn, lo.data or {})
         return
     if lo.table not in LOCAL_TABLES:
         raise ValueError(f"not a local table: {lo.table!r}")
@@ -312,12 +411,16 @@ def _keeps_outbox(conn: sqlite3.Connection) -> bool:
 
 
 def apply_change(conn: sqlite3.Connection, change: Change) -> int:
-    """A whole change, as it was committed (own or merged remote)."""
+    """A whole change, as it was committed (own or merged remote). The rows of a
+    destruction leave this device's history too."""
     change_id = open_change(conn, change)
     device_no = device_number(conn, change.device)
     for op in change.ops:
         apply_op(conn, op, change_id, device_no)
     finish_change(conn, change, change_id, opened_whole=True)
+    destroyed = [[op.table, op.row_id] for op in change.ops if is_destruction(op)]
+    if destroyed:
+        forget_history(conn, {"rows": destroyed})
     return change_id
 
 

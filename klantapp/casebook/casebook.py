@@ -42,6 +42,7 @@ from klantapp.casebook.apply import (
 )
 from klantapp.casebook.hlc import HybridClock, Timestamp
 from klantapp.casebook.ops import (
+    DESTROYED,
     HOUSEHOLD_TABLES,
     WRITABLE_TABLES,
     Change,
@@ -77,7 +78,14 @@ def _connect() -> sqlite3.Connection:
     conn.create_function("kfold", 1, fold, deterministic=True)
     conn.execute("PRAGMA temp_store = MEMORY")
     conn.execute("PRAGMA foreign_keys = OFF")
+    _erase_freed_pages(conn)
     return conn
+
+
+def _erase_freed_pages(conn: sqlite3.Connection) -> None:
+    """Deleted and overwritten content is zeroed, not left in free pages of the
+    snapshot: destroyed or corrected data must be gone from the file (AVG)."""
+    conn.execute("PRAGMA secure_delete = ON")
 
 
 def _default_actor() -> str:
@@ -157,6 +165,11 @@ class Transaction:
     def delete(self, table: str, row_id: str) -> None:
         self._op(table, row_id, "delete", None)
 
+    def destroy(self, table: str, row_id: str) -> None:
+        """A delete for the AVG (retention): marked, so every device that applies it
+        removes the row's history as well (put :meth:`forget` after the deletes)."""
+        self._op(table, row_id, "delete", dict(DESTROYED))
+
     def apply_remote(self, change: Change) -> None:
         """A change from another device, as the merge decided to apply it (its operations
         trimmed to what wins here). The local clock moves past every timestamp in it."""
@@ -189,6 +202,19 @@ class Transaction:
     def purge_household(self, household_id: str) -> None:
         """Remove a household from this device only (it was handed over)."""
         lo = LocalOp("households", household_id, "purge")
+        apply_local(self._conn, lo)
+        self.local.append(lo)
+
+    def forget(self, *, rows: list[tuple[str, str]] | None = None, text: str = "") -> None:
+        """Remove this device's history of destroyed rows or of a corrected value (see
+        :func:`~klantapp.casebook.apply.forget_history`). Put it after the change's
+        deletes: the journal replays operations first, local writes after."""
+        data: dict[str, Any] = {}
+        if rows:
+            data["rows"] = [list(r) for r in rows]
+        if text:
+            data["text"] = text
+        lo = LocalOp("changes", "", "forget", data)
         apply_local(self._conn, lo)
         self.local.append(lo)
 
@@ -335,6 +361,7 @@ class Casebook:
             conn = _connect()
             snapshot_bytes = len(contents.snapshot)
             conn.deserialize(contents.snapshot)
+            _erase_freed_pages(conn)
             contents.snapshot = b""  # drop our reference: the database holds the data now
             total = max(1, len(contents.records))
             for i, raw in enumerate(contents.records):
@@ -407,9 +434,13 @@ class Casebook:
         size = vault.journal_bytes
         return size > COMPACT_MIN_JOURNAL_BYTES and size * 4 > self._snapshot_bytes
 
-    def compact(self) -> None:
-        """Fold the journal into a fresh encrypted snapshot (crash-safe, in the vault)."""
+    def compact(self, *, vacuum: bool = False) -> None:
+        """Fold the journal into a fresh encrypted snapshot (crash-safe, in the vault).
+        ``vacuum``: rebuild the database first, so no free page of an older program (one
+        that did not zero deleted content) reaches the new snapshot."""
         with self._lock:
+            if vacuum:
+                self._require_conn().execute("VACUUM")
             snapshot = self._require_conn().serialize()
             self._snapshot_bytes = len(snapshot)
             self._require_vault().compact(snapshot)

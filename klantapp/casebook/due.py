@@ -13,6 +13,7 @@ from typing import Any
 from klantapp.casebook.casebook import Casebook
 from klantapp.casebook.queries import _rows
 from klantapp.domain.deadlines import DueItem, due_for_household
+from klantapp.i18n import _
 
 
 def due_items(cb: Casebook, on: date, *, horizon_days: int = 14) -> list[DueItem]:
@@ -42,5 +43,31 @@ def due_items(cb: Casebook, on: date, *, horizon_days: int = 14) -> list[DueItem
                 decisions=g.get("duo_decisions", []),
             )
         )
+    items.extend(_avg_items(cb, on, horizon_days))
     items.sort(key=lambda i: (i.due_on, i.household_id, i.rule))
     return items
+
+
+def _avg_items(cb: Casebook, on: date, horizon_days: int) -> list[DueItem]:
+    """Open access requests (art. 15 AVG): answer within a month of receipt."""
+    from klantapp.avg.inzage import open_requests
+
+    out = []
+    for request in open_requests(cb):
+        deadline = date.fromisoformat(request["deadline"])
+        if (deadline - on).days > max(horizon_days, 31):
+            continue
+        out.append(
+            DueItem(
+                rule="avg_inzage",
+                title=_("Inzageverzoek (AVG) beantwoorden"),
+                due_on=deadline,
+                overdue=deadline < on,
+                household_id=request["household_id"],
+                person_id=request["person_id"],
+                detail=_(
+                    "Ontvangen op {day}; binnen een maand een inzage geven (art. 12 en 15 AVG)."
+                ).format(day=request["received_on"]),
+            )
+        )
+    return out

@@ -24,7 +24,7 @@ from typing import Any, Literal
 from klantapp.domain.records import HOUSEHOLD_CHILDREN, RECORD_KINDS
 
 OpKind = Literal["insert", "update", "delete"]
-LocalOpKind = Literal["put", "delete", "purge"]
+LocalOpKind = Literal["put", "delete", "purge", "forget"]
 
 #: Tables whose rows replicate (records, shared settings, conflicts).
 REPLICATED_TABLES: frozenset[str] = frozenset(RECORD_KINDS) | {"settings", "conflicts"}
@@ -41,6 +41,11 @@ LOCAL_TABLES: frozenset[str] = frozenset(
         "sync_quarantine",
         "sync_notices",
         "undo_log",  # the values the last change of a record replaced (services.py)
+        "avg_requests",  # the AVG duties (klantapp/avg, docs/avg.md)
+        "avg_access",
+        "avg_corrections",
+        "avg_destructions",
+        "avg_destroyed",
     }
 )
 
@@ -55,6 +60,14 @@ SYNC_COLUMNS: dict[str, frozenset[str]] = {"households": frozenset({"owner"})}
 WRITABLE_TABLES: frozenset[str] = REPLICATED_TABLES
 
 RECORD_FORMAT = 2
+
+#: The data of a delete made by a destruction run (AVG): every device that applies it
+#: removes the row's history too (see apply.forget_history).
+DESTROYED = {"avg": "destroyed"}
+
+
+def is_destruction(op: Op) -> bool:
+    return op.op == "delete" and op.data == DESTROYED
 
 
 def canonical_json(value: Any) -> bytes:
@@ -195,7 +208,11 @@ class LocalOp:
     """A write to a local-only table: ``put`` replaces the row with ``data``, ``delete``
     removes it. ``purge`` (table ``households``) removes a household and everything
     under it from this device only: no tombstone, nothing replicated (it was handed to
-    another device, or the office does not know it)."""
+    another device, or the office does not know it). ``forget`` (table ``changes``)
+    removes history on this device for the AVG (see :func:`apply.forget_history`):
+    ``data["rows"]`` (destroyed rows: their oplog lines but the delete, and the summary of
+    every change that wrote them) and ``data["text"]`` (a corrected value: the summary of
+    every change that mentions it)."""
 
     table: str
     row_id: str
@@ -208,10 +225,11 @@ class LocalOp:
     @staticmethod
     def from_json(obj: dict[str, Any]) -> LocalOp:
         op = obj["op"]
-        if op not in ("put", "delete", "purge"):
+        if op not in ("put", "delete", "purge", "forget"):
             raise ValueError(f"unknown local operation {op!r}")
         table = str(obj["t"])
-        if (table != "households") if op == "purge" else (table not in LOCAL_TABLES):
+        special = {"purge": "households", "forget": "changes"}.get(op)
+        if (table != special) if special else (table not in LOCAL_TABLES):
             raise ValueError(f"not a local table: {table!r}")
         return LocalOp(table, str(obj["id"]), op, obj.get("d"))
 

@@ -15,6 +15,7 @@ from klantapp.commands.common import (
     add_path,
     add_recovery_key_options,
     open_casebook,
+    parse_date,
     read_new_passphrase,
     read_passphrase,
     recovery_key,
@@ -139,13 +140,6 @@ def _cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
-def _parse_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(_("geen geldige datum (schrijf JJJJ-MM-DD)")) from None
-
-
 def _cmd_due(args: argparse.Namespace) -> int:
     from klantapp.casebook.due import due_items
     from klantapp.casebook.queries import due_names
@@ -267,7 +261,7 @@ def register(sub: Any) -> None:
     add_path(p)
     p.add_argument(
         "--on",
-        type=_parse_date,
+        type=parse_date,
         default=date.today(),
         metavar=_("JJJJ-MM-DD"),
         help=_("standaard: vandaag"),

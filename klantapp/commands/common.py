@@ -6,11 +6,13 @@ KLANTAPP_PASSPHRASE when it is set (KLANTAPP_NEW_PASSPHRASE for a new one).
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import getpass
 import os
 import sys
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +51,29 @@ def recovery_key(args: Any) -> str | None:
 
 def actor() -> str:
     return os.environ.get("USER", "cli")
+
+
+def parse_date(text: str) -> date:
+    """A YYYY-MM-DD argument (argparse reports a bad one as a usage error)."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("geen geldige datum (schrijf JJJJ-MM-DD)")) from None
+
+
+def confirm(question: str, *, yes: bool) -> None:
+    """An explicit yes from the person at the terminal (or ``--yes`` in a script);
+    anything else stops the command with nothing changed."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise UsageError(
+            _("Bevestiging nodig, maar er is geen terminal om erom te vragen."),
+            hint=_("Geef --yes om te bevestigen."),
+        )
+    answer = input(f"{question} [ja/nee] ").strip().lower()
+    if answer not in ("ja", "j", "yes", "y"):
+        raise KlantappError(_("Niet bevestigd; er is niets veranderd."))
 
 
 def say(text: str) -> None:

@@ -89,7 +89,9 @@ __all__ = [
     "late_offer",
     "offer_deadline",
     "ontzorgen_end",
+    "person_inschrijving",
     "pip_deadline",
+    "pip_deadline_start",
     "wi2021_applies",
     "woning_target",
 ]
@@ -484,6 +486,32 @@ def _pip_items(
         _termijn_items(c, termijn, newest, pid, name)
 
 
+def person_inschrijving(
+    household: Mapping[str, object], person: Mapping[str, object]
+) -> date | None:
+    """The day the person was registered in the gemeente: their own date (a member who
+    was registered later, such as a nareiziger), else the household's."""
+    return record_date(person.get("inschrijving_date")) or record_date(
+        household.get("inschrijving_date")
+    )
+
+
+def pip_deadline_start(
+    household: Mapping[str, object],
+    person: Mapping[str, object],
+    on: date,
+    decisions: Iterable[Mapping[str, object]] = (),
+) -> tuple[date, date] | None:
+    """(inschrijving, the day the 10 weeks for the PIP count from), or ``None`` when the
+    inschrijving is unknown. Someone whose duties start later (the 18th birthday, a
+    later plicht_start) has the 10 weeks from then, not from the inschrijving."""
+    inschrijving = person_inschrijving(household, person)
+    if inschrijving is None:
+        return None
+    duties = plicht_on(person, on, decisions).duties_start
+    return inschrijving, max(inschrijving, duties) if duties is not None else inschrijving
+
+
 def _pip_deadline_item(
     c: _Collector,
     household: Mapping[str, object],
@@ -492,16 +520,10 @@ def _pip_deadline_item(
     pid: str | None,
     name: str,
 ) -> None:
-    # A member who was registered later (a nareiziger) counts from their own date.
-    inschrijving = record_date(person.get("inschrijving_date")) or record_date(
-        household.get("inschrijving_date")
-    )
-    if inschrijving is None:
+    found = pip_deadline_start(household, person, c.on, decisions)
+    if found is None:
         return
-    # Someone whose duties start later (the 18th birthday, a later plicht_start) has the
-    # 10 weeks from then, not from the inschrijving.
-    duties = plicht_on(person, c.on, decisions).duties_start
-    base = max(inschrijving, duties) if duties is not None else inschrijving
+    inschrijving, base = found
     due = pip_deadline(base)
     if base == inschrijving:
         title = _("PIP vaststellen (10 weken na inschrijving)")

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from klantapp.domain.records import Field, FieldKind, RecordKind
+from klantapp.domain.records import RECORD_KINDS, Field, FieldKind, RecordKind
 from klantapp.domain.validate import InvalidValue, validate_values
 from klantapp.errors import Problem
 from klantapp.i18n import _
@@ -173,7 +173,46 @@ KLANTMANAGER = _setting(
     (_f("name", "text", "Uw naam", max_length=200, help="staat als contactpersoon op brieven"),),
 )
 
-SETTINGS: dict[str, Setting] = {s.key: s for s in (GEMEENTE, KLANTMANAGER)}
+
+def _retention_fields() -> tuple[Field, ...]:
+    from klantapp.domain.privacy import RETENTION_RULES
+
+    return tuple(
+        _f(
+            rule.kind,
+            "int",
+            f"Bewaartermijn {RECORD_KINDS[rule.kind].label_plural.lower()} (jaren)",
+            minimum=min(rule.choice),
+            maximum=max(rule.choice),
+            help="toegestaan: " + ", ".join(str(y) for y in rule.choice),
+        )
+        for rule in RETENTION_RULES.values()
+        if rule.choice
+    )
+
+
+RETENTION = _setting(
+    "retention",
+    "shared",
+    "Bewaartermijnen (keuzes van de gemeente, Archiefwet)",
+    _retention_fields(),
+)
+
+MONITOR = _setting(
+    "monitor",
+    "shared",
+    "Monitor",
+    (
+        _f(
+            "show_small_numbers",
+            "bool",
+            "Kleine aantallen (onder 5) tonen in exports",
+            help="standaard uit: een export toont '< 5', zodat niemand herkenbaar is",
+        ),
+    ),
+)
+
+SETTINGS: dict[str, Setting] = {s.key: s for s in (GEMEENTE, KLANTMANAGER, RETENTION, MONITOR)}
 
 
 def setting(key: str) -> Setting:

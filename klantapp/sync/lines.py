@@ -17,10 +17,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from klantapp.casebook.apply import ROW, Clock
+from klantapp.casebook.apply import ROW, Clock, table_columns
 from klantapp.casebook.convert import from_sql
 from klantapp.casebook.hlc import Timestamp
-from klantapp.casebook.ops import HOUSEHOLD_TABLES, Change, Op
+from klantapp.casebook.ops import DESTROYED, HOUSEHOLD_TABLES, Change, Op
 from klantapp.sync.merge import RowState
 
 RowKey = tuple[str, str]  # (table, row id)
@@ -55,6 +55,16 @@ def _clocks_of(conn: sqlite3.Connection, table: str, ids: list[str]) -> dict[str
         ):
             out[row_id][name] = Clock(hlc, device, seq, change_id)
     return out
+
+
+def _destroyed(conn: sqlite3.Connection, table: str, row_id: str) -> bool:
+    """Was the row deleted by a destruction run (the mark travels on, see ops.DESTROYED)?"""
+    if "destroyed" not in table_columns(conn, "tombstones"):
+        return False
+    row = conn.execute(
+        "SELECT destroyed FROM tombstones WHERE tbl = ? AND row_id = ?", (table, row_id)
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def _tombstones_of(conn: sqlite3.Connection, table: str, ids: list[str]) -> dict[str, Clock]:
@@ -207,7 +217,8 @@ def state_delta(
         if values is None:
             tomb = state.tombstone
             if tomb is not None and tomb.change_id > since:
-                op = Op(table, row_id, "delete", None, _encode(tomb), tomb.device, tomb.seq)
+                mark = dict(DESTROYED) if _destroyed(conn, table, row_id) else None
+                op = Op(table, row_id, "delete", mark, _encode(tomb), tomb.device, tomb.seq)
                 lines[tomb.change_id].append((tomb.seq, op))
             continue
         clocks = state.clocks

@@ -104,6 +104,14 @@ def _household(state: RowState, op: Op, conn: sqlite3.Connection) -> str | None:
     return None if row is None else row[0]
 
 
+def _destroyed(conn: sqlite3.Connection, row_id: str, household: str | None) -> bool:
+    """Was the row, or its household, destroyed here (klantapp/avg/retention.py)?"""
+    found = conn.execute(
+        "SELECT 1 FROM avg_destroyed WHERE id IN (?, ?)", (row_id, household or row_id)
+    ).fetchone()
+    return found is not None
+
+
 def _who(conn: sqlite3.Connection, clock: Clock, fallback: Change | None) -> tuple[str, str]:
     """(actor, at) of the write behind ``clock``."""
     if fallback is not None and fallback.device == clock.device:
@@ -153,6 +161,8 @@ def apply_changes(
             tx.apply_remote(replace(change, ops=tuple(applied)))
     now = datetime.now(UTC).isoformat(timespec="milliseconds")
     for lo, change, household in kept:
+        if _destroyed(conn, lo.row_id, household):
+            continue  # destroyed under the AVG: a late value of it is not kept either
         loser_actor, loser_at = _who(conn, lo.loser, change)
         winner_actor, winner_at = _who(conn, lo.winner, change)
         tx.insert(

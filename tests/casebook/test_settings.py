@@ -32,6 +32,8 @@ def test_every_setting_has_a_scope() -> None:
     assert {k: s.scope for k, s in SETTINGS.items()} == {
         "gemeente": "shared",
         "klantmanager": "device",
+        "retention": "shared",
+        "monitor": "shared",
     }
 
 

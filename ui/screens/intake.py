@@ -294,6 +294,9 @@ class IntakeGrid(QWidget):
 
     def _reveal(self) -> None:
         self._revealed = True
+        self.session.log_restricted_read(
+            "intake_scores", {"household_id": self.household_id, "person_id": None}
+        )
         self._cell_changed(self.table.currentIndex())
         self.notes.setFocus()
 

@@ -449,7 +449,14 @@ class _Recent:
     def __init__(self, conn: sqlite3.Connection, oldest: int) -> None:
         self.touched = touched_since(conn, oldest)
         self.household = households_of(conn, self.touched)
-        self.owner = dict(conn.execute("SELECT id, owner FROM households").fetchall())
+        # a deleted (destroyed) household's owner is kept with its tombstone, so the
+        # owner's laptop hears of the deletion too
+        self.owner = dict(
+            conn.execute(
+                "SELECT row_id, owner FROM tombstones WHERE tbl = 'households' "
+                "AND owner IS NOT NULL UNION ALL SELECT id, owner FROM households"
+            ).fetchall()
+        )
 
     def for_device(self, device: str, since: int, extra: set[str]) -> list[RowKey]:
         out = []

@@ -1,0 +1,215 @@
+"""Inzage (art. 15 AVG): every record about one person, readable (PDF, Dutch) and
+machine-readable (JSON), with the audit trail of who changed what.
+
+Restricted health data (art. 9 AVG: the person's health note, notes marked
+vertrouwelijk, the health leefgebieden of the brede intake) is left out unless the
+caller confirms it explicitly; that confirmation is logged as a read of restricted
+data. Making an inzage is itself logged, and answers the open request (its date and
+one-month deadline, which Vandaag shows).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from klantapp.avg.log import AuditFilter, audit_entries, describe_action, local_entries, log_access
+from klantapp.casebook.casebook import Casebook
+from klantapp.casebook.queries import _rows, person_name
+from klantapp.domain.privacy import inzage_deadline
+from klantapp.domain.records import (
+    HOUSEHOLD_CHILDREN,
+    RECORD_KINDS,
+    RESTRICTED_LEEFGEBIEDEN,
+)
+from klantapp.errors import KlantappError
+from klantapp.i18n import _
+
+#: Household-level records that concern every member (no person_id, or none set).
+_HOUSEHOLD_WIDE = ("warm_handovers", "appointments", "referrals", "notes")
+
+WITHHELD = "[vertrouwelijk: weggelaten]"
+
+
+class NoSuchPerson(KlantappError):
+    pass
+
+
+def _person(cb: Casebook, person_id: str) -> dict[str, Any]:
+    with cb.reading() as conn:
+        found = _rows(conn, "persons", "SELECT * FROM persons WHERE id = ?", (person_id,))
+    if not found:
+        raise NoSuchPerson(
+            _("Er is geen gezinslid met deze id."),
+            hint=_("Zoek de id op met 'klantapp search' of in het programma."),
+        )
+    return found[0]
+
+
+def _withhold(kind: str, row: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """The row without its restricted content, and whether something was left out."""
+    out = dict(row)
+    hidden = False
+    if kind == "persons":
+        for f in RECORD_KINDS["persons"].fields:
+            if f.restricted and out.get(f.name) not in (None, "", False):
+                out[f.name] = WITHHELD
+                hidden = True
+    elif kind == "notes" and out.get("restricted"):
+        out["text"] = WITHHELD
+        hidden = True
+    elif (
+        kind == "intake_scores"
+        and out.get("domain") in RESTRICTED_LEEFGEBIEDEN
+        and out.get("notes")
+    ):
+        out["notes"] = WITHHELD
+        hidden = True
+    return out, hidden
+
+
+def collect(cb: Casebook, person_id: str, *, include_restricted: bool) -> dict[str, Any]:
+    """Everything the casebook holds about the person, as one JSON-ready document."""
+    person = _person(cb, person_id)
+    household_id = person["household_id"]
+    records: dict[str, list[dict[str, Any]]] = {}
+    withheld = 0
+    with cb.reading() as conn:
+        hh = _rows(conn, "households", "SELECT * FROM households WHERE id = ?", (household_id,))
+        records["households"] = hh
+        records["persons"] = [person]
+        for kind in HOUSEHOLD_CHILDREN:
+            if kind == "persons":
+                continue
+            fields = RECORD_KINDS[kind].field_names
+            params: tuple[str, ...]
+            if "person_id" not in fields:
+                sql, params = f"SELECT * FROM {kind} WHERE household_id = ?", (household_id,)
+            elif kind in _HOUSEHOLD_WIDE:
+                sql = (
+                    f"SELECT * FROM {kind} WHERE household_id = ? "
+                    "AND (person_id = ? OR person_id IS NULL OR person_id = '')"
+                )
+                params = (household_id, person_id)
+            else:
+                sql, params = f"SELECT * FROM {kind} WHERE person_id = ?", (person_id,)
+            records[kind] = _rows(conn, kind, sql + " ORDER BY rowid", params)
+    if not include_restricted:
+        for kind, rows in records.items():
+            cleaned = []
+            for row in rows:
+                clean, hidden = _withhold(kind, row)
+                withheld += hidden
+                cleaned.append(clean)
+            records[kind] = cleaned
+    audit = [
+        {
+            "at": e["at"],
+            "actor": e["actor"],
+            "record": e["record"],
+            "record_id": e["row_id"],
+            "action": e["action"],
+            "what": describe_action(e),
+        }
+        for e in audit_entries(cb, AuditFilter(person_id=person_id))
+    ]
+    return {
+        "format": "klantapp-inzage/1",
+        "person_id": person_id,
+        "name": person_name(person),
+        "made_on": date.today().isoformat(),
+        "restricted_included": include_restricted,
+        "restricted_withheld": withheld,
+        "records": records,
+        "audit": audit,
+        "requests": [r for r in local_entries(cb, "avg_requests") if r["person_id"] == person_id],
+    }
+
+
+# --- requests ---------------------------------------------------------------------------
+
+
+def record_request(cb: Casebook, person_id: str, received_on: date) -> dict[str, Any]:
+    """Record an access request (its date and deadline); returns it."""
+    person = _person(cb, person_id)
+    request = {
+        "person_id": person_id,
+        "household_id": person["household_id"],
+        "kind": "inzage",
+        "received_on": received_on.isoformat(),
+        "deadline": inzage_deadline(received_on).isoformat(),
+        "answered_on": None,
+    }
+    rid = f"{received_on.isoformat()}-{uuid.uuid4().hex[:8]}"
+    with cb.transaction(summary="") as tx:
+        tx.put_local("avg_requests", rid, request)
+        log_access(
+            tx,
+            "inzage_request",
+            what=_("Inzageverzoek ontvangen op {day}").format(day=received_on.isoformat()),
+            person_id=person_id,
+            household_id=person["household_id"],
+        )
+    return {"id": rid, **request}
+
+
+def open_requests(cb: Casebook) -> list[dict[str, Any]]:
+    return [r for r in local_entries(cb, "avg_requests") if not r.get("answered_on")]
+
+
+@dataclass(frozen=True)
+class Inzage:
+    document: dict[str, Any]
+    pdf: bytes
+    json: bytes
+
+
+def make_inzage(
+    cb: Casebook,
+    person_id: str,
+    *,
+    include_restricted: bool = False,
+    received_on: date | None = None,
+    pdf: bool = True,
+) -> Inzage:
+    """The inzage of one person, logged (and the restricted read, when confirmed:
+    ``include_restricted`` *is* that confirmation). Answers the person's open requests;
+    ``received_on`` records a request first when none is open."""
+    person = _person(cb, person_id)
+    if received_on is not None and not any(r["person_id"] == person_id for r in open_requests(cb)):
+        record_request(cb, person_id, received_on)
+    with cb.transaction(summary="") as tx:
+        if include_restricted:
+            log_access(
+                tx,
+                "restricted_read",
+                what=_("Vertrouwelijke gezondheidsgegevens opgenomen in inzage (bevestigd)"),
+                person_id=person_id,
+                household_id=person["household_id"],
+            )
+        log_access(
+            tx,
+            "inzage",
+            what=_("Inzage gemaakt (PDF en JSON)"),
+            person_id=person_id,
+            household_id=person["household_id"],
+        )
+        with cb.reading() as conn:
+            rows = conn.execute("SELECT id, value FROM avg_requests").fetchall()
+        for rid, raw in rows:
+            request = json.loads(raw)
+            if request["person_id"] == person_id and not request.get("answered_on"):
+                tx.put_local(
+                    "avg_requests", rid, {**request, "answered_on": date.today().isoformat()}
+                )
+    document = collect(cb, person_id, include_restricted=include_restricted)
+    data = (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    rendered = b""
+    if pdf:
+        from klantapp.avg.inzage_pdf import render_inzage
+
+        rendered = render_inzage(cb, document)
+    return Inzage(document, rendered, data)

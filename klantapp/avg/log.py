@@ -1,0 +1,238 @@
+"""The access log and the audit trail: who read, exported or changed what, and when.
+
+Changes to records come from the oplog (field names only, never values, see
+``audit_log`` in the schema). Reads of restricted health notes, exports and inzage
+are *access entries* in the local table ``avg_access``; corrections add their
+"corrected" entry in ``avg_corrections`` -- the one place an old value stays.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from klantapp.casebook.casebook import Casebook, Transaction
+from klantapp.domain.records import HOUSEHOLD_CHILDREN, RECORD_KINDS
+from klantapp.i18n import N_, _
+
+#: What an access entry records, in words (the audit screen and inzage show them).
+ACTIONS: dict[str, str] = {
+    "restricted_read": N_("Vertrouwelijke gezondheidsgegevens ingezien"),
+    "export": N_("Gegevens geëxporteerd"),
+    "inzage": N_("Inzage (art. 15 AVG) gemaakt"),
+    "inzage_request": N_("Inzageverzoek vastgelegd"),
+    "correction": N_("Gegevens gecorrigeerd"),
+    "destruction": N_("Vernietiging na bewaartermijn"),
+    "monitor_export": N_("Monitor geëxporteerd"),
+}
+
+
+def now_utc() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def log_access(
+    tx: Transaction,
+    action: str,
+    *,
+    what: str = "",
+    person_id: str | None = None,
+    household_id: str | None = None,
+) -> None:
+    """Add an access entry inside a transaction. ``what`` names the records or the
+    file, never a value of them."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown access action {action!r}")
+    entry = {
+        "at": now_utc(),
+        "actor": tx.actor,
+        "action": action,
+        "what": what,
+        "person_id": person_id,
+        "household_id": household_id,
+    }
+    tx.put_local("avg_access", f"{entry['at']}-{uuid.uuid4().hex[:8]}", entry)
+
+
+def record_access(cb: Casebook, action: str, **kw: Any) -> None:
+    """An access entry as a change of its own (a read or an export)."""
+    with cb.transaction(summary="") as tx:
+        log_access(tx, action, **kw)
+
+
+def local_entries(cb: Casebook, table: str) -> list[dict[str, Any]]:
+    with cb.reading() as conn:
+        rows = conn.execute(f"SELECT id, value FROM {table} ORDER BY id").fetchall()
+    return [{"id": rid, **json.loads(value)} for rid, value in rows]
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    person_id: str | None = None
+    household_id: str | None = None
+    record_id: str | None = None
+    actor: str | None = None
+    since: str | None = None  # YYYY-MM-DD, inclusive
+    until: str | None = None  # YYYY-MM-DD, inclusive
+
+
+def rows_of_person(cb: Casebook, person_id: str) -> set[str]:
+    """The person and every record that names them."""
+    ids = {person_id}
+    with cb.reading() as conn:
+        for child in HOUSEHOLD_CHILDREN:
+            if child != "persons" and "person_id" in RECORD_KINDS[child].field_names:
+                ids.update(
+                    r[0]
+                    for r in conn.execute(
+                        f"SELECT id FROM {child} WHERE person_id = ?", (person_id,)
+                    )
+                )
+    return ids
+
+
+def rows_of_household(cb: Casebook, household_id: str) -> set[str]:
+    ids = {household_id}
+    with cb.reading() as conn:
+        for child in HOUSEHOLD_CHILDREN:
+            ids.update(
+                r[0]
+                for r in conn.execute(
+                    f"SELECT id FROM {child} WHERE household_id = ?", (household_id,)
+                )
+            )
+    return ids
+
+
+def _add_households(cb: Casebook, entries: list[dict[str, Any]]) -> None:
+    """The household of each change entry's record (while the record exists)."""
+    wanted: dict[str, set[str]] = {}
+    for e in entries:
+        if e["household_id"] is None and e["record"] in HOUSEHOLD_CHILDREN:
+            wanted.setdefault(e["record"], set()).add(e["row_id"])
+    found: dict[str, str] = {}
+    with cb.reading() as conn:
+        for kind, ids in wanted.items():
+            found.update(
+                conn.execute(
+                    f"SELECT id, household_id FROM {kind} "
+                    "WHERE id IN (SELECT value FROM json_each(?))",
+                    (json.dumps(sorted(ids)),),
+                ).fetchall()
+            )
+    for e in entries:
+        if e["household_id"] is None:
+            e["household_id"] = found.get(e["row_id"])
+
+
+def _record_label(tbl: str) -> str:
+    rk = RECORD_KINDS.get(tbl)
+    return _(rk.label) if rk else tbl
+
+
+def audit_entries(cb: Casebook, flt: AuditFilter | None = None) -> list[dict[str, Any]]:
+    """The audit trail, newest first: changes (record, action, fields), access
+    entries and corrections, each {at, actor, kind, action, what, record, row_id,
+    person_id}. Filters: person, household, record, klantmanager, period."""
+    flt = flt or AuditFilter()
+    ids: set[str] | None = None
+    if flt.person_id:
+        ids = rows_of_person(cb, flt.person_id)
+    if flt.household_id:
+        hh = rows_of_household(cb, flt.household_id)
+        ids = hh if ids is None else ids & hh
+    if flt.record_id:
+        ids = {flt.record_id} if ids is None else ids & {flt.record_id}
+    out: list[dict[str, Any]] = []
+    with cb.reading() as conn:
+        sql = "SELECT at, actor, tbl, row_id, action, fields FROM audit_log"
+        params: list[Any] = []
+        if ids is not None:
+            sql += " WHERE row_id IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(sorted(ids)))
+        for at, actor, tbl, row_id, action, fields in conn.execute(sql, params):
+            if tbl not in RECORD_KINDS:
+                continue
+            names = []
+            rk = RECORD_KINDS[tbl]
+            for f in (fields or "").split(","):
+                if f in rk.field_names:
+                    names.append(_(rk.field(f).label))
+            out.append(
+                {
+                    "at": at,
+                    "actor": actor,
+                    "kind": "change",
+                    "action": action,
+                    "what": ", ".join(names),
+                    "record": tbl,
+                    "row_id": row_id,
+                    "person_id": None,
+                    "household_id": row_id if tbl == "households" else None,
+                }
+            )
+    _add_households(cb, out)
+    for entry in local_entries(cb, "avg_access"):
+        if ids is not None and not (
+            entry.get("person_id") in ids or entry.get("household_id") in ids
+        ):
+            continue
+        out.append(
+            {
+                "at": entry["at"],
+                "actor": entry["actor"],
+                "kind": "access",
+                "action": entry["action"],
+                "what": entry.get("what") or _(ACTIONS.get(entry["action"], entry["action"])),
+                "record": None,
+                "row_id": entry.get("household_id"),
+                "person_id": entry.get("person_id"),
+                "household_id": entry.get("household_id"),
+            }
+        )
+    for entry in local_entries(cb, "avg_corrections"):
+        if ids is not None and entry.get("row_id") not in ids:
+            continue
+        out.append(
+            {
+                "at": entry["at"],
+                "actor": entry["actor"],
+                "kind": "corrected",
+                "action": "corrected",
+                "what": _("{field}: was {old}; reden: {reason}").format(
+                    field=entry["field_label"], old=entry["old"], reason=entry["reason"]
+                ),
+                "record": entry["tbl"],
+                "row_id": entry["row_id"],
+                "person_id": entry.get("person_id"),
+                "household_id": entry.get("household_id"),
+            }
+        )
+    if flt.actor:
+        out = [e for e in out if e["actor"] == flt.actor]
+    if flt.since:
+        out = [e for e in out if e["at"][:10] >= flt.since]
+    if flt.until:
+        out = [e for e in out if e["at"][:10] <= flt.until]
+    out.sort(key=lambda e: e["at"], reverse=True)
+    return out
+
+
+def describe_action(entry: dict[str, Any]) -> str:
+    """One line in words for an audit entry."""
+    if entry["kind"] == "change":
+        verb = {
+            "insert": _("{record} toegevoegd"),
+            "update": _("{record} gewijzigd"),
+            "delete": _("{record} verwijderd"),
+        }.get(entry["action"], "{record}")
+        text = verb.format(record=_record_label(entry["record"]))
+        return f"{text}: {entry['what']}" if entry["what"] else text
+    if entry["kind"] == "corrected":
+        return _("{record} gecorrigeerd: {what}").format(
+            record=_record_label(entry["record"]), what=entry["what"]
+        )
+    return str(entry["what"])

@@ -1,0 +1,118 @@
+"""The monitor as a printable PDF: A4, the gemeente's letterhead line, the date, a bar
+chart (reportlab's own) and a table per figure, and the definitions on the last page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.platypus import KeepTogether, PageBreak, Spacer
+
+from klantapp.i18n import _
+from klantapp.letters.fonts import font_name
+from klantapp.letters.report import ACCENT, CONTENT_WIDTH, build_report, para, styles, table
+from klantapp.monitor.export import count_text, hidden, share_text, value_text
+from klantapp.monitor.figures import Figure, Monitor, grid
+
+
+def _chart(f: Figure, suppress: bool) -> Drawing | None:
+    if f.columns:  # a two-way table: one bar per row, its total
+        bars = [(label, sum(c.count for c in cells), cells) for label, cells in grid(f)]
+        values = [0 if suppress and 0 < total < 5 else total for _label, total, _cells in bars]
+        labels = [label for label, _t, _c in bars]
+        texts = ["< 5" if suppress and 0 < t < 5 else str(t) for _l, t, _c in bars]
+    else:
+        rows = [r for r in f.rows if r.value is None and r.key != "median"]
+        labels = [r.label for r in rows]
+        values = [0 if hidden(r, suppress) else r.count for r in rows]
+        texts = [count_text(r, suppress) for r in rows]
+    if not labels:
+        return None
+    bar_h = 13
+    height = bar_h * len(labels) + 24
+    d = Drawing(CONTENT_WIDTH, height)
+    chart = HorizontalBarChart()
+    chart.x, chart.y = 150, 10
+    chart.width, chart.height = CONTENT_WIDTH - 200, bar_h * len(labels)
+    chart.data = [list(reversed(values))]
+    chart.categoryAxis.categoryNames = list(reversed(labels))
+    chart.categoryAxis.labels.fontName = font_name("latin")
+    chart.categoryAxis.labels.fontSize = 7
+    chart.categoryAxis.labels.boxAnchor = "e"
+    chart.categoryAxis.labels.dx = -4
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueMax = max(max(values), 1) * 1.15
+    chart.valueAxis.labels.fontName = font_name("latin")
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.visible = False
+    chart.bars[0].fillColor = ACCENT
+    chart.bars[0].strokeColor = None
+    chart.barWidth = bar_h * 0.7
+    chart.barSpacing = 2
+    d.add(chart)
+    top = max(max(values), 1) * 1.15
+    for i, (v, t) in enumerate(zip(reversed(values), reversed(texts), strict=True)):
+        x = chart.x + chart.width * (v / top) + 3
+        y = chart.y + bar_h * i + bar_h / 2 - 2.5
+        d.add(String(x, y, t, fontName=font_name("latin"), fontSize=7, fillColor=colors.black))
+    return d
+
+
+def _table(f: Figure, suppress: bool) -> Any:
+    if f.columns:
+        rows = [["", *f.columns]] + [
+            [label, *(count_text(c, suppress) for c in cells)] for label, cells in grid(f)
+        ]
+        first = 110.0
+        rest = (CONTENT_WIDTH - first) / len(f.columns)
+        return table(rows, [first] + [rest] * len(f.columns))
+    rows = [[_("Wat"), _("Aantal"), _("Aandeel"), _("Weken")]]
+    for r in f.rows:
+        if r.key == "median":
+            rows.append([r.label, "", "", value_text(r, suppress)])
+        else:
+            rows.append([r.label, count_text(r, suppress), share_text(r, suppress), ""])
+    return table(rows, [CONTENT_WIDTH - 180, 60, 60, 60])
+
+
+def render_monitor(monitor: Monitor, gemeente: dict[str, Any], *, suppress: bool) -> bytes:
+    st = styles()
+    story: list[Any] = [
+        para(_("Monitor inburgering"), st["title"]),
+        para(
+            _("Peildatum {on}; periode {start} tot en met {end}.").format(
+                on=monitor.on.isoformat(),
+                start=monitor.start.isoformat(),
+                end=monitor.end.isoformat(),
+            ),
+            st["body"],
+        ),
+    ]
+    if suppress:
+        story.append(
+            para(
+                _("Aantallen onder de 5 staan als '< 5', zodat niemand herkenbaar is."),
+                st["small"],
+            )
+        )
+    for f in monitor.figures:
+        block: list[Any] = [para(f.title, st["h2"]), para(f"{f.unit}", st["small"])]
+        chart = _chart(f, suppress)
+        if chart is not None:
+            block.append(chart)
+        block.append(Spacer(1, 3))
+        block.append(_table(f, suppress))
+        story.append(KeepTogether(block) if len(f.rows) < 25 else block[0])
+        if len(f.rows) >= 25:
+            story.extend(block[1:])
+    story.append(PageBreak())
+    story.append(para(_("Definities"), st["title"]))
+    for f in monitor.figures:
+        story.append(para(f.title, st["h2"]))
+        story.append(para(f.definition, st["body"]))
+        story.append(para(_("Bron: {source}").format(source=f.source), st["small"]))
+    story.append(Spacer(1, 6))
+    story.append(para(_("De volledige definities staan in docs/monitor.md."), st["small"]))
+    return build_report(_("Monitor inburgering"), gemeente, story, on=monitor.on)

@@ -1,0 +1,82 @@
+"""The AVG commands as a script at the office runs them: inzage, correct, retention,
+audit (in-process, through klantapp.cli.main)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from klantapp.casebook import Casebook, services
+from klantapp.cli import main
+from tests.avg.conftest import Family, make_family
+from tests.conftest import PASSPHRASE
+
+
+@pytest.fixture
+def family_book(
+    casebook: Casebook, casebook_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Path, Family]:
+    fam = make_family(casebook)
+    services.update_record(casebook, "households", fam.household, {"status": "afgerond"})
+    casebook.close()
+    monkeypatch.setenv("KLANTAPP_PASSPHRASE", PASSPHRASE)
+    return casebook_path, fam
+
+
+def test_inzage_writes_pdf_and_json_and_restricted_needs_yes(
+    family_book: tuple[Path, Family],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path, fam = family_book
+    pdf, js = tmp_path / "inzage.pdf", tmp_path / "inzage.json"
+    assert main(["inzage", str(path), fam.person, "--received", "2026-01-31"]) == 0
+    assert "2026-02-28" in capsys.readouterr().err
+    assert main(["inzage", str(path), fam.person, "-o", str(pdf), "--json", str(js)]) == 0
+    assert pdf.read_bytes().startswith(b"%PDF")
+    doc = json.loads(js.read_text(encoding="utf-8"))
+    assert doc["restricted_included"] is False and doc["requests"][0]["answered_on"]
+    # no terminal to ask: the restricted inzage is refused without --yes
+    assert main(["inzage", str(path), fam.person, "--json", str(js), "--with-restricted"]) == 2
+    assert (
+        main(["inzage", str(path), fam.person, "--json", str(js), "--with-restricted", "--yes"])
+        == 0
+    )
+    assert "Zqxgezondheid" in js.read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main(["audit", str(path), "--person", fam.person, "--json"]) == 0
+    actions = [e["action"] for e in json.loads(capsys.readouterr().out)]
+    assert actions.count("inzage") == 2 and actions.count("restricted_read") == 1
+
+
+def test_retention_lists_then_destroys_with_yes(
+    family_book: tuple[Path, Family],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path, _fam = family_book
+    later = (date.today() + timedelta(days=11 * 366)).isoformat()
+    assert main(["retention", str(path), "--due", "--on", later]) == 0
+    out = capsys.readouterr().out
+    assert "1 huishoudens geheel" in out and "persons" in out
+    assert main(["retention", str(path), "--destroy", "--on", later]) == 2  # no --yes, no tty
+    assert main(["retention", str(path), "--destroy", "--on", later, "--yes"]) == 0
+    capsys.readouterr()
+    assert main(["retention", str(path), "--json", "--on", later]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["households"] == 0 and len(doc["log"]) == 1
+    assert main(["search", str(path), "Zqxnaam", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
+def test_correct_from_the_command_line(
+    family_book: tuple[Path, Family],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path, fam = family_book
+    args = ["correct", str(path), "persons", fam.person, "--set", '{"given_names": "Goed"}']
+    assert main([*args, "--reason", "COA gaf verkeerde naam", "--source", "coa"]) == 0
+    assert main(["search", str(path), "Zqxvoornaam", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []

@@ -1,0 +1,77 @@
+"""Inzage (art. 15 AVG): complete, restricted data only after a logged confirmation,
+the request's deadline on Vandaag."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from klantapp.avg.inzage import WITHHELD, make_inzage, open_requests, record_request
+from klantapp.avg.log import AuditFilter, audit_entries
+from klantapp.casebook import Casebook, services
+from klantapp.casebook.due import due_items
+from klantapp.domain.records import HOUSEHOLD_CHILDREN
+from tests.avg.conftest import make_family
+
+
+def test_every_record_kind_of_the_person_is_in_the_inzage(casebook: Casebook) -> None:
+    fam = make_family(casebook)
+    services.update_record(casebook, "persons", fam.person, {"given_names": "Nieuwvoornaam"})
+    made = make_inzage(casebook, fam.person, include_restricted=True)
+    doc = json.loads(made.json)
+    for kind in ("households", *HOUSEHOLD_CHILDREN):
+        got = {r["id"] for r in doc["records"][kind]}
+        if kind in fam.ids:
+            assert fam.ids[kind] in got, kind
+    assert fam.other not in {r["id"] for r in doc["records"]["persons"]}  # not the partner
+    assert any(a["record"] == "persons" and a["action"] == "update" for a in doc["audit"])
+    assert any("Voornamen" in a["what"] for a in doc["audit"])
+    text = made.json.decode()
+    assert "Zqxgezondheid" in text and "Zqxgeheim" in text and "Zqxpsyche" in text
+    assert made.pdf.startswith(b"%PDF")
+
+
+def test_restricted_data_is_left_out_unless_confirmed_and_the_read_is_logged(
+    casebook: Casebook,
+) -> None:
+    fam = make_family(casebook)
+    plain = make_inzage(casebook, fam.person, include_restricted=False)
+    text = plain.json.decode()
+    for secret in ("Zqxgezondheid", "Zqxgeheim", "Zqxpsyche"):
+        assert secret not in text
+    assert WITHHELD in text
+    actions = [e["action"] for e in audit_entries(casebook, AuditFilter(person_id=fam.person))]
+    assert "inzage" in actions and "restricted_read" not in actions
+    make_inzage(casebook, fam.person, include_restricted=True)
+    entries = audit_entries(casebook, AuditFilter(person_id=fam.person))
+    reads = [e for e in entries if e["action"] == "restricted_read"]
+    assert len(reads) == 1 and reads[0]["actor"] == "tester"
+    assert [e["action"] for e in entries].count("inzage") == 2
+
+
+def test_the_request_deadline_is_on_vandaag_until_answered(casebook: Casebook) -> None:
+    fam = make_family(casebook)
+    request = record_request(casebook, fam.person, date(2026, 1, 31))
+    assert request["deadline"] == "2026-02-28"  # one month, the month's last day
+    items = [i for i in due_items(casebook, date(2026, 2, 20)) if i.rule == "avg_inzage"]
+    assert len(items) == 1 and items[0].person_id == fam.person and not items[0].overdue
+    assert [i.overdue for i in due_items(casebook, date(2026, 3, 2)) if i.rule == "avg_inzage"] == [
+        True
+    ]
+    make_inzage(casebook, fam.person, pdf=False)
+    assert open_requests(casebook) == []
+    assert not [i for i in due_items(casebook, date(2026, 2, 20)) if i.rule == "avg_inzage"]
+
+
+def test_the_request_survives_reopening(casebook: Casebook, casebook_path: Path) -> None:
+    fam = make_family(casebook)
+    record_request(casebook, fam.person, date(2026, 5, 1))
+    casebook.close()
+    from tests.conftest import PASSPHRASE
+
+    again = Casebook.open(casebook_path, PASSPHRASE)
+    try:
+        assert [r["deadline"] for r in open_requests(again)] == ["2026-06-01"]
+    finally:
+        again.close()

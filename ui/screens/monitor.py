@@ -1,0 +1,307 @@
+"""Monitor: the gemeente's figures as bar charts, with the households behind each bar
+one click away (klantapp/monitor; the definitions are in docs/monitor.md)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, QModelIndex, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from klantapp.domain.records import HOUSEHOLD_STATUS, choice_label
+from klantapp.i18n import _
+from klantapp.monitor.figures import Figure, Monitor, Row, grid
+from ui.session import Session
+from ui.widgets import DictTableModel, em, heading, make_table
+
+ACCENT = QColor("#1f4e79")
+SELECTED = QColor("#d9822b")
+
+
+def bars_of(figure: Figure) -> list[Row]:
+    """One bar per row; a two-way figure gets one bar per row of its table (the sum
+    of its cells, their households together)."""
+    if not figure.columns:
+        return [r for r in figure.rows if r.key != "median"]
+    out = []
+    for label, cells in grid(figure):
+        total = Row(label, sum(c.count for c in cells), key=cells[0].key.split("|")[0])
+        for c in cells:
+            total.households |= c.households
+        out.append(total)
+    return out
+
+
+class BarChart(QWidget):
+    """Horizontal bars, labelled, with the count beside each. Click a bar (or move
+    with the arrow keys) to select it."""
+
+    selected = Signal(object)  # the Row
+
+    def __init__(self, figure: Figure, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.figure = figure
+        self.bars = bars_of(figure)
+        self.current = -1
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName(figure.title)
+        self.setAccessibleDescription("; ".join(f"{b.label}: {b.count}" for b in self.bars))
+        self.setMinimumHeight(self._row_h() * len(self.bars) + 6)
+        self.setMinimumWidth(em(self, 50))
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def _row_h(self) -> int:
+        return self.fontMetrics().height() + 6
+
+    def sizeHint(self) -> QSize:
+        return QSize(520, self._row_h() * len(self.bars) + 6)
+
+    def _label_w(self) -> int:
+        fm = self.fontMetrics()
+        return min(max((fm.horizontalAdvance(b.label) for b in self.bars), default=0) + 12, 300)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        fm = self.fontMetrics()
+        h = self._row_h()
+        lw = self._label_w()
+        count_w = fm.horizontalAdvance("00000") + 8
+        span = max(10, self.width() - lw - count_w - 8)
+        top = max((b.count for b in self.bars), default=0) or 1
+        text = self.palette().color(QPalette.ColorRole.WindowText)
+        for i, bar in enumerate(self.bars):
+            y = 3 + i * h
+            p.setPen(text)
+            p.drawText(
+                QRectF(0, y, lw - 8, h),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                bar.label,
+            )
+            width = span * bar.count / top
+            p.fillRect(
+                QRectF(lw, y + 3, max(width, 1 if bar.count else 0), h - 6),
+                SELECTED if i == self.current else ACCENT,
+            )
+            shown = str(bar.count)
+            if bar.share is not None:
+                shown += f"  ({100 * bar.share:.0f}%)".replace(".", ",")
+            p.drawText(
+                QRectF(lw + width + 6, y, count_w + 60, h), Qt.AlignmentFlag.AlignVCenter, shown
+            )
+        if self.hasFocus() and self.current >= 0:
+            p.setPen(text)
+            p.drawRect(QRectF(0, 3 + self.current * h, self.width() - 1, h))
+        p.end()
+
+    def select(self, index: int) -> None:
+        if 0 <= index < len(self.bars):
+            self.current = index
+            self.update()
+            self.selected.emit(self.bars[index])
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.setFocus()
+        self.select(int((event.position().y() - 3) // self._row_h()))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Down:
+            self.select(min(self.current + 1, len(self.bars) - 1))
+        elif event.key() == Qt.Key.Key_Up:
+            self.select(max(self.current - 1, 0))
+        else:
+            super().keyPressEvent(event)
+
+
+def _household_text(key: str, row: dict[str, Any]) -> str:
+    if key == "status":
+        return _(choice_label(HOUSEHOLD_STATUS, row.get("status")))
+    value = row.get(key)
+    return "" if value is None else str(value)
+
+
+class MonitorScreen(QWidget):
+    open_household = Signal(str, str, str)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.monitor: Monitor | None = None
+        self.charts: list[BarChart] = []
+        lay = QVBoxLayout(self)
+        lay.addWidget(heading(_("Monitor")))
+        controls = QHBoxLayout()
+        today = QDate.currentDate()
+        self.on_edit = self._date_edit(today, _("Peildatum"))
+        self.from_edit = self._date_edit(QDate(today.year(), 1, 1), _("Periode van"))
+        self.to_edit = self._date_edit(today, _("Periode tot en met"))
+        for label, edit in (
+            (_("Peildatum"), self.on_edit),
+            (_("Periode van"), self.from_edit),
+            (_("tot en met"), self.to_edit),
+        ):
+            text = QLabel(label)
+            text.setBuddy(edit)
+            controls.addWidget(text)
+            controls.addWidget(edit)
+        self.refresh_button = QPushButton(_("Bijwerken"))
+        self.refresh_button.clicked.connect(self.refresh)
+        controls.addWidget(self.refresh_button)
+        controls.addStretch(1)
+        self.pdf_button = QPushButton(_("Rapport (PDF)…"))
+        self.pdf_button.clicked.connect(lambda: self.export("pdf"))
+        self.csv_button = QPushButton(_("Exporteren (CSV)…"))
+        self.csv_button.clicked.connect(lambda: self.export("csv"))
+        controls.addWidget(self.pdf_button)
+        controls.addWidget(self.csv_button)
+        lay.addLayout(controls)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.chart_scroll = QScrollArea()
+        self.chart_scroll.setWidgetResizable(True)
+        self.chart_box = QWidget()
+        self.chart_lay = QVBoxLayout(self.chart_box)
+        self.chart_scroll.setWidget(self.chart_box)
+        splitter.addWidget(self.chart_scroll)
+        right = QWidget()
+        right_lay = QVBoxLayout(right)
+        right_lay.setContentsMargins(0, 0, 0, 0)
+        self.detail_title = heading(_("Huishoudens achter het cijfer"), level=2)
+        right_lay.addWidget(self.detail_title)
+        self.detail_hint = QLabel(_("Klik op een balk om te zien welke huishoudens meetellen."))
+        self.detail_hint.setWordWrap(True)
+        right_lay.addWidget(self.detail_hint)
+        self.detail = DictTableModel(
+            [("name", _("Huishouden")), ("status", _("Status")), ("city", _("Plaats"))],
+            _household_text,
+            self,
+        )
+        self.detail_table = make_table(self.detail, _("Huishoudens achter het cijfer"))
+        self.detail_table.activated.connect(self._activated)
+        self.detail_table.clicked.connect(self._activated)
+        right_lay.addWidget(self.detail_table, 1)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([em(self, 80), em(self, 45)])
+        self.chart_scroll.setMinimumWidth(em(self, 55))
+        lay.addWidget(splitter, 1)
+        self.refresh()
+
+    def _date_edit(self, day: QDate, name: str) -> QDateEdit:
+        edit = QDateEdit(day)
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("dd-MM-yyyy")
+        edit.setAccessibleName(name)
+        return edit
+
+    @staticmethod
+    def _day(edit: QDateEdit) -> date:
+        d = edit.date()
+        return date(d.year(), d.month(), d.day())
+
+    def refresh(self) -> None:
+        if not self.session.is_open:
+            return
+        self.monitor = self.session.monitor(
+            self._day(self.on_edit), self._day(self.from_edit), self._day(self.to_edit)
+        )
+        while self.chart_lay.count():
+            item = self.chart_lay.takeAt(0)
+            if item is not None and item.widget() is not None:
+                item.widget().deleteLater()  # type: ignore[union-attr]
+        self.charts = []
+        for figure in self.monitor.figures:
+            title = heading(figure.title, level=2)
+            title.setWordWrap(True)
+            self.chart_lay.addWidget(title)
+            info = QLabel(f"{figure.definition} ({_('bron')}: {figure.source})")
+            info.setWordWrap(True)
+            info.setObjectName("hint")
+            self.chart_lay.addWidget(info)
+            chart = BarChart(figure)
+            chart.selected.connect(lambda row, f=figure: self._show(f, row))
+            self.chart_lay.addWidget(chart)
+            median = next((r for r in figure.rows if r.key == "median"), None)
+            if median is not None and median.value is not None:
+                self.chart_lay.addWidget(
+                    QLabel(f"{median.label}: {median.value:.1f}".replace(".", ","))
+                )
+            self.charts.append(chart)
+        self.chart_lay.addStretch(1)
+        self.detail.clear()
+
+    def _show(self, figure: Figure, row: Row) -> None:
+        rows = []
+        for hid in sorted(row.households):
+            h = self.session.get("households", hid)
+            if h is not None:
+                rows.append(h)
+        rows.sort(key=lambda h: str(h.get("name") or "").lower())
+        self.detail_title.setText(
+            _("{figure}: {row} ({count} {unit}, {households} huishoudens)").format(
+                figure=figure.title,
+                row=row.label,
+                count=row.count,
+                unit=figure.unit,
+                households=len(row.households),
+            )
+        )
+        self.detail_title.setWordWrap(True)
+        self.detail.set_rows(rows)
+        self.detail_table.resizeColumnsToContents()
+
+    def _activated(self, index: QModelIndex) -> None:
+        row = self.detail.row_at(index)
+        if row and row.get("id"):
+            self.open_household.emit(row["id"], "", "")
+
+    def export(self, kind: str) -> None:
+        if self.monitor is None:
+            return
+        suffix = "pdf" if kind == "pdf" else "csv"
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            _("Monitor opslaan"),
+            str(Path.home() / f"monitor-{self.monitor.on.isoformat()}.{suffix}"),
+            f"*.{suffix}",
+        )
+        if not path:
+            return
+        if not path.lower().endswith("." + suffix):
+            path += "." + suffix
+        from klantapp.vault.fsio import replace_file_atomically
+
+        try:
+            replace_file_atomically(Path(path), self.session.monitor_export(self.monitor, kind))
+        except OSError as exc:
+            QMessageBox.warning(
+                self,
+                _("Monitor opslaan"),
+                _("Het bestand kon niet worden opgeslagen: {reason}").format(
+                    reason=exc.strerror or type(exc).__name__
+                ),
+            )
+
+    def data_changed(self, kind: str) -> None:
+        if kind != "settings":
+            self.refresh()
+
+    def clear(self) -> None:
+        self.detail.clear()
+        self.monitor = None
