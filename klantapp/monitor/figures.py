@@ -387,6 +387,58 @@ def intake_scores(d: _Data, on: date, start: date, end: date) -> Figure:
     )
 
 
+#: The series of the timeline, in order: (key, label).
+TIMELINE_SERIES = (
+    ("inschrijving", N_("Inschrijvingen")),
+    ("pip", N_("Eerste PIP vastgesteld")),
+    ("termijn_einde", N_("Termijn eindigt")),
+)
+
+
+def _months(first: date, last: date) -> list[str]:
+    out, month = [], date(first.year, first.month, 1)
+    while month <= last:
+        out.append(month.strftime("%Y-%m"))
+        month = add_months(month, 1)
+    return out
+
+
+def timeline(d: _Data, on: date, start: date, end: date) -> Figure:
+    months = _months(start, max(end, add_months(on, 6)))
+    rows: dict[tuple[str, str], Row] = {}
+    for month in months:
+        for key, _label in TIMELINE_SERIES:
+            rows[(month, key)] = Row(month, key=f"{month}|{key}")
+
+    def count(day: date | None, key: str, household: str) -> None:
+        if day is not None:
+            row = rows.get((day.strftime("%Y-%m"), key))
+            if row is not None:
+                row.add(household)
+
+    for p in d.persons:
+        hid = p["household_id"]
+        pips = d.pips.get(p["id"], [])
+        count(dl.person_inschrijving(d.households.get(hid, {}), p), "inschrijving", hid)
+        count(termijn.first_pip_date(pips), "pip", hid)
+        if _plichtig(d, p, on):
+            found = termijn.person_termijn(p, pips, d.decisions.get(p["id"], []))
+            count(found.last_day if found is not None else None, "termijn_einde", hid)
+    return Figure(
+        "timeline",
+        _("Tijdlijn per maand"),
+        _(
+            "Per maand van de periode tot 6 maanden na de peildatum: personen ingeschreven "
+            "in de gemeente, personen met hun eerste vastgestelde PIP, en "
+            "inburgeringsplichtigen van wie de termijn eindigt."
+        ),
+        "Wi2021 art. 7, 15 lid 1; Besluit inburgering 2021 art. 2.5",
+        _("personen"),
+        list(rows.values()),
+        columns=[_(label) for _k, label in TIMELINE_SERIES],
+    )
+
+
 FIGURES: tuple[Callable[[_Data, date, date, date], Figure], ...] = (
     plicht_by_doelgroep,
     leerroute_share,
@@ -397,6 +449,7 @@ FIGURES: tuple[Callable[[_Data, date, date, date], Figure], ...] = (
     handhaving_steps,
     ontzorgen_active,
     intake_scores,
+    timeline,
 )
 
 
