@@ -40,7 +40,9 @@ def test_monitor_bar_opens_its_households(qtbot, make_window, casebook_path):
     assert ws.household is not None and ws.household.household_id == hid
 
 
-def test_the_timeline_shows_this_months_inschrijving_and_opens_it(qtbot, make_window, casebook_path):
+def test_the_timeline_shows_this_months_inschrijving_and_opens_it(
+    qtbot, make_window, casebook_path
+):
     window = make_window(casebook_path)
     unlock(qtbot, window)
     session = window.session

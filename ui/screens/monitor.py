@@ -223,7 +223,11 @@ class TimelineChart(QWidget):
         if 0 <= month < len(self.months) and 0 <= series < len(self.series):
             self.current = (month, series)
             self.update()
-            self.selected.emit(self.months[month][1][series])
+            label, cells = self.months[month]
+            cell = cells[series]
+            shown = Row(f"{label}, {self.series[series]}", cell.count, key=cell.key)
+            shown.households = cell.households
+            self.selected.emit(shown)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.setFocus()
