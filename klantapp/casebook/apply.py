@@ -338,18 +338,22 @@ def forget_history(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
     words of deleted text are gone from them too (FTS5 keeps them until a merge)."""
     rows = [(str(t), str(r)) for t, r in data.get("rows") or []]
     if rows:
-        pairs = json.dumps(rows)
-        # the ids first, through the oplog's index on row_id; then the exact pairs
-        selected = (
-            "row_id IN (SELECT value ->> 1 FROM json_each(:pairs)) AND (tbl, row_id) IN "
-            "(SELECT value ->> 0, value ->> 1 FROM json_each(:pairs))"
+        # the oplog is read once for the lines to forget; then by their keys
+        conn.execute("DROP TABLE IF EXISTS temp.forgotten")
+        conn.execute(
+            "CREATE TEMP TABLE forgotten AS SELECT device, seq, change_id FROM oplog "
+            "WHERE op != 'delete' AND (tbl, row_id) IN "
+            "(SELECT value ->> 0, value ->> 1 FROM json_each(?))",
+            (json.dumps(rows),),
         )
         conn.execute(
-            f"""UPDATE changes SET summary = NULL WHERE summary IS NOT NULL AND id IN (
-                   SELECT change_id FROM oplog WHERE op != 'delete' AND {selected})""",
-            {"pairs": pairs},
+            "UPDATE changes SET summary = NULL WHERE summary IS NOT NULL "
+            "AND id IN (SELECT change_id FROM temp.forgotten)"
         )
-        conn.execute(f"DELETE FROM oplog WHERE op != 'delete' AND {selected}", {"pairs": pairs})
+        conn.execute(
+            "DELETE FROM oplog WHERE (device, seq) IN (SELECT device, seq FROM temp.forgotten)"
+        )
+        conn.execute("DROP TABLE temp.forgotten")
     if rows:
         _forget_local(conn, {r for _t, r in rows})
     text = data.get("text")

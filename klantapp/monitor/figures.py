@@ -256,7 +256,7 @@ def pip_within_norm(d: _Data, on: date, start: date, end: date) -> Figure:
         if first is not None and first <= on:
             (within if first <= due else late).add(p["household_id"])
             days.append((first - found[0]).days)
-        elif due < on and dl.wi2021_applies(p, on, decisions):
+        elif due < on and _plicht(d, p, on).deadlines:  # (what wi2021_applies reads)
             open_late.add(p["household_id"])
     out = [within, late, open_late]
     base = sum(r.count for r in out)

@@ -119,3 +119,26 @@ def test_a_delete_names_the_newest_clock_of_the_row_as_its_base(casebook: Casebo
     assert Timestamp.decode(base[""]).pack() == newest
     assert tx.ops[1].base is None
     assert [op.seq for op in tx.ops] == sorted(op.seq for op in tx.ops)
+
+
+def test_a_casebook_of_an_older_program_is_vacuumed_once(casebook: Casebook) -> None:
+    """Free pages of a program without secure_delete may hold deleted text: such a
+    casebook (no mark) is rebuilt at its first destruction's compaction, then marked."""
+    from klantapp.casebook.casebook import _ZEROED
+
+    def mark() -> str | None:
+        with casebook.reading() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = ?", (_ZEROED,)).fetchone()
+        return None if row is None else str(row[0])
+
+    assert mark() == "1"  # made by this program: zeroed from the start
+    with casebook.reading() as conn:
+        conn.execute("DELETE FROM meta WHERE key = ?", (_ZEROED,))
+    vacuums: list[str] = []
+    casebook._require_conn().set_trace_callback(
+        lambda sql: vacuums.append(sql) if sql.strip().upper() == "VACUUM" else None
+    )
+    casebook.compact(vacuum=True)
+    casebook.compact(vacuum=True)
+    casebook._require_conn().set_trace_callback(None)
+    assert vacuums == ["VACUUM"] and mark() == "1"
