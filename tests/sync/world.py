@@ -1,10 +1,16 @@
-"""A central office and its laptops in temporary folders, driven through the core."""
+"""A central office and its laptops in temporary folders, driven through the core.
+
+The `world` fixture (registered in tests/conftest.py) gives each test a fresh one and
+closes every casebook afterwards."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from klantapp.casebook import Casebook, queries, services
 from klantapp.sync import laptop
@@ -89,3 +95,12 @@ def state(
         for table in tables:
             out[table] = conn.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
     return out
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    w = World.make(tmp_path)
+    try:
+        yield w
+    finally:
+        w.close()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import shutil
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,15 +24,6 @@ from ui.screens.households import COLUMNS
 from ui.session import Session
 from ui.sync import SyncController
 from ui.workspace import Workspace
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    w = World.make(tmp_path)
-    try:
-        yield w
-    finally:
-        w.close()
 
 
 @pytest.fixture
