@@ -19,8 +19,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from klantapp.casebook import Casebook
 from klantapp.vault import KdfParams
 
-pytest_plugins = ("tests.sync.world",)  # the `world` fixture: an office and its laptops
-
 PASSPHRASE = "een lange test wachtwoordzin"
 DEMO_TODAY = date(2026, 11, 22)
 

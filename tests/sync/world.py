@@ -1,16 +1,12 @@
-"""A central office and its laptops in temporary folders, driven through the core.
-
-The `world` fixture (registered in tests/conftest.py) gives each test a fresh one and
-closes every casebook afterwards."""
+"""A central office and its laptops in temporary folders, driven through the core."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from klantapp.casebook import Casebook, queries, services
 from klantapp.sync import laptop
@@ -26,6 +22,16 @@ class World:
     hub: Casebook
     folder: Path
     laptops: dict[str, Casebook] = field(default_factory=dict)
+
+    @classmethod
+    @contextmanager
+    def opened(cls, root: Path) -> Iterator[World]:
+        """A world for one test: every casebook in it is closed afterwards."""
+        world = cls.make(root)
+        try:
+            yield world
+        finally:
+            world.close()
 
     @classmethod
     def make(cls, root: Path, gemeente: str = "Heuveldal") -> World:
@@ -95,12 +101,3 @@ def state(
         for table in tables:
             out[table] = conn.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
     return out
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    w = World.make(tmp_path)
-    try:
-        yield w
-    finally:
-        w.close()
