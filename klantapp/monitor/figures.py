@@ -248,7 +248,7 @@ def pip_within_norm(d: _Data, on: date, start: date, end: date) -> Figure:
         if not _in(dl.person_inschrijving(hh, p), start, end):
             continue  # (pip_deadline_start's first date: asked of those in the period only)
         decisions = d.decisions.get(p["id"], [])
-        found = dl.pip_deadline_start(hh, p, on, decisions)
+        found = dl.pip_deadline_start(hh, p, on, decisions, plicht=_plicht(d, p, on))
         if found is None or not _in(found[0], start, end):
             continue
         due = dl.pip_deadline(found[1])
