@@ -19,7 +19,6 @@ from klantapp.casebook.ops import (
     LOCAL_TABLES,
     REPLICATED_TABLES,
     Change,
-    ChangeRecord,
     LocalOp,
     Op,
     is_destruction,
@@ -422,16 +421,3 @@ def apply_change(conn: sqlite3.Connection, change: Change) -> int:
     if destroyed:
         forget_history(conn, {"rows": destroyed})
     return change_id
-
-
-def apply_record(conn: sqlite3.Connection, record: ChangeRecord) -> None:
-    """Replay one journal record."""
-    if record.format == 1:
-        from klantapp.casebook.legacy import apply_format_1
-
-        apply_format_1(conn, record)
-        return
-    for change in record.changes:
-        apply_change(conn, change)
-    for lo in record.local:
-        apply_local(conn, lo)
