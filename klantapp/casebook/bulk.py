@@ -67,7 +67,7 @@ def apply_changes(conn: sqlite3.Connection, changes: Sequence[Change]) -> list[i
     if len(changes) < 2 or not _foldable(conn, changes):
         return [apply_change(conn, c) for c in changes]
     try:
-        rows, oplog = _fold(conn, changes)
+        rows, oplog, newest = _fold(conn, changes)
     except _NotFolded:
         return [apply_change(conn, c) for c in changes]
     ids = _open_changes(conn, changes)
@@ -77,7 +77,7 @@ def apply_changes(conn: sqlite3.Connection, changes: Sequence[Change]) -> list[i
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         oplog,
     )
-    _finish_changes(conn, changes)
+    _finish_changes(conn, changes, newest)
     return ids
 
 
@@ -114,19 +114,24 @@ def _open_changes(conn: sqlite3.Connection, changes: Sequence[Change]) -> list[i
 
 def _fold(
     conn: sqlite3.Connection, changes: Sequence[Change]
-) -> tuple[dict[tuple[str, str], _Row], list[tuple[Any, ...]]]:
-    """Per row the one write the batch amounts to, and the oplog lines in order."""
+) -> tuple[dict[tuple[str, str], _Row], list[tuple[Any, ...]], Timestamp | None]:
+    """Per row the one write the batch amounts to, the oplog lines in order, and the
+    newest timestamp of the batch."""
     first_id = int(conn.execute("SELECT coalesce(max(id), 0) FROM changes").fetchone()[0]) + 1
     rows: dict[tuple[str, str], _Row] = {}
     oplog: list[tuple[Any, ...]] = []
     order = 0
+    newest: tuple[int, int, str] | None = None  # a Timestamp's order, without its __lt__
     for offset, change in enumerate(changes):
         change_id = first_id + offset
         device_no = device_number(conn, change.device)
         for op in change.ops:
             if op.table not in REPLICATED_TABLES:
                 raise ValueError(f"operation on a table that is not writable: {op.table!r}")
-            packed = Timestamp.decode(op.hlc).pack()
+            ts = Timestamp.decode(op.hlc)
+            packed = ts.pack()
+            if newest is None or (ts.wall_ms, ts.counter, ts.device) > newest:
+                newest = (ts.wall_ms, ts.counter, ts.device)
             key = (op.table, op.row_id)
             row = rows.get(key)
             clock = (packed, device_no, op.seq, change_id)
@@ -170,7 +175,7 @@ def _fold(
                     ",".join(sorted(op.data)) if op.op == "update" and op.data else None,
                 )
             )
-    return rows, oplog
+    return rows, oplog, None if newest is None else Timestamp(*newest)
 
 
 def _existing(conn: sqlite3.Connection, table: str, column: str, ids: list[str]) -> dict[str, Any]:
@@ -241,8 +246,10 @@ def _tombstones(
 
 def _write_rows(conn: sqlite3.Connection, rows: dict[tuple[str, str], _Row]) -> None:
     tombstones = _tombstones(conn, rows)  # read before the rows change
-    # Inserts per table in the order the batch made them (so each row gets the rowid the
-    # sequence would give it), consecutive ones of one shape in one statement.
+    # Inserts per table in the order the batch made them, consecutive ones of one shape
+    # in one statement: rowids follow the same order (only a batch that deletes a
+    # table's newest row before inserting may number differently; rowids are internal,
+    # the search index follows them either way).
     inserts = sorted(
         ((r.order, t, i, r) for (t, i), r in rows.items() if r.kind == "insert" and not r.deleted),
         key=lambda item: item[0],
@@ -307,13 +314,14 @@ def _insert(
     conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", params)
 
 
-def _finish_changes(conn: sqlite3.Connection, changes: Sequence[Change]) -> None:
+def _finish_changes(
+    conn: sqlite3.Connection, changes: Sequence[Change], newest: Timestamp | None
+) -> None:
     """What :func:`apply.finish_change` does after each change, once for all: the stored
     clock (never backwards), each device's sequence number and chain head, the outbox."""
     with_ops = [c for c in changes if c.ops]
-    if not with_ops:
+    if not with_ops or newest is None:
         return
-    newest = max(Timestamp.decode(o.hlc) for c in with_ops for o in c.ops)
     stored = conn.execute("SELECT value FROM meta WHERE key = 'hlc'").fetchone()
     if stored is None or Timestamp.decode(stored[0]) < newest:
         conn.execute(
