@@ -27,11 +27,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from klantapp.casebook.apply import (
+    OPLOG_INSERT,
     ROW,
     apply_change,
     apply_local,
     device_number,
     local_value,
+    oplog_line,
     table_columns,
 )
 from klantapp.casebook.convert import to_sql
@@ -72,11 +74,7 @@ def apply_changes(conn: sqlite3.Connection, changes: Sequence[Change]) -> list[i
         return [apply_change(conn, c) for c in changes]
     ids = _open_changes(conn, changes)
     _write_rows(conn, rows)
-    conn.executemany(
-        "INSERT OR IGNORE INTO oplog (device, seq, hlc, change_id, tbl, row_id, op, fields) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        oplog,
-    )
+    conn.executemany(OPLOG_INSERT, oplog)
     _finish_changes(conn, changes, newest)
     return ids
 
@@ -163,18 +161,7 @@ def _fold(
                 else:
                     raise ValueError(f"unknown operation {op.op!r}")
             order += 1
-            oplog.append(
-                (
-                    device_no,
-                    op.seq,
-                    packed,
-                    change_id,
-                    op.table,
-                    op.row_id,
-                    op.op,
-                    ",".join(sorted(op.data)) if op.op == "update" and op.data else None,
-                )
-            )
+            oplog.append(oplog_line(op, packed, change_id, device_no))
     return rows, oplog, None if newest is None else Timestamp(*newest)
 
 
