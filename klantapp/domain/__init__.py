@@ -14,6 +14,12 @@ source together):
 * :mod:`~klantapp.domain.deadlines`: the due items of a household
   (``due_for_household``), the PIP, aanbod, ontzorgen and handhaving rules, hour
   counters, ``current_leerroute(pips)``.
+* :mod:`~klantapp.domain.trajectmodules`: PVT and MAP (signing, eindgesprek, within
+  the termijn); :mod:`~klantapp.domain.examens`: exam attempts per skill, afschalen,
+  and when the plicht is met; :mod:`~klantapp.domain.handhavingsprocedure`: the boete
+  as an Awb procedure (caps, zienswijze, besluit within 13 weeks, art. 5:45 lapse).
+  Each holds its due items, rule texts and cross-field validation
+  (:mod:`~klantapp.domain.rules` gives their shapes).
 * :mod:`~klantapp.domain.dates`: calendar months, last days, partial birth dates.
 * :mod:`~klantapp.domain.upgrade`: what older casebooks and exports held, in today's
   records.

@@ -48,6 +48,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from klantapp.domain import examens, handhavingsprocedure, trajectmodules
 from klantapp.domain.dates import add_months, latest_birth_date, long_date, record_date
 from klantapp.domain.plicht import (
     PRACTICAL_PLICHT_AGE,
@@ -148,14 +149,16 @@ RULES: Mapping[str, str] = _Translated(
         "verklaring_aanbod": N_(
             "Verklaring voor de klant als het aanbod te laat startte (voor verlenging bij DUO)"
         ),
-        "handhaving_besluit": N_(
-            "Besluit over een voorgenomen boete binnen 13 weken na het voornemen"
-        ),
+        # the rules of the topic modules, each beside its code and legal source
+        **trajectmodules.RULE_TEXTS,
+        **examens.RULE_TEXTS,
+        **handhavingsprocedure.RULE_TEXTS,
     }
 )
 
 _INFORMATIONAL = frozenset(
     {"ontzorgen_einde", "schakelen", "termijn_controle", "verklaring_aanbod"}
+    | handhavingsprocedure.INFORMATIONAL
 )
 _CLOSED_HOUSEHOLD = frozenset({"afgerond", "vertrokken"})
 _HOUSED = frozenset({"gehuisvest", "traject", "afgerond", "vertrokken"})
@@ -277,16 +280,10 @@ def hour_counters(pip: Mapping[str, object]) -> list[HourCounter]:
     return counters
 
 
-def _open_parts(pip: Mapping[str, object] | None) -> list[str]:
-    """What is still open in a PIP version, in plain words."""
-    if pip is None:
-        return []
-    parts = [str(c) for c in hour_counters(pip) if not c.met]
-    if not pip.get("pvt_signed"):
-        parts.append(_("participatieverklaring niet ondertekend"))
-    if (pip.get("leerroute") or "b1") == "b1" and not pip.get("knm_done"):
-        parts.append(_("KNM niet behaald"))
-    return parts
+def _open_parts(pip: Mapping[str, object] | None, parts: Sequence[examens.Part]) -> list[str]:
+    """What is still open in a PIP version and of the plicht's parts, in plain words."""
+    hours = [str(c) for c in hour_counters(pip) if not c.met] if pip is not None else []
+    return hours + examens.open_parts(parts)
 
 
 # --- reading records ------------------------------------------------------------------
@@ -470,6 +467,7 @@ def _pip_items(
     person: Mapping[str, object],
     pips: Sequence[Mapping[str, object]],
     decisions: Sequence[Mapping[str, object]],
+    mine: _PersonRecords,
 ) -> None:
     pid = _str_or_none(person.get("id"))
     name = _name(person)
@@ -482,8 +480,37 @@ def _pip_items(
         # The gemeente offers the leerroute to asielstatushouders only (art. 16 Wi2021);
         # a gezinsmigrant arranges and pays for the course.
         _course_start_item(c, person, pips, pid, name)
+    if first is None and termijn is None:
+        return
+    # The parts of the plicht on the route of the newest vastgesteld PIP version.
+    route_pip = max(
+        (p for p in pips if pip_is_vastgesteld(p)),
+        key=lambda p: _int(p.get("version")),
+        default=None,
+    )
+    parts = examens.inburgering_parts(route_pip, mine.modules, mine.exams, mine.appointments)
+    if examens.completion_items(c.add, c.on, person=person, parts=parts, name=name):
+        return  # every part done: nothing of the termijn is due any more
+    trajectmodules.module_items(
+        c.add,
+        c.on,
+        modules=mine.modules,
+        leerroute=current_leerroute(pips),
+        termijn_last_day=termijn.last_day if termijn is not None else None,
+        person_id=pid,
+        name=name,
+    )
     if termijn is not None:
-        _termijn_items(c, termijn, newest, pid, name)
+        _termijn_items(c, termijn, newest, parts, pid, name)
+
+
+@dataclass(frozen=True)
+class _PersonRecords:
+    """One person's PVT/MAP modules, exam attempts and appointments."""
+
+    modules: Sequence[Mapping[str, object]] = ()
+    exams: Sequence[Mapping[str, object]] = ()
+    appointments: Sequence[Mapping[str, object]] = ()
 
 
 def person_inschrijving(
@@ -654,11 +681,12 @@ def _termijn_items(
     c: _Collector,
     termijn: Termijn,
     newest: Mapping[str, object] | None,
+    parts: Sequence[examens.Part],
     pid: str | None,
     name: str,
 ) -> None:
     start, end = termijn.start, termijn.last_day
-    open_parts = _open_parts(newest)
+    open_parts = _open_parts(newest, parts)
     # Optional parts of the sentences below, each with its leading space.
     still_open = (
         " " + _("Nog open: {parts}.").format(parts="; ".join(open_parts)) if open_parts else ""
@@ -835,45 +863,6 @@ def _handhaving_items(
         )
 
 
-BESLUIT_WEEKS = 13  # art. 5:51 lid 1 Awb: 13 weeks after the rapport (the voornemen)
-
-
-def _handhaving_decision_items(
-    c: _Collector, handhaving: Sequence[Mapping[str, object]], names: Mapping[str | None, str]
-) -> None:
-    """A voornemen (status voorgenomen) needs its besluit: after the zienswijze term,
-    and at the latest 13 weeks after the voornemen (art. 5:51 lid 1 Awb)."""
-    for record in handhaving:
-        if record.get("status") != "voorgenomen" or record.get("kind") != "boete":
-            continue
-        if record_date(record.get("decision_date")) is not None:
-            continue
-        start = record_date(record.get("date"))
-        if start is None:
-            continue
-        due_on = start + timedelta(weeks=BESLUIT_WEEKS)
-        pid = _str_or_none(record.get("person_id"))
-        until = record_date(record.get("zienswijze_until"))
-        term = (
-            " "
-            + _("De klant kan tot en met {day} een zienswijze geven.").format(day=long_date(until))
-            if until is not None
-            else ""
-        )
-        c.add(
-            "handhaving_besluit",
-            _("Besluit over de voorgenomen boete"),
-            due_on,
-            pid,
-            _(
-                "{name}: voornemen tot een boete van {day}.{term} Neem het besluit uiterlijk "
-                "op {due} (13 weken na het voornemen, art. 5:51 Awb) en vul de datum besluit in."
-            ).format(
-                name=names.get(pid, "?"), day=long_date(start), term=term, due=long_date(due_on)
-            ),
-        )
-
-
 def _outcome_items(c: _Collector, appointments: Sequence[Mapping[str, object]]) -> None:
     for appt in appointments:
         if appt.get("outcome") not in (None, "", "gepland"):
@@ -904,11 +893,14 @@ def due_for_household(
     *,
     handhaving: Sequence[Mapping[str, object]] = (),
     decisions: Sequence[Mapping[str, object]] = (),
+    modules: Sequence[Mapping[str, object]] = (),
+    exams: Sequence[Mapping[str, object]] = (),
 ) -> list[DueItem]:
     """What is due within ``horizon_days`` of ``on``, or overdue, for one household.
 
-    ``persons``, ``pips``, ``appointments``, ``handhaving`` and ``decisions`` (DUO
-    decisions) are that household's
+    ``persons``, ``pips``, ``appointments``, ``handhaving``, ``decisions`` (DUO
+    decisions), ``modules`` (PVT and MAP) and ``exams`` (exam attempts) are that
+    household's
     records as dicts (see :mod:`klantapp.domain.records`; each with its ``id``). Sorted
     by ``due_on``. Handhaving records only ever take items away (a step recorded after
     a missed brede intake).
@@ -928,6 +920,11 @@ def due_for_household(
             person,
             [p for p in pips if p.get("person_id") == pid],
             [d for d in decisions if d.get("person_id") == pid],
+            _PersonRecords(
+                [m for m in modules if m.get("person_id") == pid],
+                [e for e in exams if e.get("person_id") == pid],
+                [a for a in appointments if a.get("person_id") == pid],
+            ),
         )
 
     # Handhaving applies to people under Wi2021; an appointment for the whole household
@@ -937,7 +934,7 @@ def due_for_household(
         person_ids.add(None)
     names = {_str_or_none(p.get("id")): _name(p) for p in persons}
     _handhaving_items(c, appointments, pips, handhaving, person_ids, names)
-    _handhaving_decision_items(c, handhaving, names)
+    handhavingsprocedure.procedure_items(c.add, c.on, handhaving, names)
     _outcome_items(c, appointments)
 
     return sorted(c.items, key=lambda i: (i.due_on, i.person_id or "", i.rule, i.title))

@@ -36,6 +36,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from klantapp.domain import examens, handhavingsprocedure, trajectmodules
 from klantapp.domain.plicht import doelgroep_of
 from klantapp.domain.records import ITEM_LABELS, Field, RecordKind
 from klantapp.domain.records import kind as record_kind
@@ -902,26 +903,6 @@ def _rule_permit_doelgroep(rec: Mapping[str, object], kind: RecordKind) -> list[
     ]
 
 
-#: The highest boete per duty (~ Divosa, DOMAIN.md 1.4-1.5).
-BOETE_CAPS_EUR = {"brede_intake": 250, "pip": 800}
-
-
-def _rule_boete_cap(rec: Mapping[str, object], kind: RecordKind) -> list[tuple[str, str]]:
-    amount, duty = rec.get("amount_eur"), rec.get("duty")
-    cap = BOETE_CAPS_EUR.get(duty) if isinstance(duty, str) else None
-    if cap is None or not isinstance(amount, int) or amount <= cap:
-        return []
-    return [
-        (
-            "amount_eur",
-            _(
-                "Een boete voor deze plicht is hoogstens €{cap}. Pas het bedrag aan, of kies "
-                "een andere plicht."
-            ).format(cap=cap),
-        )
-    ]
-
-
 def _rule_decision_fields(rec: Mapping[str, object], kind: RecordKind) -> list[tuple[str, str]]:
     """What each kind of DUO decision needs to count."""
     decision = rec.get("kind")
@@ -972,11 +953,13 @@ _RULES: dict[str, tuple[_Rule, ...]] = {
             _rule_decision_fields,
         ),
     ),
-    "handhaving": (
-        (("amount_eur", "kind"), _rule_amount_only_boete),
-        (("amount_eur", "duty"), _rule_boete_cap),
-    ),
+    "handhaving": ((("amount_eur", "kind"), _rule_amount_only_boete),),
 }
+# The rules of a topic module sit beside its deadlines (caps and procedure of a boete,
+# PVT and MAP, exam attempts).
+for _topic in (handhavingsprocedure, trajectmodules, examens):
+    for _kind, _topic_rules in _topic.VALIDATION_RULES.items():
+        _RULES[_kind] = (*_RULES.get(_kind, ()), *_topic_rules)
 
 
 def _required(field: Field) -> str:
