@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from klantapp.domain.deadlines import RULES, DueItem, due_for_household
-from klantapp.domain.handhavingsprocedure import besluit_deadline, imposing_last_day
+from klantapp.domain.deadlines.handhaving import besluit_deadline, imposing_last_day
 from klantapp.domain.validate import validate_record
 
 HH = "hh"

@@ -30,14 +30,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from klantapp.domain.dates import record_date
-from klantapp.domain.records import LANGUAGE_SKILLS, RecordKind, choice_label
-from klantapp.domain.rules import AddItem, CrossFieldRules
-from klantapp.domain.trajectmodules import map_done, map_required, pvt_done
+from klantapp.domain.deadlines.items import Collector
+from klantapp.domain.deadlines.trajectmodules import map_done, map_required, pvt_done
+from klantapp.domain.records import LANGUAGE_SKILLS
 from klantapp.i18n import N_, _
 
 __all__ = [
-    "RULE_TEXTS",
-    "VALIDATION_RULES",
+    "RULES",
     "Part",
     "completion_items",
     "inburgering_parts",
@@ -47,7 +46,7 @@ __all__ = [
     "skill_passed",
 ]
 
-RULE_TEXTS: Mapping[str, str] = {
+RULES: Mapping[str, str] = {
     "plicht_voldaan": N_("Alle onderdelen behaald: inburgeringsplicht op 'Voldaan' zetten"),
 }
 
@@ -161,8 +160,7 @@ def plicht_met_on(parts: Sequence[Part], on: date) -> date | None:
 
 
 def completion_items(
-    add: AddItem,
-    on: date,
+    c: Collector,
     *,
     person: Mapping[str, object],
     parts: Sequence[Part],
@@ -170,11 +168,11 @@ def completion_items(
 ) -> bool:
     """Ask to record the plicht as met once every part is done; returns whether it is
     (then the termijn's items are not needed)."""
-    met = plicht_met_on(parts, on)
+    met = plicht_met_on(parts, c.on)
     if met is None:
         return False
     if person.get("plicht_status") != "voldaan":
-        add(
+        c.add(
             "plicht_voldaan",
             _("Alle onderdelen behaald: zet de inburgeringsplicht op 'Voldaan'"),
             met,
@@ -191,34 +189,3 @@ def completion_items(
 def open_parts(parts: Sequence[Part]) -> list[str]:
     """The parts still open, in plain words (for the termijn's explanations)."""
     return [p.missing or p.label for p in parts if not p.done]
-
-
-# --- validation ---------------------------------------------------------------------------
-
-
-def _rule_exam_level(rec: Mapping[str, object], kind: RecordKind) -> list[tuple[str, str]]:
-    """KNM has no ERK level; a passed language exam says at which level."""
-    skill, level = rec.get("skill"), rec.get("level")
-    label = _(kind.field("level").label)
-    if skill == "knm" and level:
-        return [
-            (
-                "level",
-                _("{label} hoort niet bij het KNM-examen. Maak het veld leeg.").format(label=label),
-            )
-        ]
-    if skill not in (None, "knm") and rec.get("result") == "behaald" and not level:
-        return [
-            (
-                "level",
-                _("{label} is verplicht bij een behaald examen {skill}. Vul het niveau in.").format(
-                    label=label, skill=_(choice_label(LANGUAGE_SKILLS, str(skill))).lower()
-                ),
-            )
-        ]
-    return []
-
-
-VALIDATION_RULES: CrossFieldRules = {
-    "exam_attempts": ((("skill", "level", "result"), _rule_exam_level),),
-}

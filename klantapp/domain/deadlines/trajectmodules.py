@@ -31,20 +31,18 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from klantapp.domain.dates import long_date, record_date
-from klantapp.domain.records import RecordKind
-from klantapp.domain.rules import AddItem, CrossFieldRules
+from klantapp.domain.deadlines.items import Collector
 from klantapp.i18n import N_, _
 
 __all__ = [
-    "RULE_TEXTS",
-    "VALIDATION_RULES",
+    "RULES",
     "map_done",
     "map_required",
     "module_items",
     "pvt_done",
 ]
 
-RULE_TEXTS: Mapping[str, str] = {
+RULES: Mapping[str, str] = {
     "pvt_afronden": N_("PVT afronden (met ondertekening) binnen de inburgeringstermijn"),
     "map_afronden": N_("MAP afronden (met eindgesprek) binnen de inburgeringstermijn"),
     "pvt_ondertekenen": N_(
@@ -83,8 +81,7 @@ def map_required(leerroute: str | None) -> bool:
 
 
 def module_items(
-    add: AddItem,
-    on: date,
+    c: Collector,
     *,
     modules: Sequence[Mapping[str, object]],
     leerroute: str | None,
@@ -98,8 +95,8 @@ def module_items(
     if not signed:
         for m in _of(modules, "pvt"):
             end = record_date(m.get("end_date"))
-            if end is not None and end <= on:
-                add(
+            if end is not None and end <= c.on:
+                c.add(
                     "pvt_ondertekenen",
                     _("Participatieverklaring laten ondertekenen"),
                     end,
@@ -115,9 +112,9 @@ def module_items(
         for m in _of(modules, "map"):
             end = record_date(m.get("end_date"))
             if end is None and m.get("status") == "afgerond":
-                end = on
-            if end is not None and end <= on:
-                add(
+                end = c.on
+            if end is not None and end <= c.on:
+                c.add(
                     "map_eindgesprek",
                     _("MAP-eindgesprek houden"),
                     end,
@@ -132,7 +129,7 @@ def module_items(
         return
     day = long_date(termijn_last_day)
     if not signed:
-        add(
+        c.add(
             "pvt_afronden",
             _("PVT afronden vóór het einde van de termijn"),
             termijn_last_day,
@@ -144,7 +141,7 @@ def module_items(
             ).format(name=name, day=day),
         )
     if map_required(leerroute) and not talked:
-        add(
+        c.add(
             "map_afronden",
             _("MAP afronden vóór het einde van de termijn"),
             termijn_last_day,
@@ -155,53 +152,3 @@ def module_items(
                 "de termijn (art. 11 Wi2021)."
             ).format(name=name, day=day),
         )
-
-
-# --- validation ---------------------------------------------------------------------------
-
-
-def _rule_module_dates(rec: Mapping[str, object], kind: RecordKind) -> list[tuple[str, str]]:
-    """The signing belongs to a PVT, the eindgesprek to a MAP; nothing ends before it
-    starts."""
-    out: list[tuple[str, str]] = []
-    module = rec.get("kind")
-    if module != "pvt" and rec.get("verklaring_signed_on"):
-        out.append(
-            (
-                "verklaring_signed_on",
-                _(
-                    "{label} hoort alleen bij een PVT. Maak het veld leeg, of kies als module PVT."
-                ).format(label=_(kind.field("verklaring_signed_on").label)),
-            )
-        )
-    if module != "map" and rec.get("eindgesprek_on"):
-        out.append(
-            (
-                "eindgesprek_on",
-                _(
-                    "{label} hoort alleen bij een MAP. Maak het veld leeg, of kies als module MAP."
-                ).format(label=_(kind.field("eindgesprek_on").label)),
-            )
-        )
-    start, end = record_date(rec.get("start_date")), record_date(rec.get("end_date"))
-    if start is not None and end is not None and end < start:
-        out.append(
-            (
-                "end_date",
-                _("{label} ligt vóór de startdatum. Pas een van beide aan.").format(
-                    label=_(kind.field("end_date").label)
-                ),
-            )
-        )
-    return out
-
-
-#: Cross-field rules per record kind, in the shape of klantapp.domain.validate's.
-VALIDATION_RULES: CrossFieldRules = {
-    "trajectmodules": (
-        (
-            ("kind", "verklaring_signed_on", "eindgesprek_on", "start_date", "end_date"),
-            _rule_module_dates,
-        ),
-    ),
-}
