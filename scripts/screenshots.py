@@ -204,6 +204,8 @@ def main() -> int:
                 return
 
     shot_kind("handhaving", "handhaving", "15-handhaving")  # enforcement
+    shot_kind("trajectmodules", "modules", "15b-pvt-map")  # PVT and MAP with provider
+    shot_kind("exam_attempts", "exams", "15c-examens")  # exam attempts per skill
     screen = ws.household
     # Werkervaring: an editable list
     screen.set_tab("persons")

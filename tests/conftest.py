@@ -13,11 +13,18 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from klantapp.casebook import Casebook
 from klantapp.vault import KdfParams
+
+# No per-example time limit: these machines are shared and loaded, and a property
+# test that fails only because an example took 200 ms tells nothing (speed is
+# measured in bench/). Everything else is Hypothesis's default.
+settings.register_profile("klantapp", deadline=None)
+settings.load_profile("klantapp")
 
 PASSPHRASE = "een lange test wachtwoordzin"
 DEMO_TODAY = date(2026, 11, 22)

@@ -21,7 +21,6 @@ from klantapp.casebook.ops import (
     LOCAL_TABLES,
     REPLICATED_TABLES,
     Change,
-    ChangeRecord,
     LocalOp,
     Op,
     is_destruction,
@@ -169,20 +168,21 @@ def apply_op(conn: sqlite3.Connection, op: Op, change_id: int, device_no: int) -
         raise ValueError(f"unknown operation {op.op!r}")
     # The same operation may be applied again after its row left this device and came
     # back (a household handed back, a full re-send): the oplog keeps its first line.
-    conn.execute(
-        "INSERT OR IGNORE INTO oplog (device, seq, hlc, change_id, tbl, row_id, op, fields) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            device_no,
-            op.seq,
-            packed,
-            change_id,
-            op.table,
-            op.row_id,
-            op.op,
-            ",".join(sorted(op.data)) if op.op == "update" and op.data else None,
-        ),
-    )
+    conn.execute(OPLOG_INSERT, oplog_line(op, packed, change_id, device_no))
+
+
+#: The oplog keeps the first line of an operation (see :func:`apply_op`).
+OPLOG_INSERT = (
+    "INSERT OR IGNORE INTO oplog (device, seq, hlc, change_id, tbl, row_id, op, fields) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def oplog_line(op: Op, packed: int, change_id: int, device_no: int) -> tuple[Any, ...]:
+    """The oplog row of an operation: who, when, which row, and the fields of an edit
+    (names only, never values)."""
+    fields = ",".join(sorted(op.data)) if op.op == "update" and op.data else None
+    return (device_no, op.seq, packed, change_id, op.table, op.row_id, op.op, fields)
 
 
 _DOOMED = """CREATE TEMP TABLE IF NOT EXISTS doomed (
@@ -499,16 +499,3 @@ def apply_change(conn: sqlite3.Connection, change: Change) -> int:
     if destroyed:
         forget_history(conn, {"rows": destroyed})
     return change_id
-
-
-def apply_record(conn: sqlite3.Connection, record: ChangeRecord) -> None:
-    """Replay one journal record."""
-    if record.format == 1:
-        from klantapp.casebook.legacy import apply_format_1
-
-        apply_format_1(conn, record)
-        return
-    for change in record.changes:
-        apply_change(conn, change)
-    for lo in record.local:
-        apply_local(conn, lo)

@@ -33,7 +33,6 @@ from klantapp.casebook.apply import (
     apply_deletes,
     apply_local,
     apply_op,
-    apply_record,
     device_number,
     field_clock,
     finish_change,
@@ -43,6 +42,7 @@ from klantapp.casebook.apply import (
     open_change,
     row_clocks,
 )
+from klantapp.casebook.bulk import apply_changes, apply_record
 from klantapp.casebook.hlc import HybridClock, Timestamp
 from klantapp.casebook.ops import (
     DESTROYED,
@@ -213,6 +213,17 @@ class Transaction:
             self._cb._clock.observe(Timestamp.decode(op.hlc))
         apply_change(self._conn, change)
         self.remote.append(change)
+
+    def apply_remote_all(self, changes: list[Change]) -> None:
+        """Several remote changes (as merged), written as one batch: the same result as
+        :meth:`apply_remote` for each in turn (see :mod:`klantapp.casebook.bulk`)."""
+        if self.ops:
+            raise RuntimeError("remote changes go before this device's own operations")
+        for change in changes:
+            for op in change.ops:
+                self._cb._clock.observe(Timestamp.decode(op.hlc))
+        apply_changes(self._conn, changes)
+        self.remote.extend(changes)
 
     def put_local(self, table: str, row_id: str, value: Any) -> None:
         lo = LocalOp(table, row_id, "put", value)

@@ -19,24 +19,29 @@ def _field_map(kind: str) -> dict[str, Field]:
 _FIELDS: dict[str, dict[str, Field]] = {k: _field_map(k) for k in RECORD_KINDS}
 
 
+#: Per record kind, the fields whose value is stored in another form: name -> kind.
+_CONVERTED: dict[str, dict[str, str]] = {
+    k: {n: f.kind for n, f in fields.items() if f.kind in _JSON_KINDS | _BOOL_KINDS}
+    for k, fields in _FIELDS.items()
+}
+
+
 def to_sql(kind: str, values: dict[str, Any]) -> dict[str, Any]:
     """Record values -> column values (lists and dicts as JSON text, bools as 0/1)."""
-    fields = _FIELDS.get(kind)
-    if fields is None:  # internal tables (settings) store JSON text in "value"
+    converted = _CONVERTED.get(kind)
+    if converted is None:  # internal tables (settings) store JSON text in "value"
         return {
             k: (json.dumps(v, ensure_ascii=False) if k == "value" else v) for k, v in values.items()
         }
-    out: dict[str, Any] = {}
-    for name, value in values.items():
-        f = fields.get(name)
-        if value is None or f is None:
-            out[name] = value
-        elif f.kind in _JSON_KINDS:
+    out = dict(values)
+    for name in converted.keys() & out.keys():
+        value = out[name]
+        if value is None:
+            continue
+        if converted[name] in _JSON_KINDS:
             out[name] = json.dumps(value, ensure_ascii=False, sort_keys=True)
-        elif f.kind in _BOOL_KINDS:
-            out[name] = 1 if value else 0
         else:
-            out[name] = value
+            out[name] = 1 if value else 0
     return out
 
 

@@ -25,7 +25,15 @@ def due_items(cb: Casebook, on: date, *, horizon_days: int = 14) -> list[DueItem
             "SELECT * FROM households WHERE status NOT IN ('afgerond', 'vertrokken')",
         )
         grouped: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
-        for kind in ("persons", "pips", "appointments", "handhaving", "duo_decisions"):
+        for kind in (
+            "persons",
+            "pips",
+            "appointments",
+            "handhaving",
+            "duo_decisions",
+            "trajectmodules",
+            "exam_attempts",
+        ):
             for row in _rows(conn, kind, f"SELECT * FROM {kind}"):
                 grouped[row["household_id"]][kind].append(row)
     items: list[DueItem] = []
@@ -41,6 +49,8 @@ def due_items(cb: Casebook, on: date, *, horizon_days: int = 14) -> list[DueItem
                 horizon_days=horizon_days,
                 handhaving=g.get("handhaving", []),
                 decisions=g.get("duo_decisions", []),
+                modules=g.get("trajectmodules", []),
+                exams=g.get("exam_attempts", []),
             )
         )
     items.extend(_avg_items(cb, on, horizon_days))

@@ -20,16 +20,18 @@ from klantapp.domain.settings import SETTINGS, Setting, validate_setting
 from klantapp.domain.upgrade import (
     decisions_from_v1,
     leerbaarheid_outcome_from_text,
+    modules_from_v2,
     permit_basis_from_text,
+    pip_notes_with_attempts,
 )
 from klantapp.domain.validate import validate_record
 from klantapp.errors import InvalidInput, Problem
 from klantapp.i18n import _
 
 FORMAT = "klantapp-casebook"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 #: Older versions import too: :func:`upgrade_document` brings them up to date first.
-READABLE_VERSIONS = (1, 2)
+READABLE_VERSIONS = (1, 2, 3)
 _TOP_KEYS = {"format", "format_version", "settings", "partners", "households"}
 
 
@@ -105,15 +107,60 @@ def export_document(cb: Casebook) -> dict[str, Any]:
 
 
 def upgrade_document(doc: Any) -> Any:
-    """A format-1 document in format 2 (a new object; anything else is returned as it
-    is). Format 1 kept ``termijn_start`` on the person and ``extension_months`` on each
-    PIP version; format 2 has them as DUO decisions (``duo_decisions``), and adds the
-    permit basis, read from the free-text ``permit_type`` where its words are clear
-    (the text is kept). The conversions are those of the schema migration 0007."""
-    if not isinstance(doc, dict) or doc.get("format_version") != 1:
-        return doc
+    """An older document in the current format (a new object; anything else is returned
+    as it is): format 1 first becomes format 2 (:func:`_upgrade_v1`), format 2 becomes
+    format 3 (:func:`_upgrade_v2`)."""
+    if isinstance(doc, dict) and doc.get("format_version") == 1:
+        doc = _upgrade_v1(doc)
+    if isinstance(doc, dict) and doc.get("format_version") == 2:
+        doc = _upgrade_v2(doc)
+    return doc
+
+
+def _upgrade_v2(doc: dict[str, Any]) -> dict[str, Any]:
+    """Format 2 -> 3: the PIP's ``pvt_signed`` becomes a PVT module, ``knm_done`` a
+    passed KNM exam attempt, and the count ``exam_attempts`` a line in the PIP's
+    toelichting (the conversions of the schema migration 0009)."""
+    out = {**doc, "format_version": 3}
     households = doc.get("households")
-    out = {**doc, "format_version": FORMAT_VERSION}
+    if not isinstance(households, list):
+        return out
+    old = ("pvt_signed", "knm_done", "exam_attempts")
+    upgraded: list[Any] = []
+    for h in households:
+        pips = h.get("pips") if isinstance(h, dict) else None
+        if not isinstance(h, dict) or not isinstance(pips, list):
+            upgraded.append(h)
+            continue
+        found = modules_from_v2([p for p in pips if isinstance(p, dict) and "id" in p])
+        new_h = dict(h)
+        new_pips = []
+        for p in pips:
+            if isinstance(p, dict):
+                notes = pip_notes_with_attempts(p.get("notes"), p.get("exam_attempts"))
+                p = {k: v for k, v in p.items() if k not in old}
+                if notes is not None:
+                    p["notes"] = notes
+            new_pips.append(p)
+        new_h["pips"] = new_pips
+        for record in found:
+            kind = str(record.pop("_kind"))
+            record.pop("household_id", None)
+            given = new_h.get(kind)
+            new_h[kind] = [*(given if isinstance(given, list) else []), record]
+        upgraded.append(new_h)
+    out["households"] = upgraded
+    return out
+
+
+def _upgrade_v1(doc: dict[str, Any]) -> dict[str, Any]:
+    """Format 1 -> 2. Format 1 kept ``termijn_start`` on the person and
+    ``extension_months`` on each PIP version; format 2 has them as DUO decisions
+    (``duo_decisions``), and adds the permit basis, read from the free-text
+    ``permit_type`` where its words are clear (the text is kept). The conversions are
+    those of the schema migration 0007."""
+    households = doc.get("households")
+    out = {**doc, "format_version": 2}
     if not isinstance(households, list):
         return out
     upgraded = []

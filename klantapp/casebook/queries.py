@@ -59,6 +59,8 @@ _CHILD_ORDER = {
     "appointments": "starts_at",
     "handhaving": "date, person_id",
     "duo_decisions": "date, person_id",
+    "trajectmodules": "person_id, kind, start_date",
+    "exam_attempts": "person_id, date, skill",
     "referrals": "date",
     "notes": "created_at",
 }

@@ -15,7 +15,9 @@ source together):
   (``due_for_household``), one module per topic: ``deadlines.pip`` (PIP deadline, hour
   counters), ``deadlines.aanbod`` (leerroute and offer, ``late_offer``,
   ``current_leerroute(pips)``), ``deadlines.termijn``, ``deadlines.ontzorgen``,
-  ``deadlines.handhaving``, ``deadlines.huisvesting``, ``deadlines.invullen``.
+  ``deadlines.handhaving`` (with the boete's Awb procedure), ``deadlines.trajectmodules``
+  (PVT and MAP), ``deadlines.examens`` (exam attempts, when the plicht is met),
+  ``deadlines.huisvesting``, ``deadlines.invullen``.
 * :mod:`~klantapp.domain.dates`: calendar months, last days, partial birth dates.
 * :mod:`~klantapp.domain.upgrade`: what older casebooks and exports held, in today's
   records.

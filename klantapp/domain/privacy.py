@@ -57,6 +57,16 @@ RETENTION_RULES: dict[str, RetentionRule] = {
             ),
         ),
         RetentionRule(
+            "trajectmodules",
+            10,
+            N_("PVT en MAP horen bij het inburgeringsdossier: 10 jaar na afsluiten"),
+        ),
+        RetentionRule(
+            "exam_attempts",
+            10,
+            N_("Examenuitslagen horen bij het inburgeringsdossier: 10 jaar na afsluiten"),
+        ),
+        RetentionRule(
             "handhaving",
             10,
             N_("Besluit (boete, maatregel) en bezwaar: 10 jaar na afsluiten"),

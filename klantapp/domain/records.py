@@ -326,9 +326,49 @@ HANDHAVING_KINDS = (
 HANDHAVING_STATUS = (
     ("voorgenomen", "Voorgenomen (voornemen verstuurd)"),
     ("opgelegd", "Opgelegd of verstuurd"),
+    ("afgezien", "Afgezien (na zienswijze of om een andere reden)"),
     ("bezwaar_lopend", "Bezwaar of beroep loopt"),
     ("ingetrokken", "Ingetrokken"),
     ("afgehandeld", "Afgehandeld"),
+)
+
+# The two modules of the inburgeringsplicht besides the leerroute (art. 7 lid 1 Wi2021):
+# the Participatieverklaringstraject and the Module Arbeidsmarkt en Participatie.
+TRAJECT_MODULE_KINDS = (
+    ("pvt", "PVT"),
+    ("map", "MAP"),
+)
+
+TRAJECT_MODULE_STATUS = (
+    ("gepland", "Gepland"),
+    ("gestart", "Gestart"),
+    ("afgerond", "Afgerond"),
+    ("gestopt", "Gestopt"),
+)
+
+# The parts of the inburgeringsexamen (B1-route) and of the staatsexamen NT2; the KNM
+# exam has no ERK level.
+EXAM_SKILLS = (
+    ("lezen", "Lezen"),
+    ("luisteren", "Luisteren"),
+    ("schrijven", "Schrijven"),
+    ("spreken", "Spreken"),
+    ("knm", "KNM"),
+)
+
+LANGUAGE_SKILLS = tuple(s for s in EXAM_SKILLS if s[0] != "knm")
+
+EXAM_KINDS = (
+    ("inburgeringsexamen", "Inburgeringsexamen (DUO)"),
+    ("staatsexamen_1", "Staatsexamen NT2 programma I (B1)"),
+    ("staatsexamen_2", "Staatsexamen NT2 programma II (B2)"),
+)
+
+EXAM_RESULTS = (
+    ("behaald", "Behaald"),
+    ("niet_behaald", "Niet behaald"),
+    ("niet_verschenen", "Niet verschenen"),
+    ("uitslag_volgt", "Uitslag volgt"),
 )
 
 
@@ -578,11 +618,9 @@ PIP = RecordKind(
         _f("course_start", "date", "Start aanbod"),
         _f("lesuren", "int", "Gevolgde lesuren", minimum=0, maximum=5000),
         _f("pvt_hours", "int", "PVT-uren", minimum=0, maximum=500),
-        _f("pvt_signed", "bool", "Participatieverklaring ondertekend"),
         _f("map_hours", "int", "MAP-uren", minimum=0, maximum=500),
         _f("z_dutch_hours", "int", "Z-route uren Nederlands", minimum=0, maximum=5000),
         _f("z_participation_hours", "int", "Z-route uren participatie", minimum=0, maximum=5000),
-        _f("knm_done", "bool", "KNM behaald"),
         _f(
             "levels",
             "json",
@@ -594,7 +632,13 @@ PIP = RecordKind(
                 "spreken": "text",
             },
         ),
-        _f("exam_attempts", "int", "Examenpogingen", minimum=0, maximum=50),
+        _f(
+            "afgeschaald",
+            "multichoice",
+            "Afgeschaald naar A2 (B1-route)",
+            choices=LANGUAGE_SKILLS,
+            help="De vaardigheden waarvoor het PIP na afschalen A2 vraagt in plaats van B1.",
+        ),
         _f("ontzorgen", "bool", "Ontzorgen in PIP"),
         _f("randvoorwaarden", "longtext", "Randvoorwaarden (kinderopvang, ...)"),
         _f("begeleiding", "longtext", "Begeleiding"),
@@ -635,6 +679,9 @@ APPOINTMENT = RecordKind(
     ),
 )
 
+# Handhaving as the Awb procedure of a bestuurlijke boete (afdeling 5.4 Awb): the
+# overtreding, the voornemen (the rapport), the zienswijze with its term, the besluit.
+# Warnings, Participatiewet maatregelen, bezwaar and beroep are records of their own kind.
 HANDHAVING = RecordKind(
     name="handhaving",
     label="Handhaving",
@@ -645,21 +692,8 @@ HANDHAVING = RecordKind(
     fields=(
         _f("household_id", "ref", "Huishouden", required=True, ref="households"),
         _f("person_id", "ref", "Gezinslid", required=True, ref="persons"),
-        _f(
-            "date",
-            "date",
-            "Datum",
-            required=True,
-            help="Datum van de brief, het voornemen of het bezwaarschrift",
-        ),
         _f("kind", "choice", "Soort", required=True, choices=HANDHAVING_KINDS),
         _f("duty", "choice", "Voor welke plicht", choices=HANDHAVING_DUTIES),
-        _f(
-            "zienswijze_until",
-            "date",
-            "Zienswijze mogelijk tot en met",
-            help="Bij een voornemen: de termijn die de klant krijgt om te reageren.",
-        ),
         _f(
             "appointment_id",
             "ref",
@@ -667,6 +701,40 @@ HANDHAVING = RecordKind(
             ref="appointments",
             help="Bijvoorbeeld de brede intake waarop de klant niet verscheen",
         ),
+        _f(
+            "overtreding_date",
+            "date",
+            "Datum overtreding",
+            help="De dag van de overtreding, bijvoorbeeld de gemiste afspraak. Hiervandaan "
+            "telt de termijn waarbinnen een boete kan worden opgelegd (art. 5:45 Awb).",
+        ),
+        _f(
+            "date",
+            "date",
+            "Datum voornemen of brief",
+            required=True,
+            help="Bij een boete: de dagtekening van het voornemen (het rapport). Anders de "
+            "datum van de brief of het bezwaarschrift.",
+        ),
+        _f(
+            "zienswijze_until",
+            "date",
+            "Zienswijze mogelijk tot en met",
+            help="Bij een voornemen: de termijn die de klant krijgt om te reageren.",
+        ),
+        _f(
+            "zienswijze_on",
+            "date",
+            "Zienswijze ontvangen op",
+            help="Leeg als de klant (nog) niet gereageerd heeft.",
+        ),
+        _f(
+            "decision_date",
+            "date",
+            "Datum besluit",
+            help="Het besluit over de boete of maatregel, of de beslissing op bezwaar",
+        ),
+        _f("status", "choice", "Status", required=True, choices=HANDHAVING_STATUS),
         _f(
             "amount_eur",
             "int",
@@ -676,13 +744,6 @@ HANDHAVING = RecordKind(
             help="Alleen bij een boete",
         ),
         _f("reason", "text", "Reden", max_length=500),
-        _f("status", "choice", "Status", required=True, choices=HANDHAVING_STATUS),
-        _f(
-            "decision_date",
-            "date",
-            "Datum besluit",
-            help="Het besluit over de boete of maatregel, of de beslissing op bezwaar",
-        ),
         _f("notes", "longtext", "Toelichting", searchable=True),
     ),
 )
@@ -718,6 +779,75 @@ DUO_DECISION = RecordKind(
         ),
         _f("effective_from", "date", "Geldt vanaf", help="Bij ontheffing of vrijstelling"),
         _f("amount_eur", "int", "Bedrag (euro)", minimum=0, maximum=10000),
+        _f("notes", "longtext", "Toelichting"),
+    ),
+)
+
+TRAJECT_MODULE = RecordKind(
+    name="trajectmodules",
+    label="PVT/MAP-module",
+    label_plural="PVT en MAP",
+    parent="households",
+    parent_field="household_id",
+    display=("kind", "start_date"),
+    fields=(
+        _f("household_id", "ref", "Huishouden", required=True, ref="households"),
+        _f("person_id", "ref", "Gezinslid", required=True, ref="persons"),
+        _f(
+            "kind",
+            "choice",
+            "Module",
+            required=True,
+            choices=TRAJECT_MODULE_KINDS,
+            help="PVT: Participatieverklaringstraject. MAP: Module Arbeidsmarkt en Participatie.",
+        ),
+        _f("partner_id", "ref", "Aanbieder (ketenpartner)", ref="partners"),
+        _f("status", "choice", "Status", required=True, choices=TRAJECT_MODULE_STATUS),
+        _f("start_date", "date", "Startdatum"),
+        _f("end_date", "date", "Einddatum (laatste bijeenkomst)"),
+        _f(
+            "verklaring_signed_on",
+            "date",
+            "Participatieverklaring ondertekend op",
+            help="Alleen bij PVT: het traject eindigt met de ondertekening.",
+        ),
+        _f(
+            "eindgesprek_on",
+            "date",
+            "MAP-eindgesprek gehouden op",
+            help="Alleen bij MAP: de module eindigt met een eindgesprek met de gemeente.",
+        ),
+        _f("notes", "longtext", "Toelichting"),
+    ),
+)
+
+EXAM_ATTEMPT = RecordKind(
+    name="exam_attempts",
+    label="Examenpoging",
+    label_plural="Examens",
+    parent="households",
+    parent_field="household_id",
+    display=("skill", "date"),
+    fields=(
+        _f("household_id", "ref", "Huishouden", required=True, ref="households"),
+        _f("person_id", "ref", "Gezinslid", required=True, ref="persons"),
+        _f(
+            "skill",
+            "choice",
+            "Onderdeel",
+            required=True,
+            choices=EXAM_SKILLS,
+            help="KNM: Kennis van de Nederlandse Maatschappij (geen ERK-niveau).",
+        ),
+        _f("exam", "choice", "Examen", choices=EXAM_KINDS),
+        _f(
+            "date",
+            "date",
+            "Examendatum",
+            help="Leeg alleen bij een gegeven uit een oudere versie van Klantapp.",
+        ),
+        _f("level", "choice", "Niveau (ERK)", choices=CEFR, help="Niet bij KNM."),
+        _f("result", "choice", "Uitslag", required=True, choices=EXAM_RESULTS),
         _f("notes", "longtext", "Toelichting"),
     ),
 )
@@ -785,6 +915,8 @@ RECORD_KINDS: dict[str, RecordKind] = {
         APPOINTMENT,
         HANDHAVING,
         DUO_DECISION,
+        TRAJECT_MODULE,
+        EXAM_ATTEMPT,
         PARTNER,
         REFERRAL,
         NOTE,
@@ -800,6 +932,8 @@ HOUSEHOLD_CHILDREN: tuple[str, ...] = (
     "appointments",
     "handhaving",
     "duo_decisions",
+    "trajectmodules",
+    "exam_attempts",
     "referrals",
     "notes",
 )

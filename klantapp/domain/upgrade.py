@@ -1,7 +1,7 @@
 """What older casebooks and exports held, in today's records.
 
-Used by the schema migration 0007 (casebooks) and by the JSON import of format 1
-(exports), so both read old data the same way:
+Used by the schema migrations 0007 and 0009 (casebooks) and by the JSON import of
+formats 1 and 2 (exports), so both read old data the same way:
 
 * ``persons.permit_type`` was free text. :func:`permit_basis_from_text` recognises the
   usual wordings and gives the permit basis; a text it does not recognise gives
@@ -23,7 +23,13 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-__all__ = ["decisions_from_v1", "leerbaarheid_outcome_from_text", "permit_basis_from_text"]
+__all__ = [
+    "decisions_from_v1",
+    "leerbaarheid_outcome_from_text",
+    "modules_from_v2",
+    "permit_basis_from_text",
+    "pip_notes_with_attempts",
+]
 
 _NAMESPACE = uuid.UUID("6f1d3b7e-8a52-4c0e-9a4f-2d8e5b1c7a90")
 
@@ -129,3 +135,74 @@ def decisions_from_v1(
 def _version(pip: Mapping[str, Any]) -> int:
     v = pip.get("version")
     return v if isinstance(v, int) else 0
+
+
+# --- format 2 -> 3 (schema migration 0009) ---------------------------------------------
+#
+# * ``pips.pvt_signed`` became the signing on a PVT module (records of kind
+#   ``trajectmodules``); the date was never kept, so the module says "afgerond" and its
+#   note asks for the date.
+# * ``pips.knm_done`` became a passed KNM exam attempt (``exam_attempts``), date unknown.
+# * ``pips.exam_attempts`` (a count, no dates or results) cannot become attempts: the
+#   count is written into the PIP version's own toelichting, so it stays readable.
+# * ``handhaving.overtreding_date`` is new: for a record linked to an appointment it is
+#   that appointment's day (the missed brede intake is the overtreding).
+
+
+def modules_from_v2(pips: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """A PVT module (afgerond) per person whose PIP versions said the participatie-
+    verklaring was signed, and a passed KNM attempt per person whose versions said
+    KNM was behaald: each a record dict with ``_kind`` naming its kind."""
+    signed: dict[object, list[Mapping[str, Any]]] = {}
+    knm: dict[object, list[Mapping[str, Any]]] = {}
+    for pip in pips:
+        if pip.get("pvt_signed") is True or pip.get("pvt_signed") == 1:
+            signed.setdefault(pip.get("person_id"), []).append(pip)
+        if pip.get("knm_done") is True or pip.get("knm_done") == 1:
+            knm.setdefault(pip.get("person_id"), []).append(pip)
+    out: list[dict[str, Any]] = []
+    for person_id, found in signed.items():
+        first = min(found, key=_version)
+        out.append(
+            {
+                "_kind": "trajectmodules",
+                "id": _id(str(first["id"]), "pvt"),
+                "household_id": first.get("household_id"),
+                "person_id": person_id,
+                "kind": "pvt",
+                "status": "afgerond",
+                "notes": (
+                    f"Overgenomen uit PIP versie {_versions(found)} (veld 'Participatie"
+                    "verklaring ondertekend'). Vul de datum van ondertekening in."
+                ),
+            }
+        )
+    for person_id, found in knm.items():
+        first = min(found, key=_version)
+        out.append(
+            {
+                "_kind": "exam_attempts",
+                "id": _id(str(first["id"]), "knm"),
+                "household_id": first.get("household_id"),
+                "person_id": person_id,
+                "skill": "knm",
+                "result": "behaald",
+                "notes": (
+                    f"Overgenomen uit PIP versie {_versions(found)} (veld 'KNM behaald'). "
+                    "Vul de examendatum in."
+                ),
+            }
+        )
+    return out
+
+
+def pip_notes_with_attempts(notes: object, attempts: object) -> object:
+    """The PIP's toelichting with the old count of exam attempts added, or unchanged."""
+    if not isinstance(attempts, int) or isinstance(attempts, bool) or attempts <= 0:
+        return notes
+    line = f"Examenpogingen (uit een oudere versie van Klantapp): {attempts}."
+    return f"{notes}\n{line}" if isinstance(notes, str) and notes.strip() else line
+
+
+def _versions(pips: list[Mapping[str, Any]]) -> str:
+    return ", ".join(str(_version(p)) for p in sorted(pips, key=_version))

@@ -42,12 +42,10 @@ def scope_rows(conn: sqlite3.Connection, device: str) -> Iterator[tuple[str, str
         yield "conflicts", row_id
 
 
-def _scope_clocks(
-    conn: sqlite3.Connection, device: str
-) -> Iterator[tuple[str, str, str | None, int | None, str | None]]:
-    """(table, row id, field, packed hlc, device) of every clock of every row in
-    ``device``'s scope (the rows of :func:`scope_rows`), in the digest's order: by table,
-    row id and field. A row without clocks comes once, with ``None`` for the rest."""
+def _scope_clocks(conn: sqlite3.Connection, device: str) -> Iterator[tuple[str, str, str | None]]:
+    """(table, row id, ``field=clock``) of every clock of every row in ``device``'s scope
+    (the rows of :func:`scope_rows`), in the digest's order: by table, row id and field;
+    SQLite writes the clock text. A row without clocks comes once, with ``None``."""
     owned = "SELECT id FROM households WHERE owner = ?"
     for table in sorted({*HOUSEHOLD_TABLES, *SHARED_TABLES}):
         params: tuple[str, ...] = (device,)
@@ -59,14 +57,16 @@ def _scope_clocks(
             where = f"t.household_id IN ({owned})"
         else:
             where, params = "1", ()
-        for row_id, name, hlc, by in conn.execute(
-            f"SELECT t.id, c.field, c.hlc, d.device FROM {table} t "
+        for row_id, text in conn.execute(
+            "SELECT t.id, CASE WHEN c.field IS NOT NULL THEN "
+            "printf('%s=%013d-%05d-%s', c.field, c.hlc >> 16, c.hlc & 65535, d.device) END "
+            f"FROM {table} t "
             "LEFT JOIN clocks c ON c.tbl = ? AND c.row_id = t.id "
             "LEFT JOIN devices d ON d.id = c.device "
             f"WHERE {where} ORDER BY t.id, c.field",
             (table, *params),
         ):
-            yield table, row_id, name, hlc, by
+            yield table, row_id, text
 
 
 def state_digest(conn: sqlite3.Connection, device: str) -> str:
@@ -83,14 +83,18 @@ def state_digest(conn: sqlite3.Connection, device: str) -> str:
     digest = hashlib.sha256(b"klantapp-state/v2\n")
     current: tuple[str, str] | None = None
     parts: list[str] = []
-    for table, row_id, name, hlc, by in _scope_clocks(conn, device):
+    for table, row_id, text in _scope_clocks(conn, device):
         if (table, row_id) != current:
             if current is not None:
-                digest.update(("\t".join(parts) + "\n").encode("utf-8"))
+                digest.update(_line(current, parts))
             current = (table, row_id)
-            parts = [table, row_id, ""] if name is None else [table, row_id]
-        if name is not None and hlc is not None:
-            parts.append(f"{name}={hlc >> 16:013d}-{hlc & 0xFFFF:05d}-{by}")
+            parts = []
+        if text is not None:
+            parts.append(text)
     if current is not None:
-        digest.update(("\t".join(parts) + "\n").encode("utf-8"))
+        digest.update(_line(current, parts))
     return digest.hexdigest()
+
+
+def _line(row: tuple[str, str], clocks: list[str]) -> bytes:
+    return ("\t".join((*row, "\t".join(clocks))) + "\n").encode("utf-8")

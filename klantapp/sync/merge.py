@@ -97,7 +97,7 @@ def merge_op(state: RowState, op: Op, *, keep_losers: bool) -> tuple[Op | None, 
 
     if not state.exists:
         if op.op == "insert":
-            return replace(op, carried=()), losers
+            return (replace(op, carried=()) if op.carried else op), losers
         return None, losers  # an edit of a row this receiver never had: nothing to edit
     row_clock = state.clocks.get(ROW)
     if op.op == "insert" and row_clock is not None and row_clock.key == incoming.key:

@@ -90,7 +90,9 @@ _KNOWN = {
 }
 
 
-def _household(state: RowState, op: Op, conn: sqlite3.Connection) -> str | None:
+def _household(
+    state: RowState, op: Op, conn: sqlite3.Connection, gone: dict[tuple[str, str], str | None]
+) -> str | None:
     if op.table == "households":
         return op.row_id
     if op.table not in HOUSEHOLD_TABLES:
@@ -98,8 +100,11 @@ def _household(state: RowState, op: Op, conn: sqlite3.Connection) -> str | None:
     for values in (state.values, op.data):
         if values and values.get("household_id"):
             return str(values["household_id"])
+    key = (op.table, op.row_id)
+    if key in gone:  # deleted earlier in this batch: its tombstone is not written yet
+        return gone[key]
     row = conn.execute(
-        "SELECT household_id FROM tombstones WHERE tbl = ? AND row_id = ?", (op.table, op.row_id)
+        "SELECT household_id FROM tombstones WHERE tbl = ? AND row_id = ?", key
     ).fetchone()
     return None if row is None else row[0]
 
@@ -146,9 +151,12 @@ def apply_changes(
                 check_values(op)
     states = row_states(conn, [(op.table, op.row_id) for c in changes for op in c.ops])
     kept: list[tuple[Loser, Change, str | None]] = []
+    merged: list[Change] = []
+    gone: dict[tuple[str, str], str | None] = {}  # rows this batch deletes: their household
     for change in changes:
         households = {
-            op.row_id: _household(states[(op.table, op.row_id)], op, conn) for op in change.ops
+            op.row_id: _household(states[(op.table, op.row_id)], op, conn, gone)
+            for op in change.ops
         }
         applied, losers = merge_ops(states, change.ops, keep_losers=keep_losers)
         result.changes += 1
@@ -160,8 +168,12 @@ def apply_changes(
             hid = households.get(op.row_id)
             if hid:
                 result.households.add(hid)
+            if op.op == "delete":
+                gone[(op.table, op.row_id)] = hid if op.table != "households" else op.row_id
         if applied:
-            tx.apply_remote(replace(change, ops=tuple(applied)))
+            merged.append(replace(change, ops=tuple(applied)))
+    # the whole batch in one go: the same as applying each merged change in turn
+    tx.apply_remote_all(merged)
     now = datetime.now(UTC).isoformat(timespec="milliseconds")
     for lo, change, household in kept:
         if _destroyed(conn, lo.table, lo.row_id, household):

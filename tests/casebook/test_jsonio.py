@@ -32,7 +32,9 @@ def test_export_import_export_gives_the_same_document(
     try:
         counts = import_document(target, copy.deepcopy(first))
         assert counts["persons"] == 15
-        assert counts["handhaving"] == 4
+        assert counts["handhaving"] == 5
+        assert counts["trajectmodules"] == 4
+        assert counts["exam_attempts"] == 3
         assert export_document(target) == first
     finally:
         target.close()

@@ -659,6 +659,18 @@ def test_every_record_kind_accepts_a_minimal_record():
             "kind": "ontheffing",
             "date": "2026-01-01",
         },
+        "trajectmodules": {
+            "household_id": HH,
+            "person_id": PERSON_ID,
+            "kind": "pvt",
+            "status": "gepland",
+        },
+        "exam_attempts": {
+            "household_id": HH,
+            "person_id": PERSON_ID,
+            "skill": "knm",
+            "result": "uitslag_volgt",
+        },
     }
     assert set(minimal) == set(records.RECORD_KINDS)
     for kind_name, values in minimal.items():

@@ -206,6 +206,8 @@ TABS = (
     "warm_handovers",
     "intake",
     "pips",
+    "trajectmodules",
+    "exam_attempts",
     "appointments",
     "referrals",
     "handhaving",
@@ -307,6 +309,26 @@ class HouseholdScreen(QWidget):
             refs={"person_id": [], "partner_id": []},
             defaults=lambda: {"status": "aangemeld", "date": datetime.now().strftime("%Y-%m-%d")},
         )
+        self.modules = RecordListEditor(
+            session,
+            "trajectmodules",
+            ("kind", "person_id", "partner_id", "start_date", "status"),
+            parent_values=parent_values,
+            refs={"person_id": [], "partner_id": []},
+            defaults=lambda: {"kind": "pvt", "status": "gepland"},
+        )
+        self.exams = RecordListEditor(
+            session,
+            "exam_attempts",
+            ("date", "person_id", "skill", "level", "result"),
+            parent_values=parent_values,
+            refs={"person_id": []},
+            defaults=lambda: {
+                "result": "uitslag_volgt",
+                "exam": "inburgeringsexamen",
+                "date": datetime.now().strftime("%Y-%m-%d"),
+            },
+        )
         self.handhaving = RecordListEditor(
             session,
             "handhaving",
@@ -366,6 +388,8 @@ class HouseholdScreen(QWidget):
         self.tabs.addTab(self.handovers, _("Warme overdracht"))
         self.tabs.addTab(self.intake, _("Brede intake"))
         self.tabs.addTab(self.pips, _("PIP"))
+        self.tabs.addTab(self.modules, _("PVT en MAP"))
+        self.tabs.addTab(self.exams, _("Examens"))
         self.tabs.addTab(self.appointments, _("Afspraken"))
         self.tabs.addTab(self.referrals, _("Verwijzingen"))
         self.tabs.addTab(self.handhaving, _("Handhaving"))
@@ -440,6 +464,8 @@ class HouseholdScreen(QWidget):
             "referrals": self.referrals.set_records,
             "handhaving": self.handhaving.set_records,
             "duo_decisions": self.decisions.set_records,
+            "trajectmodules": self.modules.set_records,
+            "exam_attempts": self.exams.set_records,
             "notes": self.notes.set_records,
         }
         for kind, load in loaders.items():
@@ -503,10 +529,19 @@ class HouseholdScreen(QWidget):
     def _load_refs(self, detail: dict[str, Any]) -> None:
         person_options = [(p["id"], person_label(p)) for p in self._persons]
         partner_options = [(p["id"], p.get("name") or "") for p in self.session.list_partners()]
-        listed = (self.pips, self.appointments, self.referrals, self.handhaving, self.decisions)
+        listed = (
+            self.pips,
+            self.modules,
+            self.exams,
+            self.appointments,
+            self.referrals,
+            self.handhaving,
+            self.decisions,
+        )
         for editor in (*listed, self.notes):
             editor.set_refs("person_id", person_options)
         self.referrals.set_refs("partner_id", partner_options)
+        self.modules.set_refs("partner_id", partner_options)
         appointment_options = [
             (a["id"], describe_appointment(a)) for a in detail.get("appointments", [])
         ]
@@ -552,6 +587,8 @@ class HouseholdScreen(QWidget):
             self.handovers,
             self.intake,
             self.pips,
+            self.modules,
+            self.exams,
             self.appointments,
             self.referrals,
             self.handhaving,

@@ -12,8 +12,13 @@ together (the rule ids are :attr:`DueItem.rule` and the keys of :data:`RULES`):
   ``termijn_einde`` (the dates are :mod:`klantapp.domain.termijn`'s);
 * :mod:`~klantapp.domain.deadlines.ontzorgen`: ``ontzorgen_vastleggen``,
   ``ontzorgen_einde``;
+* :mod:`~klantapp.domain.deadlines.trajectmodules`: PVT and MAP, ``pvt_afronden`` and
+  ``map_afronden`` (within the termijn), ``pvt_ondertekenen``, ``map_eindgesprek``;
+* :mod:`~klantapp.domain.deadlines.examens`: exam attempts per skill, afschalen, and
+  ``plicht_voldaan`` once every part of the plicht is done (then no termijn items);
 * :mod:`~klantapp.domain.deadlines.handhaving`: ``handhaving_intake``,
-  ``handhaving_nummer``, ``handhaving_besluit``;
+  ``handhaving_nummer``, and the boete as an Awb procedure: ``zienswijze_termijn``,
+  ``handhaving_besluit`` (13 weeks), ``handhaving_verval`` (art. 5:45 Awb);
 * :mod:`~klantapp.domain.deadlines.huisvesting`: ``huisvesting`` after the koppeling;
 * :mod:`~klantapp.domain.deadlines.invullen`: ``vergunning_kiezen``,
   ``uitkomst_invullen``;
@@ -68,12 +73,14 @@ from collections.abc import Iterator, Mapping
 
 from klantapp.domain.deadlines import (
     aanbod,
+    examens,
     handhaving,
     huisvesting,
     invullen,
     ontzorgen,
     pip,
     termijn,
+    trajectmodules,
 )
 from klantapp.domain.deadlines.aanbod import (
     AFSCHALEN_MIN_LESUREN,
@@ -164,6 +171,8 @@ RULES: Mapping[str, str] = _Translated(
         **pip.RULES,
         **aanbod.RULES,
         **termijn.RULES,
+        **trajectmodules.RULES,
+        **examens.RULES,
         **handhaving.RULES,
         **invullen.RULES,
     }

@@ -7,9 +7,11 @@ deadlines apply; households that are afgerond or vertrokken get none.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 
-from klantapp.domain.deadlines.aanbod import aanbod_items
+from klantapp.domain.deadlines import examens, trajectmodules
+from klantapp.domain.deadlines.aanbod import aanbod_items, current_leerroute
 from klantapp.domain.deadlines.handhaving import handhaving_besluit_items, handhaving_intake_items
 from klantapp.domain.deadlines.huisvesting import huisvesting_items
 from klantapp.domain.deadlines.invullen import uitkomst_items, vergunning_items
@@ -17,6 +19,7 @@ from klantapp.domain.deadlines.items import (
     Collector,
     DueItem,
     current_pip,
+    int_of,
     person_name,
     str_or_none,
 )
@@ -24,7 +27,7 @@ from klantapp.domain.deadlines.ontzorgen import ontzorgen_items
 from klantapp.domain.deadlines.pip import pip_deadline_item
 from klantapp.domain.deadlines.termijn import termijn_items
 from klantapp.domain.plicht import plicht_on
-from klantapp.domain.termijn import first_pip_date, person_termijn
+from klantapp.domain.termijn import first_pip_date, person_termijn, pip_is_vastgesteld
 
 _CLOSED_HOUSEHOLD = frozenset({"afgerond", "vertrokken"})
 
@@ -43,6 +46,7 @@ def _person_items(
     person: Mapping[str, object],
     pips: Sequence[Mapping[str, object]],
     decisions: Sequence[Mapping[str, object]],
+    mine: _PersonRecords,
 ) -> None:
     pid = str_or_none(person.get("id"))
     name = person_name(person)
@@ -53,8 +57,36 @@ def _person_items(
         pip_deadline_item(c, household, person, decisions, pid, name)
     elif first is not None:
         aanbod_items(c, person, pips, pid, name)
+    if first is None and termijn is None:
+        return
+    # The parts of the plicht on the route of the newest vastgesteld PIP version.
+    route_pip = max(
+        (p for p in pips if pip_is_vastgesteld(p)),
+        key=lambda p: int_of(p.get("version")),
+        default=None,
+    )
+    parts = examens.inburgering_parts(route_pip, mine.modules, mine.exams, mine.appointments)
+    if examens.completion_items(c, person=person, parts=parts, name=name):
+        return  # every part done: nothing of the termijn is due any more
+    trajectmodules.module_items(
+        c,
+        modules=mine.modules,
+        leerroute=current_leerroute(pips),
+        termijn_last_day=termijn.last_day if termijn is not None else None,
+        person_id=pid,
+        name=name,
+    )
     if termijn is not None:
-        termijn_items(c, termijn, newest, pid, name)
+        termijn_items(c, termijn, newest, parts, pid, name)
+
+
+@dataclass(frozen=True)
+class _PersonRecords:
+    """One person's PVT/MAP modules, exam attempts and appointments."""
+
+    modules: Sequence[Mapping[str, object]] = ()
+    exams: Sequence[Mapping[str, object]] = ()
+    appointments: Sequence[Mapping[str, object]] = ()
 
 
 def due_for_household(
@@ -67,11 +99,14 @@ def due_for_household(
     *,
     handhaving: Sequence[Mapping[str, object]] = (),
     decisions: Sequence[Mapping[str, object]] = (),
+    modules: Sequence[Mapping[str, object]] = (),
+    exams: Sequence[Mapping[str, object]] = (),
 ) -> list[DueItem]:
     """What is due within ``horizon_days`` of ``on``, or overdue, for one household.
 
-    ``persons``, ``pips``, ``appointments``, ``handhaving`` and ``decisions`` (DUO
-    decisions) are that household's
+    ``persons``, ``pips``, ``appointments``, ``handhaving``, ``decisions`` (DUO
+    decisions), ``modules`` (PVT and MAP) and ``exams`` (exam attempts) are that
+    household's
     records as dicts (see :mod:`klantapp.domain.records`; each with its ``id``). Sorted
     by ``due_on``. Handhaving records only ever take items away (a step recorded after
     a missed brede intake).
@@ -91,6 +126,11 @@ def due_for_household(
             person,
             [p for p in pips if p.get("person_id") == pid],
             [d for d in decisions if d.get("person_id") == pid],
+            _PersonRecords(
+                [m for m in modules if m.get("person_id") == pid],
+                [e for e in exams if e.get("person_id") == pid],
+                [a for a in appointments if a.get("person_id") == pid],
+            ),
         )
 
     # Handhaving applies to people under Wi2021; an appointment for the whole household

@@ -6,17 +6,35 @@
   invitation is planned, the PIP is vastgesteld, or a handhaving record linked to that
   appointment records the step (:func:`handhaving_closes_intake`);
   ``handhaving_nummer`` while the invitation number is missing.
-* **Besluit** (art. 5:51 lid 1 Awb): a voornemen tot een boete needs its besluit at the
-  latest 13 weeks after the voornemen, after the zienswijze term. Rule
-  ``handhaving_besluit``.
+
+The boete as a procedure (afdeling 5.4 Awb). One handhaving record of kind *boete* is
+one procedure: the day of the overtreding, the voornemen (its dagtekening is the
+record's ``date``: the rapport), the term for a zienswijze, the day a zienswijze came
+in, the besluit. (The checks that the steps follow each other, the caps and the lapse
+are klantapp.domain.validate.rules'.)
+
+* **Caps.** Not coming to the brede intake: €250 (DOMAIN.md 1.4, ~ Divosa); breaking
+  the duties of the PIP: at most €800 (DOMAIN.md 1.5, ~ Divosa):
+  :data:`BOETE_CAPS_EUR`. Without a duty (older records) no cap is checked.
+* **Zienswijze.** The client gets the chance to respond before the besluit (art. 4:8
+  and 5:53 lid 2 Awb): the term ends on ``zienswijze_until`` (``zienswijze_termijn``,
+  a signal, until a zienswijze is recorded).
+* **Besluit within 13 weeks** after the dagtekening of the rapport (art. 5:51 lid 1
+  Awb; ``handhaving_besluit``). It is a termijn van orde (ABRvS 4 October 2023,
+  ECLI:NL:RVS:2023:3702): the power stays, but the item is overdue.
+* **The power to impose lapses** three years after the overtreding, five years when a
+  boete of more than €340 can be imposed (art. 5:45 lid 1 and 2 Awb, with art. 5:53:
+  the PIP duties, up to €800): ``handhaving_verval``. Klantapp's choice: the last day
+  is the day three (five) years after the overtreding, as the termijn's last day is
+  counted; an unknown duty counts as three years, the earlier day.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 
-from klantapp.domain.dates import long_date, record_date
+from klantapp.domain.dates import add_months, long_date, record_date
 from klantapp.domain.deadlines.items import Collector, str_or_none
 from klantapp.domain.termijn import first_pip_date
 from klantapp.i18n import N_, _
@@ -25,7 +43,16 @@ RULES = {
     "handhaving_intake": N_("Brede intake gemist: handhaving"),
     "handhaving_nummer": N_("Brede intake gemist: uitnodigingsnummer ontbreekt"),
     "handhaving_besluit": N_("Besluit over een voorgenomen boete binnen 13 weken na het voornemen"),
+    "zienswijze_termijn": N_("Termijn voor een zienswijze op een voorgenomen boete loopt af"),
+    "handhaving_verval": N_(
+        "Laatste dag om een boete op te leggen: 3 jaar na de overtreding (5 jaar boven €340)"
+    ),
 }
+
+#: The highest boete per duty (~ Divosa, DOMAIN.md 1.4-1.5).
+BOETE_CAPS_EUR: Mapping[str, int] = {"brede_intake": 250, "pip": 800}
+#: Above this amount the heavier procedure of art. 5:53 Awb applies.
+AWB_5_53_ABOVE_EUR = 340
 
 _HANDHAVING = {
     1: N_("waarschuwing + uitnodiging 2"),
@@ -170,28 +197,66 @@ def handhaving_intake_items(
 BESLUIT_WEEKS = 13  # art. 5:51 lid 1 Awb: 13 weeks after the rapport (the voornemen)
 
 
+def besluit_deadline(voornemen: date) -> date:
+    """The last day for the besluit: 13 weeks after the rapport's dagtekening."""
+    return voornemen + timedelta(weeks=BESLUIT_WEEKS)
+
+
+def imposing_last_day(overtreding: date, duty: object) -> date:
+    """The last day a boete can be imposed: 3 years after the overtreding, 5 when the
+    duty's boete can exceed €340 (art. 5:45 Awb). An unknown duty counts as 3 years:
+    the earlier day, so no deadline is shown too late."""
+    cap = BOETE_CAPS_EUR.get(duty) if isinstance(duty, str) else None
+    years = 5 if cap is not None and cap > AWB_5_53_ABOVE_EUR else 3
+    return add_months(overtreding, 12 * years)
+
+
+def _open(record: Mapping[str, object]) -> bool:
+    return (
+        record.get("kind") == "boete"
+        and record.get("status") == "voorgenomen"
+        and record_date(record.get("decision_date")) is None
+    )
+
+
 def handhaving_besluit_items(
     c: Collector, handhaving: Sequence[Mapping[str, object]], names: Mapping[str | None, str]
 ) -> None:
-    """A voornemen (status voorgenomen) needs its besluit: after the zienswijze term,
-    and at the latest 13 weeks after the voornemen (art. 5:51 lid 1 Awb)."""
+    """The open steps of each voorgenomen boete: the zienswijze term, the besluit, and
+    the last day to impose it."""
     for record in handhaving:
-        if record.get("status") != "voorgenomen" or record.get("kind") != "boete":
-            continue
-        if record_date(record.get("decision_date")) is not None:
+        if not _open(record):
             continue
         start = record_date(record.get("date"))
         if start is None:
             continue
-        due_on = start + timedelta(weeks=BESLUIT_WEEKS)
-        pid = str_or_none(record.get("person_id"))
+        given = record.get("person_id")
+        pid = given if isinstance(given, str) and given else None
+        name = names.get(pid, "?")
         until = record_date(record.get("zienswijze_until"))
-        term = (
-            " "
-            + _("De klant kan tot en met {day} een zienswijze geven.").format(day=long_date(until))
-            if until is not None
-            else ""
-        )
+        received = record_date(record.get("zienswijze_on"))
+        if until is not None and received is None:
+            c.add(
+                "zienswijze_termijn",
+                _("Zienswijzetermijn loopt af"),
+                until,
+                pid,
+                _(
+                    "{name}: voornemen tot een boete van {day}. De klant kan tot en met "
+                    "{until} een zienswijze geven (art. 4:8 Awb). Vul de datum in als er een "
+                    "zienswijze komt; neem het besluit pas na die dag."
+                ).format(name=name, day=long_date(start), until=long_date(until)),
+                signal=True,
+            )
+        due_on = besluit_deadline(start)
+        if received is not None:
+            term = " " + _("De zienswijze kwam binnen op {day}.").format(day=long_date(received))
+        elif until is not None:
+            term = " " + _("De klant kan tot en met {day} een zienswijze geven.").format(
+                day=long_date(until)
+            )
+        else:
+            term = ""
         c.add(
             "handhaving_besluit",
             _("Besluit over de voorgenomen boete"),
@@ -200,7 +265,19 @@ def handhaving_besluit_items(
             _(
                 "{name}: voornemen tot een boete van {day}.{term} Neem het besluit uiterlijk "
                 "op {due} (13 weken na het voornemen, art. 5:51 Awb) en vul de datum besluit in."
-            ).format(
-                name=names.get(pid, "?"), day=long_date(start), term=term, due=long_date(due_on)
-            ),
+            ).format(name=name, day=long_date(start), term=term, due=long_date(due_on)),
         )
+        overtreding = record_date(record.get("overtreding_date"))
+        if overtreding is not None:
+            last = imposing_last_day(overtreding, record.get("duty"))
+            c.add(
+                "handhaving_verval",
+                _("Laatste dag om de boete op te leggen"),
+                last,
+                pid,
+                _(
+                    "{name}: de overtreding was op {day}. Na {last} kan de boete niet meer "
+                    "worden opgelegd (art. 5:45 Awb: 3 jaar na de overtreding, 5 jaar als de "
+                    "boete hoger dan €340 kan zijn)."
+                ).format(name=name, day=long_date(overtreding), last=long_date(last)),
+            )

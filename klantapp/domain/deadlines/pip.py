@@ -93,15 +93,11 @@ def hour_counters(pip: Mapping[str, object]) -> list[HourCounter]:
 
 
 def pip_open_parts(pip: Mapping[str, object] | None) -> list[str]:
-    """What is still open in a PIP version, in plain words."""
+    """The hours still open in a PIP version, in plain words (the exams, PVT and MAP
+    are klantapp.domain.deadlines.examens')."""
     if pip is None:
         return []
-    parts = [str(c) for c in hour_counters(pip) if not c.met]
-    if not pip.get("pvt_signed"):
-        parts.append(_("participatieverklaring niet ondertekend"))
-    if (pip.get("leerroute") or "b1") == "b1" and not pip.get("knm_done"):
-        parts.append(_("KNM niet behaald"))
-    return parts
+    return [str(c) for c in hour_counters(pip) if not c.met]
 
 
 def is_under(birth_date: object, years: int, on: date) -> bool:

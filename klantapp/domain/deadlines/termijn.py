@@ -10,9 +10,10 @@ day, in time for a DUO extension request) and ``termijn_einde``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from klantapp.domain.dates import add_months, long_date
+from klantapp.domain.deadlines.examens import Part, open_parts
 from klantapp.domain.deadlines.items import Collector, str_or_none
 from klantapp.domain.deadlines.pip import pip_open_parts
 from klantapp.domain.termijn import Termijn, schakelen_last_day
@@ -31,15 +32,14 @@ def termijn_items(
     c: Collector,
     termijn: Termijn,
     newest: Mapping[str, object] | None,
+    parts: Sequence[Part],
     pid: str | None,
     name: str,
 ) -> None:
     start, end = termijn.start, termijn.last_day
-    open_parts = pip_open_parts(newest)
+    still = pip_open_parts(newest) + open_parts(parts)
     # Optional parts of the sentences below, each with its leading space.
-    still_open = (
-        " " + _("Nog open: {parts}.").format(parts="; ".join(open_parts)) if open_parts else ""
-    )
+    still_open = " " + _("Nog open: {parts}.").format(parts="; ".join(still)) if still else ""
     ext_text = " " + _("(verlengd door DUO)") if termijn.extended else ""
     source = " " + _("(start volgens DUO of de vorige gemeente)") if termijn.from_duo else ""
 

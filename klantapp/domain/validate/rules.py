@@ -4,15 +4,22 @@ Per record kind: a tolk needs a language and an invitation number belongs to a b
 intake (appointments); a vastgesteld PIP needs its dagtekening (pips); the regime
 fits the plicht and the doelgroep follows from the permit basis where the law decides
 it (persons); each kind of DUO decision has what it needs to count (duo_decisions); an
-amount belongs to a boete, at most the cap for its duty (handhaving).
+amount belongs to a boete, at most the cap for its duty, and the steps of a boete's
+procedure follow each other: no besluit inside the zienswijze term without a
+zienswijze, no boete after the power lapsed (handhaving, art. 4:8, 5:45 Awb; the dates
+are klantapp.domain.deadlines.handhaving's); the signing belongs to a PVT and the
+eindgesprek to a MAP (trajectmodules); KNM has no ERK level and a passed language exam
+says its level (exam_attempts).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from klantapp.domain.dates import long_date, record_date
+from klantapp.domain.deadlines.handhaving import BOETE_CAPS_EUR, imposing_last_day
 from klantapp.domain.plicht import doelgroep_of
-from klantapp.domain.records import RecordKind
+from klantapp.domain.records import LANGUAGE_SKILLS, RecordKind, choice_label
 from klantapp.domain.validate.base import is_blank
 from klantapp.i18n import _
 
@@ -118,10 +125,6 @@ def _rule_permit_doelgroep(rec: Mapping[str, object], kind: RecordKind) -> list[
     ]
 
 
-#: The highest boete per duty (~ Divosa, DOMAIN.md 1.4-1.5).
-BOETE_CAPS_EUR = {"brede_intake": 250, "pip": 800}
-
-
 def _rule_boete_cap(rec: Mapping[str, object], kind: RecordKind) -> list[tuple[str, str]]:
     amount, duty = rec.get("amount_eur"), rec.get("duty")
     cap = BOETE_CAPS_EUR.get(duty) if isinstance(duty, str) else None
@@ -172,6 +175,140 @@ def _rule_decision_fields(rec: Mapping[str, object], kind: RecordKind) -> list[t
     return []
 
 
+def _rule_module_dates(rec: Mapping[str, object], kind: RecordKind) -> list[tuple[str, str]]:
+    """The signing belongs to a PVT, the eindgesprek to a MAP; nothing ends before it
+    starts."""
+    out: list[tuple[str, str]] = []
+    module = rec.get("kind")
+    if module != "pvt" and rec.get("verklaring_signed_on"):
+        out.append(
+            (
+                "verklaring_signed_on",
+                _(
+                    "{label} hoort alleen bij een PVT. Maak het veld leeg, of kies als module PVT."
+                ).format(label=_(kind.field("verklaring_signed_on").label)),
+            )
+        )
+    if module != "map" and rec.get("eindgesprek_on"):
+        out.append(
+            (
+                "eindgesprek_on",
+                _(
+                    "{label} hoort alleen bij een MAP. Maak het veld leeg, of kies als module MAP."
+                ).format(label=_(kind.field("eindgesprek_on").label)),
+            )
+        )
+    start, end = record_date(rec.get("start_date")), record_date(rec.get("end_date"))
+    if start is not None and end is not None and end < start:
+        out.append(
+            (
+                "end_date",
+                _("{label} ligt vóór de startdatum. Pas een van beide aan.").format(
+                    label=_(kind.field("end_date").label)
+                ),
+            )
+        )
+    return out
+
+
+def _rule_exam_level(rec: Mapping[str, object], kind: RecordKind) -> list[tuple[str, str]]:
+    """KNM has no ERK level; a passed language exam says at which level."""
+    skill, level = rec.get("skill"), rec.get("level")
+    label = _(kind.field("level").label)
+    if skill == "knm" and level:
+        return [
+            (
+                "level",
+                _("{label} hoort niet bij het KNM-examen. Maak het veld leeg.").format(label=label),
+            )
+        ]
+    if skill not in (None, "knm") and rec.get("result") == "behaald" and not level:
+        return [
+            (
+                "level",
+                _("{label} is verplicht bij een behaald examen {skill}. Vul het niveau in.").format(
+                    label=label, skill=_(choice_label(LANGUAGE_SKILLS, str(skill))).lower()
+                ),
+            )
+        ]
+    return []
+
+
+def _rule_procedure_dates(rec: Mapping[str, object], kind: RecordKind) -> list[tuple[str, str]]:
+    """The steps follow each other: overtreding, voornemen, zienswijze, besluit."""
+    voornemen = record_date(rec.get("date"))
+    overtreding = record_date(rec.get("overtreding_date"))
+    until = record_date(rec.get("zienswijze_until"))
+    received = record_date(rec.get("zienswijze_on"))
+    decided = record_date(rec.get("decision_date"))
+
+    def label(name: str) -> str:
+        return _(kind.field(name).label)
+
+    out: list[tuple[str, str]] = []
+    if voornemen is not None:
+        for name, day in (("overtreding_date", overtreding),):
+            if day is not None and day > voornemen:
+                out.append(
+                    (
+                        name,
+                        _(
+                            "{label} ligt na de datum van het voornemen. Pas een van beide aan."
+                        ).format(label=label(name)),
+                    )
+                )
+        for name, day in (
+            ("zienswijze_until", until),
+            ("zienswijze_on", received),
+            ("decision_date", decided),
+        ):
+            if day is not None and day < voornemen:
+                out.append(
+                    (
+                        name,
+                        _(
+                            "{label} ligt vóór de datum van het voornemen. Pas een van beide aan."
+                        ).format(label=label(name)),
+                    )
+                )
+    if out:
+        return out
+    if (
+        rec.get("kind") == "boete"
+        and decided is not None
+        and until is not None
+        and received is None
+        and decided <= until
+    ):
+        out.append(
+            (
+                "decision_date",
+                _(
+                    "Het besluit valt binnen de termijn voor een zienswijze (tot en met {until}) "
+                    "en er is geen zienswijze ontvangen. Neem het besluit na die dag, of vul in "
+                    "wanneer de zienswijze binnenkwam."
+                ).format(until=long_date(until)),
+            )
+        )
+    if (
+        rec.get("kind") == "boete"
+        and rec.get("status") in ("opgelegd", "bezwaar_lopend", "afgehandeld")
+        and decided is not None
+        and overtreding is not None
+        and decided > (last := imposing_last_day(overtreding, rec.get("duty")))
+    ):
+        out.append(
+            (
+                "decision_date",
+                _(
+                    "Na {last} kan deze boete niet meer worden opgelegd (art. 5:45 Awb). "
+                    "Controleer de datum van het besluit en van de overtreding."
+                ).format(last=long_date(last)),
+            )
+        )
+    return out
+
+
 #: The cross-field rules of each record kind.
 CROSS_FIELD_RULES: dict[str, tuple[Rule, ...]] = {
     "appointments": (
@@ -192,5 +329,16 @@ CROSS_FIELD_RULES: dict[str, tuple[Rule, ...]] = {
     "handhaving": (
         (("amount_eur", "kind"), _rule_amount_only_boete),
         (("amount_eur", "duty"), _rule_boete_cap),
+        (
+            ("date", "overtreding_date", "zienswijze_until", "zienswijze_on", "decision_date"),
+            _rule_procedure_dates,
+        ),
     ),
+    "trajectmodules": (
+        (
+            ("kind", "verklaring_signed_on", "eindgesprek_on", "start_date", "end_date"),
+            _rule_module_dates,
+        ),
+    ),
+    "exam_attempts": ((("skill", "level", "result"), _rule_exam_level),),
 }
