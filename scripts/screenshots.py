@@ -51,16 +51,21 @@ def ensure_demo(path: Path, passphrase: str) -> None:
 
 
 def show_monitor(screen: Any) -> None:
-    """The Monitor screen on the demo's reference day, the households behind the
-    leerroute bar "Nog geen PIP" shown on the right."""
+    """The Monitor screen on the demo's reference day, scrolled to the timeline, the
+    households behind its busiest inschrijvingen bar shown on the right."""
     from PySide6.QtCore import QDate
+    from PySide6.QtWidgets import QApplication
 
     screen.on_edit.setDate(QDate(2026, 11, 22))
     screen.to_edit.setDate(QDate(2026, 11, 22))
     screen.refresh()
-    chart = next(c for c in screen.charts if c.figure.key == "leerroute")
-    chart.select([b.key for b in chart.bars].index(""))
-    screen.chart_scroll.ensureWidgetVisible(chart)
+    QApplication.processEvents()  # the new charts laid out, so the scroll finds them
+    chart = next(c for c in screen.charts if c.figure.key == "timeline")
+    busiest = max(range(len(chart.months)), key=lambda m: chart.months[m][1][0].count)
+    chart.select(busiest, 0)
+    for _ in range(3):  # the scroll area learns its size over a few rounds of events
+        QApplication.processEvents()
+        screen.chart_scroll.ensureWidgetVisible(chart, 0, 0)
 
 
 def main() -> int:

@@ -141,11 +141,8 @@ def destroy(cb: Casebook, plan: DuePlan) -> DestructionReport:
             k: i for i, k in enumerate(("conflicts", *reversed(HOUSEHOLD_CHILDREN), "households"))
         }
         doomed = [("conflicts", c) for c in conflicts] + sorted(rows, key=lambda r: order[r[0]])
-        for kind, rid in doomed:
-            tx.destroy(kind, rid)
+        tx.delete_rows(doomed, destroyed=True)  # the tombstones keep the mark, for sync
         tx.forget(rows=doomed)  # also the undo values, AVG entries and notices about them
-        for rid in sorted(ids):
-            tx.put_local("avg_destroyed", rid, None)
         tx.put_local(
             "avg_destructions",
             log_id,

@@ -7,8 +7,10 @@ tombstones, the change list, the outbox and the stored clocks and sequence numbe
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,16 +107,6 @@ def field_clock(clocks: dict[str, Clock], name: str) -> Clock | None:
     return clocks.get(name) or clocks.get(ROW)
 
 
-def household_of(conn: sqlite3.Connection, table: str, row_id: str) -> str | None:
-    """The household a row belongs to (None for shared data: partners, settings)."""
-    if table == "households":
-        return row_id
-    if "household_id" not in table_columns(conn, table):
-        return None
-    row = conn.execute(f"SELECT household_id FROM {table} WHERE id = ?", (row_id,)).fetchone()
-    return None if row is None else row[0]
-
-
 def open_change(conn: sqlite3.Connection, change: Change) -> int:
     """The ``changes`` row of a change (who, when, where from); returns its local id."""
     cur = conn.execute(
@@ -136,77 +128,44 @@ def open_change(conn: sqlite3.Connection, change: Change) -> int:
 
 def apply_op(conn: sqlite3.Connection, op: Op, change_id: int, device_no: int) -> None:
     """One row operation with its bookkeeping: the row, its clocks or tombstone, the
-    oplog line."""
+    oplog line. (Deletes go through :func:`apply_deletes`.)"""
     if op.table not in REPLICATED_TABLES:
         raise ValueError(f"operation on a table that is not writable: {op.table!r}")
-    packed = Timestamp.decode(op.hlc).pack()
     if op.op == "delete":
-        household = household_of(conn, op.table, op.row_id)
-        owner = None
-        with_owner = "owner" in table_columns(conn, "tombstones")  # schema 7 on
-        if op.table == "households" and with_owner:
-            found = conn.execute(
-                "SELECT owner FROM households WHERE id = ?", (op.row_id,)
-            ).fetchone()
-            owner = None if found is None else found[0]
-        conn.execute(f"DELETE FROM {op.table} WHERE id = ?", (op.row_id,))
+        apply_deletes(conn, [op], change_id, device_no)
+        return
+    packed = Timestamp.decode(op.hlc).pack()
+    values = to_sql(op.table, op.data or {})
+    unknown = set(values) - table_columns(conn, op.table) - {"id"}
+    if unknown:
+        raise ValueError(f"unknown columns for {op.table}: {sorted(unknown)}")
+    if op.op == "insert":
+        names = ["id", *values]
+        marks = ", ".join("?" for _ in names)
+        conn.execute(
+            f"INSERT INTO {op.table} ({', '.join(names)}) VALUES ({marks})",
+            (op.row_id, *values.values()),
+        )
         conn.execute("DELETE FROM clocks WHERE tbl = ? AND row_id = ?", (op.table, op.row_id))
-        if with_owner:
-            conn.execute(
-                "INSERT OR REPLACE INTO tombstones "
-                "(tbl, row_id, hlc, device, household_id, seq, change_id, owner, destroyed) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    op.table,
-                    op.row_id,
-                    packed,
-                    op.device,
-                    household,
-                    op.seq,
-                    change_id,
-                    owner,
-                    1 if is_destruction(op) else None,
-                ),
-            )
-        else:
-            conn.execute(
-                "INSERT OR REPLACE INTO tombstones "
-                "(tbl, row_id, hlc, device, household_id, seq, change_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (op.table, op.row_id, packed, op.device, household, op.seq, change_id),
-            )
+        conn.execute(
+            "INSERT INTO clocks VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (op.table, op.row_id, ROW, packed, device_no, op.seq, change_id),
+        )
+    elif op.op == "update":
+        if not values:
+            return
+        sets = ", ".join(f"{n} = ?" for n in values)
+        cur = conn.execute(
+            f"UPDATE {op.table} SET {sets} WHERE id = ?", (*values.values(), op.row_id)
+        )
+        if cur.rowcount != 1:
+            raise LookupError(f"{op.table} {op.row_id} does not exist")
+        conn.executemany(
+            "INSERT OR REPLACE INTO clocks VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(op.table, op.row_id, f, packed, device_no, op.seq, change_id) for f in values],
+        )
     else:
-        values = to_sql(op.table, op.data or {})
-        unknown = set(values) - table_columns(conn, op.table) - {"id"}
-        if unknown:
-            raise ValueError(f"unknown columns for {op.table}: {sorted(unknown)}")
-        if op.op == "insert":
-            names = ["id", *values]
-            marks = ", ".join("?" for _ in names)
-            conn.execute(
-                f"INSERT INTO {op.table} ({', '.join(names)}) VALUES ({marks})",
-                (op.row_id, *values.values()),
-            )
-            conn.execute("DELETE FROM clocks WHERE tbl = ? AND row_id = ?", (op.table, op.row_id))
-            conn.execute(
-                "INSERT INTO clocks VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (op.table, op.row_id, ROW, packed, device_no, op.seq, change_id),
-            )
-        elif op.op == "update":
-            if not values:
-                return
-            sets = ", ".join(f"{n} = ?" for n in values)
-            cur = conn.execute(
-                f"UPDATE {op.table} SET {sets} WHERE id = ?", (*values.values(), op.row_id)
-            )
-            if cur.rowcount != 1:
-                raise LookupError(f"{op.table} {op.row_id} does not exist")
-            conn.executemany(
-                "INSERT OR REPLACE INTO clocks VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(op.table, op.row_id, f, packed, device_no, op.seq, change_id) for f in values],
-            )
-        else:
-            raise ValueError(f"unknown operation {op.op!r}")
+        raise ValueError(f"unknown operation {op.op!r}")
     # The same operation may be applied again after its row left this device and came
     # back (a household handed back, a full re-send): the oplog keeps its first line.
     conn.execute(OPLOG_INSERT, oplog_line(op, packed, change_id, device_no))
@@ -224,6 +183,116 @@ def oplog_line(op: Op, packed: int, change_id: int, device_no: int) -> tuple[Any
     (names only, never values)."""
     fields = ",".join(sorted(op.data)) if op.op == "update" and op.data else None
     return (device_no, op.seq, packed, change_id, op.table, op.row_id, op.op, fields)
+
+
+_DOOMED = """CREATE TEMP TABLE IF NOT EXISTS doomed (
+    n INTEGER PRIMARY KEY,
+    tbl TEXT NOT NULL,
+    row_id TEXT NOT NULL,
+    hlc INTEGER NOT NULL,
+    device TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    destroyed INTEGER
+)"""
+
+
+def apply_deletes(
+    conn: sqlite3.Connection, ops: Sequence[Op], change_id: int, device_no: int
+) -> None:
+    """Delete operations with their bookkeeping, as a few set-based statements per
+    table however many rows go (a destruction run removes tens of thousands): the rows
+    (their search-index entries follow through the triggers), their clocks, a
+    tombstone each (ids only: the row, its household, the owner device of a household;
+    a destruction's mark stays on it for good) and an oplog line each. The same result
+    as deleting one row after the other."""
+    for op in ops:
+        if op.table not in REPLICATED_TABLES or op.op != "delete":
+            raise ValueError(f"not a delete of a writable table: {op.table!r} {op.op!r}")
+    if not ops:
+        return
+    conn.execute(_DOOMED)
+    conn.execute("DELETE FROM temp.doomed")
+    conn.executemany(
+        "INSERT INTO temp.doomed (tbl, row_id, hlc, device, seq, destroyed) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (
+                op.table,
+                op.row_id,
+                Timestamp.decode(op.hlc).pack(),
+                op.device,
+                op.seq,
+                1 if is_destruction(op) else None,
+            )
+            for op in ops
+        ],
+    )
+    with_owner = "owner" in table_columns(conn, "tombstones")  # schema 8 on
+    for table in dict.fromkeys(op.table for op in ops):
+        if table == "households":
+            household = "d.row_id"
+        elif "household_id" in table_columns(conn, table):
+            household = "t.household_id"
+        else:
+            household = "NULL"
+        if with_owner:
+            owner = "t.owner" if table == "households" else "NULL"
+            conn.execute(
+                "INSERT INTO tombstones "
+                "(tbl, row_id, hlc, device, household_id, seq, change_id, owner, destroyed) "
+                f"SELECT d.tbl, d.row_id, d.hlc, d.device, {household}, d.seq, ?, {owner}, "
+                f"d.destroyed FROM temp.doomed d LEFT JOIN {table} t ON t.id = d.row_id "
+                "WHERE d.tbl = ? ORDER BY d.n "
+                "ON CONFLICT (tbl, row_id) DO UPDATE SET hlc = excluded.hlc, "
+                "device = excluded.device, household_id = excluded.household_id, "
+                "seq = excluded.seq, change_id = excluded.change_id, owner = excluded.owner, "
+                "destroyed = coalesce(excluded.destroyed, tombstones.destroyed)",
+                (change_id, table),
+            )
+        else:
+            conn.execute(
+                "INSERT OR REPLACE INTO tombstones "
+                "(tbl, row_id, hlc, device, household_id, seq, change_id) "
+                f"SELECT d.tbl, d.row_id, d.hlc, d.device, {household}, d.seq, ? "
+                f"FROM temp.doomed d LEFT JOIN {table} t ON t.id = d.row_id "
+                "WHERE d.tbl = ? ORDER BY d.n",
+                (change_id, table),
+            )
+        conn.execute(
+            f"DELETE FROM {table} WHERE id IN (SELECT row_id FROM temp.doomed WHERE tbl = ?)",
+            (table,),
+        )
+        conn.execute(
+            "DELETE FROM clocks WHERE tbl = ? "
+            "AND row_id IN (SELECT row_id FROM temp.doomed WHERE tbl = ?)",
+            (table, table),
+        )
+    # As for every operation: an oplog line each, the first one kept (see apply_op).
+    conn.execute(
+        "INSERT OR IGNORE INTO oplog (device, seq, hlc, change_id, tbl, row_id, op, fields) "
+        "SELECT ?, seq, hlc, ?, tbl, row_id, 'delete', NULL FROM temp.doomed ORDER BY n",
+        (device_no, change_id),
+    )
+    conn.execute("DELETE FROM temp.doomed")
+
+
+def newest_clocks(
+    conn: sqlite3.Connection, rows: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], Clock]:
+    """The newest stored clock of each (table, id), in one query (rows without clocks
+    are left out): what a delete names as its base."""
+    out: dict[tuple[str, str], Clock] = {}
+    for tbl, row_id, hlc, dev, seq, cid in conn.execute(
+        "SELECT c.tbl, c.row_id, c.hlc, d.device, c.seq, c.change_id "
+        "FROM json_each(?) j JOIN clocks c ON c.tbl = j.value ->> 0 AND c.row_id = j.value ->> 1 "
+        "JOIN devices d ON d.id = c.device",
+        (json.dumps([list(r) for r in rows]),),
+    ):
+        clock = Clock(hlc, dev, seq, cid)
+        found = out.get((tbl, row_id))
+        if found is None or clock.key > found.key:
+            out[(tbl, row_id)] = clock
+    return out
 
 
 def purge_household(conn: sqlite3.Connection, household_id: str) -> None:
@@ -269,18 +338,22 @@ def forget_history(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
     words of deleted text are gone from them too (FTS5 keeps them until a merge)."""
     rows = [(str(t), str(r)) for t, r in data.get("rows") or []]
     if rows:
-        pairs = json.dumps(rows)
-        selected = "SELECT value ->> 0 AS tbl, value ->> 1 AS row_id FROM json_each(?)"
+        # the oplog is read once for the lines to forget; then by their keys
+        conn.execute("DROP TABLE IF EXISTS temp.forgotten")
         conn.execute(
-            f"""UPDATE changes SET summary = NULL WHERE id IN (
-                   SELECT o.change_id FROM oplog o JOIN ({selected}) s
-                   ON o.tbl = s.tbl AND o.row_id = s.row_id WHERE o.op != 'delete')""",
-            (pairs,),
+            "CREATE TEMP TABLE forgotten AS SELECT device, seq, change_id FROM oplog "
+            "WHERE op != 'delete' AND (tbl, row_id) IN "
+            "(SELECT value ->> 0, value ->> 1 FROM json_each(?))",
+            (json.dumps(rows),),
         )
         conn.execute(
-            f"""DELETE FROM oplog WHERE op != 'delete' AND (tbl, row_id) IN ({selected})""",
-            (pairs,),
+            "UPDATE changes SET summary = NULL WHERE summary IS NOT NULL "
+            "AND id IN (SELECT change_id FROM temp.forgotten)"
         )
+        conn.execute(
+            "DELETE FROM oplog WHERE (device, seq) IN (SELECT device, seq FROM temp.forgotten)"
+        )
+        conn.execute("DROP TABLE temp.forgotten")
     if rows:
         _forget_local(conn, {r for _t, r in rows})
     text = data.get("text")
@@ -415,8 +488,12 @@ def apply_change(conn: sqlite3.Connection, change: Change) -> int:
     destruction leave this device's history too."""
     change_id = open_change(conn, change)
     device_no = device_number(conn, change.device)
-    for op in change.ops:
-        apply_op(conn, op, change_id, device_no)
+    for deleting, run in itertools.groupby(change.ops, key=lambda o: o.op == "delete"):
+        if deleting:
+            apply_deletes(conn, list(run), change_id, device_no)
+        else:
+            for op in run:
+                apply_op(conn, op, change_id, device_no)
     finish_change(conn, change, change_id, opened_whole=True)
     destroyed = [[op.table, op.row_id] for op in change.ops if is_destruction(op)]
     if destroyed:

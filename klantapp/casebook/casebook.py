@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import getpass
+import json
 import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +30,7 @@ from klantapp.casebook.apply import (
     ROW,
     Connection,
     apply_change,
+    apply_deletes,
     apply_local,
     apply_op,
     device_number,
@@ -36,6 +38,7 @@ from klantapp.casebook.apply import (
     finish_change,
     forget_columns,
     local_value,
+    newest_clocks,
     open_change,
     row_clocks,
 )
@@ -65,6 +68,9 @@ from klantapp.vault import (
 )
 
 Progress = Callable[[str, float], None]
+
+#: The meta key that says every page freed in this database was zeroed (see compact).
+_ZEROED = "free_pages_zeroed"
 
 #: Compact when the journal is larger than this many bytes and also larger than a
 #: quarter of the last snapshot (so big casebooks are not rewritten on every close).
@@ -126,27 +132,36 @@ class Transaction:
     def _conn(self) -> sqlite3.Connection:
         return self._cb._require_conn()
 
-    def _op(self, table: str, row_id: str, kind: OpKind, data: dict[str, Any] | None) -> Op:
+    def _op(self, table: str, row_id: str, kind: OpKind, data: dict[str, Any]) -> Op:
+        """An insert or an update (deletes: :meth:`delete_rows`)."""
         if table not in WRITABLE_TABLES:
             raise ValueError(f"not a writable table: {table!r}")
         conn = self._conn
         if table in HOUSEHOLD_TABLES:
             self._cb._require_owner(conn, table, row_id, data)
         base: dict[str, str] | None = None
-        if kind != "insert":
+        if kind == "update":
             clocks = row_clocks(conn, table, row_id)
-            if kind == "update":
-                found = {f: field_clock(clocks, f) for f in data or {}}
-                base = {f: c.encode() for f, c in found.items() if c is not None}
-            elif clocks:
-                base = {ROW: max(clocks.values(), key=lambda c: c.key).encode()}
-        ts = self._cb._clock.tick()
-        device = self._cb.device_id
-        op = Op(table, row_id, kind, data, ts.encode(), device, self._cb._next_seq, base or None)
-        apply_op(conn, op, self.change_id, device_number(conn, device))
-        self._cb._next_seq += 1
+            found = {f: field_clock(clocks, f) for f in data}
+            base = {f: c.encode() for f, c in found.items() if c is not None}
+        op = self._next_op(table, row_id, kind, data, base)
+        apply_op(conn, op, self.change_id, device_number(conn, op.device))
         self.ops.append(op)
         return op
+
+    def _next_op(
+        self,
+        table: str,
+        row_id: str,
+        kind: OpKind,
+        data: dict[str, Any] | None,
+        base: dict[str, str] | None,
+    ) -> Op:
+        """The operation with this device's next clock and sequence number."""
+        ts = self._cb._clock.tick()
+        device, seq = self._cb.device_id, self._cb._next_seq
+        self._cb._next_seq += 1
+        return Op(table, row_id, kind, data, ts.encode(), device, seq, base or None)
 
     def insert(self, table: str, values: dict[str, Any], *, row_id: str | None = None) -> str:
         values = dict(values)
@@ -163,12 +178,31 @@ class Transaction:
             self._op(table, row_id, "update", changes)
 
     def delete(self, table: str, row_id: str) -> None:
-        self._op(table, row_id, "delete", None)
+        self.delete_rows([(table, row_id)])
 
-    def destroy(self, table: str, row_id: str) -> None:
-        """A delete for the AVG (retention): marked, so every device that applies it
-        removes the row's history as well (put :meth:`forget` after the deletes)."""
-        self._op(table, row_id, "delete", dict(DESTROYED))
+    def delete_rows(self, rows: Sequence[tuple[str, str]], *, destroyed: bool = False) -> None:
+        """Delete every (table, id) in ``rows``, in that order: one operation each (so
+        sync and the audit log see every row), applied set-based however many there are
+        (:func:`~klantapp.casebook.apply.apply_deletes`). ``destroyed``: deletes for the
+        AVG (retention), marked, so every device that applies them removes the rows'
+        history as well (put :meth:`forget` after them)."""
+        rows = [(str(t), str(r)) for t, r in rows]
+        for table, _row_id in rows:
+            if table not in WRITABLE_TABLES:
+                raise ValueError(f"not a writable table: {table!r}")
+        if not rows:
+            return
+        conn = self._conn
+        self._cb._require_owner_of_rows(conn, [r for r in rows if r[0] in HOUSEHOLD_TABLES])
+        newest = newest_clocks(conn, rows)
+        ops = []
+        for table, row_id in rows:
+            clock = newest.get((table, row_id))
+            base = {ROW: clock.encode()} if clock is not None else None
+            data = dict(DESTROYED) if destroyed else None
+            ops.append(self._next_op(table, row_id, "delete", data, base))
+        apply_deletes(conn, ops, self.change_id, device_number(conn, self._cb.device_id))
+        self.ops.extend(ops)
 
     def apply_remote(self, change: Change) -> None:
         """A change from another device, as the merge decided to apply it (its operations
@@ -300,7 +334,7 @@ class Casebook:
         device_id = uuid.uuid4().hex[:16]
         conn.executemany(
             "INSERT INTO meta (key, value) VALUES (?, ?)",
-            [("device_id", device_id), ("created_at", _utc_now())],
+            [("device_id", device_id), ("created_at", _utc_now()), (_ZEROED, "1")],
         )
         snapshot = conn.serialize()
         vault = Vault.create(
@@ -447,12 +481,16 @@ class Casebook:
 
     def compact(self, *, vacuum: bool = False) -> None:
         """Fold the journal into a fresh encrypted snapshot (crash-safe, in the vault).
-        ``vacuum``: rebuild the database first, so no free page of an older program (one
-        that did not zero deleted content) reaches the new snapshot."""
+        ``vacuum``: make sure no free page holds deleted content (AVG): rebuild the
+        database first, unless every page freed in it was zeroed (``secure_delete`` on
+        since it was created, or since its last vacuum: a casebook of an older program
+        is rebuilt once)."""
         with self._lock:
-            if vacuum:
-                self._require_conn().execute("VACUUM")
-            snapshot = self._require_conn().serialize()
+            conn = self._require_conn()
+            if vacuum and self._meta(_ZEROED) != "1":
+                conn.execute("VACUUM")
+                conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, '1')", (_ZEROED,))
+            snapshot = conn.serialize()
             self._snapshot_bytes = len(snapshot)
             self._require_vault().compact(snapshot)
 
@@ -557,12 +595,42 @@ class Casebook:
                 f"SELECT household_id FROM {table} WHERE id = ?", (row_id,)
             ).fetchone()
             household = None if found is None else found[0]
-        if household is None:
+        if household is not None:
+            self._refuse_foreign(conn, [household])
+
+    def _require_owner_of_rows(
+        self, conn: sqlite3.Connection, rows: Sequence[tuple[str, str]]
+    ) -> None:
+        """:meth:`_require_owner` for the deletes of many rows (of household tables)."""
+        if not rows or local_value(conn, "sync_state", "role") != "laptop":
             return
+        households: set[str] = set()
+        by_table: dict[str, list[str]] = {}
+        for table, row_id in rows:
+            by_table.setdefault(table, []).append(row_id)
+        for table, ids in by_table.items():
+            if table == "households":
+                households.update(ids)
+                continue
+            households.update(
+                r[0]
+                for r in conn.execute(
+                    f"SELECT DISTINCT household_id FROM {table} "
+                    "WHERE id IN (SELECT value FROM json_each(?))",
+                    (json.dumps(ids),),
+                )
+                if r[0] is not None
+            )
+        self._refuse_foreign(conn, sorted(households))
+
+    def _refuse_foreign(self, conn: sqlite3.Connection, households: Sequence[str]) -> None:
+        """NotOwner if another device owns one of ``households``."""
         row = conn.execute(
-            "SELECT owner, name FROM households WHERE id = ?", (household,)
+            "SELECT owner, name FROM households WHERE id IN (SELECT value FROM json_each(?)) "
+            "AND owner IS NOT NULL AND owner != ? LIMIT 1",
+            (json.dumps(list(households)), self.device_id),
         ).fetchone()
-        if row is None or row[0] in (None, self.device_id):
+        if row is None:
             return
         names = local_value(conn, "sync_state", "names") or {}
         raise NotOwner(

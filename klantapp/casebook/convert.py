@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from klantapp.domain.records import RECORD_KINDS, Field
@@ -44,20 +45,30 @@ def to_sql(kind: str, values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _reader(f: Field) -> Callable[[Any], Any] | None:
+    if f.kind in _JSON_KINDS:
+        return json.loads
+    if f.kind in _BOOL_KINDS:
+        return bool
+    return None
+
+
+#: Per record kind, the columns whose values need converting back, with how: every
+#: other column is its record value as it is (read on every row of a list: keep short).
+_READERS: dict[str, tuple[tuple[str, Callable[[Any], Any]], ...]] = {
+    kind: tuple((name, r) for name, f in fields.items() if (r := _reader(f)) is not None)
+    for kind, fields in _FIELDS.items()
+}
+
+
 def from_sql(kind: str, row: dict[str, Any]) -> dict[str, Any]:
     """Column values -> record values."""
-    fields = _FIELDS.get(kind)
-    if fields is None:
+    readers = _READERS.get(kind)
+    if readers is None:
         return {k: (json.loads(v) if k == "value" and v is not None else v) for k, v in row.items()}
-    out: dict[str, Any] = {}
-    for name, value in row.items():
-        f = fields.get(name)
-        if value is None or f is None:
-            out[name] = value
-        elif f.kind in _JSON_KINDS:
-            out[name] = json.loads(value)
-        elif f.kind in _BOOL_KINDS:
-            out[name] = bool(value)
-        else:
-            out[name] = value
+    out = dict(row)
+    for name, read in readers:
+        value = out.get(name)
+        if value is not None:
+            out[name] = read(value)
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from babel.core import UnknownLocaleError
 from babel.dates import format_date
@@ -36,6 +37,7 @@ _MONTHS_NL = (
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
+@lru_cache(maxsize=65536)  # pure; the monitor asks it for every person's AOW date
 def add_months(day: date, months: int) -> date:
     """``day`` plus ``months`` calendar months; a day that does not exist in the target
     month becomes that month's last day (31 January + 1 month = 28/29 February)."""
@@ -58,7 +60,14 @@ def record_date(value: object) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+    if isinstance(value, str):
+        return _text_date(value)
+    return None
+
+
+@lru_cache(maxsize=65536)  # pure; the deadline rules read the same dates over and over
+def _text_date(value: str) -> date | None:
+    if _ISO_DATE.match(value.strip()):
         try:
             return date.fromisoformat(value.strip()[:10])
         except ValueError:
@@ -73,6 +82,11 @@ def latest_birth_date(birth_date: object) -> date | None:
         return record_date(birth_date)
     if not isinstance(birth_date, str):
         return None
+    return _latest_birth_date(birth_date)
+
+
+@lru_cache(maxsize=65536)  # pure: the same birth dates are read for every rule
+def _latest_birth_date(birth_date: str) -> date | None:
     text = birth_date.strip()
     try:
         if re.fullmatch(r"[0-9]{4}", text):

@@ -19,6 +19,7 @@ one piece instead of reversing its groups.
 from __future__ import annotations
 
 import contextlib
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -48,11 +49,23 @@ def ltr(value: str) -> str:
     return f"{LRE}{value}{PDF}" if value else value
 
 
-def _needs_bidi(text: str) -> bool:
+def needs_bidi(text: str) -> bool:
+    """Holds right-to-left script (or a bidi embedding): to be laid out here."""
     for ch in text:
         cp = ord(ch)
         if (0x0590 <= cp <= 0x08FF or 0xFB1D <= cp <= 0xFEFF) or ch in _EMBEDDINGS:
             return True
+    return False
+
+
+def rtl_first(text: str) -> bool:
+    """Right-to-left as a paragraph: its first strong character is (rule P2)."""
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind in _STRONG_RTL:
+            return True
+        if kind == "L":
+            return False
     return False
 
 
@@ -78,7 +91,7 @@ def bidi_levels(text: str, rtl_base: bool) -> tuple[tuple[str, int], ...]:
     embedding characters are removed (rule X9); LRM/RLM/ALM are dropped after use.
     """
     base = 1 if rtl_base else 0
-    if not _needs_bidi(text) and not rtl_base:
+    if not needs_bidi(text) and not rtl_base:
         return tuple((ch, 0) for ch in text if ch not in _INVISIBLE)
     storage: dict[str, Any] = _uba.get_empty_storage()
     storage["base_level"] = base

@@ -17,8 +17,17 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
+from klantapp.letters.bidi_layout import (
+    Line,
+    TextStyle,
+    draw_line,
+    layout_paragraph,
+    needs_bidi,
+    rtl_first,
+    shape_line,
+)
 from klantapp.letters.fonts import Script, font_name, register_fonts, script_of
 from klantapp.letters.render import _binary_streams
 
@@ -75,8 +84,55 @@ def markup(text: str) -> str:
     return "".join(out).replace("\n", "<br/>")
 
 
-def para(text: object, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(markup("" if text is None else str(text)), style)
+class ShapedText(Flowable):  # type: ignore[misc]  # reportlab has no type hints
+    """A paragraph with right-to-left script (Arabic, Persian, Pashto, ...): broken into
+    lines, bidi-ordered and shaped with HarfBuzz by the letters' own layout
+    (:mod:`.bidi_layout`), since platypus's Paragraph would draw it unjoined and in
+    logical order. Right-to-left when its first strong character is."""
+
+    def __init__(self, text: str, style: ParagraphStyle) -> None:
+        super().__init__()
+        self.text = text
+        self.pstyle = style
+        bold = style.fontName == font_name("latin", bold=True)
+        self.tstyle = TextStyle(size=style.fontSize, bold=bold, leading=style.leading)
+        self.rtl = rtl_first(text)
+        self.lines: list[Line] = []
+        self.line_width = 0.0
+        self.spaceBefore = style.spaceBefore
+        self.spaceAfter = style.spaceAfter
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.line_width = avail_width
+        self.lines = layout_paragraph(self.text, avail_width, self.tstyle, self.rtl)
+        self.width, self.height = avail_width, len(self.lines) * self.tstyle.leading
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        c.setFillColor(self.pstyle.textColor)
+        y = self.height - self.tstyle.size
+        for line in self.lines:
+            draw_line(c, line, 0, self.line_width, y)
+            y -= self.tstyle.leading
+
+
+def para(text: object, style: ParagraphStyle) -> Flowable:
+    value = "" if text is None else str(text)
+    if needs_bidi(value):
+        return ShapedText(value, style)
+    return Paragraph(markup(value), style)
+
+
+def draw_heading(c: Canvas, text: str, x: float, y: float, *, right: bool = False) -> None:
+    """One line on the page itself (letterhead, page head) in the canvas's current
+    font size, shaped as :class:`ShapedText` when it holds right-to-left script."""
+    if not needs_bidi(text):
+        (c.drawRightString if right else c.drawString)(x, y, text)
+        return
+    line = shape_line(text, TextStyle(size=c._fontsize, bold=True), rtl_first(text))
+    left = x - line.width if right else x
+    draw_line(c, line, left, left + line.width, y)
 
 
 def table(
@@ -118,7 +174,7 @@ def build_report(title: str, gemeente: dict[str, Any], story: list[Any], *, on: 
         c.saveState()
         c.setFont(font_name("latin", bold=True), 11)
         c.setFillColor(ACCENT)
-        c.drawString(18 * mm, A4[1] - 14 * mm, where or title)
+        draw_heading(c, where or title, 18 * mm, A4[1] - 14 * mm)
         c.setFont(font_name("latin"), 8)
         c.setFillColor(GREY)
         c.drawRightString(A4[0] - 18 * mm, A4[1] - 14 * mm, f"{title} · {on.isoformat()}")

@@ -67,12 +67,18 @@ class Monitor:
 
 @dataclass
 class _Data:
+    """Every record the figures read, loaded once (a query per kind), and what the
+    domain says of each person on the reference date, worked out once for all figures."""
+
     households: dict[str, Record]
     persons: list[Record]
     pips: dict[str, list[Record]]  # person id -> versions
     decisions: dict[str, list[Record]]  # person id -> DUO decisions
     handhaving: list[Record]
     intake: list[Record]
+    plicht: dict[tuple[str, date], Plicht] = field(default_factory=dict)  # (person id, day)
+    termijnen: dict[str, termijn.Termijn | None] = field(default_factory=dict)
+    first_pip: dict[str, date | None] = field(default_factory=dict)
 
 
 def _load(cb: Casebook) -> _Data:
@@ -104,8 +110,29 @@ def _shares(rows: list[Row], base: int) -> None:
 
 
 def _plicht(d: _Data, p: Record, on: date) -> Plicht:
-    """The person's plicht on ``on``, as the domain reads it (with DUO's decisions)."""
-    return plicht_on(p, on, d.decisions.get(p["id"], []))
+    """The person's plicht on ``on``, as the domain reads it (with DUO's decisions);
+    worked out once per person for all figures."""
+    key = (p["id"], on)
+    found = d.plicht.get(key)
+    if found is None:
+        found = d.plicht[key] = plicht_on(p, on, d.decisions.get(p["id"], []))
+    return found
+
+
+def _first_pip(d: _Data, p: Record) -> date | None:
+    """The dagtekening of the person's first vastgesteld PIP."""
+    pid = p["id"]
+    if pid not in d.first_pip:
+        d.first_pip[pid] = termijn.first_pip_date(d.pips.get(pid, []))
+    return d.first_pip[pid]
+
+
+def _termijn(d: _Data, p: Record) -> termijn.Termijn | None:
+    """The person's termijn (start, last day, with DUO's decisions)."""
+    pid = p["id"]
+    if pid not in d.termijnen:
+        d.termijnen[pid] = termijn.person_termijn(p, d.pips.get(pid, []), d.decisions.get(pid, []))
+    return d.termijnen[pid]
 
 
 def _plichtig(d: _Data, p: Record, on: date) -> bool:
@@ -218,16 +245,18 @@ def pip_within_norm(d: _Data, on: date, start: date, end: date) -> Figure:
         if regime_of(p) in ("wi2013", "geen"):
             continue
         hh = d.households.get(p["household_id"], {})
+        if not _in(dl.person_inschrijving(hh, p), start, end):
+            continue  # (pip_deadline_start's first date: asked of those in the period only)
         decisions = d.decisions.get(p["id"], [])
-        found = dl.pip_deadline_start(hh, p, on, decisions)
+        found = dl.pip_deadline_start(hh, p, on, decisions, plicht=_plicht(d, p, on))
         if found is None or not _in(found[0], start, end):
             continue
         due = dl.pip_deadline(found[1])
-        first = termijn.first_pip_date(d.pips.get(p["id"], []))
+        first = _first_pip(d, p)
         if first is not None and first <= on:
             (within if first <= due else late).add(p["household_id"])
             days.append((first - found[0]).days)
-        elif due < on and dl.wi2021_applies(p, on, decisions):
+        elif due < on and _plicht(d, p, on).deadlines:  # (what wi2021_applies reads)
             open_late.add(p["household_id"])
     out = [within, late, open_late]
     base = sum(r.count for r in out)
@@ -258,7 +287,7 @@ def waiting_time(d: _Data, on: date, start: date, end: date) -> Figure:
     days: list[int] = []
     for p in d.persons:
         pips = d.pips.get(p["id"], [])
-        first = termijn.first_pip_date(pips)
+        first = _first_pip(d, p)
         if not _in(first, start, end):
             continue
         assert first is not None
@@ -300,7 +329,7 @@ def termijn_ending(d: _Data, on: date, start: date, end: date) -> Figure:
     for p in d.persons:
         if not _plichtig(d, p, on):
             continue
-        found = termijn.person_termijn(p, d.pips.get(p["id"], []), d.decisions.get(p["id"], []))
+        found = _termijn(d, p)
         ends = found.last_day if found is not None else None
         if ends is None or not (on <= ends <= horizon):
             continue
@@ -387,6 +416,57 @@ def intake_scores(d: _Data, on: date, start: date, end: date) -> Figure:
     )
 
 
+#: The series of the timeline, in order: (key, label).
+TIMELINE_SERIES = (
+    ("inschrijving", N_("Inschrijvingen")),
+    ("pip", N_("Eerste PIP vastgesteld")),
+    ("termijn_einde", N_("Termijn eindigt")),
+)
+
+
+def _months(first: date, last: date) -> list[str]:
+    out, month = [], date(first.year, first.month, 1)
+    while month <= last:
+        out.append(month.strftime("%Y-%m"))
+        month = add_months(month, 1)
+    return out
+
+
+def timeline(d: _Data, on: date, start: date, end: date) -> Figure:
+    months = _months(start, max(end, add_months(on, 6)))
+    rows: dict[tuple[str, str], Row] = {}
+    for month in months:
+        for key, _label in TIMELINE_SERIES:
+            rows[(month, key)] = Row(month, key=f"{month}|{key}")
+
+    def count(day: date | None, key: str, household: str) -> None:
+        if day is not None:
+            row = rows.get((day.strftime("%Y-%m"), key))
+            if row is not None:
+                row.add(household)
+
+    for p in d.persons:
+        hid = p["household_id"]
+        count(dl.person_inschrijving(d.households.get(hid, {}), p), "inschrijving", hid)
+        count(_first_pip(d, p), "pip", hid)
+        if _plichtig(d, p, on):
+            found = _termijn(d, p)
+            count(found.last_day if found is not None else None, "termijn_einde", hid)
+    return Figure(
+        "timeline",
+        _("Tijdlijn per maand"),
+        _(
+            "Per maand van de periode tot 6 maanden na de peildatum: personen ingeschreven "
+            "in de gemeente, personen met hun eerste vastgestelde PIP, en "
+            "inburgeringsplichtigen van wie de termijn eindigt."
+        ),
+        "Wi2021 art. 7, 15 lid 1; Besluit inburgering 2021 art. 2.5",
+        _("personen"),
+        list(rows.values()),
+        columns=[_(label) for _k, label in TIMELINE_SERIES],
+    )
+
+
 FIGURES: tuple[Callable[[_Data, date, date, date], Figure], ...] = (
     plicht_by_doelgroep,
     leerroute_share,
@@ -397,6 +477,7 @@ FIGURES: tuple[Callable[[_Data, date, date, date], Figure], ...] = (
     handhaving_steps,
     ontzorgen_active,
     intake_scores,
+    timeline,
 )
 
 

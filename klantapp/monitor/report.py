@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.platypus import KeepTogether, PageBreak, Spacer
@@ -16,8 +17,52 @@ from klantapp.letters.report import ACCENT, CONTENT_WIDTH, build_report, para, s
 from klantapp.monitor.export import count_text, hidden, share_text, value_text
 from klantapp.monitor.figures import Figure, Monitor, grid
 
+#: The series colours of the timeline (as in the client's Monitor screen).
+SERIES_COLOURS = (ACCENT, colors.HexColor("#5b9bd5"), colors.HexColor("#a5a5a5"))
+
+
+def _timeline_chart(f: Figure, suppress: bool) -> Drawing:
+    """Per month a group of vertical bars, one per series, with a legend."""
+    months = grid(f)
+    data = [
+        [0 if suppress and 0 < cells[s].count < 5 else cells[s].count for _m, cells in months]
+        for s in range(len(f.columns))
+    ]
+    d = Drawing(CONTENT_WIDTH, 150)
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 24, 24, CONTENT_WIDTH - 30, 100
+    chart.data = data
+    chart.categoryAxis.categoryNames = [m[2:] for m, _cells in months]  # "26-03"
+    chart.categoryAxis.labels.fontName = font_name("latin")
+    chart.categoryAxis.labels.fontSize = 6.5
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueMax = max(5, *(max(series, default=0) for series in data))
+    chart.valueAxis.labelTextFormat = "%d"
+    chart.valueAxis.labels.fontName = font_name("latin")
+    chart.valueAxis.labels.fontSize = 6.5
+    chart.groupSpacing = 3
+    chart.barSpacing = 0.5
+    for i in range(len(data)):
+        chart.bars[i].fillColor = SERIES_COLOURS[i % len(SERIES_COLOURS)]
+        chart.bars[i].strokeColor = None
+    d.add(chart)
+    legend = Legend()
+    legend.x, legend.y = 24, 146
+    legend.alignment = "right"
+    legend.columnMaximum = 1
+    legend.deltax = 110
+    legend.fontName = font_name("latin")
+    legend.fontSize = 7
+    legend.colorNamePairs = [
+        (SERIES_COLOURS[i % len(SERIES_COLOURS)], name) for i, name in enumerate(f.columns)
+    ]
+    d.add(legend)
+    return d
+
 
 def _chart(f: Figure, suppress: bool) -> Drawing | None:
+    if f.key == "timeline":
+        return _timeline_chart(f, suppress)
     if f.columns:  # a two-way table: one bar per row, its total
         bars = [(label, sum(c.count for c in cells), cells) for label, cells in grid(f)]
         values = [0 if suppress and 0 < total < 5 else total for _label, total, _cells in bars]

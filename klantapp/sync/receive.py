@@ -109,10 +109,13 @@ def _household(
     return None if row is None else row[0]
 
 
-def _destroyed(conn: sqlite3.Connection, row_id: str, household: str | None) -> bool:
-    """Was the row, or its household, destroyed here (klantapp/avg/retention.py)?"""
+def _destroyed(conn: sqlite3.Connection, table: str, row_id: str, household: str | None) -> bool:
+    """Was the row, or its household, destroyed (klantapp/avg/retention.py: here, or on
+    a device whose destruction reached this one)? The tombstone keeps the mark."""
     found = conn.execute(
-        "SELECT 1 FROM avg_destroyed WHERE id IN (?, ?)", (row_id, household or row_id)
+        "SELECT 1 FROM tombstones WHERE destroyed = 1 AND ((tbl = ? AND row_id = ?) "
+        "OR (tbl = 'households' AND row_id = ?))",
+        (table, row_id, household or ""),
     ).fetchone()
     return found is not None
 
@@ -173,7 +176,7 @@ def apply_changes(
     tx.apply_remote_all(merged)
     now = datetime.now(UTC).isoformat(timespec="milliseconds")
     for lo, change, household in kept:
-        if _destroyed(conn, lo.row_id, household):
+        if _destroyed(conn, lo.table, lo.row_id, household):
             continue  # destroyed under the AVG: a late value of it is not kept either
         loser_actor, loser_at = _who(conn, lo.loser, change)
         winner_actor, winner_at = _who(conn, lo.winner, change)

@@ -80,3 +80,18 @@ def test_correct_from_the_command_line(
     assert main([*args, "--reason", "COA gaf verkeerde naam", "--source", "coa"]) == 0
     assert main(["search", str(path), "Zqxvoornaam", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == []
+
+
+def test_export_json_is_a_logged_action(
+    family_book: tuple[Path, Family],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path, _fam = family_book
+    out = tmp_path / "dossier.json"
+    assert main(["export-json", str(path), "-o", str(out)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["households"]
+    capsys.readouterr()
+    assert main(["audit", str(path), "--json"]) == 0
+    exports = [e for e in json.loads(capsys.readouterr().out) if e["action"] == "export"]
+    assert len(exports) == 1 and "dossier.json" in exports[0]["what"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from klantapp.avg.inzage import WITHHELD, make_inzage, open_requests, record_request
 from klantapp.avg.log import AuditFilter, audit_entries
@@ -75,3 +76,31 @@ def test_the_request_survives_reopening(casebook: Casebook, casebook_path: Path)
         assert [r["deadline"] for r in open_requests(again)] == ["2026-06-01"]
     finally:
         again.close()
+
+
+def test_an_arabic_name_is_shaped_right_to_left_in_the_pdf(
+    casebook: Casebook, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The report PDFs lay out Arabic script as the letters do (bidi, HarfBuzz): the
+    name is drawn as one right-to-left shaped run, and reads back in logical order."""
+    from klantapp.letters import report
+    from tests.letters.conftest import pdf_text
+
+    fam = make_family(casebook)
+    services.update_record(casebook, "persons", fam.person, {"given_names": "أحمد"})
+    services.update_record(casebook, "persons", fam.person, {"family_name": "الحسن"})
+    drawn: list[Any] = []
+    original = report.draw_line
+
+    def spy(canvas: Any, line: Any, *rest: Any) -> None:
+        drawn.append(line)
+        original(canvas, line, *rest)
+
+    monkeypatch.setattr(report, "draw_line", spy)
+    made = make_inzage(casebook, fam.person)
+    named = [line for line in drawn if "أحمد" in line.logical]
+    assert any(line.rtl for line in named)  # the name on its own: a right-to-left line
+    for line in named:  # also inside a Dutch sentence: a shaped right-to-left run
+        run = next(r for r in line.runs if "أحمد" in r.source)
+        assert run.rtl and run.font == report.font_name("arabic")
+    assert "أحمد" in pdf_text(made.pdf, tmp_path)

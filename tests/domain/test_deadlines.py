@@ -991,3 +991,19 @@ def test_pip_title_names_the_same_start_as_its_explanation() -> None:
         ("start van de plicht" in i.title) == ("start van de plicht" in i.detail) for i in items
     )
     assert "start van de plicht" in items[0].title
+
+
+def test_pip_deadline_start_takes_the_plicht_the_caller_has_already() -> None:
+    """The monitor hands over the plicht it read once per person: the same answer."""
+    from klantapp.domain.deadlines import pip_deadline_start
+    from klantapp.domain.plicht import plicht_on
+
+    on = date(2026, 6, 30)
+    household = {"inschrijving_date": "2026-01-05"}
+    for birth in ("1990", "2008-03-01"):  # adult; 18 after the inschrijving
+        person = {"id": "p", "birth_date": birth, "plicht_status": "plichtig"}
+        read = plicht_on(person, on, [])
+        assert pip_deadline_start(household, person, on, plicht=read) == pip_deadline_start(
+            household, person, on
+        )
+    assert pip_deadline_start(household, person, on)[1] == date(2026, 3, 1)

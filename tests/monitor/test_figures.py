@@ -177,6 +177,22 @@ def test_termijn_ending_in_six_months(casebook: Casebook, book: dict[str, str]) 
     assert sum(c for c, _s, _h in r.values()) == 1 and r["2026-08"][2] == {book["C"]}
 
 
+def test_timeline_counts_inschrijving_first_pip_and_termijn_end_per_month(
+    casebook: Casebook, book: dict[str, str]
+) -> None:
+    mon = compute(casebook, ON)
+    r = rows(mon, "timeline")
+    months = sorted({k.split("|")[0] for k in r})
+    assert months[0] == "2026-01" and months[-1] == "2026-12"  # the period + 6 months
+    assert r["2026-01|inschrijving"][0] == 4  # A's member and C's three
+    assert r["2026-01|inschrijving"][2] == {book["A"], book["C"]}
+    assert r["2026-02|inschrijving"][2] == {book["B"]}
+    assert r["2026-02|pip"][2] == {book["A"]} and r["2026-04|pip"][2] == {book["B"]}
+    ends = {k: v[2] for k, v in r.items() if k.endswith("|termijn_einde") and v[0]}
+    assert ends == {"2026-08|termijn_einde": {book["C"]}}  # c3, after DUO's extension
+    assert sum(v[0] for v in r.values()) == 4 + 1 + 2 + 1
+
+
 def test_handhaving_in_the_period_and_ontzorgen(casebook: Casebook, book: dict[str, str]) -> None:
     mon = compute(casebook, ON)
     h = rows(mon, "handhaving")

@@ -40,6 +40,34 @@ def test_monitor_bar_opens_its_households(qtbot, make_window, casebook_path):
     assert ws.household is not None and ws.household.household_id == hid
 
 
+def test_the_timeline_shows_this_months_inschrijving_and_opens_it(
+    qtbot, make_window, casebook_path
+):
+    window = make_window(casebook_path)
+    unlock(qtbot, window)
+    session = window.session
+    month = date.today().strftime("%Y-%m")
+    hid = session.add(
+        "households",
+        {"name": "Familie Tesfay", "status": "traject", "inschrijving_date": f"{month}-01"},
+    )
+    session.add("persons", {"household_id": hid, "role": "aanvrager", "family_name": "Tesfay"})
+    ws = window.workspace
+    assert ws.go("monitor")
+    screen = ws.monitor
+    chart = next(c for c in screen.charts if c.figure.key == "timeline")
+    window.show()
+    qtbot.waitExposed(window)
+    m = [label for label, _cells in chart.months].index(month)
+    bar = chart._bar(m, 0)  # the first series: inschrijvingen
+    assert bar.height() > 0
+    qtbot.mouseClick(chart, Qt.MouseButton.LeftButton, pos=bar.center().toPoint())
+    assert chart.current == (m, 0)
+    assert [r["name"] for r in screen.detail.rows] == ["Familie Tesfay"]
+    qtbot.keyClick(chart, Qt.Key.Key_Right)  # the next month: nobody
+    assert screen.detail.rows == []
+
+
 def test_logboek_shows_a_restricted_read_and_a_monitor_export(qtbot, make_window, casebook_path):
     window = make_window(casebook_path)
     unlock(qtbot, window)

@@ -1,5 +1,5 @@
-"""Monitor: the gemeente's figures as bar charts, with the households behind each bar
-one click away (klantapp/monitor; the definitions are in docs/monitor.md)."""
+"""Monitor: the gemeente's figures as bar charts and a timeline per month, with the
+households behind each bar one click away (klantapp/monitor; the definitions are in docs/monitor.md)."""
 
 from __future__ import annotations
 
@@ -128,6 +128,130 @@ class BarChart(QWidget):
             super().keyPressEvent(event)
 
 
+#: One colour per series of the timeline (klantapp.monitor.figures.TIMELINE_SERIES).
+SERIES_COLOURS = (QColor("#1f4e79"), QColor("#5b9bd5"), QColor("#a5a5a5"))
+
+
+class TimelineChart(QWidget):
+    """The timeline figure: per month a group of bars, one per series (inschrijvingen,
+    first PIPs, termijn ends), a legend above. Click a bar, or move with the arrow
+    keys (left/right: month, up/down: series), to see the households behind it."""
+
+    selected = Signal(object)  # the Row
+
+    def __init__(self, figure: Figure, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.figure = figure
+        self.months = grid(figure)  # (month, a cell per series)
+        self.series = list(figure.columns)
+        self.current: tuple[int, int] = (-1, -1)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName(figure.title)
+        self.setAccessibleDescription(
+            "; ".join(
+                f"{month}: "
+                + ", ".join(f"{s} {c.count}" for s, c in zip(self.series, cells, strict=True))
+                for month, cells in self.months
+            )
+        )
+        self.setMinimumWidth(em(self, 50))
+        self.setMinimumHeight(self._line_h() * 3 + em(self, 12))
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def _line_h(self) -> int:
+        return self.fontMetrics().height() + 4
+
+    def sizeHint(self) -> QSize:
+        return QSize(520, self.minimumHeight())
+
+    def _plot(self) -> QRectF:
+        """The area of the bars: below the legend, above the month labels."""
+        h = self._line_h()
+        return QRectF(4, h + 6, self.width() - 8, self.height() - 2 * h - 12)
+
+    def _bar(self, month: int, series: int) -> QRectF:
+        plot = self._plot()
+        group = plot.width() / max(1, len(self.months))
+        bar_w = max(2.0, (group - 6) / max(1, len(self.series)))
+        top = max((c.count for _m, cells in self.months for c in cells), default=0) or 1
+        count = self.months[month][1][series].count
+        height = plot.height() * count / top
+        x = plot.left() + month * group + 3 + series * bar_w
+        return QRectF(x, plot.bottom() - height, bar_w - 1, height)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        p = QPainter(self)
+        fm = self.fontMetrics()
+        text = self.palette().color(QPalette.ColorRole.WindowText)
+        x = 4.0
+        for i, name in enumerate(self.series):  # the legend
+            p.fillRect(QRectF(x, 4, 10, 10), SERIES_COLOURS[i % len(SERIES_COLOURS)])
+            p.setPen(text)
+            p.drawText(QRectF(x + 14, 0, fm.horizontalAdvance(name) + 4, 18), 0, name)
+            x += fm.horizontalAdvance(name) + 30
+        plot = self._plot()
+        p.setPen(text)
+        p.drawLine(plot.bottomLeft(), plot.bottomRight())
+        group = plot.width() / max(1, len(self.months))
+        every = max(1, int(fm.horizontalAdvance("2026-00 ") // max(1.0, group)) + 1)
+        for m, (month, cells) in enumerate(self.months):
+            for s, cell in enumerate(cells):
+                colour = SELECTED if (m, s) == self.current else SERIES_COLOURS[s % 3]
+                rect = self._bar(m, s)
+                if cell.count:
+                    p.fillRect(rect, colour)
+            if m % every == 0:
+                p.drawText(
+                    QRectF(plot.left() + m * group, plot.bottom() + 2, group * every, 18),
+                    Qt.AlignmentFlag.AlignLeft,
+                    month,
+                )
+        if self.current[0] >= 0:
+            m, s = self.current
+            cell = self.months[m][1][s]
+            rect = self._bar(m, s)
+            p.drawText(
+                QRectF(rect.left() - 20, rect.top() - fm.height() - 2, rect.width() + 40, 18),
+                Qt.AlignmentFlag.AlignHCenter,
+                str(cell.count),
+            )
+            if self.hasFocus():
+                p.drawRect(rect.adjusted(-1, -1, 1, 1))
+        p.end()
+
+    def select(self, month: int, series: int) -> None:
+        if 0 <= month < len(self.months) and 0 <= series < len(self.series):
+            self.current = (month, series)
+            self.update()
+            label, cells = self.months[month]
+            cell = cells[series]
+            shown = Row(f"{label}, {self.series[series]}", cell.count, key=cell.key)
+            shown.households = cell.households
+            self.selected.emit(shown)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.setFocus()
+        plot = self._plot()
+        group = plot.width() / max(1, len(self.months))
+        month = int((event.position().x() - plot.left()) // group)
+        bar_w = max(2.0, (group - 6) / max(1, len(self.series)))
+        series = int((event.position().x() - plot.left() - month * group - 3) // bar_w)
+        self.select(month, min(max(series, 0), len(self.series) - 1))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        m, s = self.current if self.current[0] >= 0 else (0, 0)
+        moves = {
+            Qt.Key.Key_Right: (m + 1, s),
+            Qt.Key.Key_Left: (m - 1, s),
+            Qt.Key.Key_Down: (m, s + 1),
+            Qt.Key.Key_Up: (m, s - 1),
+        }
+        if event.key() in moves:
+            self.select(*moves[Qt.Key(event.key())])
+        else:
+            super().keyPressEvent(event)
+
+
 def _household_text(key: str, row: dict[str, Any]) -> str:
     if key == "status":
         return _(choice_label(HOUSEHOLD_STATUS, row.get("status")))
@@ -142,7 +266,7 @@ class MonitorScreen(QWidget):
         super().__init__(parent)
         self.session = session
         self.monitor: Monitor | None = None
-        self.charts: list[BarChart] = []
+        self.charts: list[BarChart | TimelineChart] = []
         lay = QVBoxLayout(self)
         lay.addWidget(heading(_("Monitor")))
         controls = QHBoxLayout()
@@ -234,7 +358,9 @@ class MonitorScreen(QWidget):
             info.setWordWrap(True)
             info.setObjectName("hint")
             self.chart_lay.addWidget(info)
-            chart = BarChart(figure)
+            chart: BarChart | TimelineChart = (
+                TimelineChart(figure) if figure.key == "timeline" else BarChart(figure)
+            )
             chart.selected.connect(lambda row, f=figure: self._show(f, row))
             self.chart_lay.addWidget(chart)
             median = next((r for r in figure.rows if r.key == "median"), None)

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 
 from klantapp.domain.dates import add_months, latest_birth_date, long_date, record_date
 from klantapp.domain.deadlines.items import Collector, int_of
-from klantapp.domain.plicht import PRACTICAL_PLICHT_AGE, doelgroep_of, plicht_on
+from klantapp.domain.plicht import PRACTICAL_PLICHT_AGE, Plicht, doelgroep_of, plicht_on
 from klantapp.i18n import N_, _
 
 PIP_WEEKS = 10  # ~ after inschrijving in the gemeente
@@ -124,14 +124,18 @@ def pip_deadline_start(
     person: Mapping[str, object],
     on: date,
     decisions: Iterable[Mapping[str, object]] = (),
+    *,
+    plicht: Plicht | None = None,
 ) -> tuple[date, date] | None:
     """(inschrijving, the day the 10 weeks for the PIP count from), or ``None`` when the
     inschrijving is unknown. Someone whose duties start later (the 18th birthday, a
-    later plicht_start) has the 10 weeks from then, not from the inschrijving."""
+    later plicht_start) has the 10 weeks from then, not from the inschrijving.
+    ``plicht``: :func:`plicht_on` of the person on ``on``, when the caller has it
+    already (the monitor reads it once per person for every figure)."""
     inschrijving = person_inschrijving(household, person)
     if inschrijving is None:
         return None
-    duties = plicht_on(person, on, decisions).duties_start
+    duties = (plicht or plicht_on(person, on, decisions)).duties_start
     return inschrijving, max(inschrijving, duties) if duties is not None else inschrijving
 
 
