@@ -51,6 +51,7 @@ from klantapp.casebook.ops import (
     Op,
     OpKind,
 )
+from klantapp.casebook.sqlitemem import SnapshotMemory
 from klantapp.casebook.textfold import fold
 from klantapp.domain.settings import read_setting, setting, validate_setting
 from klantapp.errors import CasebookDamaged, InvalidInput, KlantappError, NotEnoughMemory
@@ -315,10 +316,18 @@ class Casebook:
     ) -> Casebook:
         """Slow. ``writable=False`` changes nothing on disk (for verify, search, export):
         a torn journal tail is left as it is, pending migrations run in memory only."""
-        vault, contents = Vault.open(
-            Path(path), passphrase, mode=_mode(writable), progress=progress
-        )
-        return cls._from_contents(vault, contents, actor=actor, progress=progress)
+        memory = SnapshotMemory()
+        try:
+            vault, contents = Vault.open(
+                Path(path),
+                passphrase,
+                mode=_mode(writable),
+                progress=progress,
+                allocate=memory.allocate,
+            )
+            return cls._from_contents(vault, contents, memory, actor=actor, progress=progress)
+        finally:
+            memory.release()
 
     @classmethod
     def open_with_recovery(
@@ -332,19 +341,33 @@ class Casebook:
     ) -> Casebook:
         """Open with the central office's recovery key (the key, or an age identity
         file's text) instead of the passphrase."""
-        vault, contents = Vault.open_with_recovery(
-            Path(path), identity, mode=_mode(writable), progress=progress
-        )
-        return cls._from_contents(vault, contents, actor=actor, progress=progress)
+        memory = SnapshotMemory()
+        try:
+            vault, contents = Vault.open_with_recovery(
+                Path(path),
+                identity,
+                mode=_mode(writable),
+                progress=progress,
+                allocate=memory.allocate,
+            )
+            return cls._from_contents(vault, contents, memory, actor=actor, progress=progress)
+        finally:
+            memory.release()
 
     @classmethod
     def repair(cls, path: str | Path, passphrase: str, *, actor: str = "") -> RepairReport:
         """Slow. Continue from what can be read: the readable part of a damaged journal
         (or the newest readable generation) becomes a new generation; every original
         file is moved into a ``bewaard-...`` folder beside it, nothing is deleted."""
-        vault, contents = Vault.open(Path(path), passphrase, mode=OpenMode.REPAIR)
-        lost = contents.lost
-        cb = cls._from_contents(vault, contents, actor=actor, progress=None)
+        memory = SnapshotMemory()
+        try:
+            vault, contents = Vault.open(
+                Path(path), passphrase, mode=OpenMode.REPAIR, allocate=memory.allocate
+            )
+            lost = contents.lost
+            cb = cls._from_contents(vault, contents, memory, actor=actor, progress=None)
+        finally:
+            memory.release()
         try:
             if vault.mode is OpenMode.REPAIR:  # not yet compacted for a migration
                 cb.compact()
@@ -354,17 +377,26 @@ class Casebook:
 
     @classmethod
     def _from_contents(
-        cls, vault: Vault, contents: VaultContents, *, actor: str, progress: Progress | None
+        cls,
+        vault: Vault,
+        contents: VaultContents,
+        memory: SnapshotMemory,
+        *,
+        actor: str,
+        progress: Progress | None,
     ) -> Casebook:
         t0 = time.perf_counter()
         try:
-            conn = _connect()
             snapshot_bytes = len(contents.snapshot)
-            conn.deserialize(contents.snapshot)
+            conn = memory.load(contents.snapshot, _connect)
+            # the database holds the data now (and may have moved it): no view of the buffer
+            # may outlive this line
+            contents.snapshot = memoryview(b"")
             _erase_freed_pages(conn)
-            contents.snapshot = b""  # drop our reference: the database holds the data now
-            total = max(1, len(contents.records))
-            for i, raw in enumerate(contents.records):
+            records, contents.records = contents.records, []
+            total = max(1, len(records))
+            for i in range(len(records)):
+                raw, records[i] = records[i], b""  # each record goes once it is applied
                 try:
                     apply_record(conn, ChangeRecord.decode(raw))
                 except (ValueError, KeyError, LookupError, sqlite3.Error) as exc:
@@ -377,7 +409,7 @@ class Casebook:
                     ) from exc
                 if progress and i % 256 == 0:
                     progress("Wijzigingen toepassen", i / total)
-            contents.records = []
+            del records
             applied = migrations.migrate(conn)
             forget_columns(conn)
         except MemoryError as exc:
