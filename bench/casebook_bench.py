@@ -143,7 +143,6 @@ WORDS = [
     "school",
     "peuterspeelzaal",
 ]
-SEARCHES = benchrun.SEARCHES
 
 
 def _bsn(n: int) -> str:
@@ -298,33 +297,31 @@ def measure(side: str, path: str, edits: int, searches: int, prefix_peers: bool)
     note_ids = [
         r[0] for r in conn.execute("SELECT id FROM notes ORDER BY random() LIMIT ?", (edits,))
     ]
-    lat = []
-    for i, nid in enumerate(note_ids):
-        s = time.perf_counter()
+
+    def edit(i: int, note_id: str) -> None:
         conn.execute("BEGIN")
-        conn.execute("UPDATE notes SET text = ? WHERE id = ?", (benchrun.edit_text(i, rnd), nid))
+        conn.execute(
+            "UPDATE notes SET text = ? WHERE id = ?", (benchrun.edit_text(i, rnd), note_id)
+        )
         conn.execute("COMMIT")
-        lat.append(time.perf_counter() - s)
-    result["commit"] = lat
+
     # the same statements as Klantapp's search(): every FTS table, the same MATCH
     # expressions (whole terms where exact, see prefixmatch), or with --prefix-peers
     # the plain prefix phrases
     from klantapp.casebook.prefixmatch import cheap_match
     from klantapp.casebook.queries import search_statements
 
-    slat = []
-    for i in range(searches):
-        typed = SEARCHES[i % len(SEARCHES)]
-        s = time.perf_counter()
+    def find(_i: int, typed: str) -> None:
         hits: list[Any] = []
         for _kind, fts, sql in search_statements():
             if len(hits) >= 50:
                 break
             q = fts_query(typed) if prefix_peers else cheap_match(conn, fts, fts_words(typed))
             hits.extend(conn.execute(sql, (q, 50 - len(hits))).fetchall())
-        slat.append(time.perf_counter() - s)
-        assert hits, q
-    result["search"] = slat
+        assert hits, typed
+
+    result["commit"] = benchrun.timed(note_ids, edit)
+    result["search"] = benchrun.timed(benchrun.searches_of(searches), find)
     result["sqlite_version"] = conn.execute("SELECT sqlite_version()").fetchone()[0]
     conn.close()
     result["peak_rss_mb"] = benchrun.rss_mb("VmHWM")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import resource
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,10 @@ SEARCHES = (
 _EDIT_WORDS = ("taalschool", "kinderopvang", "huisarts", "werk", "gesprek", "tolk")
 
 
+def searches_of(count: int) -> list[str]:
+    return [SEARCHES[i % len(SEARCHES)] for i in range(count)]
+
+
 def edit_text(i: int, rnd: random.Random) -> str:
     """The new text of the i-th edited note (the same on every side)."""
     return f"bijgewerkt {i} {rnd.choice(_EDIT_WORDS)}"
@@ -49,6 +54,16 @@ def rss_mb(field: str = "VmRSS") -> float:
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed[T](items: Iterable[T], action: Callable[[int, T], object]) -> list[float]:
+    """Seconds each ``action(i, item)`` took."""
+    out = []
+    for i, item in enumerate(items):
+        start = time.perf_counter()
+        action(i, item)
+        out.append(time.perf_counter() - start)
+    return out
 
 
 def is_bench_copy(path: Path) -> bool:
@@ -80,27 +95,18 @@ def measure(path: Path, passphrase: str, edits: int, searches: int) -> dict[str,
                 r[0]
                 for r in conn.execute("SELECT id FROM notes ORDER BY random() LIMIT ?", (edits,))
             ]
-        lat = []
-        for i, nid in enumerate(note_ids):
-            s = time.perf_counter()
+
+        def edit(i: int, note_id: str) -> None:
             with cb.transaction() as tx:
-                tx.update("notes", nid, {"text": edit_text(i, rnd)})
-            lat.append(time.perf_counter() - s)
-        result["commit"] = lat
-        slat = []
-        for i in range(searches):
-            q = SEARCHES[i % len(SEARCHES)]
-            s = time.perf_counter()
-            hits = search(cb, q, limit=50)
-            slat.append(time.perf_counter() - s)
-            assert hits, q
-        result["search"] = slat
-        tlat = []
-        for household in list_households(cb, limit=50):
-            s = time.perf_counter()
-            timeline(cb, household["id"])
-            tlat.append(time.perf_counter() - s)
-        result["timeline"] = tlat
+                tx.update("notes", note_id, {"text": edit_text(i, rnd)})
+
+        def find(_i: int, typed: str) -> None:
+            assert search(cb, typed, limit=50), typed
+
+        result["commit"] = timed(note_ids, edit)
+        result["search"] = timed(searches_of(searches), find)
+        households = [h["id"] for h in list_households(cb, limit=50)]
+        result["timeline"] = timed(households, lambda _i, hid: timeline(cb, hid))
         result["peak_rss_mb"] = rss_mb("VmHWM")
     finally:
         cb.close()  # 300 edits stay far below the journal size that makes it compact

@@ -64,6 +64,7 @@ from klantapp.vault import (
     calibrate_kdf,
     generate_recovery_identity,
 )
+from klantapp.vault.snapshot import Allocate
 
 Progress = Callable[[str, float], None]
 
@@ -316,18 +317,14 @@ class Casebook:
     ) -> Casebook:
         """Slow. ``writable=False`` changes nothing on disk (for verify, search, export):
         a torn journal tail is left as it is, pending migrations run in memory only."""
-        memory = SnapshotMemory()
-        try:
-            vault, contents = Vault.open(
-                Path(path),
-                passphrase,
-                mode=_mode(writable),
-                progress=progress,
-                allocate=memory.allocate,
-            )
-            return cls._from_contents(vault, contents, memory, actor=actor, progress=progress)
-        finally:
-            memory.release()
+        cb, _contents = cls._load(
+            lambda allocate: Vault.open(
+                Path(path), passphrase, mode=_mode(writable), progress=progress, allocate=allocate
+            ),
+            actor=actor,
+            progress=progress,
+        )
+        return cb
 
     @classmethod
     def open_with_recovery(
@@ -341,39 +338,51 @@ class Casebook:
     ) -> Casebook:
         """Open with the central office's recovery key (the key, or an age identity
         file's text) instead of the passphrase."""
-        memory = SnapshotMemory()
-        try:
-            vault, contents = Vault.open_with_recovery(
-                Path(path),
-                identity,
-                mode=_mode(writable),
-                progress=progress,
-                allocate=memory.allocate,
-            )
-            return cls._from_contents(vault, contents, memory, actor=actor, progress=progress)
-        finally:
-            memory.release()
+        cb, _contents = cls._load(
+            lambda allocate: Vault.open_with_recovery(
+                Path(path), identity, mode=_mode(writable), progress=progress, allocate=allocate
+            ),
+            actor=actor,
+            progress=progress,
+        )
+        return cb
 
     @classmethod
     def repair(cls, path: str | Path, passphrase: str, *, actor: str = "") -> RepairReport:
         """Slow. Continue from what can be read: the readable part of a damaged journal
         (or the newest readable generation) becomes a new generation; every original
         file is moved into a ``bewaard-...`` folder beside it, nothing is deleted."""
-        memory = SnapshotMemory()
-        try:
-            vault, contents = Vault.open(
-                Path(path), passphrase, mode=OpenMode.REPAIR, allocate=memory.allocate
-            )
-            lost = contents.lost
-            cb = cls._from_contents(vault, contents, memory, actor=actor, progress=None)
-        finally:
-            memory.release()
+        cb, contents = cls._load(
+            lambda allocate: Vault.open(
+                Path(path), passphrase, mode=OpenMode.REPAIR, allocate=allocate
+            ),
+            actor=actor,
+            progress=None,
+        )
+        vault, lost = cb._require_vault(), contents.lost
         try:
             if vault.mode is OpenMode.REPAIR:  # not yet compacted for a migration
                 cb.compact()
             return RepairReport(lost=lost, set_aside=vault.set_aside_folder)
         finally:
             cb.close()
+
+    @classmethod
+    def _load(
+        cls,
+        open_vault: Callable[[Allocate], tuple[Vault, VaultContents]],
+        *,
+        actor: str,
+        progress: Progress | None,
+    ) -> tuple[Casebook, VaultContents]:
+        """Open the vault into memory SQLite can take over (no second copy), and load."""
+        memory = SnapshotMemory()
+        try:
+            vault, contents = open_vault(memory.allocate)
+            cb = cls._from_contents(vault, contents, memory, actor=actor, progress=progress)
+            return cb, contents
+        finally:
+            memory.release()
 
     @classmethod
     def _from_contents(

@@ -17,7 +17,17 @@ from klantapp.vault import KdfParams
 from klantapp.vault import snapshot as snapshots
 from tests.conftest import PASSPHRASE
 
-WORDS = "taalschool kinderopvang huisarts werk gesprek tolk woning diploma rijbewijs".split()
+WORDS = [
+    "taalschool",
+    "kinderopvang",
+    "huisarts",
+    "werk",
+    "gesprek",
+    "tolk",
+    "woning",
+    "diploma",
+    "rijbewijs",
+]
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +151,9 @@ _SNAPSHOT_KEYS = {"dek": bytearray(b"k" * 32), "casebook_id": b"c" * 16, "epoch"
 def env_free_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A four-chunk snapshot file whose third chunk is altered."""
     monkeypatch.setattr(snapshots, "CHUNK_SIZE", 64)
-    data = bytearray(snapshots.encrypt(b"PLAINTEXT-" * 25 + b"123456", **_SNAPSHOT_KEYS, salt=_SALT))
+    data = bytearray(
+        snapshots.encrypt(b"PLAINTEXT-" * 25 + b"123456", **_SNAPSHOT_KEYS, salt=_SALT)
+    )
     header = 8 + 32 + 4 + 4
     data[header + 2 * (64 + 16) + 5] ^= 1
     path = tmp_path / "snapshot.kvs"
