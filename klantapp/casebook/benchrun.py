@@ -9,7 +9,7 @@ benchmark did not mark as its throw-away copy (:data:`MARKER`).
 from __future__ import annotations
 
 import random
-import resource
+import sys
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -45,15 +45,42 @@ def edit_text(i: int, rnd: random.Random) -> str:
 
 
 def rss_mb(field: str = "VmRSS") -> float:
-    """This process's resident memory (``VmHWM``: its own peak; getrusage's ru_maxrss
-    is inherited across exec on Linux, so a child would report its parent's peak)."""
+    """This process's resident memory, or with ``VmHWM`` its own peak (getrusage's
+    ru_maxrss is inherited across exec on Linux, so a child would report its parent's
+    peak). On Windows the working set and its peak."""
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
             if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
+    if sys.platform == "win32":
+        return _windows_working_set_mb(peak=field == "VmHWM")
+    import resource
+
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _windows_working_set_mb(*, peak: bool) -> float:
+    import ctypes
+    from ctypes import wintypes
+
+    class Counters(ctypes.Structure):
+        _fields_ = [
+            ("cb", wintypes.DWORD),
+            ("PageFaultCount", wintypes.DWORD),
+            ("PeakWorkingSetSize", ctypes.c_size_t),
+            ("WorkingSetSize", ctypes.c_size_t),
+            ("rest", ctypes.c_size_t * 5),
+        ]
+
+    counters = Counters(cb=ctypes.sizeof(Counters))
+    windll = ctypes.WinDLL("psapi")  # type: ignore[attr-defined,unused-ignore]
+    process = ctypes.windll.kernel32.GetCurrentProcess()  # type: ignore[attr-defined,unused-ignore]
+    if not windll.GetProcessMemoryInfo(process, ctypes.byref(counters), counters.cb):
+        return float("nan")
+    size = counters.PeakWorkingSetSize if peak else counters.WorkingSetSize
+    return float(size) / 2**20
 
 
 def timed[T](items: Iterable[T], action: Callable[[int, T], object]) -> list[float]:
