@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from klantapp.domain.dates import add_months, latest_birth_date, long_date, record_date
-from klantapp.domain.records import DUO_DECISION_KINDS, PLICHT_STATUS, choice_label
+from klantapp.domain.records import DUO_DECISION_KINDS, PLICHT_STATUS, choice_label, own_records
 from klantapp.i18n import N_, _
 
 __all__ = [
@@ -197,8 +197,7 @@ def plicht_on(
     ``decisions``: the person's DUO decisions (records of kind ``duo_decisions``); others
     are ignored. See the module docstring for the rules.
     """
-    pid = person.get("id")
-    mine = [d for d in decisions if pid is None or d.get("person_id") in (None, pid)]
+    mine = own_records(person, decisions)
     doelgroep = doelgroep_of(person)
     regime = regime_of(person)
     legal_start = plicht_start_date(person)

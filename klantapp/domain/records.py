@@ -11,6 +11,7 @@ Labels are Dutch (the source language); the client translates them with gettext.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -802,6 +803,16 @@ HOUSEHOLD_CHILDREN: tuple[str, ...] = (
     "referrals",
     "notes",
 )
+
+
+def own_records(
+    person: Mapping[str, object], records: Iterable[Mapping[str, object]]
+) -> list[Mapping[str, object]]:
+    """The records (PIP versions, DUO decisions) that are ``person``'s: those with the
+    person's id, and those that name no person (a household's own). For a person
+    without an id, all of them."""
+    pid = person.get("id")
+    return [r for r in records if pid is None or r.get("person_id") in (None, pid)]
 
 
 def kind(name: str) -> RecordKind:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from klantapp.domain.dates import last_day, record_date
+from klantapp.domain.records import own_records
 
 __all__ = [
     "SCHAKELEN_MONTHS",
@@ -125,7 +126,7 @@ def person_termijn(
     if reported:
         start, from_duo = reported[-1], True
     else:
-        first = first_pip_date(p for p in pips if pid is None or p.get("person_id") in (None, pid))
+        first = first_pip_date(own_records(person, pips))
         if first is None:
             return None
         start, from_duo = termijn_start(first), False

@@ -1,0 +1,106 @@
+"""One household's due items on a day: every rule, for the people it applies to.
+
+A person gets Wi2021 items only while :func:`klantapp.domain.plicht.plicht_on` says the
+deadlines apply; households that are afgerond or vertrokken get none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+
+from klantapp.domain.deadlines.aanbod import aanbod_items
+from klantapp.domain.deadlines.handhaving import handhaving_besluit_items, handhaving_intake_items
+from klantapp.domain.deadlines.huisvesting import huisvesting_items
+from klantapp.domain.deadlines.invullen import uitkomst_items, vergunning_items
+from klantapp.domain.deadlines.items import (
+    Collector,
+    DueItem,
+    current_pip,
+    person_name,
+    str_or_none,
+)
+from klantapp.domain.deadlines.ontzorgen import ontzorgen_items
+from klantapp.domain.deadlines.pip import pip_deadline_item
+from klantapp.domain.deadlines.termijn import termijn_items
+from klantapp.domain.plicht import plicht_on
+from klantapp.domain.termijn import first_pip_date, person_termijn
+
+_CLOSED_HOUSEHOLD = frozenset({"afgerond", "vertrokken"})
+
+
+def wi2021_applies(
+    person: Mapping[str, object], on: date, decisions: Iterable[Mapping[str, object]] = ()
+) -> bool:
+    """Whether the Wi2021 deadline rules apply to this person on ``on``
+    (:func:`klantapp.domain.plicht.plicht_on` says why or why not)."""
+    return plicht_on(person, on, decisions).deadlines
+
+
+def _person_items(
+    c: Collector,
+    household: Mapping[str, object],
+    person: Mapping[str, object],
+    pips: Sequence[Mapping[str, object]],
+    decisions: Sequence[Mapping[str, object]],
+) -> None:
+    pid = str_or_none(person.get("id"))
+    name = person_name(person)
+    first = first_pip_date(pips)
+    newest = current_pip(pips)
+    termijn = person_termijn(person, pips, decisions)
+    if first is None and termijn is None:
+        pip_deadline_item(c, household, person, decisions, pid, name)
+    elif first is not None:
+        aanbod_items(c, person, pips, pid, name)
+    if termijn is not None:
+        termijn_items(c, termijn, newest, pid, name)
+
+
+def due_for_household(
+    household: Mapping[str, object],
+    persons: Sequence[Mapping[str, object]],
+    pips: Sequence[Mapping[str, object]],
+    appointments: Sequence[Mapping[str, object]],
+    on: date,
+    horizon_days: int = 14,
+    *,
+    handhaving: Sequence[Mapping[str, object]] = (),
+    decisions: Sequence[Mapping[str, object]] = (),
+) -> list[DueItem]:
+    """What is due within ``horizon_days`` of ``on``, or overdue, for one household.
+
+    ``persons``, ``pips``, ``appointments``, ``handhaving`` and ``decisions`` (DUO
+    decisions) are that household's
+    records as dicts (see :mod:`klantapp.domain.records`; each with its ``id``). Sorted
+    by ``due_on``. Handhaving records only ever take items away (a step recorded after
+    a missed brede intake).
+    """
+    if household.get("status") in _CLOSED_HOUSEHOLD:
+        return []
+    c = Collector(str(household.get("id") or ""), on, horizon_days)
+    huisvesting_items(c, household)
+    ontzorgen_items(c, household, persons)
+    vergunning_items(c, persons)
+    plichtig = [p for p in persons if wi2021_applies(p, on, decisions)]
+    for person in plichtig:
+        pid = person.get("id")
+        _person_items(
+            c,
+            household,
+            person,
+            [p for p in pips if p.get("person_id") == pid],
+            [d for d in decisions if d.get("person_id") == pid],
+        )
+
+    # Handhaving applies to people under Wi2021; an appointment for the whole household
+    # counts when someone in it is (or when no persons are recorded yet).
+    person_ids: set[str | None] = {str_or_none(p.get("id")) for p in plichtig}
+    if plichtig or not persons:
+        person_ids.add(None)
+    names = {str_or_none(p.get("id")): person_name(p) for p in persons}
+    handhaving_intake_items(c, appointments, pips, handhaving, person_ids, names)
+    handhaving_besluit_items(c, handhaving, names)
+    uitkomst_items(c, appointments)
+
+    return sorted(c.items, key=lambda i: (i.due_on, i.person_id or "", i.rule, i.title))
