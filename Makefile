@@ -39,9 +39,11 @@ pytest: $(STAMP)
 
 test: lint pytest
 
+# with the Linux bundle built (make package), the bench measures it too
+bench: FROZEN = build/linux/dist/klantapp/klantapp
 bench: $(STAMP)
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[bench]'
-	$(BIN)/python bench/casebook_bench.py
+	$(BIN)/python bench/casebook_bench.py $(if $(wildcard $(FROZEN)),--frozen $(FROZEN))
 
 screenshots: $(STAMP)
 	KLANTAPP_PASSPHRASE=demo $(BIN)/python scripts/screenshots.py

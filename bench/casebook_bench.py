@@ -17,8 +17,18 @@ runs). Then, each in a fresh child process so peak memory is its own, it measure
 SQLCipher comes from the ``sqlcipher3`` wheel (``pip install -e '.[bench]'``); without
 it the third column is left out.
 
+With ``--frozen EXE`` a fourth column runs the Klantapp side inside a frozen build
+(``EXE bench-casebook``, the same code from klantapp/casebook/benchrun.py, on the
+bundle's own Python and SQLite).
+
+The sides run in rounds (``--runs``), each round every side once, in an order that
+turns from round to round; a ratio is taken within each round and the table gives the
+median of the per-round ratios (and their range), so load that comes and goes on a
+shared machine hits both sides of a ratio alike.
+
 Usage:  python bench/casebook_bench.py [--households 10000] [--edits 300] [--searches 300]
-        [--cache DIR]   (keeps the built caseloads in DIR and reuses them next time)
+        [--runs 5] [--cache DIR] [--frozen EXE]
+        (--cache keeps the built caseloads in DIR and reuses them next time)
 Prints a table with medians and ratios. Machines here are noisy: compare the columns
 of one run, not runs with each other.
 """
@@ -27,8 +37,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
-import resource
 import shutil
 import sqlite3
 import statistics
@@ -43,16 +53,21 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from klantapp.casebook import Casebook, migrations  # noqa: E402
+from klantapp.casebook import Casebook, benchrun, migrations  # noqa: E402
 from klantapp.casebook.convert import to_sql  # noqa: E402
-from klantapp.casebook.queries import search  # noqa: E402
 from klantapp.casebook.textfold import fold, fts_query, fts_words  # noqa: E402
 from klantapp.vault import KdfParams  # noqa: E402
 
 PASS = "benchmark wachtwoordzin"
 #: SQLCipher's key: 256 raw bits in hex, as a key derived by Argon2id would be passed.
 SQLCIPHER_KEY = "x'" + "2f" * 32 + "'"
-SIDES = {"klantapp": "Klantapp", "sqlite": "plain SQLite", "sqlcipher": "SQLCipher 4"}
+SIDES = {
+    "klantapp": "Klantapp",
+    "frozen": "Klantapp frozen",
+    "sqlite": "plain SQLite",
+    "sqlcipher": "SQLCipher 4",
+}
+OURS = ("klantapp", "frozen")
 
 
 def _sqlcipher() -> Any | None:
@@ -127,20 +142,6 @@ WORDS = [
     "rijbewijs",
     "school",
     "peuterspeelzaal",
-]
-SEARCHES = [
-    "ahmad",
-    "الحسن",
-    "ዮናስ",
-    "yilmaz",
-    "sukru",
-    "رحیمی",
-    "gebremedhin",
-    "elektricien",
-    "kinderopvang",
-    "moh",
-    "ሰላም",
-    "fatima",
 ]
 
 
@@ -283,131 +284,62 @@ def _pct(values: list[float], q: float) -> float:
     )
 
 
-def measure(
-    side: str, path: str, edits: int, searches: int, prefix_peers: bool = False
-) -> dict[str, Any]:
+def measure(side: str, path: str, edits: int, searches: int, prefix_peers: bool) -> dict[str, Any]:
     """Runs in a child process: open, edits, searches; returns the figures."""
-    rnd = random.Random(11)
-    result: dict[str, Any] = {"rss_before_open_mb": _rss_mb("VmRSS")}
-    t0 = time.perf_counter()
     if side == "klantapp":
-        cb = Casebook.open(path, PASS)
-        total = time.perf_counter() - t0
-        result["open_peak_mb"] = _peak_rss_mb()
-        result["open_s"] = total - cb.timings.get("kdf", 0.0)
-        result["kdf_s"] = cb.timings.get("kdf", 0.0)
-        with cb.reading() as conn:
-            note_ids = [
-                r[0]
-                for r in conn.execute("SELECT id FROM notes ORDER BY random() LIMIT ?", (edits,))
-            ]
-        lat = []
-        for i, nid in enumerate(note_ids):
-            s = time.perf_counter()
-            with cb.transaction() as tx:
-                tx.update("notes", nid, {"text": f"bijgewerkt {i} {rnd.choice(WORDS)}"})
-            lat.append(time.perf_counter() - s)
-        result["commit"] = lat
-        with cb.reading() as conn:
-            result["sqlite_version"] = conn.execute("SELECT sqlite_version()").fetchone()[0]
-        slat = []
-        for i in range(searches):
-            q = SEARCHES[i % len(SEARCHES)]
-            s = time.perf_counter()
-            hits = search(cb, q, limit=50)
-            slat.append(time.perf_counter() - s)
-            assert hits, q
-        result["search"] = slat
-        from klantapp.casebook.queries import list_households, timeline
+        return benchrun.measure(Path(path), PASS, edits, searches)
+    rnd = random.Random(11)
+    result: dict[str, Any] = {"rss_before_open_mb": benchrun.rss_mb()}
+    t0 = time.perf_counter()
+    conn = _plain_connect(Path(path), cipher=side == "sqlcipher")
+    conn.execute("SELECT count(*) FROM households").fetchone()
+    result["open_s"] = time.perf_counter() - t0
+    note_ids = [
+        r[0] for r in conn.execute("SELECT id FROM notes ORDER BY random() LIMIT ?", (edits,))
+    ]
 
-        households = [h["id"] for h in list_households(cb, limit=50)]
-        tlat = []
-        for hid in households:
-            s = time.perf_counter()
-            timeline(cb, hid)
-            tlat.append(time.perf_counter() - s)
-        result["timeline"] = tlat
-        result["journal_bytes"] = cb._vault.journal_bytes  # type: ignore[union-attr]
-        result["db_mb"] = cb._snapshot_bytes / 2**20
-        cb._vault.close()  # type: ignore[union-attr] # no compaction at exit: not part of the figures
-        cb._vault = None
-    else:
-        conn = _plain_connect(Path(path), cipher=side == "sqlcipher")
-        conn.execute("SELECT count(*) FROM households").fetchone()
-        result["open_s"] = time.perf_counter() - t0
-        note_ids = [
-            r[0] for r in conn.execute("SELECT id FROM notes ORDER BY random() LIMIT ?", (edits,))
-        ]
-        lat = []
-        for i, nid in enumerate(note_ids):
-            s = time.perf_counter()
-            conn.execute("BEGIN")
-            conn.execute(
-                "UPDATE notes SET text = ? WHERE id = ?",
-                (f"bijgewerkt {i} {rnd.choice(WORDS)}", nid),
-            )
-            conn.execute("COMMIT")
-            lat.append(time.perf_counter() - s)
-        result["commit"] = lat
-        # the same statements as Klantapp's search(): every FTS table, the same MATCH
-        # expressions (whole terms where exact, see prefixmatch), or with --prefix-peers
-        # the plain prefix phrases
-        from klantapp.casebook.prefixmatch import cheap_match
-        from klantapp.casebook.queries import search_statements
+    def edit(i: int, note_id: str) -> None:
+        conn.execute("BEGIN")
+        conn.execute(
+            "UPDATE notes SET text = ? WHERE id = ?", (benchrun.edit_text(i, rnd), note_id)
+        )
+        conn.execute("COMMIT")
 
-        slat = []
-        for i in range(searches):
-            typed = SEARCHES[i % len(SEARCHES)]
-            s = time.perf_counter()
-            hits: list[Any] = []
-            for _kind, fts, sql in search_statements():
-                if len(hits) >= 50:
-                    break
-                q = fts_query(typed) if prefix_peers else cheap_match(conn, fts, fts_words(typed))
-                hits.extend(conn.execute(sql, (q, 50 - len(hits))).fetchall())
-            slat.append(time.perf_counter() - s)
-            assert hits, q
-        result["search"] = slat
-        result["sqlite_version"] = conn.execute("SELECT sqlite_version()").fetchone()[0]
-        conn.close()
-    result["peak_rss_mb"] = _peak_rss_mb()
+    # the same statements as Klantapp's search(): every FTS table, the same MATCH
+    # expressions (whole terms where exact, see prefixmatch), or with --prefix-peers
+    # the plain prefix phrases
+    from klantapp.casebook.prefixmatch import cheap_match
+    from klantapp.casebook.queries import search_statements
+
+    def find(_i: int, typed: str) -> None:
+        hits: list[Any] = []
+        for _kind, fts, sql in search_statements():
+            if len(hits) >= 50:
+                break
+            q = fts_query(typed) if prefix_peers else cheap_match(conn, fts, fts_words(typed))
+            hits.extend(conn.execute(sql, (q, 50 - len(hits))).fetchall())
+        assert hits, typed
+
+    result["commit"] = benchrun.timed(note_ids, edit)
+    result["search"] = benchrun.timed(benchrun.searches_of(searches), find)
+    result["sqlite_version"] = conn.execute("SELECT sqlite_version()").fetchone()[0]
+    conn.close()
+    result["peak_rss_mb"] = benchrun.rss_mb("VmHWM")
     return result
 
 
-def _peak_rss_mb() -> float:
-    """This process's own peak resident memory. (getrusage's ru_maxrss is inherited
-    across exec on Linux, so a child would report its parent's peak.)"""
-    return _rss_mb("VmHWM")
-
-
-def _rss_mb(field: str) -> float:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _child(side: str, path: Path, edits: int, searches: int, prefix_peers: bool) -> dict[str, Any]:
-    out = subprocess.run(
-        [
-            sys.executable,
-            __file__,
-            *(["--prefix-peers"] if prefix_peers else []),
-            "--child",
-            side,
-            str(path),
-            "--edits",
-            str(edits),
-            "--searches",
-            str(searches),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+def _child(
+    side: str, path: Path, edits: int, searches: int, prefix_peers: bool, frozen: str | None
+) -> dict[str, Any]:
+    counts = ["--edits", str(edits), "--searches", str(searches)]
+    if side == "frozen":
+        assert frozen is not None
+        command = [frozen, "bench-casebook", str(path), *counts]
+    else:
+        peers = ["--prefix-peers"] if prefix_peers else []
+        command = [sys.executable, __file__, *peers, "--child", side, str(path), *counts]
+    env = {**os.environ, "KLANTAPP_PASSPHRASE": PASS}
+    out = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
     return json.loads(out.stdout)
 
 
@@ -425,7 +357,13 @@ def main() -> None:
     ap.add_argument("--edits", type=int, default=300)
     ap.add_argument("--searches", type=int, default=300)
     ap.add_argument(
-        "--runs", type=int, default=3, help="child runs per side; medians are over all samples"
+        "--runs",
+        type=int,
+        default=5,
+        help="rounds, each side once per round; ratios are medians of per-round ratios",
+    )
+    ap.add_argument(
+        "--frozen", metavar="EXE", help="also run the Klantapp side in this frozen build"
     )
     ap.add_argument(
         "--prefix-peers",
@@ -443,7 +381,11 @@ def main() -> None:
         )
         return
 
-    sides = [side for side in SIDES if side != "sqlcipher" or _sqlcipher() is not None]
+    sides = [
+        side
+        for side in SIDES
+        if (side != "sqlcipher" or _sqlcipher() is not None) and (side != "frozen" or args.frozen)
+    ]
     if "sqlcipher" not in sides:
         print("(sqlcipher3 is not installed: pip install -e '.[bench]' for the SQLCipher column)")
     work = Path(args.cache) if args.cache else Path(tempfile.mkdtemp(prefix="klantapp-bench-"))
@@ -452,12 +394,13 @@ def main() -> None:
         built.mkdir(parents=True, exist_ok=True)
         files = {
             "klantapp": built / "casebook",
+            "frozen": built / "casebook",
             "sqlite": built / "plain.sqlite",
             "sqlcipher": built / "sqlcipher.sqlite",
         }
         rows: list[tuple[str, dict[str, Any]]] | None = None
         for side in sides:
-            if files[side].exists():
+            if side == "frozen" or files[side].exists():
                 print(f"reusing {files[side]}")
                 continue
             if rows is None:
@@ -485,79 +428,99 @@ def main() -> None:
 
         results: dict[str, list[dict[str, Any]]] = {side: [] for side in sides}
         run = work / "run"
-        for _ in range(args.runs):  # interleave the sides so machine noise hits all alike
-            for side in sides:
+        for round_no in range(args.runs):
+            # every side once per round, starting one further each round, so load that
+            # comes and goes on a shared machine falls on all sides alike
+            turn = round_no % len(sides)
+            for side in sides[turn:] + sides[:turn]:
                 # each run starts from the built files: edits of one run never reach the next
                 shutil.rmtree(run, ignore_errors=True)
                 if files[side].is_dir():
                     shutil.copytree(files[side], run)
+                    (run / benchrun.MARKER).touch()
                     path = run
                 else:
                     run.mkdir()
                     path = Path(shutil.copy(files[side], run))
                 results[side].append(
-                    _child(side, path, args.edits, args.searches, args.prefix_peers)
+                    _child(side, path, args.edits, args.searches, args.prefix_peers, args.frozen)
                 )
         shutil.rmtree(run, ignore_errors=True)
-
-        def agg(side: str) -> dict[str, float]:
-            rs = results[side]
-            commits = [x for r in rs for x in r["commit"]]
-            searches = [x for r in rs for x in r["search"]]
-            return {
-                "commit_p50_ms": statistics.median(commits) * 1e3,
-                "commit_p95_ms": _pct(commits, 95) * 1e3,
-                "open_s": statistics.median(r["open_s"] for r in rs),
-                "search_p50_ms": statistics.median(searches) * 1e3,
-                "search_p95_ms": _pct(searches, 95) * 1e3,
-                "peak_rss_mb": max(r["peak_rss_mb"] for r in rs),
-            }
-
-        figures = {side: agg(side) for side in sides}
-        k = figures["klantapp"]
-        others = [side for side in sides if side != "klantapp"]
-        timelines = [x for r in results["klantapp"] for x in r["timeline"]]
-        db_mb = statistics.median(r["db_mb"] for r in results["klantapp"])
-        print()
-        versions = {side: results[side][0]["sqlite_version"] for side in sides}
-        print("SQLite versions: " + ", ".join(f"{SIDES[s]} {v}" for s, v in versions.items()))
-        head = f"{'figure':<16}" + "".join(f"{SIDES[side]:>14}" for side in sides)
-        head += "".join(f"{'vs ' + side:>13}" for side in others)
-        print(head + "   goal")
-        goals = {
-            "commit_p50_ms": "<= SQLCipher",
-            "commit_p95_ms": "<= SQLCipher",
-            "open_s": "< 1 s (+ KDF)",
-            "search_p50_ms": "",
-            "search_p95_ms": "<= SQLCipher",
-            "peak_rss_mb": f"<= 2x the database ({2 * db_mb:.0f} MB)",
-        }
-        for key, goal in goals.items():
-            line = f"{key:<16}" + "".join(f"{figures[side][key]:>14.2f}" for side in sides)
-            for side in others:
-                base = figures[side][key]
-                line += f"{k[key] / base if base else float('nan'):>13.2f}"
-            print(f"{line}   {goal}")
-        before = statistics.median(r["rss_before_open_mb"] for r in results["klantapp"])
-        at_open = max(r["open_peak_mb"] for r in results["klantapp"])
-        print(
-            f"\ndecrypted database {db_mb:.0f} MB; Klantapp: {before:.0f} MB before open,"
-            f" peak {at_open:.0f} MB by the end of open, so the open took"
-            f" {at_open - before:.0f} MB = {(at_open - before) / db_mb:.2f}x the database"
-            f" (goal <= 2x); whole-run peak {k['peak_rss_mb'] / db_mb:.2f}x"
-        )
-        print(
-            f"Klantapp household timeline: p50 {statistics.median(timelines) * 1e3:.1f} ms,"
-            f" p95 {_pct(timelines, 95) * 1e3:.1f} ms (goal < 20 ms)"
-        )
-        kdf = statistics.median(r["kdf_s"] for r in results["klantapp"])
-        print(
-            f"\n(KDF of this bench casebook, test parameters: {kdf * 1e3:.0f} ms; the real one is calibrated to ~0.5-1 s)"
-        )
-        print(f"samples: {args.runs} runs x {args.edits} edits, {args.searches} searches per side")
+        _report(results, sides, args)
     finally:
         if not args.cache:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def _figures(r: dict[str, Any]) -> dict[str, float]:
+    """One run's figures (milliseconds, seconds, MB)."""
+    return {
+        "commit_p50_ms": statistics.median(r["commit"]) * 1e3,
+        "commit_p95_ms": _pct(r["commit"], 95) * 1e3,
+        "open_s": r["open_s"],
+        "search_p50_ms": statistics.median(r["search"]) * 1e3,
+        "search_p95_ms": _pct(r["search"], 95) * 1e3,
+        "peak_rss_mb": r["peak_rss_mb"],
+    }
+
+
+def _report(
+    results: dict[str, list[dict[str, Any]]], sides: list[str], args: argparse.Namespace
+) -> None:
+    runs = {side: [_figures(r) for r in results[side]] for side in sides}
+    ours = [side for side in sides if side in OURS]
+    peers = [side for side in sides if side not in OURS]
+    goals = {
+        "commit_p50_ms": "<= SQLCipher",
+        "commit_p95_ms": "<= SQLCipher",
+        "open_s": "< 1 s (+ KDF)",
+        "search_p50_ms": "",
+        "search_p95_ms": "<= SQLCipher",
+        "peak_rss_mb": "",
+    }
+    print()
+    versions = {side: results[side][0]["sqlite_version"] for side in sides}
+    print("SQLite versions: " + ", ".join(f"{SIDES[s]} {v}" for s, v in versions.items()))
+    print(
+        f"{args.runs} rounds x {args.edits} edits, {args.searches} searches per side;"
+        " figures: median over the rounds of each run's p50/p95; ratios: median of the"
+        " per-round ratios [lowest-highest]"
+    )
+    pairs = [(o, p) for o in ours for p in peers]
+    head = f"{'figure':<15}" + "".join(f"{SIDES[side]:>16}" for side in sides)
+    head += "".join(f"{SIDES[o][:10] + ' / ' + SIDES[p][:9]:>28}" for o, p in pairs)
+    print(head + "   goal")
+    for key, goal in goals.items():
+        line = f"{key:<15}" + "".join(
+            f"{statistics.median(f[key] for f in runs[side]):>16.2f}" for side in sides
+        )
+        for o, p in pairs:
+            ratios = [a[key] / b[key] for a, b in zip(runs[o], runs[p], strict=True) if b[key]]
+            cell = (
+                f"{statistics.median(ratios):.2f} [{min(ratios):.2f}-{max(ratios):.2f}]"
+                if ratios
+                else "-"
+            )
+            line += f"{cell:>28}"
+        print(f"{line}   {goal}")
+    for side in ours:
+        rs = results[side]
+        db_mb = statistics.median(r["db_mb"] for r in rs)
+        took = [(r["open_peak_mb"] - r["rss_before_open_mb"]) / r["db_mb"] for r in rs]
+        timelines = [x for r in rs for x in r["timeline"]]
+        print(
+            f"\n{SIDES[side]}: decrypted database {db_mb:.0f} MB;"
+            f" {statistics.median(r['rss_before_open_mb'] for r in rs):.0f} MB before open,"
+            f" peak {statistics.median(r['open_peak_mb'] for r in rs):.0f} MB by its end:"
+            f" the open took {statistics.median(took):.2f}x the database"
+            f" [{min(took):.2f}-{max(took):.2f}] (goal <= 2x); whole-run peak"
+            f" {statistics.median(r['peak_rss_mb'] for r in rs) / db_mb:.2f}x"
+        )
+        print(
+            f"{SIDES[side]} household timeline: p50 {statistics.median(timelines) * 1e3:.1f} ms,"
+            f" p95 {_pct(timelines, 95) * 1e3:.1f} ms (goal < 20 ms); KDF of this bench"
+            f" casebook (test parameters) {statistics.median(r['kdf_s'] for r in rs) * 1e3:.0f} ms"
+        )
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 
 from klantapp import hardening
 from klantapp.commands import avg as avg_commands
+from klantapp.commands import bench as bench_commands
 from klantapp.commands import casebook as casebook_commands
 from klantapp.commands import hub as hub_commands
 from klantapp.commands import keys as key_commands
@@ -46,6 +47,7 @@ COMMAND_MODULES = (
     hub_commands,
     avg_commands,
     monitor_commands,
+    bench_commands,
 )
 
 

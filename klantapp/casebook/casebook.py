@@ -54,6 +54,7 @@ from klantapp.casebook.ops import (
     Op,
     OpKind,
 )
+from klantapp.casebook.sqlitemem import SnapshotMemory
 from klantapp.casebook.textfold import fold
 from klantapp.domain.settings import read_setting, setting, validate_setting
 from klantapp.errors import CasebookDamaged, InvalidInput, KlantappError, NotEnoughMemory
@@ -66,6 +67,7 @@ from klantapp.vault import (
     calibrate_kdf,
     generate_recovery_identity,
 )
+from klantapp.vault.snapshot import Allocate
 
 Progress = Callable[[str, float], None]
 
@@ -360,10 +362,14 @@ class Casebook:
     ) -> Casebook:
         """Slow. ``writable=False`` changes nothing on disk (for verify, search, export):
         a torn journal tail is left as it is, pending migrations run in memory only."""
-        vault, contents = Vault.open(
-            Path(path), passphrase, mode=_mode(writable), progress=progress
+        cb, _contents = cls._load(
+            lambda allocate: Vault.open(
+                Path(path), passphrase, mode=_mode(writable), progress=progress, allocate=allocate
+            ),
+            actor=actor,
+            progress=progress,
         )
-        return cls._from_contents(vault, contents, actor=actor, progress=progress)
+        return cb
 
     @classmethod
     def open_with_recovery(
@@ -377,19 +383,28 @@ class Casebook:
     ) -> Casebook:
         """Open with the central office's recovery key (the key, or an age identity
         file's text) instead of the passphrase."""
-        vault, contents = Vault.open_with_recovery(
-            Path(path), identity, mode=_mode(writable), progress=progress
+        cb, _contents = cls._load(
+            lambda allocate: Vault.open_with_recovery(
+                Path(path), identity, mode=_mode(writable), progress=progress, allocate=allocate
+            ),
+            actor=actor,
+            progress=progress,
         )
-        return cls._from_contents(vault, contents, actor=actor, progress=progress)
+        return cb
 
     @classmethod
     def repair(cls, path: str | Path, passphrase: str, *, actor: str = "") -> RepairReport:
         """Slow. Continue from what can be read: the readable part of a damaged journal
         (or the newest readable generation) becomes a new generation; every original
         file is moved into a ``bewaard-...`` folder beside it, nothing is deleted."""
-        vault, contents = Vault.open(Path(path), passphrase, mode=OpenMode.REPAIR)
-        lost = contents.lost
-        cb = cls._from_contents(vault, contents, actor=actor, progress=None)
+        cb, contents = cls._load(
+            lambda allocate: Vault.open(
+                Path(path), passphrase, mode=OpenMode.REPAIR, allocate=allocate
+            ),
+            actor=actor,
+            progress=None,
+        )
+        vault, lost = cb._require_vault(), contents.lost
         try:
             if vault.mode is OpenMode.REPAIR:  # not yet compacted for a migration
                 cb.compact()
@@ -398,18 +413,44 @@ class Casebook:
             cb.close()
 
     @classmethod
+    def _load(
+        cls,
+        open_vault: Callable[[Allocate], tuple[Vault, VaultContents]],
+        *,
+        actor: str,
+        progress: Progress | None,
+    ) -> tuple[Casebook, VaultContents]:
+        """Open the vault into memory SQLite can take over (no second copy), and load."""
+        memory = SnapshotMemory()
+        try:
+            vault, contents = open_vault(memory.allocate)
+            cb = cls._from_contents(vault, contents, memory, actor=actor, progress=progress)
+            return cb, contents
+        finally:
+            memory.release()
+
+    @classmethod
     def _from_contents(
-        cls, vault: Vault, contents: VaultContents, *, actor: str, progress: Progress | None
+        cls,
+        vault: Vault,
+        contents: VaultContents,
+        memory: SnapshotMemory,
+        *,
+        actor: str,
+        progress: Progress | None,
     ) -> Casebook:
         t0 = time.perf_counter()
         try:
-            conn = _connect()
             snapshot_bytes = len(contents.snapshot)
-            conn.deserialize(contents.snapshot)
+            conn = memory.load(contents.snapshot, _connect)
+            # the database holds the data now (and may have moved it): no view of the buffer
+            # may outlive this line
+            contents.snapshot = memoryview(b"")
             _erase_freed_pages(conn)
-            contents.snapshot = b""  # drop our reference: the database holds the data now
-            total = max(1, len(contents.records))
-            for i, raw in enumerate(contents.records):
+            records, contents.records = contents.records, []
+            total = max(1, len(records))
+            for i in range(len(records)):
+                raw, records[i] = records[i], b""  # each record goes once it is applied
                 try:
                     apply_record(conn, ChangeRecord.decode(raw))
                 except (ValueError, KeyError, LookupError, sqlite3.Error) as exc:
@@ -422,7 +463,7 @@ class Casebook:
                     ) from exc
                 if progress and i % 256 == 0:
                     progress("Wijzigingen toepassen", i / total)
-            contents.records = []
+            del records
             applied = migrations.migrate(conn)
             forget_columns(conn)
         except MemoryError as exc:

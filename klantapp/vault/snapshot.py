@@ -17,8 +17,10 @@ from __future__ import annotations
 import os
 import struct
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -104,7 +106,7 @@ def encrypt(
     )
 
 
-def _decrypted_chunks(
+def _chunks(
     source: BinaryIO,
     total: int,
     *,
@@ -113,10 +115,9 @@ def _decrypted_chunks(
     epoch: int,
     expected_salt: bytes,
     path: Path,
-    progress: Progress | None,
-) -> Iterator[tuple[int, int, bytes]]:
-    """Checks the file header and yields (plaintext offset, plaintext size, chunk) for
-    each authenticated chunk, reading the file one chunk at a time."""
+) -> Iterator[_Chunk]:
+    """Checks the file header and yields each chunk, reading the file one chunk at a
+    time."""
     file_header = source.read(_FILE_HEADER.size)
     if len(file_header) < _FILE_HEADER.size or file_header[: len(MAGIC)] != MAGIC:
         raise failures.damaged(path, _("het gegevensbestand is geen Klantapp-gegevensbestand"))
@@ -137,24 +138,48 @@ def _decrypted_chunks(
         sealed = source.read(size)
         if len(sealed) != size:
             raise failures.damaged(path, _("het gegevensbestand is afgekapt"))
+        ad = _ad(file_header, casebook_id, epoch, index, last)
+        yield _Chunk(index, index * chunk_size, size - _TAG, sealed, aead, ad, path)
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """One sealed chunk as read from the file, and what opening it takes."""
+
+    index: int
+    offset: int  # where its plaintext goes
+    size: int  # plaintext bytes
+    sealed: bytes
+    aead: AESGCM
+    ad: bytes
+    path: Path
+
+    def open(self) -> bytes:
+        with self._authentic():
+            return self.aead.decrypt(_nonce(self.index), self.sealed, self.ad)
+
+    def open_into(self, out: memoryview) -> None:
+        """Decrypt straight into ``out`` (exactly ``size`` bytes long)."""
+        with self._authentic():
+            self.aead.decrypt_into(_nonce(self.index), self.sealed, self.ad, out)
+
+    @contextmanager
+    def _authentic(self) -> Iterator[None]:
         try:
-            plain = aead.decrypt(
-                _nonce(index), sealed, _ad(file_header, casebook_id, epoch, index, last)
-            )
+            yield
         except InvalidTag:
             raise failures.tampered(
-                path,
-                _("blok {number} van het gegevensbestand is niet echt").format(number=index + 1),
+                self.path,
+                _("blok {number} van het gegevensbestand is niet echt").format(
+                    number=self.index + 1
+                ),
             ) from None
         except MemoryError:
             raise failures.not_enough_memory() from None
-        yield index * chunk_size, size - _TAG, plain
-        if progress:
-            progress((index + 1) / count)
 
 
 def _plain_size(source: BinaryIO, total: int) -> int:
-    """Plaintext size from a file header (checked again, fully, by _decrypted_chunks)."""
+    """Plaintext size from a file header (checked again, fully, by _chunks)."""
     head = source.read(_FILE_HEADER.size)
     source.seek(0)
     if len(head) < _FILE_HEADER.size:
@@ -165,19 +190,21 @@ def _plain_size(source: BinaryIO, total: int) -> int:
     return max(0, total - _FILE_HEADER.size - int(count) * _TAG)
 
 
-def _decrypt_stream(source: BinaryIO, total: int, **kw: Any) -> bytearray:
-    try:
-        out = bytearray(_plain_size(source, total))
-    except MemoryError:
-        raise failures.not_enough_memory() from None
-    view = memoryview(out)
-    end = 0
-    for offset, size, plain in _decrypted_chunks(source, total, **kw):
-        view[offset : offset + size] = plain
-        end = offset + size
-    view.release()
-    del out[end:]  # a no-op for a well-formed file
-    return out
+#: Gives the writable buffer of that many bytes a snapshot is decrypted into. The
+#: casebook passes one SQLite allocated, so that loading it takes no second copy.
+Allocate = Callable[[int], memoryview]
+
+
+def in_bytearray(size: int) -> memoryview:
+    return memoryview(bytearray(size))
+
+
+def wipe(view: memoryview) -> None:
+    """Zero a buffer that held (part of) a plaintext, a chunk at a time."""
+    zeros = bytes(min(len(view), CHUNK_SIZE))
+    for start in range(0, len(view), len(zeros) or 1):
+        end = min(start + len(zeros), len(view))
+        view[start:end] = zeros[: end - start]
 
 
 def decrypt_file(
@@ -188,20 +215,41 @@ def decrypt_file(
     epoch: int,
     expected_salt: bytes,
     progress: Progress | None = None,
-) -> bytearray:
-    """Decrypt a snapshot file chunk by chunk into one buffer: the ciphertext is never
-    held whole, and no list of pieces is joined."""
+    allocate: Allocate = in_bytearray,
+) -> memoryview:
+    """Decrypt a snapshot file chunk by chunk straight into one buffer from
+    ``allocate``: the ciphertext is never held whole, no plaintext chunk is copied,
+    nothing is joined. Returns the plaintext's part of the buffer. When a chunk is
+    refused, what was written into the buffer is zeroed before the error goes up."""
     with path.open("rb") as source:
-        return _decrypt_stream(
-            source,
-            os.fstat(source.fileno()).st_size,
-            dek=dek,
-            casebook_id=casebook_id,
-            epoch=epoch,
-            expected_salt=expected_salt,
-            path=path,
-            progress=progress,
-        )
+        total = os.fstat(source.fileno()).st_size
+        try:
+            out = allocate(_plain_size(source, total))
+        except MemoryError:
+            raise failures.not_enough_memory() from None
+        end = 0
+        try:
+            chunks = _chunks(
+                source,
+                total,
+                dek=dek,
+                casebook_id=casebook_id,
+                epoch=epoch,
+                expected_salt=expected_salt,
+                path=path,
+            )
+            for chunk in chunks:
+                end = chunk.offset + chunk.size
+                if end > len(out):  # cannot be for the sizes _plain_size read; never write past
+                    raise failures.damaged(path, _("het gegevensbestand is afgekapt of te lang"))
+                chunk.open_into(out[chunk.offset : end])
+                del chunk  # its ciphertext goes as soon as its plaintext is in place
+                if progress:
+                    progress(end / max(1, len(out)))
+        except BaseException:
+            wipe(out)
+            raise
+    return out[:end]  # the whole buffer for a well-formed file
 
 
 def matches_file(
@@ -218,7 +266,7 @@ def matches_file(
     seen = 0
     with path.open("rb") as source:
         total = os.fstat(source.fileno()).st_size
-        for offset, size, plain in _decrypted_chunks(
+        chunks = _chunks(
             source,
             total,
             dek=dek,
@@ -226,9 +274,9 @@ def matches_file(
             epoch=epoch,
             expected_salt=expected_salt,
             path=path,
-            progress=None,
-        ):
-            if view[offset : offset + size] != plain:
+        )
+        for chunk in chunks:
+            if view[chunk.offset : chunk.offset + chunk.size] != chunk.open():
                 return False
-            seen = offset + size
+            seen = chunk.offset + chunk.size
     return seen == len(view)

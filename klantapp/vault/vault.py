@@ -59,7 +59,7 @@ class OpenMode(enum.Enum):
 
 @dataclass
 class VaultContents:
-    snapshot: bytes | bytearray  # the caller takes it over; decrypted into one buffer
+    snapshot: memoryview  # the caller takes it over: decrypted into one buffer (see allocate)
     records: list[bytes]
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
@@ -257,8 +257,11 @@ class Vault:
         *,
         mode: OpenMode = OpenMode.WRITE,
         progress: ProgressCallback | None = None,
+        allocate: snapshots.Allocate = snapshots.in_bytearray,
     ) -> tuple[Vault, VaultContents]:
-        """Slow. WrongPassphrase, CasebookDamaged/Tampered, NotEnoughMemory, CasebookInUse."""
+        """Slow. WrongPassphrase, CasebookDamaged/Tampered, NotEnoughMemory, CasebookInUse.
+        The snapshot is decrypted into a buffer from ``allocate`` (a bytearray unless the
+        caller brings its own, such as memory its database can take over)."""
         keks: dict[tuple[bytes, KdfParams], bytes] = {}
 
         def unlock(head: Header, others: bool) -> bytearray:
@@ -279,7 +282,7 @@ class Vault:
                     unusual_kdf=not head.kdf.as_calibrated(), older_versions=others
                 ) from None
 
-        return cls._open(Path(path), unlock, progress, mode)
+        return cls._open(Path(path), unlock, progress, mode, allocate)
 
     @classmethod
     def open_with_recovery(
@@ -289,6 +292,7 @@ class Vault:
         *,
         mode: OpenMode = OpenMode.WRITE,
         progress: ProgressCallback | None = None,
+        allocate: snapshots.Allocate = snapshots.in_bytearray,
     ) -> tuple[Vault, VaultContents]:
         """Open with the central office's secret recovery key instead of the passphrase.
         ``identity`` is the key itself or the text of an age identity file."""
@@ -299,7 +303,7 @@ class Vault:
                 head.recovery_slot, identity, head.casebook_id, folder
             )
 
-        return cls._open(folder, unlock, progress, mode, recovery.public_key_of(identity))
+        return cls._open(folder, unlock, progress, mode, allocate, recovery.public_key_of(identity))
 
     @classmethod
     def _open(
@@ -308,6 +312,7 @@ class Vault:
         unlock: Unlock,
         progress: ProgressCallback | None,
         mode: OpenMode,
+        allocate: snapshots.Allocate,
         recovery_public: str | None = None,
     ) -> tuple[Vault, VaultContents]:
         started = time.perf_counter()
@@ -326,8 +331,9 @@ class Vault:
         lock.acquire(read_only=mode is OpenMode.READ)
         dek: bytearray | None = None
         fd: int | None = None
+        plain: memoryview | None = None
         try:
-            chosen = _choose_generation(folder, found, unlock, progress, timings)
+            chosen = _choose_generation(folder, found, unlock, progress, timings, allocate)
             head, dek, plain, generation = chosen.head, chosen.dek, chosen.plain, chosen.generation
             warnings: list[str] = []
             if chosen.newer_error is not None:
@@ -383,12 +389,13 @@ class Vault:
                 if replayed.torn:
                     fsio.truncate(fd, replayed.valid_length, journal_file)
                     fsio.fsync(fd, journal_file)
+            del data  # the records are their own copies; the file's bytes can go before the load
             sealer = _sealer(dek, head, seq=len(replayed.records), prev_hash=replayed.prev_hash)
         except OSError as exc:
-            _give_up(lock, dek, fd)
+            _give_up(lock, dek, fd, plain)
             raise _write_failed(exc) from exc
         except BaseException:
-            _give_up(lock, dek, fd)
+            _give_up(lock, dek, fd, plain)
             raise
         timings["total"] = time.perf_counter() - started
         vault = cls(
@@ -642,7 +649,7 @@ class Vault:
 class _Chosen:
     head: Header
     dek: bytearray
-    plain: bytearray
+    plain: memoryview
     generation: _Generation
     newest_epoch: int
     newer_error: CasebookDamaged | None  # why a newer generation could not be read
@@ -675,6 +682,7 @@ def _choose_generation(
     unlock: Unlock,
     progress: ProgressCallback | None,
     timings: dict[str, float],
+    allocate: snapshots.Allocate,
 ) -> _Chosen:
     """The newest generation whose header, key and snapshot can be read. A wrong key
     is never a reason to try an older one (that would open an old state with an old
@@ -691,7 +699,9 @@ def _choose_generation(
             head = parsed.verify(keys.header_mac_key(dek, parsed.header.casebook_id), header_file)
             generation = _Generation.of(folder, head.epoch, header_file)
             mark = time.perf_counter()
-            plain = _decrypt_snapshot(generation.snapshot_file, dek, head, folder, progress)
+            plain = _decrypt_snapshot(
+                generation.snapshot_file, dek, head, folder, progress, allocate
+            )
             timings["snapshot"] = time.perf_counter() - mark
         except CasebookDamaged as exc:
             keys.wipe(dek)
@@ -713,8 +723,13 @@ def _parse_header(data: bytes, path: Path, epoch: int) -> ParsedHeader:
 
 
 def _decrypt_snapshot(
-    path: Path, dek: bytearray, head: Header, folder: Path, progress: ProgressCallback | None
-) -> bytearray:
+    path: Path,
+    dek: bytearray,
+    head: Header,
+    folder: Path,
+    progress: ProgressCallback | None,
+    allocate: snapshots.Allocate,
+) -> memoryview:
     try:
         return snapshots.decrypt_file(
             path,
@@ -723,6 +738,7 @@ def _decrypt_snapshot(
             epoch=head.epoch,
             expected_salt=head.snapshot_salt,
             progress=_stage(progress, STAGE_DECRYPT),
+            allocate=allocate,
         )
     except FileNotFoundError:
         raise failures.damaged(
@@ -869,8 +885,12 @@ def _sealer(dek: bytearray, head: Header, *, seq: int, prev_hash: bytes) -> jour
     )
 
 
-def _give_up(lock: CasebookLock, dek: bytearray | None, fd: int | None) -> None:
+def _give_up(
+    lock: CasebookLock, dek: bytearray | None, fd: int | None, plain: memoryview | None = None
+) -> None:
     if fd is not None:
         fsio.close(fd)
     keys.wipe(dek)
+    if plain is not None:
+        snapshots.wipe(plain)  # whoever allocated it frees it; nothing readable stays behind
     lock.release()
