@@ -169,6 +169,22 @@ LABEL_BRING = N_("MEENEMEN")
 LABEL_IF_NOT = N_("KOMT U NIET?")
 
 
+# The late-offer statement (klantapp.letters.late_offer).
+LO_TITLE = N_("Verklaring: het aanbod voor uw inburgering startte te laat")
+LO_INTRO = N_(
+    "De gemeente verklaart met deze brief dat uw aanbod voor inburgering te laat is gestart."
+)
+LO_PIP = N_("Uw plan (PIP) is vastgesteld op {date}.")
+LO_RULE = N_("Het aanbod moest binnen {months} maanden starten, dus uiterlijk op {date}.")
+LO_STARTED = N_("Het aanbod is gestart op {date}.")
+LO_NOT_STARTED = N_("Op {date} was het aanbod nog niet gestart.")
+LO_DUO = N_(
+    "U kunt DUO vragen om uw inburgeringstermijn te verlengen. Stuur deze brief mee met "
+    "uw aanvraag."
+)
+LO_KEEP = N_("Bewaar deze brief goed.")
+
+
 def _language_names() -> tuple[str, ...]:
     from klantapp.domain.records import LANGUAGES
 
@@ -214,6 +230,14 @@ ALL_MESSAGES: tuple[str, ...] = (
     LABEL_WITH_WHOM,
     LABEL_BRING,
     LABEL_IF_NOT,
+    LO_TITLE,
+    LO_INTRO,
+    LO_PIP,
+    LO_RULE,
+    LO_STARTED,
+    LO_NOT_STARTED,
+    LO_DUO,
+    LO_KEEP,
 )
 
 # Readers who may count the hours of the day from 06:00 (the Ethiopian and Eritrean
