@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -18,15 +19,20 @@ def _notify(notices: tuple[str, ...]) -> None:
         say(_("Let op: {warning}").format(warning=notice))
 
 
-def _cmd_letter(args: argparse.Namespace) -> int:
-    from klantapp.letters import prepare_letter
-
+def _write_letter(args: argparse.Namespace, make: Callable[[Any], Any]) -> int:
+    """Make one letter from the casebook, tell its notices, write the PDF (0600)."""
     with open_casebook(args.path) as cb:
-        # refuses (exit 1, the missing details named) a letter that could not arrive
-        prepared = prepare_letter(cb, args.appointment, lang=args.lang)
+        prepared = make(cb)
     _notify(prepared.notices)
     write_output(args.output, prepared.pdf, personal=True)
     return 0
+
+
+def _cmd_letter(args: argparse.Namespace) -> int:
+    from klantapp.letters import prepare_letter
+
+    # refuses (exit 1, the missing details named) a letter that could not arrive
+    return _write_letter(args, lambda cb: prepare_letter(cb, args.appointment, lang=args.lang))
 
 
 def _cmd_letters(args: argparse.Namespace) -> int:
@@ -58,13 +64,9 @@ def _cmd_letters(args: argparse.Namespace) -> int:
 def _cmd_late_offer(args: argparse.Namespace) -> int:
     from klantapp.letters import prepare_late_offer
 
-    with open_casebook(args.path) as cb:
-        # refuses (exit 1, with the reason) when the offer was not late or the letter
-        # could not arrive
-        prepared = prepare_late_offer(cb, args.person, lang=args.lang)
-    _notify(prepared.notices)
-    write_output(args.output, prepared.pdf, personal=True)
-    return 0
+    # refuses (exit 1, with the reason) when the offer was not late or the letter could
+    # not arrive
+    return _write_letter(args, lambda cb: prepare_late_offer(cb, args.person, lang=args.lang))
 
 
 def _cmd_ics(args: argparse.Namespace) -> int:

@@ -106,12 +106,7 @@ def build_texts(data: LateOfferData, lang: str) -> T.LetterTexts:
         T.Para(_(T.LO_DUO), bold=True),
         T.Para(f"{_(T.LO_KEEP)} {_(T.T_NOT_UNDERSTAND).format(phone=phone)}"),
     )
-    signature = [_(T.T_REGARDS)]
-    if data.klantmanager:
-        signature.append(data.klantmanager)
-    comma = "، " if rtl else ("፣ " if lang in ("am", "ti") else ", ")  # the script's comma
-    role = _(T.T_KLANTMANAGER)
-    signature.append(f"{role}{comma}{ltr(gem.name)}" if gem.name else role)
+    signature = T.signature_lines(data, lang, t)
     return T.LetterTexts(
         lang=lang,
         rtl=rtl,

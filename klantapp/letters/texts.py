@@ -19,7 +19,7 @@ from babel.dates import format_date, format_time
 
 from klantapp.i18n import translation
 from klantapp.letters.bidi_layout import ltr
-from klantapp.letters.model import LetterData
+from klantapp.letters.model import LetterData, Sent
 
 DOMAIN = "letters"
 
@@ -452,6 +452,19 @@ def with_whom_text(data: LetterData, lang: str, t: _Texts) -> str:
     return t.text(T_YOUR_KLANTMANAGER)
 
 
+def signature_lines(data: Sent, lang: str, t: _Texts) -> list[str]:
+    """The closing of every letter: the greeting, the klantmanager's name, and their
+    role with the gemeente's name (after the script's comma)."""
+    lines = [t.text(T_REGARDS)]
+    if data.klantmanager:
+        lines.append(data.klantmanager)
+    comma = "، " if is_rtl(lang) else ("፣ " if lang in ("am", "ti") else ", ")
+    role = t.text(T_KLANTMANAGER)
+    name = data.gemeente.name
+    lines.append(f"{role}{comma}{ltr(name)}" if name else role)
+    return lines
+
+
 def build_texts(data: LetterData, lang: str) -> LetterTexts:
     """The filled-in text of ``data`` in ``lang`` ("nl" for the Dutch section)."""
 
@@ -509,12 +522,7 @@ def build_texts(data: LetterData, lang: str) -> LetterTexts:
     if consequence:
         rows.append(PictoRow("consequence", _(LABEL_IF_NOT), consequence))
     # The klantmanager signs, never whoever the appointment is with (a role is no name).
-    signature = [_(T_REGARDS)]
-    if data.klantmanager:
-        signature.append(data.klantmanager)
-    comma = "، " if rtl else ("፣ " if lang in ("am", "ti") else ", ")  # the script's comma
-    role = _(T_KLANTMANAGER)
-    signature.append(f"{role}{comma}{ltr(gem.name)}" if gem.name else role)
+    signature = signature_lines(data, lang, t)
     return LetterTexts(
         lang=lang,
         rtl=rtl,
