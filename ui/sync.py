@@ -122,8 +122,11 @@ class SyncController(QObject):
             self.check()
 
     def stop(self) -> None:
+        """No more checks or exchanges: the one running ends by itself, and an exchange
+        asked for while it ran is dropped rather than started after the stop."""
         self.timer.stop()
         self.after_save.stop()
+        self._again = False
 
     # --- the folder ------------------------------------------------------------------------
     def check(self) -> None:

@@ -11,10 +11,9 @@ from hypothesis import strategies as st
 
 from klantapp.errors import BundleRefused
 from klantapp.sync import bundle
+from tests.sync.parties import HUB_ID, Parties
 
-from .conftest import HUB_ID, World
-
-WORLD = World()  # keys are made once: hypothesis runs many examples per test
+WORLD = Parties()  # keys are made once: hypothesis runs many examples per test
 
 ids = st.from_regex(r"[0-9a-z]{1,64}", fullmatch=True)
 seq = st.integers(min_value=0, max_value=2**63 - 1)

@@ -4,9 +4,6 @@ quarantine listing, notices read, and the guided passphrase recovery."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from klantapp.casebook import Casebook, services
@@ -15,15 +12,6 @@ from klantapp.sync import laptop, state, transport
 from klantapp.sync.hub import office
 from klantapp.vault import KdfParams
 from tests.sync.world import PASSPHRASE, World, household
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    w = World.make(tmp_path)
-    try:
-        yield w
-    finally:
-        w.close()
 
 
 def test_the_folder_is_kept_in_the_casebook_and_never_sent(world: World) -> None:

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -36,15 +34,6 @@ def defined_digest(conn: sqlite3.Connection, device: str) -> str:
     for line in lines:
         digest.update(line.encode("utf-8") + b"\n")
     return digest.hexdigest()
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    w = World.make(tmp_path)
-    try:
-        yield w
-    finally:
-        w.close()
 
 
 def test_the_streamed_digest_is_the_defined_one_on_both_sides(world: World) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,15 +11,6 @@ from klantapp.casebook.casebook import NotOwner
 from klantapp.sync import laptop
 from klantapp.sync.hub import office
 from tests.sync.world import World, household, names, state
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    w = World.make(tmp_path)
-    try:
-        yield w
-    finally:
-        w.close()
 
 
 def test_a_laptops_households_reach_the_office_and_only_their_owner(world: World) -> None:

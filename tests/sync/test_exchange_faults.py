@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -41,15 +40,6 @@ else:
         print(i, flush=True)
         laptop.run(cb, folder, settle=0)
 """
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    w = World.make(tmp_path)
-    try:
-        yield w
-    finally:
-        w.close()
 
 
 def _run_and_kill(role: str, cb: Casebook, folder: Path, after: float) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,16 @@ class World:
     hub: Casebook
     folder: Path
     laptops: dict[str, Casebook] = field(default_factory=dict)
+
+    @classmethod
+    @contextmanager
+    def opened(cls, root: Path) -> Iterator[World]:
+        """A world for one test: every casebook in it is closed afterwards."""
+        world = cls.make(root)
+        try:
+            yield world
+        finally:
+            world.close()
 
     @classmethod
     def make(cls, root: Path, gemeente: str = "Heuveldal") -> World:

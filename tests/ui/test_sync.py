@@ -29,16 +29,20 @@ from ui.workspace import Workspace
 
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[World]:
-    w = World.make(tmp_path)
-    try:
+    with World.opened(tmp_path) as w:
         yield w
-    finally:
-        w.close()
 
 
 @pytest.fixture
 def open_workspace(qtbot, settings):  # type: ignore[no-untyped-def]
-    made: list[Workspace] = []
+    def let_go(ws: Workspace) -> None:
+        # As locking does: stop, let the exchange end, then let go of the casebook. This
+        # runs before pytest-qt closes and deletes the window (which happens before any
+        # fixture's teardown): a result delivered to a deleted controller is dropped, so
+        # waiting after that would wait for ever.
+        ws.sync.stop()
+        qtbot.waitUntil(lambda: not ws.sync.running, timeout=20_000)
+        ws.session.detach()  # a late folder check is dropped; the world closes the casebook
 
     def make(cb: Casebook, folder: Path | None = None, **options: Any) -> Workspace:
         session = Session(cb, str(cb.path))
@@ -53,16 +57,11 @@ def open_workspace(qtbot, settings):  # type: ignore[no-untyped-def]
         )
         controller.after_save.setInterval(20)
         ws = Workspace(session, settings, sync=controller)
-        qtbot.addWidget(ws)
+        qtbot.addWidget(ws, before_close_func=let_go)
         ws.show()
-        made.append(ws)
         return ws
 
-    yield make
-    for ws in made:  # as locking does: stop, let the exchange end, then let go of the casebook
-        ws.sync.stop()
-        qtbot.waitUntil(lambda ws=ws: not ws.sync.running, timeout=20_000)
-        ws.session.detach()  # a late folder check is dropped; the world closes the casebook
+    return make
 
 
 def synced(qtbot, ws: Workspace) -> None:  # type: ignore[no-untyped-def]
