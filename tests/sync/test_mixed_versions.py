@@ -1,7 +1,8 @@
 """Laptops and an office on different versions of Klantapp (docs/sync.md, "Laptops on
 another version").
 
-An older laptop (schema 6) is simulated: its bundles say schema 6, and one of its
+The office and its laptop are the shared ``world`` (tests/sync/conftest.py). An older
+laptop (schema 6) is simulated: its bundles say schema 6, and one of its
 changes still writes a field that schema 7 moved into a DUO decision. A newer office
 is simulated the other way round: the laptop says it is on schema 6.
 """
@@ -9,9 +10,7 @@ is simulated the other way round: the laptop says it is on schema 6.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -19,16 +18,6 @@ from klantapp.casebook import migrations, queries, services
 from klantapp.casebook.ops import Change
 from klantapp.sync import laptop
 from tests.sync.world import World, household
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    w = World.make(tmp_path)
-    w.add_laptop("anna")
-    try:
-        yield w
-    finally:
-        w.close()
 
 
 def _as_schema_6(monkeypatch: pytest.MonkeyPatch, module: object) -> None:
@@ -67,7 +56,7 @@ def _write_removed_field(cb: object, field: str, value: object) -> None:
 def test_an_older_laptops_edit_of_a_removed_field_is_refused_with_the_reason(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    anna = world.laptops["anna"]
+    anna = world.add_laptop("anna")
     hid = household(anna, "Qadir")
     pid = services.add_record(
         anna, "persons", {"household_id": hid, "role": "aanvrager", "family_name": "Qadir"}
@@ -95,7 +84,7 @@ def test_an_older_laptops_edit_of_a_removed_field_is_refused_with_the_reason(
 def test_an_older_laptops_edits_of_current_fields_are_taken(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    anna = world.laptops["anna"]
+    anna = world.add_laptop("anna")
     hid = household(anna, "Tesfay")
     world.settle()
     services.update_record(anna, "households", hid, {"city": "Heuveldal"})
@@ -109,7 +98,7 @@ def test_an_older_laptops_edits_of_current_fields_are_taken(
 def test_a_bundle_from_a_newer_office_waits_until_the_laptop_is_updated(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    anna = world.laptops["anna"]
+    anna = world.add_laptop("anna")
     world.settle()
     partner = services.add_record(
         world.hub, "partners", {"name": "Taalcentrum De Brug", "kind": "taalschool"}
