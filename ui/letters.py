@@ -11,6 +11,7 @@ appointment that is already past shows the core's notice above the preview.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -246,16 +247,23 @@ def render_to_printer(document: QPdfDocument, printer: QPrinter) -> int:
 
 
 class LetterDialog(PdfPreview):
-    """The letter of one appointment with a language choice."""
+    """A letter (an appointment's, the late-offer statement) with a language choice:
+    ``make(lang)`` is the worker that makes it again in another language."""
 
     def __init__(
-        self, session: Session, appointment_id: str, pdf: bytes, lang: str, parent: QWidget | None
+        self,
+        session: Session,
+        make: Callable[[str | None], Any],
+        pdf: bytes,
+        lang: str,
+        parent: QWidget | None,
+        *,
+        title: str,
+        suggested_name: str,
     ) -> None:
-        super().__init__(
-            _("Brief"), pdf, suggested_name=f"brief-{appointment_id[:8]}.pdf", parent=parent
-        )
+        super().__init__(title, pdf, suggested_name=suggested_name, parent=parent)
         self.session = session
-        self.appointment_id = appointment_id
+        self.make = make
         self.language = QComboBox()
         self.language.setAccessibleName(_("Taal van de brief"))
         for code, _own, reviewed in letter_languages(session):
@@ -289,15 +297,7 @@ class LetterDialog(PdfPreview):
         code, name, reviewed = self.language.currentData()
         self._show_review_state(name, reviewed)
         self.language.setEnabled(False)
-        run_task(
-            prepare_letter,
-            self.session,
-            self.appointment_id,
-            code,
-            owner=self,
-            on_result=self._new_pdf,
-            on_error=self._failed,
-        )
+        run_task(self.make, code, owner=self, on_result=self._new_pdf, on_error=self._failed)
 
     def _new_pdf(self, prepared: Any) -> None:
         self.language.setEnabled(True)
@@ -307,24 +307,40 @@ class LetterDialog(PdfPreview):
     def _failed(self, exc: BaseException, details: str) -> None:
         self.language.setEnabled(True)
         if isinstance(exc, KlantappError):
-            QMessageBox.warning(self, _("Brief"), str(exc))
+            QMessageBox.warning(self, self.windowTitle(), str(exc))
         else:
             from ui.errordialog import show_unexpected_error
 
             show_unexpected_error(exc, details)
 
 
-def show_letter(session: Session, appointment_id: str, parent: QWidget) -> None:
-    """'Brief maken': build the PDF in a worker, then open the preview."""
-    lang = default_language(session, appointment_id)
-    busy = QProgressDialog(_("Brief maken…"), "", 0, 0, parent)
+def _show_letter_dialog(
+    session: Session,
+    make: Callable[[str | None], Any],
+    lang: str,
+    parent: QWidget,
+    *,
+    title: str,
+    busy_text: str,
+    suggested_name: str,
+) -> None:
+    """Make the letter in a worker, then open its preview; a refusal is shown in words."""
+    busy = QProgressDialog(busy_text, "", 0, 0, parent)
     busy.setCancelButton(None)
     busy.setWindowModality(Qt.WindowModality.WindowModal)
     busy.setMinimumDuration(300)
 
     def done(prepared: Any) -> None:
         busy.close()
-        dialog = LetterDialog(session, appointment_id, prepared.pdf, lang, parent)
+        dialog = LetterDialog(
+            session,
+            make,
+            prepared.pdf,
+            lang,
+            parent,
+            title=title,
+            suggested_name=suggested_name,
+        )
         dialog.show_notices(prepared.notices)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -332,14 +348,56 @@ def show_letter(session: Session, appointment_id: str, parent: QWidget) -> None:
     def failed(exc: BaseException, details: str) -> None:
         busy.close()
         if isinstance(exc, KlantappError):
-            QMessageBox.warning(parent, _("Brief maken"), str(exc))
+            QMessageBox.warning(parent, title, str(exc))
         else:
             from ui.errordialog import show_unexpected_error
 
             show_unexpected_error(exc, details)
 
-    run_task(
-        prepare_letter, session, appointment_id, lang, owner=parent, on_result=done, on_error=failed
+    run_task(make, lang, owner=parent, on_result=done, on_error=failed)
+
+
+def show_letter(session: Session, appointment_id: str, parent: QWidget) -> None:
+    """'Brief maken': build the PDF in a worker, then open the preview."""
+
+    def make(lang: str | None) -> Any:
+        return prepare_letter(session, appointment_id, lang)
+
+    _show_letter_dialog(
+        session,
+        make,
+        default_language(session, appointment_id),
+        parent,
+        title=_("Brief"),
+        busy_text=_("Brief maken…"),
+        suggested_name=f"brief-{appointment_id[:8]}.pdf",
+    )
+
+
+def show_late_offer(session: Session, person_id: str, parent: QWidget) -> None:
+    """'Verklaring te laat aanbod': the gemeente's statement that its offer started late,
+    for the client's DUO extension request; refused in words when it was not late."""
+
+    def make(lang: str | None) -> Any:
+        from klantapp import letters
+
+        return letters.prepare_late_offer(session.cb, person_id, lang=lang)
+
+    person = session.get("persons", person_id) or {}
+    try:
+        from klantapp.letters.from_casebook import choose_language
+
+        lang = str(choose_language({}, person))
+    except Exception:
+        lang = "nl"
+    _show_letter_dialog(
+        session,
+        make,
+        lang,
+        parent,
+        title=_("Verklaring te laat aanbod"),
+        busy_text=_("Verklaring maken…"),
+        suggested_name=f"verklaring-{person_id[:8]}.pdf",
     )
 
 

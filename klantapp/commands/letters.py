@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -18,15 +19,20 @@ def _notify(notices: tuple[str, ...]) -> None:
         say(_("Let op: {warning}").format(warning=notice))
 
 
-def _cmd_letter(args: argparse.Namespace) -> int:
-    from klantapp.letters import prepare_letter
-
+def _write_letter(args: argparse.Namespace, make: Callable[[Any], Any]) -> int:
+    """Make one letter from the casebook, tell its notices, write the PDF (0600)."""
     with open_casebook(args.path) as cb:
-        # refuses (exit 1, the missing details named) a letter that could not arrive
-        prepared = prepare_letter(cb, args.appointment, lang=args.lang)
+        prepared = make(cb)
     _notify(prepared.notices)
     write_output(args.output, prepared.pdf, personal=True)
     return 0
+
+
+def _cmd_letter(args: argparse.Namespace) -> int:
+    from klantapp.letters import prepare_letter
+
+    # refuses (exit 1, the missing details named) a letter that could not arrive
+    return _write_letter(args, lambda cb: prepare_letter(cb, args.appointment, lang=args.lang))
 
 
 def _cmd_letters(args: argparse.Namespace) -> int:
@@ -55,6 +61,14 @@ def _cmd_letters(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_late_offer(args: argparse.Namespace) -> int:
+    from klantapp.letters import prepare_late_offer
+
+    # refuses (exit 1, with the reason) when the offer was not late or the letter could
+    # not arrive
+    return _write_letter(args, lambda cb: prepare_late_offer(cb, args.person, lang=args.lang))
+
+
 def _cmd_ics(args: argparse.Namespace) -> int:
     from klantapp.letters import appointment_ics_for
 
@@ -64,21 +78,35 @@ def _cmd_ics(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: Any) -> None:
-    p = sub.add_parser("letter", help=_("maak de brief voor één afspraak (PDF)"))
-    add_path(p)
-    p.add_argument("--appointment", required=True, metavar="ID", help=_("id van de afspraak"))
+def _add_lang(p: argparse.ArgumentParser, default: str) -> None:
     p.add_argument(
         "--lang",
         metavar="CODE",
         default=None,
         help=_(
             "taal naast Nederlands (en, ar, ti, fa, prs, ps, so, tr, kmr, ckb, am, uk, ru, "
-            "fr; nl = alleen Nederlands); standaard de taal van de afspraak of de klant"
-        ),
+            "fr; nl = alleen Nederlands); {default}"
+        ).format(default=default),
     )
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("letter", help=_("maak de brief voor één afspraak (PDF)"))
+    add_path(p)
+    p.add_argument("--appointment", required=True, metavar="ID", help=_("id van de afspraak"))
+    _add_lang(p, _("standaard de taal van de afspraak of de klant"))
     p.add_argument("-o", "--output", required=True, metavar="FILE.pdf", help=_("uitvoerbestand"))
     p.set_defaults(func=_cmd_letter)
+
+    p = sub.add_parser(
+        "late-offer",
+        help=_("verklaring dat het aanbod te laat startte, voor verlenging bij DUO (PDF)"),
+    )
+    add_path(p)
+    p.add_argument("--person", required=True, metavar="ID", help=_("id van het gezinslid"))
+    _add_lang(p, _("standaard de taal van de klant"))
+    p.add_argument("-o", "--output", required=True, metavar="FILE.pdf", help=_("uitvoerbestand"))
+    p.set_defaults(func=_cmd_late_offer)
 
     p = sub.add_parser("letters", help=_("alle brieven van één dag in één PDF"))
     add_path(p)

@@ -10,6 +10,11 @@ Core code: never imports Qt. Public API::
     render_letter(data: LetterData) -> bytes
     render_letters(list[LetterData], *, progress=None) -> bytes
     letter_languages(gemeente=None) -> list[(code, name in its own language, reviewed)]
+    prepare_late_offer(cb, person_id, *, lang=None, on=None) -> Prepared
+    render_late_offer(data: LateOfferData) -> bytes
+
+The late-offer statement (:mod:`klantapp.letters.late_offer`) is the gemeente's
+declaration that its offer started late, for the client's DUO extension request.
 
 A letter that could not arrive or be answered (no full postal address, no sender) is
 refused with :class:`LetterNotPrintable`, naming what is missing. PDFs are built in
@@ -23,15 +28,23 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from klantapp.letters.checks import LetterNotPrintable, check_letters, is_past, letter_notices
+from klantapp.letters.checks import (
+    LetterNotPrintable,
+    check_letters,
+    is_past,
+    letter_notices,
+    review_notices,
+)
 from klantapp.letters.from_casebook import (
     day_appointment_ids,
     gemeente_settings,
+    late_offer_data,
     letter_data,
     letters_data,
 )
 from klantapp.letters.ical import appointment_ics
-from klantapp.letters.model import Appointment, Gemeente, LetterData, Recipient
+from klantapp.letters.late_offer import render_late_offer
+from klantapp.letters.model import Appointment, Gemeente, LateOfferData, LetterData, Recipient
 from klantapp.letters.render import render_letter, render_letters
 from klantapp.letters.review import catalog_reviewed, letter_languages, review_of
 from klantapp.letters.texts import KIND_TITLES
@@ -39,6 +52,7 @@ from klantapp.letters.texts import KIND_TITLES
 __all__ = [
     "Appointment",
     "Gemeente",
+    "LateOfferData",
     "LetterData",
     "LetterNotPrintable",
     "Prepared",
@@ -48,12 +62,15 @@ __all__ = [
     "check_letters",
     "day_letters_pdf",
     "is_past",
+    "late_offer_data",
     "letter_data",
     "letter_languages",
     "letter_notices",
     "letter_pdf",
     "prepare_day_letters",
+    "prepare_late_offer",
     "prepare_letter",
+    "render_late_offer",
     "render_letter",
     "render_letters",
     "review_of",
@@ -83,6 +100,16 @@ def prepare_letter(
     pdf = render_letter(data)
     notices = letter_notices(data, now=now, gemeente=gemeente_settings(cb))
     return Prepared(pdf, tuple(notices), (data.lang,), 1)
+
+
+def prepare_late_offer(
+    cb: Any, person_id: str, *, lang: str | None = None, on: date | None = None
+) -> Prepared:
+    """The late-offer statement for one person, with its notices (an unreviewed
+    translation). Refused when the offer was not late, or the letter could not arrive."""
+    data = late_offer_data(cb, person_id, lang, on=on)
+    pdf = render_late_offer(data)
+    return Prepared(pdf, tuple(review_notices(data, gemeente_settings(cb))), (data.lang,), 1)
 
 
 def prepare_day_letters(

@@ -19,7 +19,7 @@ from typing import Any
 
 from klantapp.errors import KlantappError
 from klantapp.i18n import N_, _
-from klantapp.letters.model import LetterData
+from klantapp.letters.model import LetterData, Sent
 
 # Recipient attribute -> the household field it comes from (own address, azc address).
 ADDRESS_FIELDS: tuple[tuple[str, str, str], ...] = (
@@ -49,7 +49,7 @@ def _field_label(name: str) -> str:
     return _(HOUSEHOLD.field(name).label)
 
 
-def missing_address_fields(data: LetterData) -> list[str]:
+def missing_address_fields(data: Sent) -> list[str]:
     """Labels of the household fields the postal address still needs."""
     rec = data.recipient
     azc = rec.address_source == "azc"
@@ -60,12 +60,12 @@ def missing_address_fields(data: LetterData) -> list[str]:
     ]
 
 
-def missing_sender_fields(data: LetterData) -> list[str]:
+def missing_sender_fields(data: Sent) -> list[str]:
     gem = data.gemeente
     return [_(label) for attr, label in GEMEENTE_REQUIRED if not str(getattr(gem, attr)).strip()]
 
 
-def _problems(data: LetterData) -> list[tuple[str, str, list[str]]]:
+def _problems(data: Sent) -> list[tuple[str, str, list[str]]]:
     """(message, hint, missing) for everything that stops this letter."""
     from klantapp.letters.texts import parse_phone_hours
 
@@ -120,7 +120,7 @@ def _problems(data: LetterData) -> list[tuple[str, str, list[str]]]:
     return out
 
 
-def check_letter(data: LetterData) -> None:
+def check_letter(data: Sent) -> None:
     """Raise :class:`LetterNotPrintable` when the letter could not arrive or be answered."""
     problems = _problems(data)
     if problems:
@@ -172,9 +172,6 @@ def letter_notices(
     gemeente: Mapping[str, Any] | None = None,
 ) -> list[str]:
     """Warnings to show before printing; they do not stop the letter."""
-    from klantapp.domain.records import LANGUAGES, choice_label
-    from klantapp.letters.review import review_of
-
     notices: list[str] = []
     if is_past(data, now):
         notices.append(
@@ -183,11 +180,20 @@ def letter_notices(
                 "de bedoeling is; maak anders eerst een nieuwe afspraak."
             ).format(when=data.appointment.starts_at.strftime("%d-%m-%Y %H:%M"))
         )
-    if data.lang != "nl" and not review_of(data.lang, gemeente).reviewed:
-        notices.append(
-            _(
-                "De vertaling in het {language} is niet nagekeken door een gekwalificeerd "
-                "vertaler. De Nederlandse tekst in de brief is de officiële tekst."
-            ).format(language=_(choice_label(LANGUAGES, data.lang)))
-        )
+    notices += review_notices(data, gemeente)
     return notices
+
+
+def review_notices(data: Sent, gemeente: Mapping[str, Any] | None = None) -> list[str]:
+    """The notice for a letter language no qualified translator has reviewed."""
+    from klantapp.domain.records import LANGUAGES, choice_label
+    from klantapp.letters.review import review_of
+
+    if data.lang == "nl" or review_of(data.lang, gemeente).reviewed:
+        return []
+    return [
+        _(
+            "De vertaling in het {language} is niet nagekeken door een gekwalificeerd "
+            "vertaler. De Nederlandse tekst in de brief is de officiële tekst."
+        ).format(language=_(choice_label(LANGUAGES, data.lang)))
+    ]

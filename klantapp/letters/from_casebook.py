@@ -10,7 +10,7 @@ from typing import Any
 from klantapp.errors import KlantappError
 from klantapp.i18n import _
 from klantapp.letters.checks import ADDRESS_FIELDS
-from klantapp.letters.model import Appointment, Gemeente, LetterData, Recipient
+from klantapp.letters.model import Appointment, Gemeente, LateOfferData, LetterData, Recipient
 from klantapp.letters.texts import LETTER_LANGUAGES
 
 
@@ -147,6 +147,14 @@ def choose_language(appointment: dict[str, Any], person: dict[str, Any] | None) 
     return "nl"
 
 
+def _check_language(lang: str | None) -> None:
+    if lang is not None and lang != "nl" and lang not in LETTER_LANGUAGES:
+        raise KlantappError(
+            _("Voor de taal {lang} zijn er geen brieven.").format(lang=repr(lang)),
+            hint=_("Kies een van: {languages}.").format(languages=", ".join(LETTER_LANGUAGES)),
+        )
+
+
 def letter_data(cb: Any, appointment_id: str, lang: str | None = None) -> LetterData:
     """The letter data of one appointment, read from the casebook ``cb``."""
     return letters_data(cb, [appointment_id], lang)[0]
@@ -159,11 +167,7 @@ def letters_data(cb: Any, appointment_ids: list[str], lang: str | None = None) -
     settings = gemeente_settings(cb)
     gemeente = gemeente_from_settings(settings)
     klantmanager = queries.klantmanager_name(cb)
-    if lang is not None and lang != "nl" and lang not in LETTER_LANGUAGES:
-        raise KlantappError(
-            _("Voor de taal {lang} zijn er geen brieven.").format(lang=repr(lang)),
-            hint=_("Kies een van: {languages}.").format(languages=", ".join(LETTER_LANGUAGES)),
-        )
+    _check_language(lang)
     moved = reschedule_counts(cb, appointment_ids)
     out: list[LetterData] = []
     for appointment_id in appointment_ids:
@@ -216,3 +220,49 @@ def day_appointment_ids(cb: Any, day: date) -> list[str]:
     end = f"{(day + timedelta(days=1)).isoformat()}T00:00"
     rows = queries.appointments_between(cb, start, end)
     return [str(r["id"]) for r in rows if (r.get("outcome") or "gepland") == "gepland"]
+
+
+def late_offer_data(
+    cb: Any, person_id: str, lang: str | None = None, *, on: date | None = None
+) -> LateOfferData:
+    """The statement that the gemeente's offer to this person started late, read from
+    the casebook ``cb`` on ``on`` (today). Refused with the reason when the offer was on
+    time, has no PIP yet, or is not the gemeente's to give (a gezinsmigrant)."""
+    from klantapp.casebook import queries
+    from klantapp.domain.deadlines import late_offer
+
+    person = queries.get(cb, "persons", person_id)
+    if person is None:
+        raise KlantappError(
+            _("Dit gezinslid bestaat niet."),
+            hint=_("Kies een gezinslid uit het huishouden."),
+        )
+    detail = queries.household_detail(cb, person["household_id"], ["pips"]) or {}
+    household = detail.get("household") or {}
+    pips = [p for p in detail.get("pips", []) if p.get("person_id") == person_id]
+    day = on or date.today()
+    late = late_offer(person, pips, day)
+    if late is None:
+        raise KlantappError(
+            _("Er is geen verklaring nodig: het aanbod is niet te laat gestart."),
+            hint=_(
+                "Een verklaring is er voor een asielstatushouder van wie het aanbod later "
+                "startte dan 3 maanden na het PIP (6 bij de onderwijsroute). Controleer de "
+                "datum van het PIP en 'Start aanbod'."
+            ),
+        )
+    _check_language(lang)
+    return LateOfferData(
+        gemeente=gemeente_from_settings(gemeente_settings(cb)),
+        recipient=recipient_for(household, person),
+        letter_date=day,
+        pip_date=late.pip_date,
+        deadline=late.deadline,
+        started=late.started,
+        leerroute=late.leerroute or "",
+        birth_date=_s(person.get("birth_date")),
+        bsn=_s(person.get("bsn")),
+        reference=f"VRK-{person_id.replace('-', '')[:8].upper()}",
+        lang=choose_language({}, person) if lang is None else lang,
+        klantmanager=queries.klantmanager_name(cb),
+    )

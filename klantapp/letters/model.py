@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Protocol
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,6 +83,55 @@ class LetterData:
     recipient: Recipient
     appointment: Appointment
     letter_date: date
+    reference: str = ""
+    lang: str = "nl"
+    klantmanager: str = ""
+
+
+class Sent(Protocol):
+    """What every letter has, whatever it says: who sends it, to whom, on which day,
+    its kenmerk, the language beside Dutch and the klantmanager who signs it. The
+    letterhead, the address in the envelope window, the footer and the checks before
+    printing (:mod:`klantapp.letters.checks`) need no more."""
+
+    @property
+    def gemeente(self) -> Gemeente: ...
+
+    @property
+    def recipient(self) -> Recipient: ...
+
+    @property
+    def letter_date(self) -> date: ...
+
+    @property
+    def reference(self) -> str: ...
+
+    @property
+    def lang(self) -> str: ...
+
+    @property
+    def klantmanager(self) -> str: ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class LateOfferData:
+    """The gemeente's statement that its offer started late (art. 12 Wi2021): the client
+    sends it with a request to DUO to extend the inburgeringstermijn.
+
+    ``birth_date`` and ``bsn`` are as recorded (a birth date may be partly known: "1990"
+    or "1990-05"); DUO finds the person by them. ``started`` is ``None`` while the offer
+    has not started; the statement then says so on ``letter_date``.
+    """
+
+    gemeente: Gemeente
+    recipient: Recipient
+    letter_date: date
+    pip_date: date
+    deadline: date
+    started: date | None
+    leerroute: str = ""  # "b1", "onderwijs", "z" or "" (not chosen)
+    birth_date: str = ""
+    bsn: str = ""
     reference: str = ""
     lang: str = "nl"
     klantmanager: str = ""

@@ -41,7 +41,7 @@ from klantapp.letters.bidi_layout import Line, TextStyle, draw_line, layout_para
 from klantapp.letters.checks import LetterNotPrintable, check_letters
 from klantapp.letters.fonts import font_name, register_fonts
 from klantapp.letters.ical import qr_event
-from klantapp.letters.model import LetterData
+from klantapp.letters.model import LetterData, Sent
 from klantapp.letters.pictograms import draw_icon
 from klantapp.letters.qr import QR_QUIET, qr_modules
 from klantapp.letters.tagging import TaggedCanvas
@@ -108,7 +108,7 @@ def _artifact(c: Canvas) -> contextlib.AbstractContextManager[None]:
 
 
 @dataclass
-class _Flow:
+class Flow:
     """Collects drawing operations page by page, breaking pages where needed."""
 
     pages: list[list[Op]] = field(default_factory=lambda: [[]])
@@ -155,7 +155,7 @@ CONTACT_WIDTH = 62 * MM
 NAME_SIZES = (17.0, 16.0, 15.0, 14.0, 13.0)
 
 
-def _logo(data: LetterData) -> tuple[ImageReader, float, float] | None:
+def _logo(data: Sent) -> tuple[ImageReader, float, float] | None:
     if not data.gemeente.logo_png:
         return None
     try:
@@ -167,7 +167,7 @@ def _logo(data: LetterData) -> tuple[ImageReader, float, float] | None:
     return img, iw * scale, ih * scale
 
 
-def _letterhead(c: Canvas, data: LetterData) -> None:
+def _letterhead(c: Canvas, data: Sent) -> None:
     """Name and department at the left (beside the logo), contact details at the right.
 
     The name column ends where the contact block begins, whatever the logo's width;
@@ -225,7 +225,7 @@ def _letterhead(c: Canvas, data: LetterData) -> None:
         c.line(LEFT, _y(LETTERHEAD_RULE), RIGHT, _y(LETTERHEAD_RULE))
 
 
-def _address_block(c: Canvas, data: LetterData) -> None:
+def _address_block(c: Canvas, data: Sent) -> None:
     gem = data.gemeente
     rec = data.recipient
     x0, x1 = 22 * MM, 108 * MM
@@ -248,7 +248,7 @@ def _address_block(c: Canvas, data: LetterData) -> None:
     _text_op(lines, x0, x1, _y(57), ADDRESS)(c)
 
 
-def _meta_block(c: Canvas, data: LetterData, subject: str) -> None:
+def _meta_block(c: Canvas, data: Sent, subject: str) -> None:
     from babel.dates import format_date
 
     rows = [("Datum", format_date(data.letter_date, "long", locale="nl"))]
@@ -412,7 +412,7 @@ def _row_icons(
 
 
 def _place(
-    flow: _Flow,
+    flow: Flow,
     deferred: list[_Deferred],
     icons: list[tuple[str, float, float, float]],
     height: float,
@@ -427,9 +427,7 @@ def _place(
     flow.add(_rule_op(flow.y))
 
 
-def _picto_block(
-    flow: _Flow, data: LetterData, nl: T.LetterTexts, cl: T.LetterTexts | None
-) -> None:
+def _picto_block(flow: Flow, data: LetterData, nl: T.LetterTexts, cl: T.LetterTexts | None) -> None:
     """WAT / WANNEER / WAAR / MET WIE / MEENEMEN (/ KOMT U NIET?), the telephone row and
     the QR code. Bilingual: each row has a Dutch and a client-language column. Dutch
     only: two rows side by side and the QR code beside the telephone row, so the whole
@@ -505,7 +503,26 @@ def _picto_block(
     flow.y -= 6 * MM
 
 
-def _section(flow: _Flow, t: T.LetterTexts, heading: str, marker: str) -> None:
+def facts_block(flow: Flow, rows: Sequence[tuple[str, str]]) -> None:
+    """Label and value rows (Dutch, left to right), between rules: what a statement
+    declares, for whoever reads it (DUO)."""
+    label_w = 62 * MM
+    flow.need(10)
+    flow.add(_rule_op(flow.y))
+    for label, value in rows:
+        ll = _lines(label, label_w - 3 * MM, SMALL, False)
+        vl = _lines(value, WIDTH - label_w, VALUE, False)
+        height = max(SMALL.leading * len(ll), VALUE.leading * len(vl)) + 2 * PAD
+        flow.need(height)
+        grey = TextStyle(size=SMALL.size, leading=SMALL.leading, color=GREY)
+        flow.add(_text_op(ll, LEFT, LEFT + label_w - 3 * MM, flow.y - PAD, grey))
+        flow.add(_text_op(vl, LEFT + label_w, RIGHT, flow.y - PAD, VALUE))
+        flow.y -= height
+    flow.add(_rule_op(flow.y))
+    flow.y -= 6 * MM
+
+
+def _section(flow: Flow, t: T.LetterTexts, heading: str, marker: str) -> None:
     """One language's text: greeting, purpose, interpreter, consequence, signature."""
     lang = "" if t.lang == "nl" else t.lang
     flow.need(HEAD.leading + 4 * BODY.leading)
@@ -532,7 +549,7 @@ def _section(flow: _Flow, t: T.LetterTexts, heading: str, marker: str) -> None:
     _paragraphs(flow, t, lang)
 
 
-def _paragraphs(flow: _Flow, t: T.LetterTexts, lang: str) -> None:
+def _paragraphs(flow: Flow, t: T.LetterTexts, lang: str) -> None:
     body, bold_body = (BODY_RTL, BODY_RTL_BOLD) if t.rtl else (BODY, BODY_BOLD)
     for para in t.paragraphs:
         style = bold_body if para.bold else body
@@ -544,7 +561,7 @@ def _paragraphs(flow: _Flow, t: T.LetterTexts, lang: str) -> None:
     flow.y -= 6 * MM
 
 
-def _footer(c: Canvas, data: LetterData, page: int, pages: int) -> None:
+def _footer(c: Canvas, data: Sent, page: int, pages: int) -> None:
     # An en dash between the parts: a middle dot reads as a zero next to Persian digits.
     parts = [data.gemeente.name]
     if data.reference:
@@ -555,34 +572,56 @@ def _footer(c: Canvas, data: LetterData, page: int, pages: int) -> None:
     _text_op(lines[:1], LEFT, RIGHT, 12 * MM + FOOTER.size, grey)(c)
 
 
-def _draw_letter(c: Canvas, data: LetterData) -> int:
-    """Draw one letter on new pages; returns its number of pages."""
-    lang = data.lang if data.lang in T.LETTER_LANGUAGES else "nl"
-    nl = T.build_texts(data, "nl")
-    cl = T.build_texts(data, lang) if lang != "nl" else None
-    flow = _Flow()
+def letter_language(data: Sent) -> str:
+    """The language beside Dutch ("nl": a Dutch-only letter)."""
+    return data.lang if data.lang in T.LETTER_LANGUAGES else "nl"
+
+
+def new_flow() -> Flow:
+    """The text flow of a letter, starting below the address block on page 1."""
+    flow = Flow()
     flow.y = _y(96)
-    # The title is the first row of the pictogram block (WAT), in both languages.
-    _picto_block(flow, data, nl, cl)
-    # A Dutch-only letter needs no heading to say which text is Dutch.
+    return flow
+
+
+def language_sections(flow: Flow, nl: T.LetterTexts, cl: T.LetterTexts | None) -> None:
+    """The Dutch text (authoritative), then the client's language with its note that it
+    is a translation. A Dutch-only letter needs no heading to say which text is Dutch."""
     _section(flow, nl, "Nederlands" if cl is not None else "", "")
     if cl is not None:
         _section(
             flow,
             cl,
-            T.own_name(lang),
+            T.own_name(cl.lang),
             f"{cl.translation_note} ({ltr('Vertaling. De Nederlandse tekst geldt.')})",
         )
+
+
+def draw_pages(c: Canvas, data: Sent, flow: Flow, subject: str) -> int:
+    """Draw a letter's pages: letterhead, address and date block on page 1, the flow,
+    a footer on every page. Returns the number of pages."""
     for number, ops in enumerate(flow.pages, start=1):
         if number == 1:
             _letterhead(c, data)
             _address_block(c, data)
-            _meta_block(c, data, nl.title)
+            _meta_block(c, data, subject)
         for op in ops:
             op(c)
         _footer(c, data, number, len(flow.pages))
         c.showPage()
     return len(flow.pages)
+
+
+def _draw_letter(c: Canvas, data: LetterData) -> int:
+    """Draw one letter on new pages; returns its number of pages."""
+    lang = letter_language(data)
+    nl = T.build_texts(data, "nl")
+    cl = T.build_texts(data, lang) if lang != "nl" else None
+    flow = new_flow()
+    # The title is the first row of the pictogram block (WAT), in both languages.
+    _picto_block(flow, data, nl, cl)
+    language_sections(flow, nl, cl)
+    return draw_pages(c, data, flow, nl.title)
 
 
 @contextlib.contextmanager
@@ -611,6 +650,27 @@ def render_letters(
     on both sides no letter starts on the back of another person's letter.
     """
     check_letters(letters)
+
+    def draw(c: Canvas) -> None:
+        total = len(letters)
+        for done, data in enumerate(letters, start=1):
+            pages = _draw_letter(c, data)
+            if duplex and pages % 2 and done < total:
+                c.showPage()
+            if progress is not None:
+                progress(done, total)
+        if not letters:
+            c.showPage()
+
+    return pdf_document(
+        "Uitnodiging" if len(letters) == 1 else "Uitnodigingen",
+        letters[0].gemeente.name if letters else "Klantapp",
+        draw,
+    )
+
+
+def pdf_document(title: str, author: str, draw: Callable[[Canvas], None]) -> bytes:
+    """A tagged PDF in memory, with its title and author, drawn by ``draw``."""
     register_fonts()
     buf = io.BytesIO()
     with _render_lock, _binary_streams():
@@ -621,19 +681,11 @@ def render_letters(
             initialFontName=font_name("latin"),
             lang="nl-NL",
         )
-        c.setTitle("Uitnodiging" if len(letters) == 1 else "Uitnodigingen")
-        c.setAuthor(letters[0].gemeente.name if letters else "Klantapp")
+        c.setTitle(title)
+        c.setAuthor(author)
         c.setCreator("Klantapp")
         c.setViewerPreference("DisplayDocTitle", "true")
-        total = len(letters)
-        for done, data in enumerate(letters, start=1):
-            pages = _draw_letter(c, data)
-            if duplex and pages % 2 and done < total:
-                c.showPage()
-            if progress is not None:
-                progress(done, total)
-        if not letters:
-            c.showPage()
+        draw(c)
         c.save()
     return buf.getvalue()
 

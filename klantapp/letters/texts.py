@@ -19,7 +19,7 @@ from babel.dates import format_date, format_time
 
 from klantapp.i18n import translation
 from klantapp.letters.bidi_layout import ltr
-from klantapp.letters.model import LetterData
+from klantapp.letters.model import LetterData, Sent
 
 DOMAIN = "letters"
 
@@ -169,6 +169,22 @@ LABEL_BRING = N_("MEENEMEN")
 LABEL_IF_NOT = N_("KOMT U NIET?")
 
 
+# The late-offer statement (klantapp.letters.late_offer).
+LO_TITLE = N_("Verklaring: het aanbod voor uw inburgering startte te laat")
+LO_INTRO = N_(
+    "De gemeente verklaart met deze brief dat uw aanbod voor inburgering te laat is gestart."
+)
+LO_PIP = N_("Uw plan (PIP) is vastgesteld op {date}.")
+LO_RULE = N_("Het aanbod moest binnen {months} maanden starten, dus uiterlijk op {date}.")
+LO_STARTED = N_("Het aanbod is gestart op {date}.")
+LO_NOT_STARTED = N_("Op {date} was het aanbod nog niet gestart.")
+LO_DUO = N_(
+    "U kunt DUO vragen om uw inburgeringstermijn te verlengen. Stuur deze brief mee met "
+    "uw aanvraag."
+)
+LO_KEEP = N_("Bewaar deze brief goed.")
+
+
 def _language_names() -> tuple[str, ...]:
     from klantapp.domain.records import LANGUAGES
 
@@ -214,6 +230,14 @@ ALL_MESSAGES: tuple[str, ...] = (
     LABEL_WITH_WHOM,
     LABEL_BRING,
     LABEL_IF_NOT,
+    LO_TITLE,
+    LO_INTRO,
+    LO_PIP,
+    LO_RULE,
+    LO_STARTED,
+    LO_NOT_STARTED,
+    LO_DUO,
+    LO_KEEP,
 )
 
 # Readers who may count the hours of the day from 06:00 (the Ethiopian and Eritrean
@@ -428,6 +452,19 @@ def with_whom_text(data: LetterData, lang: str, t: _Texts) -> str:
     return t.text(T_YOUR_KLANTMANAGER)
 
 
+def signature_lines(data: Sent, lang: str, t: _Texts) -> list[str]:
+    """The closing of every letter: the greeting, the klantmanager's name, and their
+    role with the gemeente's name (after the script's comma)."""
+    lines = [t.text(T_REGARDS)]
+    if data.klantmanager:
+        lines.append(data.klantmanager)
+    comma = "، " if is_rtl(lang) else ("፣ " if lang in ("am", "ti") else ", ")
+    role = t.text(T_KLANTMANAGER)
+    name = data.gemeente.name
+    lines.append(f"{role}{comma}{ltr(name)}" if name else role)
+    return lines
+
+
 def build_texts(data: LetterData, lang: str) -> LetterTexts:
     """The filled-in text of ``data`` in ``lang`` ("nl" for the Dutch section)."""
 
@@ -485,12 +522,7 @@ def build_texts(data: LetterData, lang: str) -> LetterTexts:
     if consequence:
         rows.append(PictoRow("consequence", _(LABEL_IF_NOT), consequence))
     # The klantmanager signs, never whoever the appointment is with (a role is no name).
-    signature = [_(T_REGARDS)]
-    if data.klantmanager:
-        signature.append(data.klantmanager)
-    comma = "، " if rtl else ("፣ " if lang in ("am", "ti") else ", ")  # the script's comma
-    role = _(T_KLANTMANAGER)
-    signature.append(f"{role}{comma}{ltr(gem.name)}" if gem.name else role)
+    signature = signature_lines(data, lang, t)
     return LetterTexts(
         lang=lang,
         rtl=rtl,

@@ -29,7 +29,7 @@ from klantapp.sync import bundle, card, keys, minisign, payload, roster, transpo
 from klantapp.sync import state as st
 from klantapp.sync.digest import scope_rows, state_digest
 from klantapp.sync.lines import state_delta
-from klantapp.sync.receive import InvalidRemoteChange, apply_changes
+from klantapp.sync.receive import InvalidRemoteChange, apply_changes, check_schema
 
 Progress = Callable[[str, float], None]
 
@@ -292,6 +292,9 @@ def _apply_hub_bundle(
     _start, end = manifest.ranges.get(hub_id, (0, 0))
     needs = manifest.prerequisites.get(hub_id, 0)
     controls = body.controls
+    with cb.reading() as conn:
+        # a bundle from a newer Klantapp stays in the folder until this one is updated
+        check_schema(manifest.schema_version, migrations.schema_version(conn))
     with cb.transaction(actor=_("centraal kantoor")) as tx:
         conn = tx._conn
         position = int(st.get_in(conn, "sync_state", POSITION, 0))

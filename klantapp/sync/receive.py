@@ -20,7 +20,7 @@ from klantapp.casebook.apply import ROW, Clock
 from klantapp.casebook.ops import REPLICATED_TABLES, SYNC_COLUMNS, Change, Op
 from klantapp.domain.records import RECORD_KINDS
 from klantapp.domain.validate import validate_record
-from klantapp.i18n import _
+from klantapp.i18n import N_, _
 from klantapp.sync.lines import row_states
 from klantapp.sync.merge import Loser, RowState, merge_ops
 from klantapp.sync.scope import HOUSEHOLD_TABLES
@@ -45,6 +45,29 @@ class Received:
 _ROW_ID = re.compile(r"[^\x00-\x1f\x7f]{1,200}")
 
 
+#: Fields a later schema removed, with the schema that removed them and what holds the
+#: fact since (docs/sync.md, "Laptops on another version"). An older laptop's change
+#: that still writes one is refused with this said, never half applied.
+REMOVED_FIELDS: dict[tuple[str, str], tuple[int, str]] = {
+    ("persons", "termijn_start"): (7, N_("besluit van DUO 'Start termijn'")),
+    ("pips", "extension_months"): (7, N_("besluit van DUO 'Verlenging termijn'")),
+}
+
+
+def check_schema(sender: int, here: int) -> None:
+    """Refuse a bundle made by a newer version of Klantapp than this one: its changes may
+    use fields this version does not know, or knows with another meaning. Nothing of it
+    is applied; once this side is updated the same bundle is taken."""
+    if sender > here:
+        raise InvalidRemoteChange(
+            _(
+                "de bundel is gemaakt met een nieuwere versie van Klantapp (gegevensversie "
+                "{sender}; hier {here}). Werk Klantapp hier bij; daarna wordt de bundel "
+                "alsnog ontvangen"
+            ).format(sender=sender, here=here)
+        )
+
+
 def check_shape(op: Op) -> None:
     """Refuse an operation on a table or field this casebook does not exchange."""
     if op.table not in REPLICATED_TABLES:
@@ -58,6 +81,21 @@ def check_shape(op: Op) -> None:
     if op.op == "delete" or op.table not in RECORD_KINDS:
         return
     unknown = sorted(set(op.data or {}) - _KNOWN[op.table])
+    removed = [f for f in unknown if (op.table, f) in REMOVED_FIELDS]
+    if removed:
+        schema, now = REMOVED_FIELDS[(op.table, removed[0])]
+        raise InvalidRemoteChange(
+            _(
+                "een wijziging is gemaakt met een oudere versie van Klantapp: zij schrijft "
+                "{fields} van {record}, dat sinds gegevensversie {schema} een {now} is. "
+                "Werk Klantapp op die laptop bij en leg het daar vast als {now}"
+            ).format(
+                fields=", ".join(removed),
+                record=_(RECORD_KINDS[op.table].label).lower(),
+                schema=schema,
+                now=_(now),
+            )
+        )
     if unknown:
         raise InvalidRemoteChange(
             _("een wijziging bevat onbekende velden: {fields}").format(fields=", ".join(unknown))
@@ -203,4 +241,12 @@ def apply_changes(
     return result
 
 
-__all__ = ["ROW", "InvalidRemoteChange", "Received", "apply_changes", "check_op"]
+__all__ = [
+    "REMOVED_FIELDS",
+    "ROW",
+    "InvalidRemoteChange",
+    "Received",
+    "apply_changes",
+    "check_op",
+    "check_schema",
+]

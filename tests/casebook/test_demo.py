@@ -28,7 +28,7 @@ def test_the_demo_loads_in_one_transaction(casebook: Casebook) -> None:
     with casebook.reading() as conn:
         after = conn.execute("SELECT count(*) FROM changes").fetchone()[0]
     assert after - before == 1
-    assert counts["households"] == 9 and counts["persons"] == 15
+    assert counts["households"] == 10 and counts["persons"] == 17
 
 
 def test_the_demo_dates_follow_today() -> None:
@@ -51,4 +51,20 @@ def test_a_demo_casebook_has_deadlines_to_show(casebook: Casebook) -> None:
 
     fill_demo(casebook, today=date(2027, 3, 1))
     assert due_items(casebook, date(2027, 3, 1))
-    assert len(queries.list_households(casebook)) == 9
+    assert len(queries.list_households(casebook)) == 10
+
+
+def test_the_demo_shows_a_gezinsmigrant_and_a_duo_extension(casebook: Casebook) -> None:
+    """The due list of the demo shows the rules for a gezinsmigrant (a PIP deadline
+    that is not certain, no offer by the gemeente) and a termijn DUO extended."""
+    from klantapp.casebook.due import due_items
+
+    fill_demo(casebook, today=ANCHOR)
+    items = due_items(casebook, ANCHOR)
+    rania = [i for i in items if i.detail.startswith("Rania Mansour")]
+    assert [i.rule for i in rania] == ["pip_vaststellen"]
+    assert "voor gezins- en overige migranten is deze termijn niet zeker" in rania[0].detail
+    khaled = [i for i in items if i.detail.startswith("Khaled Mansour")]
+    assert [i.rule for i in khaled] == ["termijn_controle"]
+    # the PIP's dagtekening 5 April 2024 + 3 years, plus DUO's 1 month and 17 days
+    assert "de laatste dag van de termijn is 22 mei 2027 (verlengd door DUO)" in khaled[0].detail

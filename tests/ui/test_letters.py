@@ -252,3 +252,82 @@ def _open_letter(qtbot, window, lang="ti"):
     _hid, aid = _appointment(window.session, lang=lang)
     window.workspace.make_letter(aid)
     return _wait_for_letter_dialog(qtbot)
+
+
+def _late_offer_person(session):
+    """An asielstatushouder whose offer started 2 months after its last day."""
+    hid, _aid = _appointment(session)
+    pid = session.add(
+        "persons",
+        {
+            "household_id": hid,
+            "role": "partner",
+            "family_name": "Haddad",
+            "given_names": "Amina",
+            "permit_basis": "asiel_bepaald",
+            "plicht_status": "plichtig",
+            "letter_language": "ar",
+        },
+    )
+    pip_day = date.today() - timedelta(days=200)
+    session.add(
+        "pips",
+        {
+            "household_id": hid,
+            "person_id": pid,
+            "version": 1,
+            "status": "vastgesteld",
+            "vastgesteld_on": pip_day.isoformat(),
+            "leerroute": "b1",
+            "course_start": (date.today() - timedelta(days=3)).isoformat(),
+        },
+    )
+    return hid, pid
+
+
+def test_late_offer_statement_from_the_due_item_on_vandaag(qtbot, make_window, casebook_path):
+    window = make_window(casebook_path)
+    unlock(qtbot, window)
+    _hid, pid = _late_offer_person(window.session)
+    today = window.workspace.today
+    today.refresh()
+    model = today.due_model
+    rows = [r for r in model.rows if r.get("rule") == "verklaring_aanbod"]
+    assert [r["person_id"] for r in rows] == [pid]
+    index = model.index(model.rows.index(rows[0]), 0)
+    assert [text for text, _action in today.due_menu_actions(rows[0])] == [
+        "Huishouden openen",
+        "Verklaring te laat aanbod…",
+    ]
+    today._activated(index)  # the item asks for the statement: activating it makes it
+    dialog = _wait_for_letter_dialog(qtbot)
+    assert dialog.windowTitle() == "Verklaring te laat aanbod"
+    assert dialog.pdf_bytes().startswith(b"%PDF")
+    code, _name, _reviewed = dialog.language.currentData()
+    assert code == "ar"
+    assert any("niet nagekeken" in n for n in dialog.notices)
+    # another language: made again in the worker
+    assert dialog.language.itemData(0)[0] == "nl"
+    dialog.language.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: dialog.language.isEnabled(), timeout=20_000)
+    assert dialog.notices == ()
+    dialog.close()
+
+
+def test_a_statement_when_the_offer_was_on_time_is_refused_in_words(
+    qtbot, make_window, casebook_path, monkeypatch
+):
+    from ui.letters import show_late_offer
+
+    window = make_window(casebook_path)
+    unlock(qtbot, window)
+    hid, pid = _late_offer_person(window.session)
+    pip = next(p for p in window.session.household_detail(hid)["pips"] if p["person_id"] == pid)
+    window.session.update("pips", pip["id"], {"course_start": pip["vastgesteld_on"]})
+    warnings = []
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda parent, title, text, *a: warnings.append(text)
+    )
+    show_late_offer(window.session, pid, window)
+    qtbot.waitUntil(lambda: bool(warnings), timeout=20_000)
+    assert "geen verklaring nodig" in warnings[0]

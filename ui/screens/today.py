@@ -5,8 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QDate, QLocale, QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtCore import QDate, QLocale, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from klantapp.domain.records import APPOINTMENT_KINDS, APPOINTMENT_OUTCOMES, choice_label
 from klantapp.i18n import _
@@ -27,6 +35,15 @@ def appointment_text(key: str, row: dict[str, Any]) -> str:
     if key == "outcome":
         return _(choice_label(APPOINTMENT_OUTCOMES, value))
     return "" if value is None else str(value)
+
+
+def offers_statement(row: dict[str, Any]) -> bool:
+    """A due item for which the gemeente's statement that its offer started late can be
+    made: the offer started late, or its last day to start has passed."""
+    rule = row.get("rule")
+    return bool(row.get("person_id")) and (
+        rule == "verklaring_aanbod" or (rule == "aanbod_starten" and bool(row.get("overdue")))
+    )
 
 
 def appointment_columns(first: tuple[str, str]) -> list[tuple[str, str]]:
@@ -114,7 +131,14 @@ class TodayScreen(QWidget):
             table.clicked.connect(self._activated)  # a dashboard: one click opens
             splitter.addWidget(box)
         lay.addWidget(splitter, 1)
-        hint = QLabel(_("Dubbelklik of druk op Enter om het huishouden te openen."))
+        self.due_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.due_table.customContextMenuRequested.connect(self._due_menu)
+        hint = QLabel(
+            _(
+                "Dubbelklik of druk op Enter om het huishouden te openen; bij een verklaring "
+                "voor de klant opent de verklaring. Rechtsklik voor meer."
+            )
+        )
         hint.setObjectName("hint")
         lay.addWidget(hint)
         self.refresh()
@@ -153,6 +177,7 @@ class TodayScreen(QWidget):
                     "household_id": hid,
                     "overdue": item.overdue,
                     "person_id": item.person_id,
+                    "rule": item.rule,
                 }
             )
         rows.sort(key=lambda r: (not r["overdue"],))
@@ -168,12 +193,41 @@ class TodayScreen(QWidget):
         row = index.model().data(index, Qt.ItemDataRole.UserRole)
         if not row:
             return
+        if row.get("rule") == "verklaring_aanbod" and offers_statement(row):
+            self.make_statement(row)
+            return
         hid = row.get("household_id")
         if hid:
             if "starts_at" in row:
                 self.open_household.emit(hid, "appointments", row.get("id") or "")
             else:
                 self.open_household.emit(hid, "", "")
+
+    def make_statement(self, row: dict[str, Any]) -> None:
+        """The late-offer statement for the person of a due item (preview, print)."""
+        from ui.letters import show_late_offer
+
+        show_late_offer(self.session, str(row["person_id"]), self)
+
+    def due_menu_actions(self, row: dict[str, Any]) -> list[tuple[str, Any]]:
+        """What the due table's context menu offers for ``row``: (text, action)."""
+        actions: list[tuple[str, Any]] = []
+        hid = row.get("household_id")
+        if hid:
+            actions.append((_("Huishouden openen"), lambda: self.open_household.emit(hid, "", "")))
+        if offers_statement(row):
+            actions.append((_("Verklaring te laat aanbod…"), lambda: self.make_statement(row)))
+        return actions
+
+    def _due_menu(self, pos: QPoint) -> None:
+        index = self.due_table.indexAt(pos)
+        row = index.model().data(index, Qt.ItemDataRole.UserRole) if index.isValid() else None
+        if not row:
+            return
+        menu = QMenu(self)
+        for text, action in self.due_menu_actions(row):
+            menu.addAction(text).triggered.connect(action)
+        menu.exec(self.due_table.viewport().mapToGlobal(pos))
 
     def data_changed(self, kind: str) -> None:
         self.refresh()

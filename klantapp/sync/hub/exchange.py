@@ -49,7 +49,7 @@ from klantapp.sync.hub.office import (
 )
 from klantapp.sync.lines import RowKey, households_of, row_states, state_delta, touched_since
 from klantapp.sync.merge import RowState
-from klantapp.sync.receive import InvalidRemoteChange, apply_changes, check_op
+from klantapp.sync.receive import InvalidRemoteChange, apply_changes, check_op, check_schema
 from klantapp.sync.scope import SHARED_TABLES
 
 #: Renew the roster when it expires within this time (laptops refuse expired ones).
@@ -294,6 +294,7 @@ def _apply_device_bundle(
             acked, head = change.last_seq, change.digest
         allowed = [c for c in (_authorised(conn, device, entry, c) for c in taken) if c.ops]
         try:
+            check_schema(manifest.schema_version, migrations.schema_version(conn))
             for change in allowed:
                 for op in change.ops:
                     check_op(op)

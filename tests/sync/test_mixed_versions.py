@@ -1,0 +1,121 @@
+"""Laptops and an office on different versions of Klantapp (docs/sync.md, "Laptops on
+another version").
+
+The office and its laptop are the shared ``world`` (tests/sync/conftest.py). An older
+laptop (schema 6) is simulated: its bundles say schema 6, and one of its
+changes still writes a field that schema 7 moved into a DUO decision. A newer office
+is simulated the other way round: the laptop says it is on schema 6.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+
+from klantapp.casebook import migrations, queries, services
+from klantapp.casebook.ops import Change
+from klantapp.sync import laptop
+from tests.sync.world import World, household
+
+
+def _as_schema_6(monkeypatch: pytest.MonkeyPatch, module: object) -> None:
+    monkeypatch.setattr(module, "migrations", _Schema(6))
+
+
+class _Schema:
+    """migrations as an older Klantapp would report them."""
+
+    def __init__(self, version: int) -> None:
+        self.version = version
+
+    def schema_version(self, _conn: object) -> int:
+        return self.version
+
+
+def _write_removed_field(cb: object, field: str, value: object) -> None:
+    """Make the laptop's last unsent change also write ``field``, as schema 6 did."""
+    with cb.transaction() as tx:  # type: ignore[attr-defined]
+        conn = tx._conn
+        row_id, raw = conn.execute(
+            "SELECT id, value FROM sync_outbox ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        change = Change.from_json(json.loads(raw))
+        ops = tuple(
+            replace(o, data={**(o.data or {}), field: value}) if o.table == "persons" else o
+            for o in change.ops
+        )
+        resealed = replace(change, ops=ops).sealed()
+        conn.execute(
+            "UPDATE sync_outbox SET value = ? WHERE id = ?",
+            (json.dumps(resealed.to_json()), row_id),
+        )
+
+
+def test_an_older_laptops_edit_of_a_removed_field_is_refused_with_the_reason(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    anna = world.add_laptop("anna")
+    hid = household(anna, "Qadir")
+    pid = services.add_record(
+        anna, "persons", {"household_id": hid, "role": "aanvrager", "family_name": "Qadir"}
+    )
+    world.settle()
+    assert queries.get(world.hub, "persons", pid) is not None
+
+    services.update_record(anna, "persons", pid, {"given_names": "Shilan"})
+    _write_removed_field(anna, "termijn_start", "2025-05-31")
+    _as_schema_6(monkeypatch, laptop)
+    world.sync_laptop("anna")
+    report = world.sync_hub()
+
+    assert [r["reason"] for r in report.refused] == ["invalid"]
+    message = report.refused[0]["message"]
+    assert "oudere versie van Klantapp" in message
+    assert "termijn_start" in message and "sinds gegevensversie 7" in message
+    assert "besluit van DUO 'Start termijn'" in message
+    assert "2025-05-31" not in message  # never the value itself
+    # nothing of the change was applied, and the bundle is kept aside
+    assert queries.get(world.hub, "persons", pid)["given_names"] is None
+    assert report.quarantined[0]["reason"] == "invalid"
+
+
+def test_an_older_laptops_edits_of_current_fields_are_taken(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    anna = world.add_laptop("anna")
+    hid = household(anna, "Tesfay")
+    world.settle()
+    services.update_record(anna, "households", hid, {"city": "Heuveldal"})
+    _as_schema_6(monkeypatch, laptop)
+    world.sync_laptop("anna")
+    report = world.sync_hub()
+    assert report.refused == []
+    assert queries.get(world.hub, "households", hid)["city"] == "Heuveldal"
+
+
+def test_a_bundle_from_a_newer_office_waits_until_the_laptop_is_updated(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    anna = world.add_laptop("anna")
+    world.settle()
+    partner = services.add_record(
+        world.hub, "partners", {"name": "Taalcentrum De Brug", "kind": "taalschool"}
+    )
+    world.sync_hub()
+
+    with monkeypatch.context() as m:
+        _as_schema_6(m, laptop)
+        report = world.sync_laptop("anna")
+    assert [r[1] for r in report.refused] == ["invalid"]
+    message = report.refused[0][2]
+    assert "nieuwere versie van Klantapp" in message
+    assert f"gegevensversie {migrations.latest_version()}; hier 6" in message
+    assert "Werk Klantapp hier bij" in message
+    assert queries.get(anna, "partners", partner) is None  # nothing applied
+
+    # updated: the same bundle, still in the folder, is taken now
+    report = world.sync_laptop("anna")
+    assert report.refused == []
+    assert queries.get(anna, "partners", partner)["name"] == "Taalcentrum De Brug"
