@@ -196,6 +196,19 @@ _DOOMED = """CREATE TEMP TABLE IF NOT EXISTS doomed (
 )"""
 
 
+#: How a delete updates the tombstone a row already has (a second delete of one row,
+#: in the same change or later, finds the row gone): the newest delete's clock, but
+#: the household, the owner and a destruction's mark stay what they were known to be.
+TOMBSTONE_UPDATE = (
+    "ON CONFLICT (tbl, row_id) DO UPDATE SET hlc = excluded.hlc, "
+    "device = excluded.device, "
+    "household_id = coalesce(excluded.household_id, tombstones.household_id), "
+    "seq = excluded.seq, change_id = excluded.change_id, "
+    "owner = coalesce(excluded.owner, tombstones.owner), "
+    "destroyed = coalesce(excluded.destroyed, tombstones.destroyed)"
+)
+
+
 def apply_deletes(
     conn: sqlite3.Connection, ops: Sequence[Op], change_id: int, device_no: int
 ) -> None:
@@ -243,10 +256,7 @@ def apply_deletes(
                 f"SELECT d.tbl, d.row_id, d.hlc, d.device, {household}, d.seq, ?, {owner}, "
                 f"d.destroyed FROM temp.doomed d LEFT JOIN {table} t ON t.id = d.row_id "
                 "WHERE d.tbl = ? ORDER BY d.n "
-                "ON CONFLICT (tbl, row_id) DO UPDATE SET hlc = excluded.hlc, "
-                "device = excluded.device, household_id = excluded.household_id, "
-                "seq = excluded.seq, change_id = excluded.change_id, owner = excluded.owner, "
-                "destroyed = coalesce(excluded.destroyed, tombstones.destroyed)",
+                f"{TOMBSTONE_UPDATE}",
                 (change_id, table),
             )
         else:

@@ -29,6 +29,7 @@ from typing import Any
 from klantapp.casebook.apply import (
     OPLOG_INSERT,
     ROW,
+    TOMBSTONE_UPDATE,
     apply_change,
     apply_local,
     device_number,
@@ -56,7 +57,6 @@ class _Row:
     values: dict[str, Any] = field(default_factory=dict)  # column values written
     clocks: dict[str, ClockRow] = field(default_factory=dict)  # field (ROW) -> clock
     deleted: tuple[Op, int] | None = None  # the last delete, with its change id
-    deletes: int = 0  # deletes seen (a second one finds the row already gone)
 
 
 class _NotFolded(Exception):
@@ -137,7 +137,6 @@ def _fold(
                 if row is None:
                     row = rows[key] = _Row("delete", order)
                 row.deleted = (op, change_id)
-                row.deletes += 1
                 row.clocks = {}
             else:
                 values = to_sql(op.table, op.data or {})
@@ -182,7 +181,7 @@ def _tombstones(
     row had when the (last) delete reached it."""
     wanted: dict[tuple[str, str], list[str]] = defaultdict(list)
     for (table, row_id), row in rows.items():
-        if row.deleted is None or row.deletes > 1 or row.kind == "insert":
+        if row.deleted is None or row.kind == "insert":
             continue
         if table == "households":
             if "owner" not in row.values:
@@ -198,18 +197,16 @@ def _tombstones(
         if row.deleted is None:
             continue
         op, change_id = row.deleted
-        again = row.deletes > 1  # the row was already gone when the last delete came
         household: str | None
         owner: str | None = None
         if table == "households":
             household = row_id
-            if not again:
-                owner = (
-                    row.values["owner"]
-                    if "owner" in row.values
-                    else stored.get((table, "owner"), {}).get(row_id)
-                )
-        elif again or "household_id" not in table_columns(conn, table):
+            owner = (
+                row.values["owner"]
+                if "owner" in row.values
+                else stored.get((table, "owner"), {}).get(row_id)
+            )
+        elif "household_id" not in table_columns(conn, table):
             household = None
         elif "household_id" in row.values:
             household = row.values["household_id"]
@@ -286,9 +283,9 @@ def _write_rows(conn: sqlite3.Connection, rows: dict[tuple[str, str], _Row]) -> 
         ],
     )
     conn.executemany(
-        "INSERT OR REPLACE INTO tombstones "
+        "INSERT INTO tombstones "
         "(tbl, row_id, hlc, device, household_id, seq, change_id, owner, destroyed) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) {TOMBSTONE_UPDATE}",
         tombstones,
     )
 

@@ -182,6 +182,33 @@ def test_shapes_the_merge_never_makes_still_come_out_the_same(
     assert dump(many) == dump(one)
 
 
+def test_a_row_deleted_twice_keeps_its_household_on_the_tombstone(
+    pair: tuple[Casebook, Casebook],
+) -> None:
+    """Found by the property below: one change deleting a note twice, and a later one
+    deleting it again. The tombstone must still say which household the note was in
+    (sync sends it to that household's laptop), whichever way the batch is written."""
+    a = DEVICES[0]
+    batch = [
+        _change(
+            a,
+            _op("notes", "n1", "delete", None, _ts(1, 0, a), 1),
+            _op("notes", "n1", "delete", None, _ts(1, 1, a), 2),
+        ),
+        _change(a, _op("notes", "n1", "delete", None, _ts(2, 0, a), 3)),
+    ]
+    one, many = pair
+    _receive(one, [batch], sequential=True)
+    _receive(many, [batch], sequential=False)
+    assert dump(many) == dump(one)
+    for cb in (one, many):
+        with cb.reading() as conn:
+            row = conn.execute(
+                "SELECT household_id FROM tombstones WHERE tbl = 'notes' AND row_id = 'n1'"
+            ).fetchone()
+        assert row[0] == "h1"
+
+
 @st.composite
 def histories(draw: st.DrawFn) -> list[list[Change]]:
     """Random changes of two devices on a few rows: inserts, edits (some racing: an
