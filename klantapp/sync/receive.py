@@ -51,6 +51,7 @@ _ROW_ID = re.compile(r"[^\x00-\x1f\x7f]{1,200}")
 REMOVED_FIELDS: dict[tuple[str, str], tuple[int, str]] = {
     ("persons", "termijn_start"): (7, N_("besluit van DUO 'Start termijn'")),
     ("pips", "extension_months"): (7, N_("besluit van DUO 'Verlenging termijn'")),
+    ("pips", "goal"): (10, N_("keuze 'Integratieroute' (met de tekst in de toelichting)")),
 }
 
 
