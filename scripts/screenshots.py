@@ -96,8 +96,19 @@ def report_pages(pdf: bytes, out: Path, saved: list[str]) -> None:
         timeline = next(n for n, text in enumerate(pages, 1) if "Tijdlijn" in text)
         for page, name in ((1, "46-monitor-rapport"), (timeline, "47-monitor-rapport-tijdlijn")):
             subprocess.run(
-                ["pdftoppm", "-png", "-r", "80", "-f", str(page), "-l", str(page), "-singlefile"]
-                + [str(path), str(out / name)],
+                [
+                    "pdftoppm",
+                    "-png",
+                    "-r",
+                    "80",
+                    "-singlefile",
+                    "-f",
+                    str(page),
+                    "-l",
+                    str(page),
+                    str(path),
+                    str(out / name),
+                ],
                 check=True,
             )
             saved.append(f"{name}.png")
