@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -13,25 +12,18 @@ import pytest
 
 from klantapp.casebook import Casebook, services
 from klantapp.casebook.jsonio import export_document, import_document
-from klantapp.casebook.migrations import available, migrate
+from klantapp.casebook.migrations import migrate
 from klantapp.errors import InvalidInput
 from klantapp.monitor import compute
+
+from .older_schema import at_schema
 
 SAMPLE = Path(__file__).parent.parent / "data" / "casebook-v1"
 SAMPLE_PASSPHRASE = "voorbeeld wachtwoordzin 2026"
 
 
-def _schema9() -> sqlite3.Connection:
-    from klantapp.casebook.textfold import fold
-
-    conn = sqlite3.connect(":memory:", isolation_level=None)
-    conn.create_function("kfold", 1, fold, deterministic=True)
-    migrate(conn, [m for m in available() if m.version <= 9])
-    return conn
-
-
 def test_each_pip_gets_the_route_its_leerroute_leads_to_and_keeps_its_einddoel() -> None:
-    conn = _schema9()
+    conn = at_schema(9)
     conn.execute(
         "INSERT INTO pips (id, household_id, person_id, version, status, leerroute, goal, "
         "notes) VALUES ('b', 'h', 'p1', 1, 'vastgesteld', 'b1', 'Werk als kapper', NULL), "
