@@ -25,7 +25,7 @@ import contextlib
 import json
 import os
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -292,7 +292,7 @@ def _apply_device_bundle(
                 return _refuse_device(tx, conn, device, entry, manifest, body, "diverged", report)
             taken.append(change)
             acked, head = change.last_seq, change.digest
-        allowed = [c for c in (_authorised(conn, device, entry, c) for c in taken) if c.ops]
+        allowed = _authorised(conn, device, entry, taken)
         try:
             check_schema(manifest.schema_version, migrations.schema_version(conn))
             for change in allowed:
@@ -383,61 +383,84 @@ def _as_positions(value: Any) -> dict[str, int]:
 
 
 def _authorised(
-    conn: sqlite3.Connection, device: str, entry: dict[str, Any], change: Change
-) -> Change:
-    """The change without operations its device may not make: edits of a household it
-    does not own (unless it was handed away and the device had not yet heard), and any
-    change of ownership other than claiming a household nobody owns."""
+    conn: sqlite3.Connection, device: str, entry: dict[str, Any], changes: list[Change]
+) -> list[Change]:
+    """The changes without operations their device may not make: edits of a household
+    it does not own (unless it was handed away and the device had not yet heard), and
+    any change of ownership other than claiming a household nobody owns. The household
+    of every row and the owner of every household are read once for the whole bundle;
+    a claim counts within its own change (the rows are written after all are checked)."""
     releases = _as_positions(entry.get("releases", {}))
-    owners: dict[str, str | None] = {}
-    kept: list[Op] = []
-    for op in change.ops:
-        if op.table not in HOUSEHOLD_TABLES:
+    of_row = _households_of_ops(conn, [op for c in changes for op in c.ops])
+    stored = _owners(conn, {h for h in of_row.values() if h is not None})
+    out = []
+    for change in changes:
+        owners = dict(stored)
+        kept: list[Op] = []
+        for op in change.ops:
+            if op.table not in HOUSEHOLD_TABLES:
+                kept.append(op)
+                continue
+            household = of_row.get((op.table, op.row_id, _given_household(op)))
+            if household is None:
+                kept.append(op)
+                continue
+            owner = owners.get(household)
+            if owner not in (None, device) and household not in releases:
+                continue
+            if op.table == "households" and op.data and "owner" in op.data:
+                if op.data["owner"] != device or owner not in (None, device):
+                    data = {k: v for k, v in op.data.items() if k != "owner"}
+                    if op.op == "insert":
+                        data["owner"] = owner if owner is not None else device
+                    if not data:
+                        continue
+                    op = replace(op, data=data)
+                owners[household] = device if owner is None else owner
             kept.append(op)
-            continue
-        household = op.row_id if op.table == "households" else _household(conn, op)
-        if household is None:
-            kept.append(op)
-            continue
-        if household not in owners:
-            row = conn.execute("SELECT owner FROM households WHERE id = ?", (household,)).fetchone()
-            owners[household] = row[0] if row else None
-        owner = owners[household]
-        if owner not in (None, device) and household not in releases:
-            continue
-        if op.table == "households" and op.data and "owner" in op.data:
-            if op.data["owner"] != device or owner not in (None, device):
-                data = {k: v for k, v in op.data.items() if k != "owner"}
-                if op.op == "insert":
-                    data["owner"] = owner if owner is not None else device
-                if not data:
-                    continue
-                op = Op(
-                    op.table, op.row_id, op.op, data, op.hlc, op.device, op.seq, op.base, op.carried
-                )
-            owners[household] = device if owner is None else owner
-        kept.append(op)
-    return Change(
-        change.device,
-        change.at,
-        change.actor,
-        tuple(kept),
-        change.summary,
-        change.prev,
-        change.digest,
-    )
+        if kept:
+            out.append(replace(change, ops=tuple(kept)))
+    return out
 
 
-def _household(conn: sqlite3.Connection, op: Op) -> str | None:
+def _given_household(op: Op) -> str | None:
+    if op.table == "households":
+        return op.row_id
     if op.data and op.data.get("household_id"):
         return str(op.data["household_id"])
-    row = conn.execute(f"SELECT household_id FROM {op.table} WHERE id = ?", (op.row_id,)).fetchone()
-    if row is not None:
-        return None if row[0] is None else str(row[0])
-    tomb = conn.execute(
-        "SELECT household_id FROM tombstones WHERE tbl = ? AND row_id = ?", (op.table, op.row_id)
-    ).fetchone()
-    return None if tomb is None else tomb[0]
+    return None
+
+
+def _households_of_ops(
+    conn: sqlite3.Connection, ops: list[Op]
+) -> dict[tuple[str, str, str | None], str | None]:
+    """The household each operation is about, keyed by (table, row id, the household the
+    operation names itself): the one it names, else the row's as stored here, else the
+    one its tombstone kept. One query per table for the whole bundle."""
+    out: dict[tuple[str, str, str | None], str | None] = {}
+    unnamed: list[RowKey] = []
+    for op in ops:
+        if op.table not in HOUSEHOLD_TABLES:
+            continue
+        given = _given_household(op)
+        if given is not None:
+            out[(op.table, op.row_id, given)] = given
+        else:
+            unnamed.append((op.table, op.row_id))
+    for (table, row_id), household in households_of(conn, dict.fromkeys(unnamed)).items():
+        out[(table, row_id, None)] = household
+    return out
+
+
+def _owners(conn: sqlite3.Connection, households: set[str]) -> dict[str, str | None]:
+    if not households:
+        return {}
+    return dict(
+        conn.execute(
+            "SELECT id, owner FROM households WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(households)),),
+        ).fetchall()
+    )
 
 
 # --- writing the bundles for the devices ------------------------------------------
@@ -510,6 +533,7 @@ def _write_bundles(
     with cb.reading() as conn:
         known = [int(e.get("position_acked", 0)) for e in active.values()]
         recent = _Recent(conn, min([p for p in known if p > 0], default=_position(conn)))
+    sent: list[_Sent] = []
     for device, entry in active.items():
         with cb.reading() as conn:
             position = _position(conn)
@@ -592,33 +616,49 @@ def _write_bundles(
         for old in _waiting_for(folder, hub_id, device, manifest.bundle_id):
             _remove(old)
         report.written.append(written.name)
+        sent.append(_Sent(device, entry, since, position, digest))
+    if sent:  # what was sent, for all devices at once (a crash before: sent again)
         with cb.transaction() as tx:
-            conn = tx._conn
-            fresh = dict(st.get_in(conn, "sync_peers", device) or entry)
-            sent_digests = dict(fresh.get("sent_digests", {}))
-            if digest:
-                sent_digests[str(position)] = digest
-            for key in sorted(sent_digests, key=int)[:-KEEP_DIGESTS]:
-                del sent_digests[key]
-            fresh["sent_digests"] = sent_digests
-            fresh["last_sent"] = {
-                "acked": entry.get("acked"),
-                "since": since,
-                "position": position,
-                "at": _now(),
-            }
-            fresh["full"] = {
-                hid: (pos or position) for hid, pos in _as_positions(fresh.get("full", {})).items()
-            }
-            fresh["releases"] = {
-                hid: (pos or position)
-                for hid, pos in _as_positions(fresh.get("releases", {})).items()
-            }
-            if fresh.get("resend_all") is True:
-                fresh["resend_all"] = position
-            if refused:
-                fresh["refused"] = {**refused, "told": True}
-            tx.put_local("sync_peers", device, fresh)
+            for item in sent:
+                _record_sent(tx, item)
+
+
+@dataclass
+class _Sent:
+    device: str
+    entry: dict[str, Any]  # the device's entry as the bundle was made from it
+    since: int
+    position: int
+    digest: str
+
+
+def _record_sent(tx: Transaction, sent: _Sent) -> None:
+    fresh = dict(st.get_in(tx._conn, "sync_peers", sent.device) or sent.entry)
+    position = sent.position
+    sent_digests = dict(fresh.get("sent_digests", {}))
+    if sent.digest:
+        sent_digests[str(position)] = sent.digest
+    for key in sorted(sent_digests, key=int)[:-KEEP_DIGESTS]:
+        del sent_digests[key]
+    fresh["sent_digests"] = sent_digests
+    fresh["last_sent"] = {
+        "acked": sent.entry.get("acked"),
+        "since": sent.since,
+        "position": position,
+        "at": _now(),
+    }
+    fresh["full"] = {
+        hid: (pos or position) for hid, pos in _as_positions(fresh.get("full", {})).items()
+    }
+    fresh["releases"] = {
+        hid: (pos or position) for hid, pos in _as_positions(fresh.get("releases", {})).items()
+    }
+    if fresh.get("resend_all") is True:
+        fresh["resend_all"] = position
+    refused = sent.entry.get("refused")
+    if refused:
+        fresh["refused"] = {**refused, "told": True}
+    tx.put_local("sync_peers", sent.device, fresh)
 
 
 def _without_echo(change: Change, device: str, acked: int) -> Change:
