@@ -34,9 +34,10 @@ from klantapp.casebook import Casebook, Transaction, migrations
 from klantapp.casebook.ops import HOUSEHOLD_TABLES, Change, Op
 from klantapp.errors import BundleRefused
 from klantapp.i18n import _
-from klantapp.sync import bundle, keys, payload, roster, transport
+from klantapp.sync import bundle, digest, keys, payload, roster, transport
 from klantapp.sync import state as st
-from klantapp.sync.digest import scope_rows, state_digest
+from klantapp.sync.digest import scope_rows
+from klantapp.sync.hub.digests import HouseholdSums, Rows
 from klantapp.sync.hub.office import (
     ACTIVE,
     LAST_SYNC,
@@ -83,6 +84,7 @@ def sync(cb: Casebook, folder: Path, *, settle: float = transport.SETTLE_SECONDS
         info = require_hub(conn)
         pair = keys.load(conn)
         known = current_roster(conn)
+        sums = HouseholdSums(conn)
     hub_id = str(info["id"])
     found, _look = transport.incoming(folder, transport.HUB, settle=settle)
     accepted: dict[str, list[tuple[bundle.Manifest, payload.Payload, Path | None, str]]] = {}
@@ -136,8 +138,8 @@ def sync(cb: Casebook, folder: Path, *, settle: float = transport.SETTLE_SECONDS
             body = payload.decode(base64.b64decode(value["ops"]))
             accepted.setdefault(manifest.sender, []).append((manifest, body, None, key))
     for device, items in accepted.items():
-        _apply_in_order(cb, device, items, hub_id, report)
-    _write_bundles(cb, folder, hub_id, pair, report)
+        _apply_in_order(cb, device, items, hub_id, report, sums)
+    _write_bundles(cb, folder, hub_id, pair, report, sums)
     with cb.transaction() as tx:
         tx.put_local("sync_state", LAST_SYNC, {"at": _now(), "ok": not report.refused})
     return report
@@ -153,6 +155,7 @@ def _apply_in_order(
     items: list[tuple[bundle.Manifest, payload.Payload, Path | None, str]],
     hub_id: str,
     report: HubReport,
+    sums: HouseholdSums,
 ) -> None:
     pending = sorted(items, key=lambda item: _first_seq(item[0]))
     progressed = True
@@ -160,7 +163,7 @@ def _apply_in_order(
         progressed = False
         for item in list(pending):
             manifest, body, path, name = item
-            outcome = _apply_device_bundle(cb, device, manifest, body, hub_id, report)
+            outcome = _apply_device_bundle(cb, device, manifest, body, hub_id, report, sums)
             if outcome == "gap":
                 continue
             pending.remove(item)
@@ -243,119 +246,139 @@ def _apply_device_bundle(
     body: payload.Payload,
     hub_id: str,
     report: HubReport,
+    sums: HouseholdSums,
 ) -> str:
-    """'applied', 'duplicate', 'gap' or 'refused'."""
+    """'applied', 'duplicate', 'gap' or 'refused'; one transaction."""
+    rows = Rows()
     with cb.transaction(actor=_("uitwisseling")) as tx:
-        conn = tx._conn
-        entry = dict(st.get_in(conn, "sync_peers", device) or {})
-        acked = int(entry.get("acked", 0))
-        head = str(entry.get("chain_head", ""))
-        claimed = int(manifest.acks.get(hub_id, 0))
-        newest = str(entry.get("newest_bundle_at", ""))
-        if claimed < int(entry.get("position_acked", 0)) and manifest.created_at > newest:
-            # Made after the newest bundle seen, yet it knows less than that one did:
-            # the laptop is running on an older copy of its casebook. (An older bundle
-            # delivered late says stale things about positions; its changes are still
-            # checked one by one below.)
-            return _refuse_device(tx, conn, device, entry, manifest, body, "rolled_back", report)
-        entry["newest_bundle_at"] = max(newest, manifest.created_at)
-        baseline = body.controls.get("baseline")
-        taken: list[Change] = []
-        for change in body.changes:
-            if change.device != device or not change.ops:
-                return _refuse_device(tx, conn, device, entry, manifest, body, "damaged", report)
-        if isinstance(baseline, dict) and acked < int(baseline.get("last_seq", 0)):
-            last = int(baseline["last_seq"])
-            taken += [c for c in body.changes if c.last_seq <= last]
-            acked, head = last, str(baseline.get("chain_head", ""))
-        for change in body.changes:
-            if isinstance(baseline, dict) and change.last_seq <= int(baseline.get("last_seq", 0)):
-                continue
-            if change.last_seq <= acked:
-                known = conn.execute(
-                    "SELECT c.digest FROM changes c JOIN devices d ON d.id = c.device "
-                    "WHERE d.device = ? AND c.first_seq = ? AND c.digest IS NOT NULL",
-                    (device, change.first_seq),
-                ).fetchone()
-                if known is not None and change.digest and known[0] != change.digest:
-                    return _refuse_device(
-                        tx, conn, device, entry, manifest, body, "diverged", report
-                    )
-                continue
-            if change.first_seq != acked + 1:
-                if taken:
-                    break  # apply what connects now; the rest waits
-                return "gap"
-            if change.compute_digest() != change.digest:
-                return _refuse_device(tx, conn, device, entry, manifest, body, "damaged", report)
-            if head and change.prev != head:
+        outcome = _take_bundle(tx, device, manifest, body, hub_id, report, sums, rows)
+    sums.moved(rows)
+    return outcome
+
+
+def _take_bundle(
+    tx: Transaction,
+    device: str,
+    manifest: bundle.Manifest,
+    body: payload.Payload,
+    hub_id: str,
+    report: HubReport,
+    sums: HouseholdSums,
+    rows: Rows,
+) -> str:
+    conn = tx._conn
+    entry = dict(st.get_in(conn, "sync_peers", device) or {})
+    acked = int(entry.get("acked", 0))
+    head = str(entry.get("chain_head", ""))
+    claimed = int(manifest.acks.get(hub_id, 0))
+    newest = str(entry.get("newest_bundle_at", ""))
+    if claimed < int(entry.get("position_acked", 0)) and manifest.created_at > newest:
+        # Made after the newest bundle seen, yet it knows less than that one did:
+        # the laptop is running on an older copy of its casebook. (An older bundle
+        # delivered late says stale things about positions; its changes are still
+        # checked one by one below.)
+        return _refuse_device(tx, conn, device, entry, manifest, body, "rolled_back", report)
+    entry["newest_bundle_at"] = max(newest, manifest.created_at)
+    baseline = body.controls.get("baseline")
+    taken: list[Change] = []
+    for change in body.changes:
+        if change.device != device or not change.ops:
+            return _refuse_device(tx, conn, device, entry, manifest, body, "damaged", report)
+    if isinstance(baseline, dict) and acked < int(baseline.get("last_seq", 0)):
+        last = int(baseline["last_seq"])
+        taken += [c for c in body.changes if c.last_seq <= last]
+        acked, head = last, str(baseline.get("chain_head", ""))
+    for change in body.changes:
+        if isinstance(baseline, dict) and change.last_seq <= int(baseline.get("last_seq", 0)):
+            continue
+        if change.last_seq <= acked:
+            known = conn.execute(
+                "SELECT c.digest FROM changes c JOIN devices d ON d.id = c.device "
+                "WHERE d.device = ? AND c.first_seq = ? AND c.digest IS NOT NULL",
+                (device, change.first_seq),
+            ).fetchone()
+            if known is not None and change.digest and known[0] != change.digest:
                 return _refuse_device(tx, conn, device, entry, manifest, body, "diverged", report)
-            taken.append(change)
-            acked, head = change.last_seq, change.digest
-        allowed = _authorised(conn, device, entry, taken)
-        try:
-            check_schema(manifest.schema_version, migrations.schema_version(conn))
-            for change in allowed:
-                for op in change.ops:
-                    check_op(op)
-        except InvalidRemoteChange as exc:
-            _keep(tx, manifest, payload.encode(body), "invalid")
-            report.quarantined.append(
-                {"bundle": manifest.bundle_id, "device": device, "reason": "invalid"}
-            )
-            report.refused.append(
-                {
-                    "file": manifest.bundle_id,
-                    "device": device,
-                    "reason": "invalid",
-                    "message": str(exc),
-                }
-            )
-            return "refused"
-        received = apply_changes(tx, conn, allowed, keep_losers=True, validate=False)
-        _renumber_pip_versions(tx, conn, received.households)
-        report.received += 1
-        report.applied_changes += received.changes
-        report.conflicts += received.conflicts
-        sent = entry.get("sent_digests", {})
-        expected = sent.get(str(claimed)) if manifest.state_digest else None
-        if expected is not None and expected != manifest.state_digest:
-            entry["resend_all"] = True
-        held = set(body.controls.get("held", []))
-        entry["releases"] = {
-            hid: position
-            for hid, position in _as_positions(entry.get("releases", {})).items()
-            if position == 0 or claimed < position or hid in held
-        }
-        entry["full"] = {
-            hid: position
-            for hid, position in _as_positions(entry.get("full", {})).items()
-            if position == 0 or claimed < position
-        }
-        if entry.get("resend_all") not in (None, False, True) and claimed >= int(
-            entry["resend_all"]
-        ):
-            entry["resend_all"] = False
-        if device in manifest.prerequisites:  # the acknowledgement it has received
-            entry["peer_acked"] = int(manifest.prerequisites[device])
-        entry.update(
-            roster_version=manifest.roster_version,
-            acked=acked,
-            chain_head=head,
-            position_acked=max(claimed, int(entry.get("position_acked", 0))),
-            last_sync_at=_now(),
+            continue
+        if change.first_seq != acked + 1:
+            if taken:
+                break  # apply what connects now; the rest waits
+            return "gap"
+        if change.compute_digest() != change.digest:
+            return _refuse_device(tx, conn, device, entry, manifest, body, "damaged", report)
+        if head and change.prev != head:
+            return _refuse_device(tx, conn, device, entry, manifest, body, "diverged", report)
+        taken.append(change)
+        acked, head = change.last_seq, change.digest
+    allowed = _authorised(conn, device, entry, taken)
+    try:
+        check_schema(manifest.schema_version, migrations.schema_version(conn))
+        for change in allowed:
+            for op in change.ops:
+                check_op(op)
+    except InvalidRemoteChange as exc:
+        _keep(tx, manifest, payload.encode(body), "invalid")
+        report.quarantined.append(
+            {"bundle": manifest.bundle_id, "device": device, "reason": "invalid"}
         )
-        tx.put_local("sync_peers", device, entry)
-        return "applied" if taken else "duplicate"
+        report.refused.append(
+            {
+                "file": manifest.bundle_id,
+                "device": device,
+                "reason": "invalid",
+                "message": str(exc),
+            }
+        )
+        return "refused"
+    sums.catch_up(conn)
+    rows.add_before(conn, [(op.table, op.row_id) for c in allowed for op in c.ops])
+    received = apply_changes(tx, conn, allowed, keep_losers=True, validate=False)
+    _renumber_pip_versions(tx, conn, received.households, rows)
+    rows.finish(conn, created=[(op.table, op.row_id) for op in tx.ops])
+    report.received += 1
+    report.applied_changes += received.changes
+    report.conflicts += received.conflicts
+    sent = entry.get("sent_digests", {})
+    expected = sent.get(str(claimed)) if manifest.state_digest else None
+    if expected is not None and expected != manifest.state_digest:
+        entry["resend_all"] = True
+        sums.forget(device)
+    held = set(body.controls.get("held", []))
+    entry["releases"] = {
+        hid: position
+        for hid, position in _as_positions(entry.get("releases", {})).items()
+        if position == 0 or claimed < position or hid in held
+    }
+    entry["full"] = {
+        hid: position
+        for hid, position in _as_positions(entry.get("full", {})).items()
+        if position == 0 or claimed < position
+    }
+    if entry.get("resend_all") not in (None, False, True) and claimed >= int(entry["resend_all"]):
+        entry["resend_all"] = False
+    if device in manifest.prerequisites:  # the acknowledgement it has received
+        entry["peer_acked"] = int(manifest.prerequisites[device])
+    entry.update(
+        roster_version=manifest.roster_version,
+        acked=acked,
+        chain_head=head,
+        position_acked=max(claimed, int(entry.get("position_acked", 0))),
+        last_sync_at=_now(),
+        digest_version=digest.answerable(body.controls),
+    )
+    tx.put_local("sync_peers", device, entry)
+    return "applied" if taken else "duplicate"
 
 
-def _renumber_pip_versions(tx: Transaction, conn: sqlite3.Connection, households: set[str]) -> None:
+def _renumber_pip_versions(
+    tx: Transaction, conn: sqlite3.Connection, households: set[str], rows: Rows
+) -> None:
     """Two devices may each have made version N of a person's PIP (around a handover):
     the one written later (by clock) becomes the person's next version, here, as an
     edit of the office that reaches every replica."""
     if not households:
         return
-    rows = conn.execute(
+    found = conn.execute(
         "SELECT p.id, p.person_id, p.version, c.hlc, d.device FROM pips p "
         "JOIN clocks c ON c.tbl = 'pips' AND c.row_id = p.id AND c.field = '' "
         "JOIN devices d ON d.id = c.device "
@@ -364,15 +387,19 @@ def _renumber_pip_versions(tx: Transaction, conn: sqlite3.Connection, households
         (json.dumps(sorted(households)),),
     ).fetchall()
     highest: dict[str, int] = {}
-    for _pip, person, version, _hlc, _dev in rows:
+    for _pip, person, version, _hlc, _dev in found:
         highest[person] = max(highest.get(person, 0), int(version))
     seen: set[tuple[str, int]] = set()
-    for pip, person, version, _hlc, _dev in rows:
+    renumbered: dict[str, int] = {}
+    for pip, person, version, _hlc, _dev in found:
         if (person, version) in seen:
             highest[person] += 1
-            tx.update("pips", pip, {"version": highest[person]})
+            renumbered[pip] = highest[person]
         else:
             seen.add((person, version))
+    rows.add_before(conn, [("pips", pip) for pip in renumbered])
+    for pip, version in renumbered.items():
+        tx.update("pips", pip, {"version": version})
 
 
 def _as_positions(value: Any) -> dict[str, int]:
@@ -519,7 +546,12 @@ def _renew_roster(cb: Casebook, pair: keys.KeyPair) -> None:
 
 
 def _write_bundles(
-    cb: Casebook, folder: Path, hub_id: str, pair: keys.KeyPair, report: HubReport
+    cb: Casebook,
+    folder: Path,
+    hub_id: str,
+    pair: keys.KeyPair,
+    report: HubReport,
+    sums: HouseholdSums,
 ) -> None:
     _renew_roster(cb, pair)
     with cb.reading() as conn:
@@ -534,6 +566,7 @@ def _write_bundles(
         known = [int(e.get("position_acked", 0)) for e in active.values()]
         recent = _Recent(conn, min([p for p in known if p > 0], default=_position(conn)))
     sent: list[_Sent] = []
+    shared: int | None = None  # the shared rows' digest sum, once per run
     for device, entry in active.items():
         with cb.reading() as conn:
             position = _position(conn)
@@ -595,7 +628,16 @@ def _write_bundles(
             )
             if unchanged:
                 continue
-            digest = state_digest(conn, device) if not refused else ""
+            version = int(entry.get("digest_version", 2))
+            if refused:
+                state = ""
+            elif version == digest.LATEST:
+                if shared is None:
+                    shared = digest.shared_sum(conn)
+                state = sums.digest(conn, device, shared)
+            else:  # a laptop of an older version answers in the older definition
+                state = digest.state_digest(conn, device, version)
+            controls[digest.CONTROL] = version
         manifest, data = bundle.write_bundle(
             hub_id=hub_id,
             gemeente=gemeente,
@@ -608,7 +650,7 @@ def _write_bundles(
             ranges={hub_id: (since, position)},
             prerequisites={hub_id: since},
             acks={device: int(entry.get("acked", 0))},
-            state_digest=digest,
+            state_digest=state,
         )
         written = transport.send(
             folder, sender=hub_id, to=device, bundle_id=manifest.bundle_id, data=data
@@ -616,11 +658,12 @@ def _write_bundles(
         for old in _waiting_for(folder, hub_id, device, manifest.bundle_id):
             _remove(old)
         report.written.append(written.name)
-        sent.append(_Sent(device, entry, since, position, digest))
-    if sent:  # what was sent, for all devices at once (a crash before: sent again)
-        with cb.transaction() as tx:
+        sent.append(_Sent(device, entry, since, position, state))
+    if sent or sums.changed:  # what was sent, for all devices at once (a crash before:
+        with cb.transaction() as tx:  # sent again, the sums computed again)
             for item in sent:
                 _record_sent(tx, item)
+            sums.store(tx)
 
 
 @dataclass
