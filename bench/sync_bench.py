@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import casebook_bench as cbb  # noqa: E402
 
-from klantapp.casebook import Casebook, migrations  # noqa: E402
+from klantapp.casebook import Casebook, benchrun, migrations  # noqa: E402
 from klantapp.sync import laptop  # noqa: E402
 from klantapp.sync.hub import exchange, office  # noqa: E402
 from klantapp.vault import KdfParams  # noqa: E402
@@ -194,7 +194,7 @@ def day(cache: Path, edits: int) -> dict[str, Any]:
         result["one_laptop_day_s"] = t_send + t_hub + t_recv
         result["one_laptop_day_parts_s"] = [t_send, t_hub, t_recv]
         assert laptop.status(first)["unsent_changes"] == 0
-        result["peak_rss_mb"] = cbb._peak_rss_mb()
+        result["peak_rss_mb"] = benchrun.rss_mb("VmHWM")
         for cb in [hub, *laptops]:
             cb.close()
         return result

@@ -68,6 +68,52 @@ def show_monitor(screen: Any) -> None:
         screen.chart_scroll.ensureWidgetVisible(chart, 0, 0)
 
 
+def work_a_little(screen: Any) -> None:
+    """A klantmanager's first edits after the demo import, made through the forms as a
+    user makes them, so the timeline shows changes one by one and one to undo."""
+    notes = screen.notes
+    screen.set_tab("notes")
+    for text in (
+        "Gebeld met COA: de sleuteloverdracht van de woning is op maandag.",
+        "Ahmad vraagt of de taalcursus ook 's avonds kan; navragen bij de taalschool.",
+    ):
+        notes.new_record()
+        notes.form.set_value("text", text)
+        assert notes.save(), "screenshots: the demo note was not saved"
+    notes.form.set_value("text", notes.form.editors["text"].get() + " Taalschool belt terug.")
+    assert notes.save(), "screenshots: the demo note was not changed"
+
+
+def report_pages(pdf: bytes, out: Path, saved: list[str]) -> None:
+    """The monitor's printable report as the screen saves it: its first page (the
+    figures) and the page with the timeline, rendered by poppler as a reader sees it."""
+    with tempfile.TemporaryDirectory(prefix="klantapp-report-") as tmp:
+        path = Path(tmp) / "monitor.pdf"
+        path.write_bytes(pdf)
+        pages = subprocess.run(
+            ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+        ).stdout.split("\f")
+        timeline = next(n for n, text in enumerate(pages, 1) if "Tijdlijn" in text)
+        for page, name in ((1, "46-monitor-rapport"), (timeline, "47-monitor-rapport-tijdlijn")):
+            subprocess.run(
+                [
+                    "pdftoppm",
+                    "-png",
+                    "-r",
+                    "80",
+                    "-singlefile",
+                    "-f",
+                    str(page),
+                    "-l",
+                    str(page),
+                    str(path),
+                    str(out / name),
+                ],
+                check=True,
+            )
+            saved.append(f"{name}.png")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--casebook", default=str(ROOT / "demo-casebook"))
@@ -170,6 +216,7 @@ def main() -> int:
     ws.open_household(rich["id"])
     screen = ws.household
     assert screen is not None
+    work_a_little(screen)
     tabs = [
         ("household", "08-huishouden"),
         ("persons", "09-gezinsleden"),
@@ -223,9 +270,9 @@ def main() -> int:
     basis.setFocus()
     basis.showPopup()
     wait(300)
-    shot(window, "31-grond-verblijfsvergunning")
+    shot(window, "42-grond-verblijfsvergunning")
     basis.hidePopup()
-    shot_kind("duo_decisions", "decisions", "32-besluiten-duo")
+    shot_kind("duo_decisions", "decisions", "43-besluiten-duo")
     screen = ws.household
     # the timeline with its undo button
     screen.set_tab("timeline")
@@ -252,9 +299,10 @@ def main() -> int:
     shot(window, "22-instellingen")
     ws.go("monitor")
     show_monitor(ws.monitor)
-    shot(window, "31-monitor")
+    shot(window, "44-monitor")
+    report_pages(ws.session.monitor_export(ws.monitor.monitor, "pdf"), out, saved)
     ws.go("audit")
-    shot(window, "32-logboek")
+    shot(window, "45-logboek")
 
     # letter preview of an appointment with a client language
     from ui.letters import LetterDialog

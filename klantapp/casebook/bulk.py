@@ -41,6 +41,7 @@ from klantapp.casebook.convert import to_sql
 from klantapp.casebook.hlc import Timestamp
 from klantapp.casebook.legacy import apply_format_1
 from klantapp.casebook.ops import REPLICATED_TABLES, Change, ChangeRecord, Op, is_destruction
+from klantapp.casebook.searchfill import filled_after
 
 _CHUNK = 500
 
@@ -241,18 +242,10 @@ def _write_rows(conn: sqlite3.Connection, rows: dict[tuple[str, str], _Row]) -> 
     by_table: dict[str, list[tuple[str, _Row]]] = defaultdict(list)
     for _order, table, row_id, row in inserts:
         by_table[table].append((row_id, row))
-    for table, items in by_table.items():
-        shape: tuple[str, ...] | None = None
-        batch: list[tuple[Any, ...]] = []
-        for row_id, row in items:
-            names = tuple(row.values)
-            if names != shape and batch:
-                _insert(conn, table, shape or (), batch)
-                batch = []
-            shape = names
-            batch.append((row_id, *row.values.values()))
-        if batch:
-            _insert(conn, table, shape or (), batch)
+    # many new rows of a table: their search index in one statement after them
+    with filled_after(conn, {table: len(items) for table, items in by_table.items()}):
+        for table, items in by_table.items():
+            _insert_in_order(conn, table, items)
     updates: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = defaultdict(list)
     for (table, row_id), row in rows.items():
         if row.kind == "update" and not row.deleted:
@@ -288,6 +281,21 @@ def _write_rows(conn: sqlite3.Connection, rows: dict[tuple[str, str], _Row]) -> 
         f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) {TOMBSTONE_UPDATE}",
         tombstones,
     )
+
+
+def _insert_in_order(conn: sqlite3.Connection, table: str, items: list[tuple[str, _Row]]) -> None:
+    """Insert ``items`` in their order, consecutive rows of one shape in one statement."""
+    shape: tuple[str, ...] | None = None
+    batch: list[tuple[Any, ...]] = []
+    for row_id, row in items:
+        names = tuple(row.values)
+        if names != shape and batch:
+            _insert(conn, table, shape or (), batch)
+            batch = []
+        shape = names
+        batch.append((row_id, *row.values.values()))
+    if batch:
+        _insert(conn, table, shape or (), batch)
 
 
 def _insert(

@@ -14,7 +14,7 @@ from reportlab.platypus import KeepTogether, PageBreak, Spacer
 from klantapp.i18n import _
 from klantapp.letters.fonts import font_name
 from klantapp.letters.report import ACCENT, CONTENT_WIDTH, build_report, para, styles, table
-from klantapp.monitor.export import count_text, hidden, share_text, value_text
+from klantapp.monitor.export import SMALL, SMALL_TEXT, count_text, hidden, share_text, value_text
 from klantapp.monitor.figures import Figure, Monitor, grid
 
 #: The series colours of the timeline (as in the client's Monitor screen).
@@ -22,10 +22,16 @@ SERIES_COLOURS = (ACCENT, colors.HexColor("#5b9bd5"), colors.HexColor("#a5a5a5")
 
 
 def _timeline_chart(f: Figure, suppress: bool) -> Drawing:
-    """Per month a group of vertical bars, one per series, with a legend."""
+    """Per month a group of vertical bars, one per series, with a legend. Where small
+    numbers are hidden, a count of 1-4 is drawn as a pale bar up to the threshold: a
+    reader sees "a few" there, never a zero and never the exact count."""
     months = grid(f)
+    few = [
+        [suppress and 0 < cells[s].count < SMALL for _m, cells in months]
+        for s in range(len(f.columns))
+    ]
     data = [
-        [0 if suppress and 0 < cells[s].count < 5 else cells[s].count for _m, cells in months]
+        [SMALL if few[s][m] else cells[s].count for m, (_m, cells) in enumerate(months)]
         for s in range(len(f.columns))
     ]
     d = Drawing(CONTENT_WIDTH, 150)
@@ -43,9 +49,18 @@ def _timeline_chart(f: Figure, suppress: bool) -> Drawing:
     chart.groupSpacing = 3
     chart.barSpacing = 0.5
     for i in range(len(data)):
-        chart.bars[i].fillColor = SERIES_COLOURS[i % len(SERIES_COLOURS)]
+        colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
+        chart.bars[i].fillColor = colour
         chart.bars[i].strokeColor = None
+        for m, pale in enumerate(few[i]):
+            if pale:
+                chart.bars[(i, m)].fillColor = colors.Color(
+                    colour.red, colour.green, colour.blue, alpha=0.3
+                )
     d.add(chart)
+    if any(any(series) for series in few):
+        note = _("Licht: minder dan {n} personen (klein aantal, niet getoond)").format(n=SMALL)
+        d.add(String(24, 2, note, fontName=font_name("latin"), fontSize=6.5))
     legend = Legend()
     legend.x, legend.y = 24, 146
     legend.alignment = "right"
@@ -65,9 +80,9 @@ def _chart(f: Figure, suppress: bool) -> Drawing | None:
         return _timeline_chart(f, suppress)
     if f.columns:  # a two-way table: one bar per row, its total
         bars = [(label, sum(c.count for c in cells), cells) for label, cells in grid(f)]
-        values = [0 if suppress and 0 < total < 5 else total for _label, total, _cells in bars]
+        values = [0 if suppress and 0 < total < SMALL else total for _label, total, _cells in bars]
         labels = [label for label, _t, _c in bars]
-        texts = ["< 5" if suppress and 0 < t < 5 else str(t) for _l, t, _c in bars]
+        texts = [SMALL_TEXT if suppress and 0 < t < SMALL else str(t) for _l, t, _c in bars]
     else:
         rows = [r for r in f.rows if r.value is None and r.key != "median"]
         labels = [r.label for r in rows]

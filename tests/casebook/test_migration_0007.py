@@ -9,20 +9,13 @@ import sqlite3
 from pathlib import Path
 
 from klantapp.casebook import Casebook, migrations, queries
-from klantapp.casebook.migrations import available, migrate
+from klantapp.casebook.migrations import migrate
 from klantapp.casebook.verify import verify
+
+from .older_schema import at_schema
 
 SAMPLE = Path(__file__).parent.parent / "data" / "casebook-v1"
 SAMPLE_PASSPHRASE = "voorbeeld wachtwoordzin 2026"
-
-
-def _schema6() -> sqlite3.Connection:
-    from klantapp.casebook.textfold import fold
-
-    conn = sqlite3.connect(":memory:", isolation_level=None)
-    conn.create_function("kfold", 1, fold, deterministic=True)
-    migrate(conn, [m for m in available() if m.version <= 6])
-    return conn
 
 
 def _persons(conn: sqlite3.Connection) -> dict[str, tuple[object, object]]:
@@ -33,7 +26,7 @@ def _persons(conn: sqlite3.Connection) -> dict[str, tuple[object, object]]:
 
 
 def test_free_text_permits_are_mapped_and_unknown_ones_kept_for_the_klantmanager() -> None:
-    conn = _schema6()
+    conn = at_schema(6)
     for pid, text in (
         ("p1", "Asiel bepaalde tijd"),
         ("p2", "nareis (afgeleid asiel)"),
@@ -57,7 +50,7 @@ def test_free_text_permits_are_mapped_and_unknown_ones_kept_for_the_klantmanager
 
 
 def test_the_extension_of_the_newest_pip_and_the_termijn_start_become_decisions() -> None:
-    conn = _schema6()
+    conn = at_schema(6)
     conn.execute(
         "INSERT INTO persons (id, household_id, role, family_name, termijn_start) "
         "VALUES ('p1', 'h', 'aanvrager', 'X', '2025-05-17')"

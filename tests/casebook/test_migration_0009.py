@@ -6,16 +6,9 @@ from __future__ import annotations
 import sqlite3
 
 from klantapp.casebook import Casebook
-from klantapp.casebook.migrations import available, migrate
+from klantapp.casebook.migrations import migrate
 
-
-def _schema8() -> sqlite3.Connection:
-    from klantapp.casebook.textfold import fold
-
-    conn = sqlite3.connect(":memory:", isolation_level=None)
-    conn.create_function("kfold", 1, fold, deterministic=True)
-    migrate(conn, [m for m in available() if m.version <= 8])
-    return conn
+from .older_schema import at_schema
 
 
 def _rows(conn: sqlite3.Connection, sql: str) -> list[dict[str, object]]:
@@ -25,7 +18,7 @@ def _rows(conn: sqlite3.Connection, sql: str) -> list[dict[str, object]]:
 
 
 def test_signed_pvt_and_passed_knm_become_records_and_the_attempt_count_a_note() -> None:
-    conn = _schema8()
+    conn = at_schema(8)
     conn.execute(
         "INSERT INTO pips (id, household_id, person_id, version, status, pvt_signed, knm_done, "
         "exam_attempts, notes) VALUES ('v1', 'h', 'p1', 1, 'vastgesteld', 0, 0, NULL, NULL), "
@@ -53,7 +46,7 @@ def test_signed_pvt_and_passed_knm_become_records_and_the_attempt_count_a_note()
 
 
 def test_handhaving_records_keep_every_value_and_get_their_overtreding_day() -> None:
-    conn = _schema8()
+    conn = at_schema(8)
     conn.execute(
         "INSERT INTO appointments (id, household_id, person_id, kind, starts_at, outcome) "
         "VALUES ('a2', 'h', 'p1', 'brede_intake', '2026-04-08T10:00', 'niet_verschenen')"
@@ -80,7 +73,7 @@ def test_handhaving_records_keep_every_value_and_get_their_overtreding_day() -> 
 def test_the_migration_is_the_same_on_every_laptop() -> None:
     ids = []
     for _ in range(2):
-        conn = _schema8()
+        conn = at_schema(8)
         conn.execute(
             "INSERT INTO pips (id, household_id, person_id, version, status, pvt_signed) "
             "VALUES ('v1', 'h', 'p1', 1, 'vastgesteld', 1)"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,15 @@ GEMEENTE = Gemeente(
     website="www.westerhoven.nl",
 )
 
+RECIPIENT = Recipient(
+    name="Amina Haddad",
+    street="Korenbloemstraat",
+    house_number="14-B",
+    postcode="9713 KL",
+    city="Westerhoven",
+    sex="v",
+)
+
 
 def make_letter(lang: str = "ar", *, sex: str = "v", **appointment: Any) -> LetterData:
     values: dict[str, Any] = {
@@ -42,14 +52,7 @@ def make_letter(lang: str = "ar", *, sex: str = "v", **appointment: Any) -> Lett
     values.update(appointment)
     return LetterData(
         gemeente=GEMEENTE,
-        recipient=Recipient(
-            name="Amina Haddad",
-            street="Korenbloemstraat",
-            house_number="14-B",
-            postcode="9713 KL",
-            city="Westerhoven",
-            sex=sex,
-        ),
+        recipient=replace(RECIPIENT, sex=sex),
         appointment=Appointment(**values),
         letter_date=date(2026, 11, 23),
         reference="INB-2026-0412",

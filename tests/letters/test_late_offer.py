@@ -25,10 +25,9 @@ from klantapp.letters import (
     prepare_late_offer,
     render_late_offer,
 )
-from klantapp.letters.model import Recipient
 from klantapp.letters.texts import LETTER_LANGUAGES
 
-from .conftest import GEMEENTE, pdf_pages, pdf_text, run_tool
+from .conftest import GEMEENTE, RECIPIENT, pdf_pages, pdf_text, run_tool
 
 PASSPHRASE = "een lange test wachtwoordzin"  # as in tests/conftest.py
 DEMO_TODAY = date(2026, 11, 22)
@@ -37,14 +36,7 @@ DEMO_TODAY = date(2026, 11, 22)
 def statement(lang: str = "ar", **changes: Any) -> LateOfferData:
     values: dict[str, Any] = {
         "gemeente": GEMEENTE,
-        "recipient": Recipient(
-            name="Amina Haddad",
-            street="Korenbloemstraat",
-            house_number="14-B",
-            postcode="9713 KL",
-            city="Westerhoven",
-            sex="v",
-        ),
+        "recipient": RECIPIENT,
         "letter_date": date(2026, 11, 23),
         "pip_date": date(2026, 2, 10),
         "deadline": date(2026, 5, 10),
