@@ -25,6 +25,7 @@ from klantapp.domain.records import (
     LEERROUTES,
     PLICHT_STATUS,
 )
+from klantapp.domain.records import INTEGRATIEROUTES as PIP_INTEGRATIEROUTES
 from klantapp.i18n import N_, _
 
 Record = dict[str, Any]
@@ -93,6 +94,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "status",
         "vastgesteld_on",
         "leerroute",
+        "integratieroute",
         "course_start",
     ),
     "duo_decisions": (
@@ -265,15 +267,8 @@ def leerroute_share(d: _Data, on: date, start: date, end: date) -> Figure:
     )
 
 
-#: The KIS integratieroutes, from the leerroute of the PIP (docs/monitor.md).
-INTEGRATIEROUTES = (
-    ("werk", N_("Direct naar werk (B1-route)")),
-    ("onderwijs", N_("Via onderwijs (onderwijsroute)")),
-    ("activering", N_("Activering")),
-    ("participatie", N_("Maatschappelijke participatie (Z-route)")),
-    ("", N_("Nog geen route")),
-)
-_ROUTE_OF_LEERROUTE = {"b1": "werk", "onderwijs": "onderwijs", "z": "participatie"}
+#: The KIS integratieroutes of the PIP (docs/monitor.md), and none yet.
+INTEGRATIEROUTES = (*PIP_INTEGRATIEROUTES, ("", N_("Nog geen route")))
 
 
 def integratieroute(d: _Data, on: date, start: date, end: date) -> Figure:
@@ -283,7 +278,7 @@ def integratieroute(d: _Data, on: date, start: date, end: date) -> Figure:
         if not f.plichtig:
             continue
         base += 1
-        route = _ROUTE_OF_LEERROUTE.get(str(f.leerroute))
+        route = dl.current_integratieroute(f.pips)
         rows[route or ""].add(f.household)
     out = list(rows.values())
     _shares(out, base)
@@ -291,8 +286,8 @@ def integratieroute(d: _Data, on: date, start: date, end: date) -> Figure:
         "integratieroute",
         _("Integratieroute (KIS)"),
         _(
-            "Inburgeringsplichtigen naar integratieroute, afgeleid van de leerroute van het "
-            "nieuwste vastgestelde PIP; activering wordt (nog) niet apart vastgelegd."
+            "Inburgeringsplichtigen naar de integratieroute van het nieuwste vastgestelde "
+            "PIP; zonder gekozen route telt de route waar de leerroute naartoe leidt."
         ),
         "KIS-monitor gemeenten, tabel integratieroutes",
         _("personen"),

@@ -23,7 +23,7 @@ from klantapp.domain.validate import validate_record
 from klantapp.i18n import N_, _
 from klantapp.sync.lines import row_states
 from klantapp.sync.merge import Loser, RowState, merge_ops
-from klantapp.sync.scope import HOUSEHOLD_TABLES
+from klantapp.sync.scope import HOUSEHOLD_TABLES, avg_op_problem
 
 
 class InvalidRemoteChange(ValueError):
@@ -51,6 +51,7 @@ _ROW_ID = re.compile(r"[^\x00-\x1f\x7f]{1,200}")
 REMOVED_FIELDS: dict[tuple[str, str], tuple[int, str]] = {
     ("persons", "termijn_start"): (7, N_("besluit van DUO 'Start termijn'")),
     ("pips", "extension_months"): (7, N_("besluit van DUO 'Verlenging termijn'")),
+    ("pips", "goal"): (10, N_("keuze 'Integratieroute' (met de tekst in de toelichting)")),
 }
 
 
@@ -78,6 +79,8 @@ def check_shape(op: Op) -> None:
         )
     if not _ROW_ID.fullmatch(op.row_id):
         raise InvalidRemoteChange(_("een wijziging heeft een ongeldige sleutel"))
+    if (problem := avg_op_problem(op)) is not None:
+        raise InvalidRemoteChange(problem)
     if op.op == "delete" or op.table not in RECORD_KINDS:
         return
     unknown = sorted(set(op.data or {}) - _KNOWN[op.table])

@@ -32,6 +32,7 @@ from klantapp.domain.records import (
     DOELGROEPEN,
     DUO_DECISION_KINDS,
     HANDHAVING_KINDS,
+    INTEGRATIEROUTES,
     LEEFGEBIEDEN,
     PERMIT_BASES,
     PIP_STATUS,
@@ -79,6 +80,7 @@ _pip = st.fixed_dictionaries(
         "status": _values(PIP_STATUS),
         "vastgesteld_on": _maybe_day,
         "leerroute": st.sampled_from([None, "b1", "onderwijs", "z"]),
+        "integratieroute": _values(INTEGRATIEROUTES),
         "course_start": _maybe_day,
     }
 )
@@ -183,7 +185,6 @@ def _reference(cb: Casebook) -> dict[str, dict[str, set[str] | int]]:
         out[figure][row].add(hid)
         counts[figure][row] += 1
 
-    route = {"b1": "werk", "onderwijs": "onderwijs", "z": "participatie"}
     groups = {v for v, _l in DOELGROEPEN}
     months = {f"{m.year:04d}-{m.month:02d}" for m in (add_months(START, i) for i in range(12))}
     with cb.reading() as conn:
@@ -204,7 +205,7 @@ def _reference(cb: Casebook) -> dict[str, dict[str, set[str] | int]]:
             if plichtig:
                 leer = dl.current_leerroute(pips)
                 add("leerroute", leer if leer in ("b1", "onderwijs", "z") else "", hid)
-                add("integratieroute", route.get(str(leer), ""), hid)
+                add("integratieroute", dl.current_integratieroute(pips) or "", hid)
                 found = termijn.person_termijn(p, pips, decisions)
                 if found is not None:
                     end = found.last_day
