@@ -349,6 +349,7 @@ def forget_history(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
     every summary that contains it is removed. The full-text indexes are merged, so the
     words of deleted text are gone from them too (FTS5 keeps them until a merge)."""
     rows = [(str(t), str(r)) for t, r in data.get("rows") or []]
+    rows += _left_in_destroyed_households(conn, [r for t, r in rows if t == "households"])
     if rows:
         # the oplog is read once for the lines to forget; then by their keys
         conn.execute("DROP TABLE IF EXISTS temp.forgotten")
@@ -375,6 +376,31 @@ def forget_history(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
         )
     for table in FTS_TABLES:
         conn.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
+
+
+def _left_in_destroyed_households(
+    conn: sqlite3.Connection, households: list[str]
+) -> list[tuple[str, str]]:
+    """Rows still under a destroyed household: written here after the destruction ran
+    elsewhere, before this device heard of it (an audit entry, a note). They go too,
+    without a tombstone (no other device has them: the office drops their late insert,
+    klantapp/sync/receive.py), and are returned so their history goes as well."""
+    left: list[tuple[str, str]] = []
+    for household in households:
+        for table in HOUSEHOLD_TABLES[1:]:
+            if not _exists(conn, table):
+                continue
+            ids = [
+                r[0]
+                for r in conn.execute(
+                    f"SELECT id FROM {table} WHERE household_id = ?", (household,)
+                )
+            ]
+            for row_id in ids:
+                conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+                conn.execute("DELETE FROM clocks WHERE tbl = ? AND row_id = ?", (table, row_id))
+            left += [(table, i) for i in ids]
+    return left
 
 
 def _forget_local(conn: sqlite3.Connection, ids: set[str]) -> None:

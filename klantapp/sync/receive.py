@@ -199,7 +199,14 @@ def apply_changes(
             op.row_id: _household(states[(op.table, op.row_id)], op, conn, gone)
             for op in change.ops
         }
-        applied, losers = merge_ops(states, change.ops, keep_losers=keep_losers)
+        # a new row of a household destroyed here (AVG) is dropped: nothing comes back
+        ops = [
+            op
+            for op in change.ops
+            if op.op != "insert"
+            or not _destroyed(conn, op.table, op.row_id, households.get(op.row_id))
+        ]
+        applied, losers = merge_ops(states, ops, keep_losers=keep_losers)
         result.changes += 1
         result.applied_ops += len(applied)
         result.skipped_ops += len(change.ops) - len(applied)

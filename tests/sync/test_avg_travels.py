@@ -186,3 +186,25 @@ def test_a_read_on_a_laptop_that_only_shows_a_handed_over_household_reaches_the_
 
     reads = [e for e in audit_entries(world.hub) if e["action"] == "restricted_read"]
     assert [(e["actor"], e["household_id"]) for e in reads] == [("anna", hid)]
+
+
+def test_a_read_made_before_the_laptop_heard_of_the_destruction_leaves_nothing(
+    world: World,
+) -> None:
+    anna = world.add_laptop("anna")
+    hid, pid = _family(anna, "Zqxnaam")
+    services.update_record(anna, "households", hid, {"status": "afgerond"})
+    world.settle()
+    _read_health_note(anna, hid, pid)  # on the laptop, not yet sent
+    destroy(world.hub, due(world.hub, date.today() + timedelta(days=11 * 366)))
+    world.settle()  # the laptop sends the read and hears of the destruction
+
+    for cb in (world.hub, anna):
+        with cb.reading() as conn:
+            assert conn.execute("SELECT * FROM audit_entries").fetchall() == []
+            lines = conn.execute("SELECT tbl, op FROM oplog WHERE tbl = 'audit_entries'")
+            assert [op for _tbl, op in lines] in ([], ["delete"])
+        # what stays is the destruction's own delete lines: ids only (docs/retention.md)
+        assert {e["action"] for e in audit_entries(cb) if pid in (e["person_id"], e["row_id"])} <= {
+            "delete"
+        }
