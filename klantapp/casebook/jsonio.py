@@ -10,6 +10,7 @@ generated from the record registry by :func:`json_schema`.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from klantapp.casebook.casebook import Casebook, tx_set_setting
@@ -120,11 +121,14 @@ def upgrade_document(doc: Any) -> Any:
     return doc
 
 
-def _upgrade_v3(doc: dict[str, Any]) -> dict[str, Any]:
-    """Format 3 -> 4: the PIP's free-text ``goal`` becomes a line of its toelichting,
-    and the PIP gets the integratieroute its leerroute leads to (the conversion of the
-    schema migration 0010)."""
-    out = {**doc, "format_version": 4}
+def _with_households(
+    doc: dict[str, Any],
+    version: int,
+    upgrade: Callable[[dict[str, Any], list[Any]], dict[str, Any]],
+) -> dict[str, Any]:
+    """The document as ``version``, with ``upgrade(household, pips)`` giving each
+    household that has a list of PIP versions anew (the others as they are)."""
+    out = {**doc, "format_version": version}
     households = doc.get("households")
     if not isinstance(households, list):
         return out
@@ -134,27 +138,32 @@ def _upgrade_v3(doc: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(h, dict) or not isinstance(pips, list):
             upgraded.append(h)
             continue
-        new_pips = [pip_with_integratieroute(p) if isinstance(p, dict) else p for p in pips]
-        upgraded.append({**h, "pips": new_pips})
+        upgraded.append(upgrade(h, pips))
     out["households"] = upgraded
     return out
+
+
+def _upgrade_v3(doc: dict[str, Any]) -> dict[str, Any]:
+    """Format 3 -> 4: the PIP's free-text ``goal`` becomes a line of its toelichting,
+    and the PIP gets the integratieroute its leerroute leads to (the conversion of the
+    schema migration 0010)."""
+
+    def upgrade(h: dict[str, Any], pips: list[Any]) -> dict[str, Any]:
+        return {
+            **h,
+            "pips": [pip_with_integratieroute(p) if isinstance(p, dict) else p for p in pips],
+        }
+
+    return _with_households(doc, 4, upgrade)
 
 
 def _upgrade_v2(doc: dict[str, Any]) -> dict[str, Any]:
     """Format 2 -> 3: the PIP's ``pvt_signed`` becomes a PVT module, ``knm_done`` a
     passed KNM exam attempt, and the count ``exam_attempts`` a line in the PIP's
     toelichting (the conversions of the schema migration 0009)."""
-    out = {**doc, "format_version": 3}
-    households = doc.get("households")
-    if not isinstance(households, list):
-        return out
     old = ("pvt_signed", "knm_done", "exam_attempts")
-    upgraded: list[Any] = []
-    for h in households:
-        pips = h.get("pips") if isinstance(h, dict) else None
-        if not isinstance(h, dict) or not isinstance(pips, list):
-            upgraded.append(h)
-            continue
+
+    def upgrade(h: dict[str, Any], pips: list[Any]) -> dict[str, Any]:
         found = modules_from_v2([p for p in pips if isinstance(p, dict) and "id" in p])
         new_h = dict(h)
         new_pips = []
@@ -171,9 +180,9 @@ def _upgrade_v2(doc: dict[str, Any]) -> dict[str, Any]:
             record.pop("household_id", None)
             given = new_h.get(kind)
             new_h[kind] = [*(given if isinstance(given, list) else []), record]
-        upgraded.append(new_h)
-    out["households"] = upgraded
-    return out
+        return new_h
+
+    return _with_households(doc, 3, upgrade)
 
 
 def _upgrade_v1(doc: dict[str, Any]) -> dict[str, Any]:

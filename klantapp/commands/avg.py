@@ -142,7 +142,7 @@ def _cmd_retention(args: argparse.Namespace) -> int:
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
-    from klantapp.avg.log import AuditFilter, audit_entries, describe_action
+    from klantapp.avg.log import AuditFilter, audit_entries, describe_action, device_names
 
     flt = AuditFilter(
         person_id=args.person,
@@ -154,13 +154,18 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     )
     with open_casebook(args.path) as cb:
         entries = audit_entries(cb, flt)
-        lines = [{**e, "text": describe_action(e)} for e in entries]
+        devices = device_names(cb)
+        lines = [
+            {**e, "text": describe_action(e), "device_name": devices.get(e.get("device") or "")}
+            for e in entries
+        ]
     if args.json:
         json.dump(lines, sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 0
     for e in lines:
-        print(f"{e['at'][:16].replace('T', ' ')}  {e['actor']:<16} {e['text']}")
+        origin = e["device_name"] or (e.get("device") or "")[:8]
+        print(f"{e['at'][:16].replace('T', ' ')}  {e['actor']:<16} {origin:<16} {e['text']}")
     return 0
 
 

@@ -74,22 +74,13 @@ def add_date_options(parser: Any, *, period: bool = False) -> None:
     )
     if not period:
         return
-    parser.add_argument(
-        "--from",
-        dest="start",
-        type=parse_date,
-        default=None,
-        metavar=_("JJJJ-MM-DD"),
-        help=_("begin van de periode (standaard 1 januari)"),
-    )
-    parser.add_argument(
-        "--to",
-        dest="end",
-        type=parse_date,
-        default=None,
-        metavar=_("JJJJ-MM-DD"),
-        help=_("einde van de periode (standaard de peildatum)"),
-    )
+    for flag, dest, text in (
+        ("--from", "start", _("begin van de periode (standaard 1 januari)")),
+        ("--to", "end", _("einde van de periode (standaard de peildatum)")),
+    ):
+        parser.add_argument(
+            flag, dest=dest, type=parse_date, default=None, metavar=_("JJJJ-MM-DD"), help=text
+        )
 
 
 def confirm(question: str, *, yes: bool) -> None:

@@ -50,6 +50,9 @@ def test_inzage_writes_pdf_and_json_and_restricted_needs_yes(
     assert main(["audit", str(path), "--person", fam.person, "--json"]) == 0
     actions = [e["action"] for e in json.loads(capsys.readouterr().out)]
     assert actions.count("inzage") == 2 and actions.count("restricted_read") == 1
+    assert main(["audit", str(path), "--person", fam.person]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines and all("dit apparaat" in line for line in lines)  # where it was done
 
 
 def test_retention_lists_then_destroys_with_yes(

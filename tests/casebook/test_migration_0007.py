@@ -3,8 +3,6 @@ without losing anything an older casebook held."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -12,10 +10,7 @@ from klantapp.casebook import Casebook, migrations, queries
 from klantapp.casebook.migrations import migrate
 from klantapp.casebook.verify import verify
 
-from .older_schema import at_schema
-
-SAMPLE = Path(__file__).parent.parent / "data" / "casebook-v1"
-SAMPLE_PASSPHRASE = "voorbeeld wachtwoordzin 2026"
+from .older_schema import SAMPLE_PASSPHRASE, at_schema, copy_of_sample
 
 
 def _persons(conn: sqlite3.Connection) -> dict[str, tuple[object, object]]:
@@ -76,12 +71,7 @@ def test_the_extension_of_the_newest_pip_and_the_termijn_start_become_decisions(
 
 
 def test_the_first_release_casebook_keeps_its_permit_text_and_termijn(tmp_path: Path) -> None:
-    target = tmp_path / "oud"
-    shutil.copytree(SAMPLE, target)
-    os.chmod(target, 0o700)
-    for f in target.iterdir():
-        os.chmod(f, 0o600)
-    cb = Casebook.open(target, SAMPLE_PASSPHRASE)
+    cb = Casebook.open(copy_of_sample(tmp_path), SAMPLE_PASSPHRASE)
     try:
         with cb.reading() as conn:
             assert migrations.schema_version(conn) == migrations.latest_version()

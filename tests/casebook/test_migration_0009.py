@@ -9,7 +9,7 @@ from klantapp.casebook import Casebook
 from klantapp.casebook.jsonio import FORMAT_VERSION
 from klantapp.casebook.migrations import migrate
 
-from .older_schema import at_schema
+from .older_schema import at_schema, export_of
 
 
 def _rows(conn: sqlite3.Connection, sql: str) -> list[dict[str, object]]:
@@ -87,30 +87,21 @@ def test_the_migration_is_the_same_on_every_laptop() -> None:
 def test_a_format_2_export_imports_as_today(casebook: Casebook) -> None:
     from klantapp.casebook.jsonio import export_document, import_document
 
-    old = {
-        "format": "klantapp-casebook",
-        "format_version": 2,
-        "households": [
+    old = export_of(
+        2,
+        [
             {
-                "id": "h1",
-                "name": "Haile",
-                "status": "traject",
-                "persons": [{"id": "p1", "role": "aanvrager", "family_name": "Haile"}],
-                "pips": [
-                    {
-                        "id": "v1",
-                        "person_id": "p1",
-                        "version": 1,
-                        "status": "vastgesteld",
-                        "vastgesteld_on": "2026-01-10",
-                        "pvt_signed": True,
-                        "knm_done": True,
-                        "exam_attempts": 2,
-                    }
-                ],
+                "id": "v1",
+                "person_id": "p1",
+                "version": 1,
+                "status": "vastgesteld",
+                "vastgesteld_on": "2026-01-10",
+                "pvt_signed": True,
+                "knm_done": True,
+                "exam_attempts": 2,
             }
         ],
-    }
+    )
     counts = import_document(casebook, old)
     assert counts["trajectmodules"] == 1 and counts["exam_attempts"] == 1
     doc = export_document(casebook)

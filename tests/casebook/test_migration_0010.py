@@ -3,8 +3,6 @@ losing anything an older casebook or export held."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -16,10 +14,7 @@ from klantapp.casebook.migrations import migrate
 from klantapp.errors import InvalidInput
 from klantapp.monitor import compute
 
-from .older_schema import at_schema
-
-SAMPLE = Path(__file__).parent.parent / "data" / "casebook-v1"
-SAMPLE_PASSPHRASE = "voorbeeld wachtwoordzin 2026"
+from .older_schema import SAMPLE_PASSPHRASE, at_schema, copy_of_sample, export_of
 
 
 def test_each_pip_gets_the_route_its_leerroute_leads_to_and_keeps_its_einddoel() -> None:
@@ -50,12 +45,7 @@ def test_each_pip_gets_the_route_its_leerroute_leads_to_and_keeps_its_einddoel()
 
 @pytest.fixture
 def sample(tmp_path: Path) -> Path:
-    target = tmp_path / "oud-dossier"
-    shutil.copytree(SAMPLE, target)
-    os.chmod(target, 0o700)
-    for f in target.iterdir():
-        os.chmod(f, 0o600)
-    return target
+    return copy_of_sample(tmp_path)
 
 
 def test_the_sample_casebook_keeps_every_einddoel_and_its_monitor_figure(sample: Path) -> None:
@@ -82,29 +72,20 @@ def test_the_sample_casebook_keeps_every_einddoel_and_its_monitor_figure(sample:
 def test_a_format_3_export_imports_with_its_einddoel_in_the_toelichting(
     casebook: Casebook,
 ) -> None:
-    old = {
-        "format": "klantapp-casebook",
-        "format_version": 3,
-        "households": [
+    old = export_of(
+        3,
+        [
             {
-                "id": "h1",
-                "name": "Haile",
-                "status": "traject",
-                "persons": [{"id": "p1", "role": "aanvrager", "family_name": "Haile"}],
-                "pips": [
-                    {
-                        "id": "v1",
-                        "person_id": "p1",
-                        "version": 1,
-                        "status": "vastgesteld",
-                        "vastgesteld_on": "2026-01-10",
-                        "leerroute": "onderwijs",
-                        "goal": "Mbo niveau 3",
-                    }
-                ],
+                "id": "v1",
+                "person_id": "p1",
+                "version": 1,
+                "status": "vastgesteld",
+                "vastgesteld_on": "2026-01-10",
+                "leerroute": "onderwijs",
+                "goal": "Mbo niveau 3",
             }
         ],
-    }
+    )
     import_document(casebook, old)
     [h] = export_document(casebook)["households"]
     [pip] = h["pips"]

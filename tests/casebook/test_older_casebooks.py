@@ -6,8 +6,6 @@ compacted), so opening it replays old records onto an old snapshot and then migr
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,18 +13,12 @@ import pytest
 from klantapp.casebook import Casebook, migrations, queries
 from klantapp.casebook.verify import verify
 
-SAMPLE = Path(__file__).parent.parent / "data" / "casebook-v1"
-SAMPLE_PASSPHRASE = "voorbeeld wachtwoordzin 2026"
+from .older_schema import SAMPLE_PASSPHRASE, copy_of_sample
 
 
 @pytest.fixture
 def old_casebook(tmp_path: Path) -> Path:
-    target = tmp_path / "oud-dossier"
-    shutil.copytree(SAMPLE, target)
-    os.chmod(target, 0o700)
-    for f in target.iterdir():
-        os.chmod(f, 0o600)
-    return target
+    return copy_of_sample(tmp_path)
 
 
 def test_a_first_release_casebook_opens_migrates_and_keeps_its_data(old_casebook: Path) -> None:

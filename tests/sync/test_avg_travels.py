@@ -169,3 +169,20 @@ def test_a_destroyed_person_leaves_nothing_in_synced_audit_entries(world: World)
                 assert "Zqxnaam" not in text
         assert [e["household_id"] for e in audit_entries(cb) if e["kind"] == "access"] == [keep_hid]
         assert open_requests(cb) == []
+
+
+def test_a_read_on_a_laptop_that_only_shows_a_handed_over_household_reaches_the_office(
+    world: World,
+) -> None:
+    anna = world.add_laptop("anna")
+    bram = world.add_laptop("bram")
+    hid, pid = _family(anna, "Abdi")
+    world.settle()
+    office.assign(world.hub, hid, bram.device_id)
+    services.update_record(anna, "households", hid, {"city": "Heuveldal"})  # not yet sent
+    world.sync_laptop("anna")  # hears of the hand-over: the household is read-only here
+    _read_health_note(anna, hid, pid)  # the klantmanager still looks at it
+    world.settle()
+
+    reads = [e for e in audit_entries(world.hub) if e["action"] == "restricted_read"]
+    assert [(e["actor"], e["household_id"]) for e in reads] == [("anna", hid)]

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 import pytest
 
-from klantapp.casebook import migrations, queries, services
+from klantapp.casebook import Casebook, migrations, queries, services
 from klantapp.casebook.ops import Change
 from klantapp.sync import laptop
 from tests.sync.world import World, household
@@ -58,16 +58,22 @@ def _write_removed_field(cb: object, field: str, value: object, table: str = "pe
         )
 
 
-def test_an_older_laptops_edit_of_a_removed_field_is_refused_with_the_reason(
-    world: World, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _laptop_with_member(world: World, name: str) -> tuple[Casebook, str, str]:
+    """Laptop anna with household ``name`` and its member, both at the office too."""
     anna = world.add_laptop("anna")
-    hid = household(anna, "Qadir")
+    hid = household(anna, name)
     pid = services.add_record(
-        anna, "persons", {"household_id": hid, "role": "aanvrager", "family_name": "Qadir"}
+        anna, "persons", {"household_id": hid, "role": "aanvrager", "family_name": name}
     )
     world.settle()
     assert queries.get(world.hub, "persons", pid) is not None
+    return anna, hid, pid
+
+
+def test_an_older_laptops_edit_of_a_removed_field_is_refused_with_the_reason(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    anna, _hid, pid = _laptop_with_member(world, "Qadir")
 
     services.update_record(anna, "persons", pid, {"given_names": "Shilan"})
     _write_removed_field(anna, "termijn_start", "2025-05-31")
@@ -129,12 +135,7 @@ def test_a_bundle_from_a_newer_office_waits_until_the_laptop_is_updated(
 def test_a_schema_9_laptops_einddoel_is_refused_and_names_the_integratieroute(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    anna = world.add_laptop("anna")
-    hid = household(anna, "Haile")
-    pid = services.add_record(
-        anna, "persons", {"household_id": hid, "role": "aanvrager", "family_name": "Haile"}
-    )
-    world.settle()
+    anna, hid, pid = _laptop_with_member(world, "Haile")
     pip = services.add_record(
         anna,
         "pips",
