@@ -34,7 +34,7 @@ from klantapp.casebook import Casebook, Transaction, migrations
 from klantapp.casebook.ops import HOUSEHOLD_TABLES, Change, Op
 from klantapp.errors import BundleRefused
 from klantapp.i18n import _
-from klantapp.sync import bundle, keys, payload, roster, transport
+from klantapp.sync import bundle, keys, payload, removed, roster, transport
 from klantapp.sync import state as st
 from klantapp.sync.digest import scope_rows, state_digest
 from klantapp.sync.hub.office import (
@@ -293,6 +293,8 @@ def _apply_device_bundle(
             taken.append(change)
             acked, head = change.last_seq, change.digest
         allowed = [c for c in (_authorised(conn, device, entry, c) for c in taken) if c.ops]
+        translation = removed.translate(conn, allowed)  # an older laptop's removed fields
+        allowed = translation.changes
         try:
             check_schema(manifest.schema_version, migrations.schema_version(conn))
             for change in allowed:
@@ -313,7 +315,13 @@ def _apply_device_bundle(
             )
             return "refused"
         received = apply_changes(tx, conn, allowed, keep_losers=True, validate=False)
+        removed.write_decisions(tx, conn, translation.decisions)
         _renumber_pip_versions(tx, conn, received.households)
+        for aside in translation.set_aside:
+            _keep_change(tx, device, aside)
+            report.quarantined.append(
+                {"bundle": _change_key(aside.change), "device": device, "reason": "removed_field"}
+            )
         report.received += 1
         report.applied_changes += received.changes
         report.conflicts += received.conflicts
@@ -504,6 +512,7 @@ def _write_bundles(
         gemeente = str(require_hub(conn)["gemeente"])
         roster_doc = roster_control(conn)
         schema = migrations.schema_version(conn)
+        set_aside = _set_aside_of(st.all_of(conn, "sync_quarantine"))
     names = {device: str(entry.get("name", "")) for device, entry in peers.items()}
     names[hub_id] = _("het centrale kantoor")
     active = {d: e for d, e in peers.items() if e.get("status") == ACTIVE}
@@ -551,6 +560,7 @@ def _write_bundles(
                 changes = [c for c in changes if c.ops]
                 if int(entry.get("roster_version", 0)) < int(roster_doc["version"]):
                     controls["roster"] = roster_doc
+                controls["set_aside"] = set_aside.get(device, [])
             last = entry.get("last_sent") or {}
             # Nothing new for it: no data, no roster or refusal to tell, and no
             # acknowledgement it lacks -- a new one, or one it evidently did not get (it
@@ -658,6 +668,44 @@ def _keep(tx: Transaction, manifest: bundle.Manifest, ops: bytes, reason: str) -
             "ops": base64.b64encode(ops).decode("ascii"),
         },
     )
+
+
+def _change_key(change: Change) -> str:
+    return f"change-{change.device}-{change.first_seq}"
+
+
+def _keep_change(tx: Transaction, device: str, aside: removed.SetAside) -> None:
+    """Keep one change aside (it cannot be applied without a person deciding); its
+    acknowledgement still goes out, so the laptop's later changes are not held up, and
+    the laptop is told of it (``told``) for as long as it is kept here."""
+    change = aside.change
+    tx.put_local(
+        "sync_quarantine",
+        _change_key(change),
+        {
+            "device": device,
+            "reason": "removed_field",
+            "message": aside.message,
+            "received_at": _now(),
+            "manifest": {"ranges": {device: [change.first_seq, change.last_seq]}},
+            "ops": base64.b64encode(payload.encode(payload.Payload([change], {}))).decode(),
+            "told": {
+                "first_seq": change.first_seq,
+                "last_seq": change.last_seq,
+                "at": change.at,
+                "message": aside.message,
+            },
+        },
+    )
+
+
+def _set_aside_of(kept: dict[str, Any]) -> dict[str, list[Any]]:
+    """Per device, what it is told of its changes kept aside here (see _keep_change)."""
+    out: dict[str, list[Any]] = {}
+    for value in kept.values():
+        if value.get("reason") == "removed_field" and value.get("told"):
+            out.setdefault(str(value.get("device", "")), []).append(value["told"])
+    return out
 
 
 def _quarantine(
