@@ -17,9 +17,15 @@ runs). Then, each in a fresh child process so peak memory is its own, it measure
 SQLCipher comes from the ``sqlcipher3`` wheel (``pip install -e '.[bench]'``); without
 it the third column is left out.
 
-With ``--frozen EXE`` a fourth column runs the Klantapp side inside a frozen build
+With ``--frozen EXE`` a further column runs the Klantapp side inside a frozen build
 (``EXE bench-casebook``, the same code from klantapp/casebook/benchrun.py, on the
-bundle's own Python and SQLite).
+bundle's own Python and SQLite). It may be given more than once, as ``NAME=EXE`` to name
+the column: ``--frozen linux=build/linux/dist/klantapp/klantapp --frozen
+wine=packaging/windows/frozen.sh`` (the Windows bundle under Wine).
+
+Beside each latency's p95 the table gives the p95 of the thread's CPU time per sample:
+on a shared machine a slow sample with no more CPU time than the fast ones spent its
+extra time waiting for a core (or, for a commit, for the disk).
 
 The sides run in rounds (``--runs``), each round every side once, in an order that
 turns from round to round; a ratio is taken within each round and the table gives the
@@ -27,7 +33,7 @@ median of the per-round ratios (and their range), so load that comes and goes on
 shared machine hits both sides of a ratio alike.
 
 Usage:  python bench/casebook_bench.py [--households 10000] [--edits 300] [--searches 300]
-        [--runs 5] [--cache DIR] [--frozen EXE]
+        [--runs 5] [--cache DIR] [--frozen [NAME=]EXE ...]
         (--cache keeps the built caseloads in DIR and reuses them next time)
 Prints a table with medians and ratios. Machines here are noisy: compare the columns
 of one run, not runs with each other.
@@ -63,11 +69,27 @@ PASS = "benchmark wachtwoordzin"
 SQLCIPHER_KEY = "x'" + "2f" * 32 + "'"
 SIDES = {
     "klantapp": "Klantapp",
-    "frozen": "Klantapp frozen",
     "sqlite": "plain SQLite",
     "sqlcipher": "SQLCipher 4",
 }
-OURS = ("klantapp", "frozen")
+#: Frozen builds are sides named "frozen ..." (see --frozen); they and "klantapp" are ours.
+FROZEN = "frozen"
+
+
+def is_ours(side: str) -> bool:
+    return side == "klantapp" or side.startswith(FROZEN)
+
+
+def frozen_sides(specs: list[str]) -> dict[str, str]:
+    """``--frozen`` values (``EXE`` or ``NAME=EXE``) as side name -> program."""
+    out: dict[str, str] = {}
+    for spec in specs:
+        name, _, exe = spec.rpartition("=") if "=" in spec else ("", "", spec)
+        side = f"{FROZEN} {name}" if name else FROZEN
+        if side in out:
+            raise SystemExit(f"--frozen {spec}: a second frozen build needs a NAME= of its own")
+        out[side] = exe
+    return out
 
 
 def _sqlcipher() -> Any | None:
@@ -320,8 +342,10 @@ def measure(side: str, path: str, edits: int, searches: int, prefix_peers: bool)
             hits.extend(conn.execute(sql, (q, 50 - len(hits))).fetchall())
         assert hits, typed
 
-    result["commit"] = benchrun.timed(note_ids, edit)
-    result["search"] = benchrun.timed(benchrun.searches_of(searches), find)
+    result["commit"], result["commit_cpu"] = benchrun.timed_with_cpu(note_ids, edit)
+    result["search"], result["search_cpu"] = benchrun.timed_with_cpu(
+        benchrun.searches_of(searches), find
+    )
     result["sqlite_version"] = conn.execute("SELECT sqlite_version()").fetchone()[0]
     conn.close()
     result["peak_rss_mb"] = benchrun.rss_mb("VmHWM")
@@ -329,12 +353,11 @@ def measure(side: str, path: str, edits: int, searches: int, prefix_peers: bool)
 
 
 def _child(
-    side: str, path: Path, edits: int, searches: int, prefix_peers: bool, frozen: str | None
+    side: str, path: Path, edits: int, searches: int, prefix_peers: bool, frozen: dict[str, str]
 ) -> dict[str, Any]:
     counts = ["--edits", str(edits), "--searches", str(searches)]
-    if side == "frozen":
-        assert frozen is not None
-        command = [frozen, "bench-casebook", str(path), *counts]
+    if side in frozen:
+        command = [frozen[side], "bench-casebook", str(path), *counts]
     else:
         peers = ["--prefix-peers"] if prefix_peers else []
         command = [sys.executable, __file__, *peers, "--child", side, str(path), *counts]
@@ -363,7 +386,11 @@ def main() -> None:
         help="rounds, each side once per round; ratios are medians of per-round ratios",
     )
     ap.add_argument(
-        "--frozen", metavar="EXE", help="also run the Klantapp side in this frozen build"
+        "--frozen",
+        metavar="[NAME=]EXE",
+        action="append",
+        default=[],
+        help="also run the Klantapp side in this frozen build (may be repeated)",
     )
     ap.add_argument(
         "--prefix-peers",
@@ -381,11 +408,10 @@ def main() -> None:
         )
         return
 
-    sides = [
-        side
-        for side in SIDES
-        if (side != "sqlcipher" or _sqlcipher() is not None) and (side != "frozen" or args.frozen)
-    ]
+    frozen = frozen_sides(args.frozen)
+    sides = ["klantapp", *frozen, "sqlite"]
+    if _sqlcipher() is not None:
+        sides.append("sqlcipher")
     if "sqlcipher" not in sides:
         print("(sqlcipher3 is not installed: pip install -e '.[bench]' for the SQLCipher column)")
     work = Path(args.cache) if args.cache else Path(tempfile.mkdtemp(prefix="klantapp-bench-"))
@@ -394,13 +420,13 @@ def main() -> None:
         built.mkdir(parents=True, exist_ok=True)
         files = {
             "klantapp": built / "casebook",
-            "frozen": built / "casebook",
             "sqlite": built / "plain.sqlite",
             "sqlcipher": built / "sqlcipher.sqlite",
         }
+        files.update({side: files["klantapp"] for side in frozen})
         rows: list[tuple[str, dict[str, Any]]] | None = None
         for side in sides:
-            if side == "frozen" or files[side].exists():
+            if side in frozen or files[side].exists():
                 print(f"reusing {files[side]}")
                 continue
             if rows is None:
@@ -421,7 +447,7 @@ def main() -> None:
                 build_sqlcipher(tmp, files["sqlite"])
             tmp.rename(files[side])
             print(
-                f"built {SIDES[side]} in {time.perf_counter() - t:.1f} s,"
+                f"built {_label(side)} in {time.perf_counter() - t:.1f} s,"
                 f" {_size(files[side]) / 1e6:.0f} MB on disk"
             )
         del rows
@@ -443,18 +469,25 @@ def main() -> None:
                     run.mkdir()
                     path = Path(shutil.copy(files[side], run))
                 results[side].append(
-                    _child(side, path, args.edits, args.searches, args.prefix_peers, args.frozen)
+                    _child(side, path, args.edits, args.searches, args.prefix_peers, frozen)
                 )
         shutil.rmtree(run, ignore_errors=True)
+        for side, exe in frozen.items():
+            print(f"{_label(side)}: {exe}")
         _report(results, sides, args)
     finally:
         if not args.cache:
             shutil.rmtree(work, ignore_errors=True)
 
 
+def _label(side: str) -> str:
+    return SIDES.get(side, side)
+
+
 def _figures(r: dict[str, Any]) -> dict[str, float]:
-    """One run's figures (milliseconds, seconds, MB)."""
-    return {
+    """One run's figures (milliseconds, seconds, MB); the CPU ones where the side
+    reported them (a frozen build from before they were measured does not)."""
+    out = {
         "commit_p50_ms": statistics.median(r["commit"]) * 1e3,
         "commit_p95_ms": _pct(r["commit"], 95) * 1e3,
         "open_s": r["open_s"],
@@ -462,40 +495,56 @@ def _figures(r: dict[str, Any]) -> dict[str, float]:
         "search_p95_ms": _pct(r["search"], 95) * 1e3,
         "peak_rss_mb": r["peak_rss_mb"],
     }
+    for kind in ("commit", "search"):
+        if f"{kind}_cpu" in r:
+            out[f"{kind}_cpu_p50_ms"] = statistics.median(r[f"{kind}_cpu"]) * 1e3
+            out[f"{kind}_cpu_p95_ms"] = _pct(r[f"{kind}_cpu"], 95) * 1e3
+    return out
 
 
 def _report(
     results: dict[str, list[dict[str, Any]]], sides: list[str], args: argparse.Namespace
 ) -> None:
     runs = {side: [_figures(r) for r in results[side]] for side in sides}
-    ours = [side for side in sides if side in OURS]
-    peers = [side for side in sides if side not in OURS]
+    ours = [side for side in sides if is_ours(side)]
+    peers = [side for side in sides if not is_ours(side)]
     goals = {
         "commit_p50_ms": "<= SQLCipher",
         "commit_p95_ms": "<= SQLCipher",
+        "commit_cpu_p50_ms": "(CPU time)",
+        "commit_cpu_p95_ms": "(CPU time)",
         "open_s": "< 1 s (+ KDF)",
         "search_p50_ms": "",
         "search_p95_ms": "<= SQLCipher",
+        "search_cpu_p50_ms": "(CPU time)",
+        "search_cpu_p95_ms": "(CPU time)",
         "peak_rss_mb": "",
     }
     print()
     versions = {side: results[side][0]["sqlite_version"] for side in sides}
-    print("SQLite versions: " + ", ".join(f"{SIDES[s]} {v}" for s, v in versions.items()))
+    print("SQLite versions: " + ", ".join(f"{_label(s)} {v}" for s, v in versions.items()))
     print(
         f"{args.runs} rounds x {args.edits} edits, {args.searches} searches per side;"
         " figures: median over the rounds of each run's p50/p95; ratios: median of the"
         " per-round ratios [lowest-highest]"
     )
     pairs = [(o, p) for o in ours for p in peers]
-    head = f"{'figure':<15}" + "".join(f"{SIDES[side]:>16}" for side in sides)
-    head += "".join(f"{SIDES[o][:10] + ' / ' + SIDES[p][:9]:>28}" for o, p in pairs)
+    head = f"{'figure':<18}" + "".join(f"{_label(side)[-16:]:>17}" for side in sides)
+    head += "".join(f"{_label(o)[-12:] + ' / ' + _label(p)[:9]:>28}" for o, p in pairs)
     print(head + "   goal")
     for key, goal in goals.items():
-        line = f"{key:<15}" + "".join(
-            f"{statistics.median(f[key] for f in runs[side]):>16.2f}" for side in sides
+        line = f"{key:<18}" + "".join(
+            f"{statistics.median(f[key] for f in runs[side]):>17.2f}"
+            if key in runs[side][0]
+            else f"{'-':>17}"
+            for side in sides
         )
         for o, p in pairs:
-            ratios = [a[key] / b[key] for a, b in zip(runs[o], runs[p], strict=True) if b[key]]
+            ratios = [
+                a[key] / b[key]
+                for a, b in zip(runs[o], runs[p], strict=True)
+                if key in a and key in b and b[key]
+            ]
             cell = (
                 f"{statistics.median(ratios):.2f} [{min(ratios):.2f}-{max(ratios):.2f}]"
                 if ratios
@@ -509,7 +558,7 @@ def _report(
         took = [(r["open_peak_mb"] - r["rss_before_open_mb"]) / r["db_mb"] for r in rs]
         timelines = [x for r in rs for x in r["timeline"]]
         print(
-            f"\n{SIDES[side]}: decrypted database {db_mb:.0f} MB;"
+            f"\n{_label(side)}: decrypted database {db_mb:.0f} MB;"
             f" {statistics.median(r['rss_before_open_mb'] for r in rs):.0f} MB before open,"
             f" peak {statistics.median(r['open_peak_mb'] for r in rs):.0f} MB by its end:"
             f" the open took {statistics.median(took):.2f}x the database"
@@ -517,10 +566,30 @@ def _report(
             f" {statistics.median(r['peak_rss_mb'] for r in rs) / db_mb:.2f}x"
         )
         print(
-            f"{SIDES[side]} household timeline: p50 {statistics.median(timelines) * 1e3:.1f} ms,"
+            f"{_label(side)} household timeline: p50 {statistics.median(timelines) * 1e3:.1f} ms,"
             f" p95 {_pct(timelines, 95) * 1e3:.1f} ms (goal < 20 ms); KDF of this bench"
             f" casebook (test parameters) {statistics.median(r['kdf_s'] for r in rs) * 1e3:.0f} ms"
         )
+        if all("timeline_cpu" in r for r in rs):
+            print(f"{_label(side)} household timeline, {_slow_samples(rs, 'timeline')}")
+        if all("search_cpu" in r for r in rs):
+            print(f"{_label(side)} search, {_slow_samples(rs, 'search')}")
+
+
+def _slow_samples(rs: list[dict[str, Any]], kind: str) -> str:
+    """What the slowest 5% of the samples did: their wall time beside their CPU time."""
+    samples = sorted(
+        ((w, c) for r in rs for w, c in zip(r[kind], r[f"{kind}_cpu"], strict=True)),
+        reverse=True,
+    )
+    slow = samples[: max(1, len(samples) // 20)]
+    cpu = [c for _, c in samples]
+    return (
+        f"the slowest {len(slow)} of {len(samples)} samples: wall {slow[-1][0] * 1e3:.1f}"
+        f"-{slow[0][0] * 1e3:.1f} ms, CPU {min(c for _, c in slow) * 1e3:.2f}"
+        f"-{max(c for _, c in slow) * 1e3:.2f} ms; CPU of all samples p95"
+        f" {_pct(cpu, 95) * 1e3:.2f} ms, max {max(cpu) * 1e3:.2f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -22,8 +22,10 @@ k() { "${CMD[@]}" "$@"; }
 
 no_traceback() { ! grep -q "Traceback" "$@"; }
 
-# "klantapp 0.1.0 (SQLite 3.x)": the version, then the SQLite the build runs on
-t_version() { [[ "$(k --version | tr -d '\r')" =~ ^"klantapp $VERSION (SQLite "[0-9.]+")"$ ]]; } # CRLF on Windows
+# "klantapp 0.1.0 (SQLite 3.53.4)": the version, then the SQLite the build runs on,
+# which must be the one it ships (packaging/sqlite), not the one its Python brought
+SQLITE_VERSION="$(sed -n 's/^SQLITE_VERSION="\(.*\)"$/\1/p' "$HERE/sqlite/source.env")"
+t_version() { [ "$(k --version | tr -d '\r')" = "klantapp $VERSION (SQLite $SQLITE_VERSION)" ]; } # CRLF on Windows
 t_demo() { k demo casebook >demo.out 2>demo.err && test -d casebook && no_traceback demo.err; }
 t_verify() { k verify casebook >verify.out 2>verify.err && no_traceback verify.err; }
 # Redirected output is where Windows picks its ANSI code page: the names must arrive
@@ -85,7 +87,7 @@ t_gui() {
   [ "$shown" = 0 ] && no_traceback gui.err
 }
 
-check "--version is $VERSION" t_version
+check "--version is $VERSION on SQLite $SQLITE_VERSION" t_version
 check "demo" t_demo
 check "verify" t_verify
 check "search in Arabic, redirected" t_search_arabic

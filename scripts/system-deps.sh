@@ -25,9 +25,9 @@ PACKAGES=(
 # `make package` and `make windows` need their tools as well (packaging/README.md).
 case "${1:-test}" in
   test) ;;
-  package) PACKAGES+=(binutils desktop-file-utils appstream) ;;
+  package) PACKAGES+=(binutils desktop-file-utils appstream gcc libc6-dev) ;; # gcc: packaging/sqlite
   windows) PACKAGES+=(wine64 nsis msitools wixl gcc-mingw-w64-x86-64-win32 osslsigncode
-    x11-apps netpbm xdotool) ;; # the last three for windows/screenshot.sh
+    x11-apps netpbm xdotool) ;; # the last three for windows/screenshot.sh; mingw also packaging/sqlite
   *) echo "system-deps: unknown set '$1' (test, package, windows)" >&2; exit 2 ;;
 esac
 

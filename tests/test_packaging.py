@@ -139,3 +139,50 @@ def test_the_readme_wheel_commands_work_as_written(tmp_path: Path) -> None:
     )
     assert run.returncode == 0, run.stderr[-2000:]
     assert (tree / "dist" / f"klantapp-{klantapp.__version__}-py3-none-any.whl").is_file()
+
+
+SQLITE_CHECK = ROOT / "packaging" / "sqlite" / "check.py"
+
+
+def _sqlite_check(version: str, source_id: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(SQLITE_CHECK), version, source_id],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_shipped_sqlite_check_refuses_another_sqlite() -> None:
+    """The packaging scripts run it with the SQLite a build ships: a build on the
+    Python's own SQLite must fail, naming what it found."""
+    import sqlite3
+
+    done = _sqlite_check("3.53.4", "2026-07-24 19:02:57 bf7c7f3003")
+    assert done.returncode == 1
+    assert f"runs on SQLite {sqlite3.sqlite_version}" in done.stderr
+
+
+def test_the_shipped_sqlite_check_passes_fts5_and_deserialize_here() -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(":memory:")
+    version, source_id = conn.execute("SELECT sqlite_version(), sqlite_source_id()").fetchone()
+    done = _sqlite_check(version, source_id)
+    assert done.returncode == 0, done.stderr
+    assert "FTS5, serialize/deserialize: ok" in done.stdout
+
+
+def test_the_pinned_sqlite_is_one_version_everywhere() -> None:
+    """source.env names the version three times over: the tarball's folder, the
+    version the library must report and the date-stamped source id."""
+    env = dict(
+        re.findall(
+            r'^(\w+)="(.*)"$',
+            (ROOT / "packaging" / "sqlite" / "source.env").read_text(),
+            re.MULTILINE,
+        )
+    )
+    major, minor, patch = env["SQLITE_VERSION"].split(".")
+    assert env["SQLITE_AMALGAMATION_DIR"].endswith(f"-{major}{int(minor):02d}{int(patch):02d}00")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [0-9a-f]{64}", env["SQLITE_SOURCE_ID"])

@@ -258,6 +258,12 @@ class Session(QObject):
 
         return audit_entries(self._cb(), flt)
 
+    def device_names(self) -> dict[str, str]:
+        """Device id -> the name the audit screen shows as an entry's origin."""
+        from klantapp.avg.log import device_names
+
+        return device_names(self._cb())
+
     def monitor(self, on: date, start: date, end: date) -> Any:
         from klantapp.monitor import compute
 

@@ -16,8 +16,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from klantapp.avg.log import AuditFilter, audit_entries, describe_action, local_entries, log_access
-from klantapp.casebook.casebook import Casebook
+from klantapp.avg.log import (
+    AuditFilter,
+    audit_entries,
+    describe_action,
+    local_entries,
+    log_access,
+    shared_entries,
+)
+from klantapp.casebook.casebook import Casebook, Transaction
 from klantapp.casebook.queries import _rows, person_name
 from klantapp.domain.privacy import inzage_deadline
 from klantapp.domain.records import (
@@ -125,7 +132,11 @@ def collect(cb: Casebook, person_id: str, *, include_restricted: bool) -> dict[s
         "restricted_withheld": withheld,
         "records": records,
         "audit": audit,
-        "requests": [r for r in local_entries(cb, "avg_requests") if r["person_id"] == person_id],
+        "requests": [
+            {k: v for k, v in r.items() if k != "legacy"}
+            for r in requests(cb)
+            if r["person_id"] == person_id
+        ],
     }
 
 
@@ -133,19 +144,19 @@ def collect(cb: Casebook, person_id: str, *, include_restricted: bool) -> dict[s
 
 
 def record_request(cb: Casebook, person_id: str, received_on: date) -> dict[str, Any]:
-    """Record an access request (its date and deadline); returns it."""
+    """Record an access request (its date and deadline); returns it. The request is
+    a row of the person's household: it travels to the office and the household's
+    owner, so its deadline shows on Vandaag wherever the household is held."""
     person = _person(cb, person_id)
     request = {
         "person_id": person_id,
         "household_id": person["household_id"],
-        "kind": "inzage",
         "received_on": received_on.isoformat(),
         "deadline": inzage_deadline(received_on).isoformat(),
         "answered_on": None,
     }
-    rid = f"{received_on.isoformat()}-{uuid.uuid4().hex[:8]}"
     with cb.transaction(summary="") as tx:
-        tx.put_local("avg_requests", rid, request)
+        rid = tx.insert("inzage_requests", request, row_id=str(uuid.uuid4()))
         log_access(
             tx,
             "inzage_request",
@@ -153,11 +164,30 @@ def record_request(cb: Casebook, person_id: str, received_on: date) -> dict[str,
             person_id=person_id,
             household_id=person["household_id"],
         )
-    return {"id": rid, **request}
+    return {"id": rid, "kind": "inzage", **request}
+
+
+def requests(cb: Casebook) -> list[dict[str, Any]]:
+    """Every inzage request this casebook holds: the shared ones, and those recorded
+    here before schema 11 (``legacy``: kept in the local table ``avg_requests``)."""
+    shared = [{**r, "kind": "inzage"} for r in shared_entries(cb, "inzage_requests")]
+    legacy = [{**r, "legacy": True} for r in local_entries(cb, "avg_requests")]
+    return shared + legacy
 
 
 def open_requests(cb: Casebook) -> list[dict[str, Any]]:
-    return [r for r in local_entries(cb, "avg_requests") if not r.get("answered_on")]
+    return [r for r in requests(cb) if not r.get("answered_on")]
+
+
+def _answer_requests(tx: Transaction, cb: Casebook, person_id: str, on: date) -> None:
+    for request in open_requests(cb):
+        if request["person_id"] != person_id:
+            continue
+        if request.get("legacy"):
+            stored = {k: v for k, v in request.items() if k not in ("id", "legacy")}
+            tx.put_local("avg_requests", request["id"], {**stored, "answered_on": on.isoformat()})
+        else:
+            tx.update("inzage_requests", request["id"], {"answered_on": on.isoformat()})
 
 
 @dataclass(frozen=True)
@@ -197,14 +227,7 @@ def make_inzage(
             person_id=person_id,
             household_id=person["household_id"],
         )
-        with cb.reading() as conn:
-            rows = conn.execute("SELECT id, value FROM avg_requests").fetchall()
-        for rid, raw in rows:
-            request = json.loads(raw)
-            if request["person_id"] == person_id and not request.get("answered_on"):
-                tx.put_local(
-                    "avg_requests", rid, {**request, "answered_on": date.today().isoformat()}
-                )
+        _answer_requests(tx, cb, person_id, date.today())
     document = collect(cb, person_id, include_restricted=include_restricted)
     data = (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     rendered = b""

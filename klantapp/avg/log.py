@@ -2,8 +2,13 @@
 
 Changes to records come from the oplog (field names only, never values, see
 ``audit_log`` in the schema). Reads of restricted health notes, exports and inzage
-are *access entries* in the local table ``avg_access``; corrections add their
-"corrected" entry in ``avg_corrections`` -- the one place an old value stays.
+are *audit entries* (``audit_entries``, schema 11): append-only rows of the household
+they concern, each with its origin device and klantmanager, that travel with the
+household like its records, so the office sees what was done on every laptop and a
+laptop sees what was done about the households it holds (klantapp/sync/scope.py).
+Entries of before schema 11 stay in the device's local table ``avg_access`` and are
+read from there. Corrections add their "corrected" entry in ``avg_corrections`` -- the
+one place an old value stays, which therefore never leaves the device.
 """
 
 from __future__ import annotations
@@ -42,19 +47,20 @@ def log_access(
     person_id: str | None = None,
     household_id: str | None = None,
 ) -> None:
-    """Add an access entry inside a transaction. ``what`` names the records or the
+    """Add an audit entry inside a transaction. ``what`` names the records or the
     file, never a value of them."""
     if action not in ACTIONS:
         raise ValueError(f"unknown access action {action!r}")
     entry = {
         "at": now_utc(),
         "actor": tx.actor,
+        "device": tx.device_id,
         "action": action,
         "what": what,
         "person_id": person_id,
         "household_id": household_id,
     }
-    tx.put_local("avg_access", f"{entry['at']}-{uuid.uuid4().hex[:8]}", entry)
+    tx.insert("audit_entries", entry, row_id=str(uuid.uuid4()))
 
 
 def record_access(cb: Casebook, action: str, **kw: Any) -> None:
@@ -67,6 +73,35 @@ def local_entries(cb: Casebook, table: str) -> list[dict[str, Any]]:
     with cb.reading() as conn:
         rows = conn.execute(f"SELECT id, value FROM {table} ORDER BY id").fetchall()
     return [{"id": rid, **json.loads(value)} for rid, value in rows]
+
+
+def shared_entries(cb: Casebook, table: str) -> list[dict[str, Any]]:
+    """The rows of a replicated AVG table (``ops.AVG_TABLES``) as dicts."""
+    with cb.reading() as conn:
+        cur = conn.execute(f"SELECT * FROM {table} ORDER BY id")
+        names = [c[0] for c in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def access_entries(cb: Casebook) -> list[dict[str, Any]]:
+    """Every audit entry this casebook holds: the shared ones (with their origin
+    device), then those of before schema 11 kept on this device."""
+    legacy = [{**e, "device": cb.device_id} for e in local_entries(cb, "avg_access")]
+    return shared_entries(cb, "audit_entries") + legacy
+
+
+def device_names(cb: Casebook) -> dict[str, str]:
+    """Device id -> a name to show: the klantmanager of an enrolled laptop (the
+    office's roster, or the names the office sent a laptop), "dit apparaat"."""
+    from klantapp.sync import state as st
+
+    with cb.reading() as conn:
+        peers = st.all_of(conn, "sync_peers")
+        sent = st.get_in(conn, "sync_state", "names", {}) or {}
+    names = {str(k): str(v) for k, v in sent.items()}
+    names.update({d: str(p.get("name")) for d, p in peers.items() if p.get("name")})
+    names[cb.device_id] = _("dit apparaat")
+    return names
 
 
 @dataclass(frozen=True)
@@ -136,7 +171,8 @@ def _record_label(tbl: str) -> str:
 def audit_entries(cb: Casebook, flt: AuditFilter | None = None) -> list[dict[str, Any]]:
     """The audit trail, newest first: changes (record, action, fields), access
     entries and corrections, each {at, actor, kind, action, what, record, row_id,
-    person_id}. Filters: person, household, record, klantmanager, period."""
+    person_id, household_id, device} (``device``: where it was done). Filters:
+    person, household, record, klantmanager, period."""
     flt = flt or AuditFilter()
     ids: set[str] | None = None
     if flt.person_id:
@@ -148,12 +184,12 @@ def audit_entries(cb: Casebook, flt: AuditFilter | None = None) -> list[dict[str
         ids = {flt.record_id} if ids is None else ids & {flt.record_id}
     out: list[dict[str, Any]] = []
     with cb.reading() as conn:
-        sql = "SELECT at, actor, tbl, row_id, action, fields FROM audit_log"
+        sql = "SELECT at, actor, tbl, row_id, action, fields, device FROM audit_log"
         params: list[Any] = []
         if ids is not None:
             sql += " WHERE row_id IN (SELECT value FROM json_each(?))"
             params.append(json.dumps(sorted(ids)))
-        for at, actor, tbl, row_id, action, fields in conn.execute(sql, params):
+        for at, actor, tbl, row_id, action, fields, device in conn.execute(sql, params):
             if tbl not in RECORD_KINDS:
                 continue
             names = []
@@ -172,10 +208,11 @@ def audit_entries(cb: Casebook, flt: AuditFilter | None = None) -> list[dict[str
                     "row_id": row_id,
                     "person_id": None,
                     "household_id": row_id if tbl == "households" else None,
+                    "device": device,
                 }
             )
     _add_households(cb, out)
-    for entry in local_entries(cb, "avg_access"):
+    for entry in access_entries(cb):
         if ids is not None and not (
             entry.get("person_id") in ids or entry.get("household_id") in ids
         ):
@@ -191,6 +228,7 @@ def audit_entries(cb: Casebook, flt: AuditFilter | None = None) -> list[dict[str
                 "row_id": entry.get("household_id"),
                 "person_id": entry.get("person_id"),
                 "household_id": entry.get("household_id"),
+                "device": entry.get("device"),
             }
         )
     for entry in local_entries(cb, "avg_corrections"):
@@ -209,6 +247,7 @@ def audit_entries(cb: Casebook, flt: AuditFilter | None = None) -> list[dict[str
                 "row_id": entry["row_id"],
                 "person_id": entry.get("person_id"),
                 "household_id": entry.get("household_id"),
+                "device": cb.device_id,
             }
         )
     if flt.actor:

@@ -11,7 +11,8 @@ A destruction is one change: a delete of every row (replicated: the tombstone ke
 only the ids, so a sync can never bring the rows back, and the central office or the
 owner's laptop deletes them too), then on this device the rows' history goes at once
 -- oplog lines, change summaries, undo values, conflicts, access and correction
-entries, the words in the search index -- and the casebook is compacted with a
+entries (the shared inzage requests and audit entries of a destroyed household are
+deleted with it, on every device), the words in the search index -- and the casebook is compacted with a
 vacuum, so the snapshot and journal on disk hold nothing of them. The destruction log
 keeps counts per record kind, no ids, no names.
 """
@@ -28,6 +29,7 @@ from typing import Any
 from klantapp.avg.log import now_utc
 from klantapp.casebook.apply import local_value
 from klantapp.casebook.casebook import Casebook
+from klantapp.casebook.ops import AVG_TABLES
 from klantapp.domain.privacy import (
     CLOSED_STATUSES,
     RETENTION_RULES,
@@ -99,6 +101,14 @@ def due(cb: Casebook, on: date | None = None) -> DuePlan:
                     for r in conn.execute(f"SELECT id FROM {kind} WHERE household_id = ?", (hid,))
                 ]
             if whole:
+                # the household's inzage requests and audit entries go with it
+                for table in AVG_TABLES:
+                    rows += [
+                        (table, r[0])
+                        for r in conn.execute(
+                            f"SELECT id FROM {table} WHERE household_id = ?", (hid,)
+                        )
+                    ]
                 rows.append(("households", hid))
             if not rows:
                 continue
@@ -138,7 +148,10 @@ def destroy(cb: Casebook, plan: DuePlan) -> DestructionReport:
                 )
             ]
         order = {
-            k: i for i, k in enumerate(("conflicts", *reversed(HOUSEHOLD_CHILDREN), "households"))
+            k: i
+            for i, k in enumerate(
+                ("conflicts", *AVG_TABLES, *reversed(HOUSEHOLD_CHILDREN), "households")
+            )
         }
         doomed = [("conflicts", c) for c in conflicts] + sorted(rows, key=lambda r: order[r[0]])
         tx.delete_rows(doomed, destroyed=True)  # the tombstones keep the mark, for sync

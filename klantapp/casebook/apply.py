@@ -310,6 +310,8 @@ def purge_household(conn: sqlite3.Connection, household_id: str) -> None:
     device only (see :class:`~klantapp.casebook.ops.LocalOp`)."""
     rows: list[tuple[str, str]] = [("households", household_id)]
     for table in HOUSEHOLD_TABLES[1:]:
+        if not _exists(conn, table):  # a journal record replayed onto an older schema
+            continue
         rows += [
             (table, r[0])
             for r in conn.execute(

@@ -45,6 +45,7 @@ from klantapp.casebook.apply import (
 from klantapp.casebook.bulk import apply_changes, apply_record
 from klantapp.casebook.hlc import HybridClock, Timestamp
 from klantapp.casebook.ops import (
+    APPEND_ONLY_TABLES,
     DESTROYED,
     HOUSEHOLD_TABLES,
     WRITABLE_TABLES,
@@ -134,12 +135,19 @@ class Transaction:
     def _conn(self) -> sqlite3.Connection:
         return self._cb._require_conn()
 
+    @property
+    def device_id(self) -> str:
+        """The device whose change this is."""
+        return self._cb.device_id
+
     def _op(self, table: str, row_id: str, kind: OpKind, data: dict[str, Any]) -> Op:
         """An insert or an update (deletes: :meth:`delete_rows`)."""
         if table not in WRITABLE_TABLES:
             raise ValueError(f"not a writable table: {table!r}")
         conn = self._conn
-        if table in HOUSEHOLD_TABLES:
+        if table in HOUSEHOLD_TABLES and table not in APPEND_ONLY_TABLES:
+            # (an audit entry records what this device did, also with a household it
+            # only shows: it is no edit of the household)
             self._cb._require_owner(conn, table, row_id, data)
         base: dict[str, str] | None = None
         if kind == "update":

@@ -23,15 +23,16 @@ from klantapp.domain.upgrade import (
     modules_from_v2,
     permit_basis_from_text,
     pip_notes_with_attempts,
+    pip_with_integratieroute,
 )
 from klantapp.domain.validate import validate_record
 from klantapp.errors import InvalidInput, Problem
 from klantapp.i18n import _
 
 FORMAT = "klantapp-casebook"
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 #: Older versions import too: :func:`upgrade_document` brings them up to date first.
-READABLE_VERSIONS = (1, 2, 3)
+READABLE_VERSIONS = (1, 2, 3, 4)
 _TOP_KEYS = {"format", "format_version", "settings", "partners", "households"}
 
 
@@ -109,12 +110,34 @@ def export_document(cb: Casebook) -> dict[str, Any]:
 def upgrade_document(doc: Any) -> Any:
     """An older document in the current format (a new object; anything else is returned
     as it is): format 1 first becomes format 2 (:func:`_upgrade_v1`), format 2 becomes
-    format 3 (:func:`_upgrade_v2`)."""
+    format 3 (:func:`_upgrade_v2`), format 3 becomes format 4 (:func:`_upgrade_v3`)."""
     if isinstance(doc, dict) and doc.get("format_version") == 1:
         doc = _upgrade_v1(doc)
     if isinstance(doc, dict) and doc.get("format_version") == 2:
         doc = _upgrade_v2(doc)
+    if isinstance(doc, dict) and doc.get("format_version") == 3:
+        doc = _upgrade_v3(doc)
     return doc
+
+
+def _upgrade_v3(doc: dict[str, Any]) -> dict[str, Any]:
+    """Format 3 -> 4: the PIP's free-text ``goal`` becomes a line of its toelichting,
+    and the PIP gets the integratieroute its leerroute leads to (the conversion of the
+    schema migration 0010)."""
+    out = {**doc, "format_version": 4}
+    households = doc.get("households")
+    if not isinstance(households, list):
+        return out
+    upgraded: list[Any] = []
+    for h in households:
+        pips = h.get("pips") if isinstance(h, dict) else None
+        if not isinstance(h, dict) or not isinstance(pips, list):
+            upgraded.append(h)
+            continue
+        new_pips = [pip_with_integratieroute(p) if isinstance(p, dict) else p for p in pips]
+        upgraded.append({**h, "pips": new_pips})
+    out["households"] = upgraded
+    return out
 
 
 def _upgrade_v2(doc: dict[str, Any]) -> dict[str, Any]:

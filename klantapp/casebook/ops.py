@@ -26,8 +26,24 @@ from klantapp.domain.records import HOUSEHOLD_CHILDREN, RECORD_KINDS
 OpKind = Literal["insert", "update", "delete"]
 LocalOpKind = Literal["put", "delete", "purge", "forget"]
 
-#: Tables whose rows replicate (records, shared settings, conflicts).
-REPLICATED_TABLES: frozenset[str] = frozenset(RECORD_KINDS) | {"settings", "conflicts"}
+#: Replicated tables of the AVG duties that are no records a person edits, each with
+#: its columns: the inzage requests (art. 15 AVG: received, one-month deadline,
+#: answered) and the audit entries (who read restricted data or exported what, on which
+#: device: append-only). They belong to a household (or, an audit entry of an export of
+#: everything, to none), so they travel like its records (klantapp/avg, docs/avg.md).
+AVG_TABLES: dict[str, tuple[str, ...]] = {
+    "inzage_requests": ("household_id", "person_id", "received_on", "deadline", "answered_on"),
+    "audit_entries": ("household_id", "person_id", "at", "actor", "device", "action", "what"),
+}
+
+#: Replicated rows that are written once and never edited (only destroyed, with their
+#: household, under the retention rules).
+APPEND_ONLY_TABLES: frozenset[str] = frozenset({"audit_entries"})
+
+#: Tables whose rows replicate (records, shared settings, conflicts, the AVG duties).
+REPLICATED_TABLES: frozenset[str] = (
+    frozenset(RECORD_KINDS) | {"settings", "conflicts"} | frozenset(AVG_TABLES)
+)
 
 #: Tables of local-only state: written through the journal, never sent anywhere.
 LOCAL_TABLES: frozenset[str] = frozenset(
@@ -41,8 +57,8 @@ LOCAL_TABLES: frozenset[str] = frozenset(
         "sync_quarantine",
         "sync_notices",
         "undo_log",  # the values the last change of a record replaced (services.py)
-        "avg_requests",  # the AVG duties (klantapp/avg, docs/avg.md)
-        "avg_access",
+        "avg_requests",  # the AVG duties of schema 8-10 (klantapp/avg, docs/avg.md): still
+        "avg_access",  # read; since schema 11 requests and access entries replicate
         "avg_corrections",
         "avg_destructions",
         "avg_destroyed",
@@ -50,7 +66,7 @@ LOCAL_TABLES: frozenset[str] = frozenset(
 )
 
 #: Replicated tables whose rows belong to one household (only its owner edits them).
-HOUSEHOLD_TABLES: tuple[str, ...] = ("households", *HOUSEHOLD_CHILDREN, "conflicts")
+HOUSEHOLD_TABLES: tuple[str, ...] = ("households", *HOUSEHOLD_CHILDREN, *AVG_TABLES, "conflicts")
 
 #: Columns that are not record fields but replicate with the row: the device that owns
 #: a household (set by the central office).

@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from klantapp.commands.common import (
+    add_date_options,
     add_path,
     confirm,
     open_casebook,
@@ -203,13 +204,7 @@ def register(sub: Any) -> None:
     group = p.add_mutually_exclusive_group()
     group.add_argument("--due", action="store_true", help=_("toon wat vernietigd moet worden"))
     group.add_argument("--destroy", action="store_true", help=_("vernietig het (na bevestiging)"))
-    p.add_argument(
-        "--on",
-        type=parse_date,
-        default=None,
-        metavar=_("JJJJ-MM-DD"),
-        help=_("peildatum (standaard vandaag)"),
-    )
+    add_date_options(p)
     p.add_argument("--detail", action="store_true", help=_("toon ook de ids"))
     p.add_argument("--json", action="store_true", help=_("uitvoer als JSON"))
     p.add_argument("--yes", action="store_true", help=_("bevestig zonder vraag (scripts)"))

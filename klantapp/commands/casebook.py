@@ -12,10 +12,10 @@ from typing import Any
 
 from klantapp.commands.common import (
     actor,
+    add_date_options,
     add_path,
     add_recovery_key_options,
     open_casebook,
-    parse_date,
     read_new_passphrase,
     read_passphrase,
     recovery_key,
@@ -166,8 +166,9 @@ def _cmd_due(args: argparse.Namespace) -> int:
     from klantapp.casebook.due import due_items
     from klantapp.casebook.queries import due_names
 
+    on = args.on or date.today()
     with open_casebook(args.path) as cb:
-        items = due_items(cb, args.on, horizon_days=args.horizon)
+        items = due_items(cb, on, horizon_days=args.horizon)
         households, persons = due_names(cb)
     # one line per rule, person and day (a rule never says the same thing twice)
     unique = list(
@@ -191,7 +192,7 @@ def _cmd_due(args: argparse.Namespace) -> int:
         where = households.get(i.household_id, "") or i.household_id
         print(f"{i.due_on.isoformat()}\t{flag}\t{where}\t{who}\t{i.title}")
     if not items:
-        say(_("Niets te doen of te laat op {day}.").format(day=args.on.isoformat()))
+        say(_("Niets te doen of te laat op {day}.").format(day=on.isoformat()))
     return 0
 
 
@@ -281,13 +282,7 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("due", help=_("wat moet gebeuren of is te laat (termijnen Wi2021)"))
     add_path(p)
-    p.add_argument(
-        "--on",
-        type=parse_date,
-        default=date.today(),
-        metavar=_("JJJJ-MM-DD"),
-        help=_("standaard: vandaag"),
-    )
+    add_date_options(p)
     p.add_argument(
         "--horizon",
         type=int,

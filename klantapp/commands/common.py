@@ -61,6 +61,37 @@ def parse_date(text: str) -> date:
         raise argparse.ArgumentTypeError(_("geen geldige datum (schrijf JJJJ-MM-DD)")) from None
 
 
+def add_date_options(parser: Any, *, period: bool = False) -> None:
+    """``--on`` (the reference date, ``args.on``; None means today) and, with ``period``,
+    ``--from``/``--to`` (``args.start``, ``args.end``): the same options, words and
+    defaults in every command that counts on a day or over a period."""
+    parser.add_argument(
+        "--on",
+        type=parse_date,
+        default=None,
+        metavar=_("JJJJ-MM-DD"),
+        help=_("peildatum (standaard vandaag)"),
+    )
+    if not period:
+        return
+    parser.add_argument(
+        "--from",
+        dest="start",
+        type=parse_date,
+        default=None,
+        metavar=_("JJJJ-MM-DD"),
+        help=_("begin van de periode (standaard 1 januari)"),
+    )
+    parser.add_argument(
+        "--to",
+        dest="end",
+        type=parse_date,
+        default=None,
+        metavar=_("JJJJ-MM-DD"),
+        help=_("einde van de periode (standaard de peildatum)"),
+    )
+
+
 def confirm(question: str, *, yes: bool) -> None:
     """An explicit yes from the person at the terminal (or ``--yes`` in a script);
     anything else stops the command with nothing changed."""

@@ -6,7 +6,13 @@ import argparse
 import json
 from typing import Any
 
-from klantapp.commands.common import add_path, open_casebook, parse_date, say, write_output
+from klantapp.commands.common import (
+    add_date_options,
+    add_path,
+    open_casebook,
+    say,
+    write_output,
+)
 from klantapp.errors import UsageError
 from klantapp.i18n import _
 
@@ -57,29 +63,7 @@ def _cmd_monitor(args: argparse.Namespace) -> int:
 def register(sub: Any) -> None:
     p = sub.add_parser("monitor", help=_("de cijfers voor de gemeente (monitor inburgering)"))
     add_path(p)
-    p.add_argument(
-        "--on",
-        type=parse_date,
-        default=None,
-        metavar=_("JJJJ-MM-DD"),
-        help=_("peildatum (standaard vandaag)"),
-    )
-    p.add_argument(
-        "--from",
-        dest="start",
-        type=parse_date,
-        default=None,
-        metavar=_("JJJJ-MM-DD"),
-        help=_("begin van de periode (standaard 1 januari)"),
-    )
-    p.add_argument(
-        "--to",
-        dest="end",
-        type=parse_date,
-        default=None,
-        metavar=_("JJJJ-MM-DD"),
-        help=_("einde van de periode (standaard de peildatum)"),
-    )
+    add_date_options(p, period=True)
     p.add_argument("--json", action="store_true", help=_("uitvoer als JSON"))
     p.add_argument("--csv", metavar="FILE", help=_("CSV voor Excel (puntkomma, BOM)"))
     p.add_argument("--pdf", metavar="FILE", help=_("rapport als PDF"))

@@ -205,6 +205,20 @@ LEERROUTES = (
     ("z", "Z-route"),
 )
 
+# Where the PIP leads: the integratieroutes of the KIS monitor for gemeenten. No value:
+# no route chosen (yet); the monitor then reads it from the leerroute.
+INTEGRATIEROUTES = (
+    ("werk", "Direct naar werk"),
+    ("onderwijs", "Via onderwijs"),
+    ("activering", "Activering"),
+    ("participatie", "Maatschappelijke participatie"),
+)
+
+#: The integratieroute a leerroute leads to when none was chosen (and what schema 10
+#: gave the PIP versions it found): the B1-route to werk, the onderwijsroute to
+#: onderwijs, the Z-route to maatschappelijke participatie.
+INTEGRATIEROUTE_OF_LEERROUTE = {"b1": "werk", "onderwijs": "onderwijs", "z": "participatie"}
+
 CEFR = (("", "-"), ("A0", "A0"), ("A1", "A1"), ("A2", "A2"), ("B1", "B1"), ("B2", "B2"))
 
 APPOINTMENT_KINDS = (
@@ -613,7 +627,16 @@ PIP = RecordKind(
         _f("status", "choice", "Status", required=True, choices=PIP_STATUS),
         _f("vastgesteld_on", "date", "Dagtekening (vastgesteld op)"),
         _f("leerroute", "choice", "Leerroute", choices=LEERROUTES),
-        _f("goal", "text", "Einddoel", max_length=500),
+        _f(
+            "integratieroute",
+            "choice",
+            "Integratieroute",
+            choices=INTEGRATIEROUTES,
+            help=(
+                "Waar het PIP naartoe leidt (KIS-monitor): direct naar werk, via onderwijs, "
+                "activering of maatschappelijke participatie."
+            ),
+        ),
         _f("provider", "text", "Taalschool/aanbieder", max_length=200),
         _f("course_start", "date", "Start aanbod"),
         _f("lesuren", "int", "Gevolgde lesuren", minimum=0, maximum=5000),

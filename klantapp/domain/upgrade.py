@@ -14,6 +14,10 @@ formats 1 and 2 (exports), so both read old data the same way:
   before, so only that one becomes a verlenging: every date stays what it was shown as.
   The decisions get ids derived from the record they came from, so every laptop that
   upgrades the same data makes the same records.
+* ``pips.goal`` (Einddoel) was free text; schema 10 (format 4) has the KIS
+  ``integratieroute`` instead (:func:`pip_with_integratieroute`): the route the
+  leerroute leads to, as the monitor counted it before, and the text of the einddoel
+  as a line of the PIP's toelichting. Nothing is lost.
 """
 
 from __future__ import annotations
@@ -23,12 +27,15 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from klantapp.domain.records import INTEGRATIEROUTE_OF_LEERROUTE
+
 __all__ = [
     "decisions_from_v1",
     "leerbaarheid_outcome_from_text",
     "modules_from_v2",
     "permit_basis_from_text",
     "pip_notes_with_attempts",
+    "pip_with_integratieroute",
 ]
 
 _NAMESPACE = uuid.UUID("6f1d3b7e-8a52-4c0e-9a4f-2d8e5b1c7a90")
@@ -202,6 +209,23 @@ def pip_notes_with_attempts(notes: object, attempts: object) -> object:
         return notes
     line = f"Examenpogingen (uit een oudere versie van Klantapp): {attempts}."
     return f"{notes}\n{line}" if isinstance(notes, str) and notes.strip() else line
+
+
+def pip_with_integratieroute(pip: Mapping[str, Any]) -> dict[str, Any]:
+    """A PIP version that had the free-text ``goal`` (schema 9, format 3) as it is now:
+    without it, with its text as the line "Einddoel: ..." of the toelichting, and with
+    the integratieroute its leerroute leads to unless one is given."""
+    out = {k: v for k, v in pip.items() if k != "goal"}
+    goal = pip.get("goal")
+    if isinstance(goal, str) and goal.strip():
+        line = f"Einddoel: {goal.strip()}"
+        notes = pip.get("notes")
+        out["notes"] = f"{notes}\n{line}" if isinstance(notes, str) and notes.strip() else line
+    if not out.get("integratieroute"):
+        route = INTEGRATIEROUTE_OF_LEERROUTE.get(str(pip.get("leerroute")))
+        if route is not None:
+            out["integratieroute"] = route
+    return out
 
 
 def _versions(pips: list[Mapping[str, Any]]) -> str:

@@ -23,6 +23,7 @@ from klantapp.domain.records import (
     LEERROUTES,
     PLICHT_STATUS,
 )
+from klantapp.domain.records import INTEGRATIEROUTES as PIP_INTEGRATIEROUTES
 from klantapp.i18n import N_, _
 
 Record = dict[str, Any]
@@ -191,15 +192,8 @@ def leerroute_share(d: _Data, on: date, start: date, end: date) -> Figure:
     )
 
 
-#: The KIS integratieroutes, from the leerroute of the PIP (docs/monitor.md).
-INTEGRATIEROUTES = (
-    ("werk", N_("Direct naar werk (B1-route)")),
-    ("onderwijs", N_("Via onderwijs (onderwijsroute)")),
-    ("activering", N_("Activering")),
-    ("participatie", N_("Maatschappelijke participatie (Z-route)")),
-    ("", N_("Nog geen route")),
-)
-_ROUTE_OF_LEERROUTE = {"b1": "werk", "onderwijs": "onderwijs", "z": "participatie"}
+#: The KIS integratieroutes of the PIP (docs/monitor.md), and none yet.
+INTEGRATIEROUTES = (*PIP_INTEGRATIEROUTES, ("", N_("Nog geen route")))
 
 
 def integratieroute(d: _Data, on: date, start: date, end: date) -> Figure:
@@ -210,7 +204,7 @@ def integratieroute(d: _Data, on: date, start: date, end: date) -> Figure:
             continue
         base += 1
         pips = d.pips.get(p["id"], [])
-        route = _ROUTE_OF_LEERROUTE.get(str(dl.current_leerroute(pips)))
+        route = dl.current_integratieroute(pips)
         rows[route or ""].add(p["household_id"])
     out = list(rows.values())
     _shares(out, base)
@@ -218,8 +212,8 @@ def integratieroute(d: _Data, on: date, start: date, end: date) -> Figure:
         "integratieroute",
         _("Integratieroute (KIS)"),
         _(
-            "Inburgeringsplichtigen naar integratieroute, afgeleid van de leerroute van het "
-            "nieuwste vastgestelde PIP; activering wordt (nog) niet apart vastgelegd."
+            "Inburgeringsplichtigen naar de integratieroute van het nieuwste vastgestelde "
+            "PIP; zonder gekozen route telt de route waar de leerroute naartoe leidt."
         ),
         "KIS-monitor gemeenten, tabel integratieroutes",
         _("personen"),

@@ -24,7 +24,7 @@ from klantapp.i18n import _
 from klantapp.sync.lines import row_states
 from klantapp.sync.merge import Loser, RowState, merge_ops
 from klantapp.sync.removed import REMOVED_FIELDS  # the office translates them first
-from klantapp.sync.scope import HOUSEHOLD_TABLES
+from klantapp.sync.scope import HOUSEHOLD_TABLES, avg_op_problem
 
 
 class InvalidRemoteChange(ValueError):
@@ -70,6 +70,8 @@ def check_shape(op: Op) -> None:
         )
     if not _ROW_ID.fullmatch(op.row_id):
         raise InvalidRemoteChange(_("een wijziging heeft een ongeldige sleutel"))
+    if (problem := avg_op_problem(op)) is not None:
+        raise InvalidRemoteChange(problem)
     if op.op == "delete" or op.table not in RECORD_KINDS:
         return
     unknown = sorted(set(op.data or {}) - _KNOWN[op.table])

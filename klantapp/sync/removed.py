@@ -46,6 +46,7 @@ from klantapp.sync.lines import read_row, row_state
 REMOVED_FIELDS: dict[tuple[str, str], tuple[int, str]] = {
     ("persons", "termijn_start"): (7, N_("besluit van DUO 'Start termijn'")),
     ("pips", "extension_months"): (7, N_("besluit van DUO 'Verlenging termijn'")),
+    ("pips", "goal"): (10, N_("keuze 'Integratieroute' (met de tekst in de toelichting)")),
 }
 
 DECISIONS = "duo_decisions"

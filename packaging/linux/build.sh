@@ -9,6 +9,8 @@ APP_ID=nl.klantapp.Klantapp
 HERE="$ROOT/packaging/linux"
 
 build_wheel
+SQLITE_LIB="$(bash "$ROOT/packaging/sqlite/build.sh" linux)"
+source "$ROOT/packaging/sqlite/source.env"
 
 say "build environment ($OUT/venv): the wheel and PyInstaller, nothing else"
 [ -x "$OUT/venv/bin/python" ] || "$(bash "$ROOT/scripts/find-python.sh")" -m venv "$OUT/venv"
@@ -23,7 +25,16 @@ rm -rf "$OUT/dist"
 BUNDLE="$OUT/dist/klantapp"
 test -f "$BUNDLE/_internal/PySide6/Qt/plugins/platforms/libqxcb.so" \
   || { echo "package: the bundle has no Qt xcb platform plugin" >&2; exit 1; }
-[[ "$("$BUNDLE/klantapp" --version)" == "klantapp $VERSION (SQLite "* ]]
+say "SQLite $SQLITE_VERSION in place of the one the build's Python links"
+# PyInstaller collected the libsqlite3.so.0 the build's Python links (Debian 12's
+# 3.40.1); the bundle's loader path finds ours under the same name.
+test -f "$BUNDLE/_internal/libsqlite3.so.0" \
+  || { echo "package: the bundle has no libsqlite3.so.0 to replace" >&2; exit 1; }
+install -m644 "$SQLITE_LIB" "$BUNDLE/_internal/libsqlite3.so.0"
+LD_LIBRARY_PATH="$(dirname "$SQLITE_LIB")" "$OUT/venv/bin/python" \
+  "$ROOT/packaging/sqlite/check.py" "$SQLITE_VERSION" "$SQLITE_SOURCE_ID"
+[ "$("$BUNDLE/klantapp" --version)" = "klantapp $VERSION (SQLite $SQLITE_VERSION)" ] \
+  || { echo "package: the bundle does not run on SQLite $SQLITE_VERSION" >&2; exit 1; }
 
 say "validate the .desktop file and the AppStream metainfo"
 STAGE="$OUT/deb"

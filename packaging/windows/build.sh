@@ -14,6 +14,8 @@ winpath() { printf 'Z:%s' "${1//\//\\}"; }
 
 mkdir -p "$CACHE/wheels"
 build_wheel
+SQLITE_DLL="$(bash "$ROOT/packaging/sqlite/build.sh" windows)"
+source "$ROOT/packaging/sqlite/source.env"
 
 if [ ! -f "$WINEPREFIX/.klantapp-stubs" ]; then
   say "Wine prefix $WINEPREFIX and the test-only stub DLLs (stubs/README.md)"
@@ -39,6 +41,14 @@ if [ ! -x "$PY/python.exe" ]; then
   # The embeddable CPython ignores site-packages until `import site` is enabled.
   sed -i 's/^#import site/import site/' "$PY"/python313._pth
 fi
+
+say "SQLite $SQLITE_VERSION (mingw-w64) in place of the embeddable CPython's sqlite3.dll"
+# The Windows CPython's _sqlite3.pyd loads sqlite3.dll from its own folder, and
+# PyInstaller collects it from there: ours, so the build and the bundle run on it.
+cp "$SQLITE_DLL" "$PY/sqlite3.dll"
+"$WINE" "$PY/python.exe" "$(winpath "$ROOT/packaging/sqlite/check.py")" \
+  "$SQLITE_VERSION" "$SQLITE_SOURCE_ID" 2>&1 | cat
+[ "${PIPESTATUS[0]}" = 0 ] || { echo "windows: the Windows CPython does not run on our SQLite" >&2; exit 1; }
 
 say "Windows wheels: the program's dependencies and PyInstaller"
 # Markers are evaluated for this Linux host, so the Windows-only dependencies of
@@ -69,6 +79,8 @@ BUNDLE="$OUT/dist/klantapp"
 for f in klantapp.exe klantappw.exe _internal/PySide6/plugins/platforms/qwindows.dll; do
   test -f "$BUNDLE/$f" || { echo "windows: the bundle has no $f: not a valid build" >&2; exit 1; }
 done
+cmp -s "$SQLITE_DLL" "$BUNDLE/_internal/sqlite3.dll" \
+  || { echo "windows: the bundle's sqlite3.dll is not SQLite $SQLITE_VERSION of packaging/sqlite" >&2; exit 1; }
 for dll in bcryptprimitives icuuc mscms; do
   if find "$BUNDLE" -iname "$dll.dll" | grep -q .; then
     echo "windows: the test-only stub $dll.dll got into the bundle" >&2

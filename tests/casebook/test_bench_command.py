@@ -45,6 +45,13 @@ def test_the_benchmarks_copy_is_measured(demo: Path, capsys: pytest.CaptureFixtu
     figures = json.loads(capsys.readouterr().out)
     assert len(figures["commit"]) == 3 and len(figures["search"]) == 2
     assert figures["db_mb"] > 0 and figures["peak_rss_mb"] >= figures["rss_before_open_mb"]
+    # beside each sample's time the CPU time it took: no more than the time itself
+    # (two clocks: a microsecond of slack), and work was done
+    for kind in ("commit", "search", "timeline"):
+        assert len(figures[f"{kind}_cpu"]) == len(figures[kind])
+        for wall, cpu in zip(figures[kind], figures[f"{kind}_cpu"], strict=True):
+            assert 0 <= cpu <= wall + 1e-6
+        assert sum(figures[f"{kind}_cpu"]) > 0
 
 
 def test_it_is_not_in_the_help(capsys: pytest.CaptureFixture[str]) -> None:

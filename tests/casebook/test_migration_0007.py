@@ -145,7 +145,7 @@ def test_a_format_1_export_still_imports_as_the_current_format(casebook: Caseboo
     counts = import_document(casebook, old)
     assert counts["duo_decisions"] == 2
     doc = export_document(casebook)
-    assert doc["format_version"] == 3  # format 1 -> 2 -> 3 (migrations 0007 and 0009)
+    assert doc["format_version"] == 4  # format 1 -> 2 -> 3 -> 4 (migrations 0007, 0009, 0010)
     [h] = doc["households"]
     assert [(p["permit_type"], p.get("permit_basis")) for p in h["persons"]] == [
         ("Nareis asiel", "nareis_asiel"),

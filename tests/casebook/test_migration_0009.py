@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 
 from klantapp.casebook import Casebook
+from klantapp.casebook.jsonio import FORMAT_VERSION
 from klantapp.casebook.migrations import migrate
 
 from .older_schema import at_schema
@@ -83,7 +84,7 @@ def test_the_migration_is_the_same_on_every_laptop() -> None:
     assert ids[0] == ids[1]
 
 
-def test_a_format_2_export_imports_as_format_3(casebook: Casebook) -> None:
+def test_a_format_2_export_imports_as_today(casebook: Casebook) -> None:
     from klantapp.casebook.jsonio import export_document, import_document
 
     old = {
@@ -113,7 +114,7 @@ def test_a_format_2_export_imports_as_format_3(casebook: Casebook) -> None:
     counts = import_document(casebook, old)
     assert counts["trajectmodules"] == 1 and counts["exam_attempts"] == 1
     doc = export_document(casebook)
-    assert doc["format_version"] == 3
+    assert doc["format_version"] == FORMAT_VERSION
     [h] = doc["households"]
     [pip] = h["pips"]
     assert {"pvt_signed", "knm_done", "exam_attempts"}.isdisjoint(pip)

@@ -1029,3 +1029,33 @@ def test_read_date_refuses_with_the_forms_it_accepts(typed: str, partial: bool, 
 def test_brp_zero_day_and_month_are_stored_as_partial_dates() -> None:
     assert check_partial_date("1984-03-00") == "1984-03"
     assert check_partial_date("1984-00-00") == "1984"
+
+
+@pytest.mark.parametrize(
+    ("kind", "record", "message"),
+    [
+        (
+            "appointments",
+            {"kind": "voortgang", "invitation_number": 2},
+            "Uitnodiging nr. hoort alleen bij een brede intake. Maak het veld leeg, of kies "
+            "als soort afspraak Brede intake.",
+        ),
+        (
+            "trajectmodules",
+            {"kind": "map", "verklaring_signed_on": "2026-01-05"},
+            "Participatieverklaring ondertekend op hoort alleen bij een PVT. Maak het veld "
+            "leeg, of kies als module PVT.",
+        ),
+        (
+            "trajectmodules",
+            {"kind": "pvt", "eindgesprek_on": "2026-01-05"},
+            "MAP-eindgesprek gehouden op hoort alleen bij een MAP. Maak het veld leeg, of "
+            "kies als module MAP.",
+        ),
+    ],
+)
+def test_a_field_of_another_kind_of_record_is_named_with_the_kind_to_choose(
+    kind: str, record: dict[str, object], message: str
+) -> None:
+    _, problems = validate_record(kind, record, partial=True, current=record)
+    assert message in [p.message for p in problems]

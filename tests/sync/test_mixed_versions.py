@@ -22,7 +22,11 @@ from tests.sync.world import World, household
 
 
 def _as_schema_6(monkeypatch: pytest.MonkeyPatch, module: object) -> None:
-    monkeypatch.setattr(module, "migrations", _Schema(6))
+    _as_schema(6, monkeypatch, module)
+
+
+def _as_schema(version: int, monkeypatch: pytest.MonkeyPatch, module: object) -> None:
+    monkeypatch.setattr(module, "migrations", _Schema(version))
 
 
 class _Schema:
@@ -35,8 +39,9 @@ class _Schema:
         return self.version
 
 
-def _write_removed_field(cb: object, field: str, value: object) -> None:
-    """Make the laptop's last unsent change also write ``field``, as schema 6 did."""
+def _write_removed_field(cb: object, field: str, value: object, table: str = "persons") -> None:
+    """Make the laptop's last unsent change also write ``field`` of ``table``, as an
+    older schema did."""
     with cb.transaction() as tx:  # type: ignore[attr-defined]
         conn = tx._conn
         row_id, raw = conn.execute(
@@ -44,7 +49,7 @@ def _write_removed_field(cb: object, field: str, value: object) -> None:
         ).fetchone()
         change = Change.from_json(json.loads(raw))
         ops = tuple(
-            replace(o, data={**(o.data or {}), field: value}) if o.table == "persons" else o
+            replace(o, data={**(o.data or {}), field: value}) if o.table == table else o
             for o in change.ops
         )
         resealed = replace(change, ops=ops).sealed()
@@ -122,3 +127,30 @@ def test_a_bundle_from_a_newer_office_waits_until_the_laptop_is_updated(
     report = world.sync_laptop("anna")
     assert report.refused == []
     assert queries.get(anna, "partners", partner)["name"] == "Taalcentrum De Brug"
+
+
+def test_a_schema_9_laptops_einddoel_is_refused_and_names_the_integratieroute(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    anna = world.add_laptop("anna")
+    hid = household(anna, "Haile")
+    pid = services.add_record(
+        anna, "persons", {"household_id": hid, "role": "aanvrager", "family_name": "Haile"}
+    )
+    world.settle()
+    pip = services.add_record(
+        anna,
+        "pips",
+        {"household_id": hid, "person_id": pid, "version": 1, "status": "concept"},
+    )
+    _write_removed_field(anna, "goal", "Werk als kapper", table="pips")
+    _as_schema(9, monkeypatch, laptop)
+    world.sync_laptop("anna")
+    report = world.sync_hub()
+
+    [refused] = report.refused
+    assert refused["reason"] == "invalid"
+    assert "goal" in refused["message"] and "sinds gegevensversie 10" in refused["message"]
+    assert "Integratieroute" in refused["message"]
+    assert "kapper" not in refused["message"]
+    assert queries.get(world.hub, "pips", pip) is None  # nothing of the change applied

@@ -162,3 +162,31 @@ def test_format_date_shows_partial_dates_with_zeros():
     assert format_date("1984-03") == "00-03-1984"
     assert format_date("1984") == "00-00-1984"
     assert format_date("1984-03-14") == "14-03-1984"
+
+
+def test_the_pip_form_records_the_integratieroute(qtbot, make_window, casebook_path):
+    window = make_window(casebook_path, idle_ms=600_000)
+    unlock(qtbot, window)
+    session = window.session
+    hid = session.add("households", {"name": "Familie Haile", "status": "traject"})
+    pid = session.add("persons", {"household_id": hid, "role": "aanvrager", "family_name": "H"})
+    pip = session.add(
+        "pips",
+        {
+            "household_id": hid,
+            "person_id": pid,
+            "version": 1,
+            "status": "concept",
+            "leerroute": "z",
+        },
+    )
+    ws = window.workspace
+    ws.open_household(hid, "pips", pip)
+    pips = ws.household.pips
+    combo = pips.form.editor("integratieroute")
+    assert isinstance(combo, QComboBox)
+    labels = [combo.itemText(i) for i in range(combo.count())]
+    assert {"Direct naar werk", "Via onderwijs", "Activering"} <= set(labels)
+    combo.setCurrentIndex(labels.index("Activering"))
+    assert pips.save(), pips.status.text()
+    assert session.get("pips", pip)["integratieroute"] == "activering"

@@ -90,6 +90,7 @@ def test_logboek_shows_a_restricted_read_and_a_monitor_export(qtbot, make_window
     audit.kind.setCurrentIndex(audit.kind.findData("restricted_read"))
     audit.refresh()
     assert len(audit.model.rows) == 1 and audit.model.rows[0]["actor"]
+    assert audit.model.rows[0]["origin"] == "dit apparaat"  # where it was done
     reads = session.audit_entries(AuditFilter(person_id=pid))
     assert [e["action"] for e in reads if e["kind"] == "access"] == ["restricted_read"]
 

@@ -1,5 +1,7 @@
 """Logboek: who changed, read or exported what, and when (the AVG audit trail), with
-filters for household, member, klantmanager, kind of entry and period."""
+filters for household, member, klantmanager, kind of entry and period. Each line says
+on which device it was done: at the central office every laptop's entries arrive with
+their households (klantapp/avg/log.py)."""
 
 from __future__ import annotations
 
@@ -86,6 +88,7 @@ class AuditScreen(QWidget):
             [
                 ("when", _("Wanneer")),
                 ("actor", _("Wie")),
+                ("origin", _("Apparaat")),
                 ("household_name", _("Huishouden")),
                 ("text", _("Wat")),
             ],
@@ -148,6 +151,7 @@ class AuditScreen(QWidget):
         if reload_choices or self.household.count() == 0:
             self._fill_choices(self.session.audit_entries())
         entries = self.session.audit_entries(self._filter())
+        devices = self.session.device_names()
         wanted = self.kind.currentData()
         if wanted == "export":
             entries = [e for e in entries if e["action"] in _EXPORTS]
@@ -164,6 +168,7 @@ class AuditScreen(QWidget):
                     "when": e["at"][:16].replace("T", " "),
                     "text": describe_action(e),
                     "household_name": self._names.get(hid or "", ""),
+                    "origin": devices.get(e.get("device") or "", (e.get("device") or "")[:8]),
                     "household_id": hid,
                 }
             )

@@ -10,7 +10,8 @@
   gemeente gives the person a statement for the request (:func:`late_offer`; rule
   ``verklaring_aanbod``, a signal).
 * **Afschalen** (DOMAIN.md 1.6): to A2 per skill on the B1-route from 600 lesuren.
-* The leerroute after a move stays the same (DOMAIN.md 1.3): :func:`current_leerroute`.
+* The leerroute after a move stays the same (DOMAIN.md 1.3): :func:`current_leerroute`;
+  where it leads (KIS): :func:`current_integratieroute`.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from datetime import date
 from klantapp.domain.dates import add_months, long_date, record_date
 from klantapp.domain.deadlines.items import Collector, current_pip, int_of, str_or_none
 from klantapp.domain.plicht import doelgroep_of
-from klantapp.domain.records import own_records
+from klantapp.domain.records import INTEGRATIEROUTE_OF_LEERROUTE, own_records
 from klantapp.domain.termijn import first_pip_date, pip_is_vastgesteld
 from klantapp.i18n import N_, _
 
@@ -69,9 +70,24 @@ def current_leerroute(pips: Sequence[Mapping[str, object]]) -> str | None:
     """The leerroute of the newest vastgesteld PIP version ("b1", "onderwijs", "z"), or
     ``None`` while no PIP is vastgesteld or it names no route. After a move the route
     stays the same (DOMAIN.md 1.3), so the newest version here says it."""
-    set_ = [p for p in pips if pip_is_vastgesteld(p)]
-    newest = max(set_, key=lambda p: int_of(p.get("version")), default=None)
+    newest = _newest_vastgesteld(pips)
     return str_or_none(newest.get("leerroute")) if newest else None
+
+
+def current_integratieroute(pips: Sequence[Mapping[str, object]]) -> str | None:
+    """The integratieroute of the newest vastgesteld PIP version (KIS: "werk",
+    "onderwijs", "activering", "participatie"): as chosen, else where its leerroute
+    leads; ``None`` while no PIP is vastgesteld or it names neither."""
+    newest = _newest_vastgesteld(pips)
+    if newest is None:
+        return None
+    chosen = str_or_none(newest.get("integratieroute"))
+    return chosen or INTEGRATIEROUTE_OF_LEERROUTE.get(str(newest.get("leerroute")))
+
+
+def _newest_vastgesteld(pips: Sequence[Mapping[str, object]]) -> Mapping[str, object] | None:
+    set_ = [p for p in pips if pip_is_vastgesteld(p)]
+    return max(set_, key=lambda p: int_of(p.get("version")), default=None)
 
 
 @dataclass(frozen=True)

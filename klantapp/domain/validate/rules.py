@@ -21,11 +21,12 @@ from klantapp.domain.deadlines.handhaving import BOETE_CAPS_EUR, imposing_last_d
 from klantapp.domain.plicht import doelgroep_of
 from klantapp.domain.records import LANGUAGE_SKILLS, RecordKind, choice_label
 from klantapp.domain.validate.base import is_blank
-from klantapp.i18n import _
+from klantapp.i18n import N_, _
 
 # A cross-field rule: (fields it reads, check). The check gets the merged record and
 # returns (field name, message) for each problem.
-Rule = tuple[tuple[str, ...], Callable[[Mapping[str, object], RecordKind], list[tuple[str, str]]]]
+RuleCheck = Callable[[Mapping[str, object], RecordKind], list[tuple[str, str]]]
+Rule = tuple[tuple[str, ...], RuleCheck]
 
 
 def _rule_interpreter_language(
@@ -42,21 +43,31 @@ def _rule_interpreter_language(
     return []
 
 
-def _rule_invitation_only_intake(
-    rec: Mapping[str, object], kind: RecordKind
-) -> list[tuple[str, str]]:
-    if rec.get("invitation_number") is not None and rec.get("kind") != "brede_intake":
-        label = _(kind.field("invitation_number").label)
+def _only_with(field: str, selector: str, value: str, belongs: str) -> RuleCheck:
+    """The rule that ``field`` belongs only to a record whose ``selector`` is ``value``
+    (an invitation number to a brede intake, an amount to a boete, the signing to a
+    PVT); ``belongs`` names such a record in words ("een boete")."""
+
+    def check(rec: Mapping[str, object], kind: RecordKind) -> list[tuple[str, str]]:
+        if is_blank(rec.get(field)) or rec.get(selector) == value:
+            return []
+        chooser = kind.field(selector)
         return [
             (
-                "invitation_number",
+                field,
                 _(
-                    "{label} hoort alleen bij een brede intake. Maak het veld leeg, "
-                    "of kies als soort afspraak Brede intake."
-                ).format(label=label),
+                    "{label} hoort alleen bij {what}. Maak het veld leeg, of kies als "
+                    "{selector} {choice}."
+                ).format(
+                    label=_(kind.field(field).label),
+                    what=_(belongs),
+                    selector=_(chooser.label).lower(),
+                    choice=_(choice_label(chooser.choices, value)),
+                ),
             )
         ]
-    return []
+
+    return check
 
 
 def _rule_pip_dagtekening(rec: Mapping[str, object], kind: RecordKind) -> list[tuple[str, str]]:
@@ -85,21 +96,6 @@ def _rule_regime_plicht(rec: Mapping[str, object], kind: RecordKind) -> list[tup
                     "Regime 'Niet inburgeringsplichtig' past niet bij Inburgeringsplicht "
                     "'Inburgeringsplichtig'. Pas een van beide aan."
                 ),
-            )
-        ]
-    return []
-
-
-def _rule_amount_only_boete(rec: Mapping[str, object], kind: RecordKind) -> list[tuple[str, str]]:
-    if rec.get("amount_eur") is not None and rec.get("kind") != "boete":
-        label = _(kind.field("amount_eur").label)
-        return [
-            (
-                "amount_eur",
-                _(
-                    "{label} hoort alleen bij een boete. Maak het veld leeg, of kies als soort "
-                    "Boete."
-                ).format(label=label),
             )
         ]
     return []
@@ -175,29 +171,14 @@ def _rule_decision_fields(rec: Mapping[str, object], kind: RecordKind) -> list[t
     return []
 
 
+_signing_only_pvt = _only_with("verklaring_signed_on", "kind", "pvt", N_("een PVT"))
+_eindgesprek_only_map = _only_with("eindgesprek_on", "kind", "map", N_("een MAP"))
+
+
 def _rule_module_dates(rec: Mapping[str, object], kind: RecordKind) -> list[tuple[str, str]]:
     """The signing belongs to a PVT, the eindgesprek to a MAP; nothing ends before it
     starts."""
-    out: list[tuple[str, str]] = []
-    module = rec.get("kind")
-    if module != "pvt" and rec.get("verklaring_signed_on"):
-        out.append(
-            (
-                "verklaring_signed_on",
-                _(
-                    "{label} hoort alleen bij een PVT. Maak het veld leeg, of kies als module PVT."
-                ).format(label=_(kind.field("verklaring_signed_on").label)),
-            )
-        )
-    if module != "map" and rec.get("eindgesprek_on"):
-        out.append(
-            (
-                "eindgesprek_on",
-                _(
-                    "{label} hoort alleen bij een MAP. Maak het veld leeg, of kies als module MAP."
-                ).format(label=_(kind.field("eindgesprek_on").label)),
-            )
-        )
+    out = _signing_only_pvt(rec, kind) + _eindgesprek_only_map(rec, kind)
     start, end = record_date(rec.get("start_date")), record_date(rec.get("end_date"))
     if start is not None and end is not None and end < start:
         out.append(
@@ -313,7 +294,10 @@ def _rule_procedure_dates(rec: Mapping[str, object], kind: RecordKind) -> list[t
 CROSS_FIELD_RULES: dict[str, tuple[Rule, ...]] = {
     "appointments": (
         (("interpreter_mode", "interpreter_language"), _rule_interpreter_language),
-        (("invitation_number", "kind"), _rule_invitation_only_intake),
+        (
+            ("invitation_number", "kind"),
+            _only_with("invitation_number", "kind", "brede_intake", N_("een brede intake")),
+        ),
     ),
     "pips": ((("status", "vastgesteld_on"), _rule_pip_dagtekening),),
     "persons": (
@@ -327,7 +311,7 @@ CROSS_FIELD_RULES: dict[str, tuple[Rule, ...]] = {
         ),
     ),
     "handhaving": (
-        (("amount_eur", "kind"), _rule_amount_only_boete),
+        (("amount_eur", "kind"), _only_with("amount_eur", "kind", "boete", N_("een boete"))),
         (("amount_eur", "duty"), _rule_boete_cap),
         (
             ("date", "overtreding_date", "zienswijze_until", "zienswijze_on", "decision_date"),
