@@ -16,12 +16,16 @@ its own), it measures:
 - the hub process's peak memory (goal: under 400 MB).
 
 Usage:  python bench/sync_bench.py [--households 10000] [--laptops 20] [--per-laptop 150]
-                                   [--edits 200] [--cache DIR]
+                                   [--edits 200] [--cache DIR] [--profile FILE]
+
+``--profile FILE`` writes a cProfile of the day's hub import (``exchange.sync`` after the
+laptops sent their bundles) for ``python -m pstats FILE``.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import random
 import shutil
@@ -112,7 +116,7 @@ def _journal_bytes(cb: Casebook) -> int:
     return vault.journal_bytes
 
 
-def day(cache: Path, edits: int) -> dict[str, Any]:
+def day(cache: Path, edits: int, profile: str | None = None) -> dict[str, Any]:
     folder = cache / "uitwissel"
     work = Path(tempfile.mkdtemp(prefix="klantapp-syncbench-"))
     try:
@@ -168,9 +172,15 @@ def day(cache: Path, edits: int) -> dict[str, Any]:
             sends.append(time.perf_counter() - t)
             assert report.bundle_written
             sizes.append((folder / "to-hub" / report.bundle_written).stat().st_size)
+        profiler = cProfile.Profile() if profile else None
         t = time.perf_counter()
+        if profiler is not None:
+            profiler.enable()
         hub_report = exchange.sync(hub, folder, settle=0)
         elapsed = time.perf_counter() - t
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(profile)
         imported = edits * (len(laptops) - 1)
         result["hub_import_ops_per_s"] = imported / elapsed
         result["hub_import_s"] = elapsed
@@ -209,16 +219,20 @@ def main() -> None:
     ap.add_argument("--per-laptop", type=int, default=150)
     ap.add_argument("--edits", type=int, default=200)
     ap.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "klantapp-sync-bench"))
+    ap.add_argument("--profile", help="write a cProfile of the day's hub import to this file")
     ap.add_argument("--child", action="store_true")
     args = ap.parse_args()
     cache = Path(args.cache)
     if args.child:
-        print(json.dumps(day(cache, args.edits)))
+        print(json.dumps(day(cache, args.edits, args.profile)))
         return
     build(cache, args.households, args.laptops, args.per_laptop)
+    child = [sys.executable, __file__, "--child", "--cache", str(cache), "--edits", str(args.edits)]
+    if args.profile:
+        child += ["--profile", str(Path(args.profile).resolve())]
     out = subprocess.run(
-        [sys.executable, __file__, "--child", "--cache", str(cache), "--edits", str(args.edits)],
-        capture_output=True,
+        child,
+        stdout=subprocess.PIPE,  # the child's errors show on stderr
         text=True,
         check=True,
     )

@@ -27,7 +27,7 @@ from klantapp.errors import BundleRefused, KlantappError, Refused
 from klantapp.i18n import _
 from klantapp.sync import bundle, card, keys, minisign, payload, roster, transport
 from klantapp.sync import state as st
-from klantapp.sync.digest import scope_rows, state_digest
+from klantapp.sync.digest import CONTROL_KNOWN, VERSIONS, requested, scope_rows, state_digest
 from klantapp.sync.lines import state_delta
 from klantapp.sync.receive import InvalidRemoteChange, apply_changes, check_schema
 
@@ -344,7 +344,11 @@ def _apply_hub_bundle(
             tx.put_local(
                 "sync_state",
                 DIGEST,
-                {"position": max(position, end), "digest": state_digest(conn, cb.device_id)},
+                {
+                    "position": max(position, end),
+                    # in the definition the office used for its bundle
+                    "digest": state_digest(conn, cb.device_id, requested(controls)),
+                },
             )
         else:
             tx.delete_local("sync_state", DIGEST)
@@ -530,7 +534,7 @@ def _send(
         digest = st.get_in(conn, "sync_state", DIGEST) or {}
         roster_doc = st.get_in(conn, "sync_state", ROSTER) or {}
         baseline: list[Change] = []
-        controls: dict[str, Any] = {}
+        controls: dict[str, Any] = {CONTROL_KNOWN: list(VERSIONS)}  # digests it answers in
         if acked < join_seq:
             rows = [
                 (t, r)

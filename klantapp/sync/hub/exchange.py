@@ -25,7 +25,7 @@ import contextlib
 import json
 import os
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,9 +34,10 @@ from klantapp.casebook import Casebook, Transaction, migrations
 from klantapp.casebook.ops import HOUSEHOLD_TABLES, Change, Op
 from klantapp.errors import BundleRefused
 from klantapp.i18n import _
-from klantapp.sync import bundle, keys, payload, removed, roster, transport
+from klantapp.sync import bundle, digest, keys, payload, removed, roster, transport
 from klantapp.sync import state as st
-from klantapp.sync.digest import scope_rows, state_digest
+from klantapp.sync.digest import scope_rows
+from klantapp.sync.hub.digests import HouseholdSums, Rows
 from klantapp.sync.hub.office import (
     ACTIVE,
     LAST_SYNC,
@@ -83,6 +84,7 @@ def sync(cb: Casebook, folder: Path, *, settle: float = transport.SETTLE_SECONDS
         info = require_hub(conn)
         pair = keys.load(conn)
         known = current_roster(conn)
+        sums = HouseholdSums(conn)
     hub_id = str(info["id"])
     found, _look = transport.incoming(folder, transport.HUB, settle=settle)
     accepted: dict[str, list[tuple[bundle.Manifest, payload.Payload, Path | None, str]]] = {}
@@ -136,8 +138,8 @@ def sync(cb: Casebook, folder: Path, *, settle: float = transport.SETTLE_SECONDS
             body = payload.decode(base64.b64decode(value["ops"]))
             accepted.setdefault(manifest.sender, []).append((manifest, body, None, key))
     for device, items in accepted.items():
-        _apply_in_order(cb, device, items, hub_id, report)
-    _write_bundles(cb, folder, hub_id, pair, report)
+        _apply_in_order(cb, device, items, hub_id, report, sums)
+    _write_bundles(cb, folder, hub_id, pair, report, sums)
     with cb.transaction() as tx:
         tx.put_local("sync_state", LAST_SYNC, {"at": _now(), "ok": not report.refused})
     return report
@@ -153,6 +155,7 @@ def _apply_in_order(
     items: list[tuple[bundle.Manifest, payload.Payload, Path | None, str]],
     hub_id: str,
     report: HubReport,
+    sums: HouseholdSums,
 ) -> None:
     pending = sorted(items, key=lambda item: _first_seq(item[0]))
     progressed = True
@@ -160,7 +163,7 @@ def _apply_in_order(
         progressed = False
         for item in list(pending):
             manifest, body, path, name = item
-            outcome = _apply_device_bundle(cb, device, manifest, body, hub_id, report)
+            outcome = _apply_device_bundle(cb, device, manifest, body, hub_id, report, sums)
             if outcome == "gap":
                 continue
             pending.remove(item)
@@ -243,127 +246,153 @@ def _apply_device_bundle(
     body: payload.Payload,
     hub_id: str,
     report: HubReport,
+    sums: HouseholdSums,
 ) -> str:
-    """'applied', 'duplicate', 'gap' or 'refused'."""
+    """'applied', 'duplicate', 'gap' or 'refused'; one transaction."""
+    rows = Rows()
     with cb.transaction(actor=_("uitwisseling")) as tx:
-        conn = tx._conn
-        entry = dict(st.get_in(conn, "sync_peers", device) or {})
-        acked = int(entry.get("acked", 0))
-        head = str(entry.get("chain_head", ""))
-        claimed = int(manifest.acks.get(hub_id, 0))
-        newest = str(entry.get("newest_bundle_at", ""))
-        if claimed < int(entry.get("position_acked", 0)) and manifest.created_at > newest:
-            # Made after the newest bundle seen, yet it knows less than that one did:
-            # the laptop is running on an older copy of its casebook. (An older bundle
-            # delivered late says stale things about positions; its changes are still
-            # checked one by one below.)
-            return _refuse_device(tx, conn, device, entry, manifest, body, "rolled_back", report)
-        entry["newest_bundle_at"] = max(newest, manifest.created_at)
-        baseline = body.controls.get("baseline")
-        taken: list[Change] = []
-        for change in body.changes:
-            if change.device != device or not change.ops:
-                return _refuse_device(tx, conn, device, entry, manifest, body, "damaged", report)
-        if isinstance(baseline, dict) and acked < int(baseline.get("last_seq", 0)):
-            last = int(baseline["last_seq"])
-            taken += [c for c in body.changes if c.last_seq <= last]
-            acked, head = last, str(baseline.get("chain_head", ""))
-        for change in body.changes:
-            if isinstance(baseline, dict) and change.last_seq <= int(baseline.get("last_seq", 0)):
-                continue
-            if change.last_seq <= acked:
-                known = conn.execute(
-                    "SELECT c.digest FROM changes c JOIN devices d ON d.id = c.device "
-                    "WHERE d.device = ? AND c.first_seq = ? AND c.digest IS NOT NULL",
-                    (device, change.first_seq),
-                ).fetchone()
-                if known is not None and change.digest and known[0] != change.digest:
-                    return _refuse_device(
-                        tx, conn, device, entry, manifest, body, "diverged", report
-                    )
-                continue
-            if change.first_seq != acked + 1:
-                if taken:
-                    break  # apply what connects now; the rest waits
-                return "gap"
-            if change.compute_digest() != change.digest:
-                return _refuse_device(tx, conn, device, entry, manifest, body, "damaged", report)
-            if head and change.prev != head:
+        outcome = _take_bundle(tx, device, manifest, body, hub_id, report, sums, rows)
+    sums.moved(rows)
+    return outcome
+
+
+def _take_bundle(
+    tx: Transaction,
+    device: str,
+    manifest: bundle.Manifest,
+    body: payload.Payload,
+    hub_id: str,
+    report: HubReport,
+    sums: HouseholdSums,
+    rows: Rows,
+) -> str:
+    conn = tx._conn
+    entry = dict(st.get_in(conn, "sync_peers", device) or {})
+    acked = int(entry.get("acked", 0))
+    head = str(entry.get("chain_head", ""))
+    claimed = int(manifest.acks.get(hub_id, 0))
+    newest = str(entry.get("newest_bundle_at", ""))
+    if claimed < int(entry.get("position_acked", 0)) and manifest.created_at > newest:
+        # Made after the newest bundle seen, yet it knows less than that one did:
+        # the laptop is running on an older copy of its casebook. (An older bundle
+        # delivered late says stale things about positions; its changes are still
+        # checked one by one below.)
+        return _refuse_device(tx, conn, device, entry, manifest, body, "rolled_back", report)
+    entry["newest_bundle_at"] = max(newest, manifest.created_at)
+    baseline = body.controls.get("baseline")
+    taken: list[Change] = []
+    for change in body.changes:
+        if change.device != device or not change.ops:
+            return _refuse_device(tx, conn, device, entry, manifest, body, "damaged", report)
+    if isinstance(baseline, dict) and acked < int(baseline.get("last_seq", 0)):
+        last = int(baseline["last_seq"])
+        taken += [c for c in body.changes if c.last_seq <= last]
+        acked, head = last, str(baseline.get("chain_head", ""))
+    for change in body.changes:
+        if isinstance(baseline, dict) and change.last_seq <= int(baseline.get("last_seq", 0)):
+            continue
+        if change.last_seq <= acked:
+            known = conn.execute(
+                "SELECT c.digest FROM changes c JOIN devices d ON d.id = c.device "
+                "WHERE d.device = ? AND c.first_seq = ? AND c.digest IS NOT NULL",
+                (device, change.first_seq),
+            ).fetchone()
+            if known is not None and change.digest and known[0] != change.digest:
                 return _refuse_device(tx, conn, device, entry, manifest, body, "diverged", report)
-            taken.append(change)
-            acked, head = change.last_seq, change.digest
-        allowed = [c for c in (_authorised(conn, device, entry, c) for c in taken) if c.ops]
-        translation = removed.translate(conn, allowed)  # an older laptop's removed fields
-        allowed = translation.changes
-        try:
-            check_schema(manifest.schema_version, migrations.schema_version(conn))
-            for change in allowed:
-                for op in change.ops:
-                    check_op(op)
-        except InvalidRemoteChange as exc:
-            _keep(tx, manifest, payload.encode(body), "invalid")
-            report.quarantined.append(
-                {"bundle": manifest.bundle_id, "device": device, "reason": "invalid"}
-            )
-            report.refused.append(
-                {
-                    "file": manifest.bundle_id,
-                    "device": device,
-                    "reason": "invalid",
-                    "message": str(exc),
-                }
-            )
-            return "refused"
-        received = apply_changes(tx, conn, allowed, keep_losers=True, validate=False)
-        removed.write_decisions(tx, conn, translation.decisions)
-        _renumber_pip_versions(tx, conn, received.households)
-        for aside in translation.set_aside:
-            _keep_change(tx, device, aside)
-            report.quarantined.append(
-                {"bundle": _change_key(aside.change), "device": device, "reason": "removed_field"}
-            )
-        report.received += 1
-        report.applied_changes += received.changes
-        report.conflicts += received.conflicts
-        sent = entry.get("sent_digests", {})
-        expected = sent.get(str(claimed)) if manifest.state_digest else None
-        if expected is not None and expected != manifest.state_digest:
-            entry["resend_all"] = True
-        held = set(body.controls.get("held", []))
-        entry["releases"] = {
-            hid: position
-            for hid, position in _as_positions(entry.get("releases", {})).items()
-            if position == 0 or claimed < position or hid in held
-        }
-        entry["full"] = {
-            hid: position
-            for hid, position in _as_positions(entry.get("full", {})).items()
-            if position == 0 or claimed < position
-        }
-        if entry.get("resend_all") not in (None, False, True) and claimed >= int(
-            entry["resend_all"]
-        ):
-            entry["resend_all"] = False
-        if device in manifest.prerequisites:  # the acknowledgement it has received
-            entry["peer_acked"] = int(manifest.prerequisites[device])
-        entry.update(
-            roster_version=manifest.roster_version,
-            acked=acked,
-            chain_head=head,
-            position_acked=max(claimed, int(entry.get("position_acked", 0))),
-            last_sync_at=_now(),
+            continue
+        if change.first_seq != acked + 1:
+            if taken:
+                break  # apply what connects now; the rest waits
+            return "gap"
+        if change.compute_digest() != change.digest:
+            return _refuse_device(tx, conn, device, entry, manifest, body, "damaged", report)
+        if head and change.prev != head:
+            return _refuse_device(tx, conn, device, entry, manifest, body, "diverged", report)
+        taken.append(change)
+        acked, head = change.last_seq, change.digest
+    allowed = _authorised(conn, device, entry, taken)
+    translation = removed.translate(conn, allowed)  # an older laptop's removed fields
+    allowed = translation.changes
+    try:
+        check_schema(manifest.schema_version, migrations.schema_version(conn))
+        for change in allowed:
+            for op in change.ops:
+                check_op(op)
+    except InvalidRemoteChange as exc:
+        _keep(tx, manifest, payload.encode(body), "invalid")
+        report.quarantined.append(
+            {"bundle": manifest.bundle_id, "device": device, "reason": "invalid"}
         )
-        tx.put_local("sync_peers", device, entry)
-        return "applied" if taken else "duplicate"
+        report.refused.append(
+            {
+                "file": manifest.bundle_id,
+                "device": device,
+                "reason": "invalid",
+                "message": str(exc),
+            }
+        )
+        return "refused"
+    sums.catch_up(conn)
+    rows.add_before(
+        conn,
+        [
+            *((op.table, op.row_id) for c in allowed for op in c.ops),
+            *((removed.DECISIONS, w.row_id) for w in translation.decisions),
+        ],
+    )
+    received = apply_changes(tx, conn, allowed, keep_losers=True, validate=False)
+    removed.write_decisions(tx, conn, translation.decisions)
+    _renumber_pip_versions(tx, conn, received.households, rows)
+    for aside in translation.set_aside:
+        _keep_change(tx, device, aside)
+        report.quarantined.append(
+            {"bundle": _change_key(aside.change), "device": device, "reason": "removed_field"}
+        )
+    rows.finish(conn, created=[(op.table, op.row_id) for op in tx.ops])
+    report.received += 1
+    report.applied_changes += received.changes
+    report.conflicts += received.conflicts
+    sent = entry.get("sent_digests", {})
+    expected = sent.get(str(claimed)) if manifest.state_digest else None
+    if expected is not None and expected != manifest.state_digest:
+        entry["resend_all"] = True
+        sums.forget(device)
+    held = set(body.controls.get("held", []))
+    entry["releases"] = {
+        hid: position
+        for hid, position in _as_positions(entry.get("releases", {})).items()
+        if position == 0 or claimed < position or hid in held
+    }
+    entry["full"] = {
+        hid: position
+        for hid, position in _as_positions(entry.get("full", {})).items()
+        if position == 0 or claimed < position
+    }
+    if entry.get("resend_all") not in (None, False, True) and claimed >= int(entry["resend_all"]):
+        entry["resend_all"] = False
+    if device in manifest.prerequisites:  # the acknowledgement it has received
+        entry["peer_acked"] = int(manifest.prerequisites[device])
+    entry.update(
+        roster_version=manifest.roster_version,
+        acked=acked,
+        chain_head=head,
+        position_acked=max(claimed, int(entry.get("position_acked", 0))),
+        last_sync_at=_now(),
+        digest_version=digest.answerable(body.controls),
+    )
+    tx.put_local("sync_peers", device, entry)
+    return "applied" if taken else "duplicate"
 
 
-def _renumber_pip_versions(tx: Transaction, conn: sqlite3.Connection, households: set[str]) -> None:
+def _renumber_pip_versions(
+    tx: Transaction, conn: sqlite3.Connection, households: set[str], rows: Rows
+) -> None:
     """Two devices may each have made version N of a person's PIP (around a handover):
     the one written later (by clock) becomes the person's next version, here, as an
     edit of the office that reaches every replica."""
     if not households:
         return
-    rows = conn.execute(
+    found = conn.execute(
         "SELECT p.id, p.person_id, p.version, c.hlc, d.device FROM pips p "
         "JOIN clocks c ON c.tbl = 'pips' AND c.row_id = p.id AND c.field = '' "
         "JOIN devices d ON d.id = c.device "
@@ -372,15 +401,19 @@ def _renumber_pip_versions(tx: Transaction, conn: sqlite3.Connection, households
         (json.dumps(sorted(households)),),
     ).fetchall()
     highest: dict[str, int] = {}
-    for _pip, person, version, _hlc, _dev in rows:
+    for _pip, person, version, _hlc, _dev in found:
         highest[person] = max(highest.get(person, 0), int(version))
     seen: set[tuple[str, int]] = set()
-    for pip, person, version, _hlc, _dev in rows:
+    renumbered: dict[str, int] = {}
+    for pip, person, version, _hlc, _dev in found:
         if (person, version) in seen:
             highest[person] += 1
-            tx.update("pips", pip, {"version": highest[person]})
+            renumbered[pip] = highest[person]
         else:
             seen.add((person, version))
+    rows.add_before(conn, [("pips", pip) for pip in renumbered])
+    for pip, version in renumbered.items():
+        tx.update("pips", pip, {"version": version})
 
 
 def _as_positions(value: Any) -> dict[str, int]:
@@ -391,61 +424,84 @@ def _as_positions(value: Any) -> dict[str, int]:
 
 
 def _authorised(
-    conn: sqlite3.Connection, device: str, entry: dict[str, Any], change: Change
-) -> Change:
-    """The change without operations its device may not make: edits of a household it
-    does not own (unless it was handed away and the device had not yet heard), and any
-    change of ownership other than claiming a household nobody owns."""
+    conn: sqlite3.Connection, device: str, entry: dict[str, Any], changes: list[Change]
+) -> list[Change]:
+    """The changes without operations their device may not make: edits of a household
+    it does not own (unless it was handed away and the device had not yet heard), and
+    any change of ownership other than claiming a household nobody owns. The household
+    of every row and the owner of every household are read once for the whole bundle;
+    a claim counts within its own change (the rows are written after all are checked)."""
     releases = _as_positions(entry.get("releases", {}))
-    owners: dict[str, str | None] = {}
-    kept: list[Op] = []
-    for op in change.ops:
-        if op.table not in HOUSEHOLD_TABLES:
+    of_row = _households_of_ops(conn, [op for c in changes for op in c.ops])
+    stored = _owners(conn, {h for h in of_row.values() if h is not None})
+    out = []
+    for change in changes:
+        owners = dict(stored)
+        kept: list[Op] = []
+        for op in change.ops:
+            if op.table not in HOUSEHOLD_TABLES:
+                kept.append(op)
+                continue
+            household = of_row.get((op.table, op.row_id, _given_household(op)))
+            if household is None:
+                kept.append(op)
+                continue
+            owner = owners.get(household)
+            if owner not in (None, device) and household not in releases:
+                continue
+            if op.table == "households" and op.data and "owner" in op.data:
+                if op.data["owner"] != device or owner not in (None, device):
+                    data = {k: v for k, v in op.data.items() if k != "owner"}
+                    if op.op == "insert":
+                        data["owner"] = owner if owner is not None else device
+                    if not data:
+                        continue
+                    op = replace(op, data=data)
+                owners[household] = device if owner is None else owner
             kept.append(op)
-            continue
-        household = op.row_id if op.table == "households" else _household(conn, op)
-        if household is None:
-            kept.append(op)
-            continue
-        if household not in owners:
-            row = conn.execute("SELECT owner FROM households WHERE id = ?", (household,)).fetchone()
-            owners[household] = row[0] if row else None
-        owner = owners[household]
-        if owner not in (None, device) and household not in releases:
-            continue
-        if op.table == "households" and op.data and "owner" in op.data:
-            if op.data["owner"] != device or owner not in (None, device):
-                data = {k: v for k, v in op.data.items() if k != "owner"}
-                if op.op == "insert":
-                    data["owner"] = owner if owner is not None else device
-                if not data:
-                    continue
-                op = Op(
-                    op.table, op.row_id, op.op, data, op.hlc, op.device, op.seq, op.base, op.carried
-                )
-            owners[household] = device if owner is None else owner
-        kept.append(op)
-    return Change(
-        change.device,
-        change.at,
-        change.actor,
-        tuple(kept),
-        change.summary,
-        change.prev,
-        change.digest,
-    )
+        if kept:
+            out.append(replace(change, ops=tuple(kept)))
+    return out
 
 
-def _household(conn: sqlite3.Connection, op: Op) -> str | None:
+def _given_household(op: Op) -> str | None:
+    if op.table == "households":
+        return op.row_id
     if op.data and op.data.get("household_id"):
         return str(op.data["household_id"])
-    row = conn.execute(f"SELECT household_id FROM {op.table} WHERE id = ?", (op.row_id,)).fetchone()
-    if row is not None:
-        return None if row[0] is None else str(row[0])
-    tomb = conn.execute(
-        "SELECT household_id FROM tombstones WHERE tbl = ? AND row_id = ?", (op.table, op.row_id)
-    ).fetchone()
-    return None if tomb is None else tomb[0]
+    return None
+
+
+def _households_of_ops(
+    conn: sqlite3.Connection, ops: list[Op]
+) -> dict[tuple[str, str, str | None], str | None]:
+    """The household each operation is about, keyed by (table, row id, the household the
+    operation names itself): the one it names, else the row's as stored here, else the
+    one its tombstone kept. One query per table for the whole bundle."""
+    out: dict[tuple[str, str, str | None], str | None] = {}
+    unnamed: list[RowKey] = []
+    for op in ops:
+        if op.table not in HOUSEHOLD_TABLES:
+            continue
+        given = _given_household(op)
+        if given is not None:
+            out[(op.table, op.row_id, given)] = given
+        else:
+            unnamed.append((op.table, op.row_id))
+    for (table, row_id), household in households_of(conn, dict.fromkeys(unnamed)).items():
+        out[(table, row_id, None)] = household
+    return out
+
+
+def _owners(conn: sqlite3.Connection, households: set[str]) -> dict[str, str | None]:
+    if not households:
+        return {}
+    return dict(
+        conn.execute(
+            "SELECT id, owner FROM households WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(households)),),
+        ).fetchall()
+    )
 
 
 # --- writing the bundles for the devices ------------------------------------------
@@ -504,7 +560,12 @@ def _renew_roster(cb: Casebook, pair: keys.KeyPair) -> None:
 
 
 def _write_bundles(
-    cb: Casebook, folder: Path, hub_id: str, pair: keys.KeyPair, report: HubReport
+    cb: Casebook,
+    folder: Path,
+    hub_id: str,
+    pair: keys.KeyPair,
+    report: HubReport,
+    sums: HouseholdSums,
 ) -> None:
     _renew_roster(cb, pair)
     with cb.reading() as conn:
@@ -519,6 +580,8 @@ def _write_bundles(
     with cb.reading() as conn:
         known = [int(e.get("position_acked", 0)) for e in active.values()]
         recent = _Recent(conn, min([p for p in known if p > 0], default=_position(conn)))
+    sent: list[_Sent] = []
+    shared: int | None = None  # the shared rows' digest sum, once per run
     for device, entry in active.items():
         with cb.reading() as conn:
             position = _position(conn)
@@ -581,7 +644,16 @@ def _write_bundles(
             )
             if unchanged:
                 continue
-            digest = state_digest(conn, device) if not refused else ""
+            version = int(entry.get("digest_version", 2))
+            if refused:
+                state = ""
+            elif version == digest.LATEST:
+                if shared is None:
+                    shared = digest.shared_sum(conn)
+                state = sums.digest(conn, device, shared)
+            else:  # a laptop of an older version answers in the older definition
+                state = digest.state_digest(conn, device, version)
+            controls[digest.CONTROL] = version
         manifest, data = bundle.write_bundle(
             hub_id=hub_id,
             gemeente=gemeente,
@@ -594,7 +666,7 @@ def _write_bundles(
             ranges={hub_id: (since, position)},
             prerequisites={hub_id: since},
             acks={device: int(entry.get("acked", 0))},
-            state_digest=digest,
+            state_digest=state,
         )
         written = transport.send(
             folder, sender=hub_id, to=device, bundle_id=manifest.bundle_id, data=data
@@ -602,33 +674,50 @@ def _write_bundles(
         for old in _waiting_for(folder, hub_id, device, manifest.bundle_id):
             _remove(old)
         report.written.append(written.name)
-        with cb.transaction() as tx:
-            conn = tx._conn
-            fresh = dict(st.get_in(conn, "sync_peers", device) or entry)
-            sent_digests = dict(fresh.get("sent_digests", {}))
-            if digest:
-                sent_digests[str(position)] = digest
-            for key in sorted(sent_digests, key=int)[:-KEEP_DIGESTS]:
-                del sent_digests[key]
-            fresh["sent_digests"] = sent_digests
-            fresh["last_sent"] = {
-                "acked": entry.get("acked"),
-                "since": since,
-                "position": position,
-                "at": _now(),
-            }
-            fresh["full"] = {
-                hid: (pos or position) for hid, pos in _as_positions(fresh.get("full", {})).items()
-            }
-            fresh["releases"] = {
-                hid: (pos or position)
-                for hid, pos in _as_positions(fresh.get("releases", {})).items()
-            }
-            if fresh.get("resend_all") is True:
-                fresh["resend_all"] = position
-            if refused:
-                fresh["refused"] = {**refused, "told": True}
-            tx.put_local("sync_peers", device, fresh)
+        sent.append(_Sent(device, entry, since, position, state))
+    if sent or sums.changed:  # what was sent, for all devices at once (a crash before:
+        with cb.transaction() as tx:  # sent again, the sums computed again)
+            for item in sent:
+                _record_sent(tx, item)
+            sums.store(tx)
+
+
+@dataclass
+class _Sent:
+    device: str
+    entry: dict[str, Any]  # the device's entry as the bundle was made from it
+    since: int
+    position: int
+    digest: str
+
+
+def _record_sent(tx: Transaction, sent: _Sent) -> None:
+    fresh = dict(st.get_in(tx._conn, "sync_peers", sent.device) or sent.entry)
+    position = sent.position
+    sent_digests = dict(fresh.get("sent_digests", {}))
+    if sent.digest:
+        sent_digests[str(position)] = sent.digest
+    for key in sorted(sent_digests, key=int)[:-KEEP_DIGESTS]:
+        del sent_digests[key]
+    fresh["sent_digests"] = sent_digests
+    fresh["last_sent"] = {
+        "acked": sent.entry.get("acked"),
+        "since": sent.since,
+        "position": position,
+        "at": _now(),
+    }
+    fresh["full"] = {
+        hid: (pos or position) for hid, pos in _as_positions(fresh.get("full", {})).items()
+    }
+    fresh["releases"] = {
+        hid: (pos or position) for hid, pos in _as_positions(fresh.get("releases", {})).items()
+    }
+    if fresh.get("resend_all") is True:
+        fresh["resend_all"] = position
+    refused = sent.entry.get("refused")
+    if refused:
+        fresh["refused"] = {**refused, "told": True}
+    tx.put_local("sync_peers", sent.device, fresh)
 
 
 def _without_echo(change: Change, device: str, acked: int) -> Change:
