@@ -45,6 +45,7 @@ LAST_SYNC = "last_sync"
 REFUSED = "refused"
 ROSTER = "roster"
 NAMES = "names"  # device id -> the klantmanager's name, from the roster
+SET_ASIDE = "set_aside"  # own changes the office acknowledged but keeps aside, unapplied
 
 
 @dataclass
@@ -174,6 +175,7 @@ def status(cb: Casebook) -> dict[str, Any]:
             "position": st.get_in(conn, "sync_state", POSITION, 0),
             "acknowledged_seq": st.get_in(conn, "sync_state", ACKED, 0),
             "refused": st.get_in(conn, "sync_state", REFUSED),
+            "set_aside_at_office": st.get_in(conn, "sync_state", SET_ASIDE) or [],
             "notices": [dict(v, id=k) for k, v in notices.items()],
         }
 
@@ -313,6 +315,7 @@ def _apply_hub_bundle(
                 tx, conn, cb.device_id, int(ack), acked_digest
             ):
                 return _diverged(tx, report)
+            _take_set_aside(tx, conn, controls, report)
             return 0
         if needs > position:
             # The office acknowledged more than this casebook holds: an older copy.
@@ -322,6 +325,7 @@ def _apply_hub_bundle(
             return 0
         if ack is not None and not _acknowledged(tx, conn, cb.device_id, int(ack), acked_digest):
             return _diverged(tx, report)
+        _take_set_aside(tx, conn, controls, report)
         _take_roster(tx, conn, controls, hub_id)
         names = controls.get("names")
         if isinstance(names, dict):
@@ -333,7 +337,10 @@ def _apply_hub_bundle(
         _release(tx, conn, cb.device_id, report)
         tx.put_local("sync_state", POSITION, max(position, end))
         unsent = conn.execute("SELECT count(*) FROM sync_outbox").fetchone()[0]
-        if unsent == 0:
+        # A change the office keeps aside is here and not there: until a person has
+        # dealt with it, the two differ by design and the digest would only make the
+        # office send the caseload again and again.
+        if unsent == 0 and not st.get_in(conn, "sync_state", SET_ASIDE):
             tx.put_local(
                 "sync_state",
                 DIGEST,
@@ -399,6 +406,35 @@ def _acknowledged(
             tx.delete_local("sync_outbox", row_id)
     tx.put_local("sync_state", ACKED, ack)
     return True
+
+
+def _take_set_aside(
+    tx: Transaction, conn: sqlite3.Connection, controls: dict[str, Any], report: RunReport
+) -> None:
+    """The office's list of this laptop's changes it keeps aside (an older version's
+    change it cannot translate, docs/sync.md): they stay in this casebook as made, and
+    the user is told of each once."""
+    listed = controls.get("set_aside")
+    if not isinstance(listed, list):
+        return
+    known = st.get_in(conn, "sync_state", SET_ASIDE) or []
+    if listed == known:
+        return
+    tx.put_local("sync_state", SET_ASIDE, listed)
+    seen = {(k.get("first_seq"), k.get("last_seq")) for k in known if isinstance(k, dict)}
+    for item in listed:
+        if not isinstance(item, dict) or (item.get("first_seq"), item.get("last_seq")) in seen:
+            continue
+        text = _(
+            "Het centrale kantoor heeft een wijziging van {at} apart gezet: {message}. "
+            "Uw latere wijzigingen zijn gewoon ontvangen."
+        ).format(at=str(item.get("at", ""))[:10], message=str(item.get("message", "")))
+        tx.put_local(
+            "sync_notices",
+            f"set-aside-{item.get('first_seq')}",
+            {"at": _now(), "kind": "set_aside", "text": text},
+        )
+        report.notices.append(text)
 
 
 def _diverged(tx: Transaction, report: RunReport) -> int:

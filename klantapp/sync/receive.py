@@ -20,9 +20,10 @@ from klantapp.casebook.apply import ROW, Clock
 from klantapp.casebook.ops import REPLICATED_TABLES, SYNC_COLUMNS, Change, Op
 from klantapp.domain.records import RECORD_KINDS
 from klantapp.domain.validate import validate_record
-from klantapp.i18n import N_, _
+from klantapp.i18n import _
 from klantapp.sync.lines import row_states
 from klantapp.sync.merge import Loser, RowState, merge_ops
+from klantapp.sync.removed import REMOVED_FIELDS  # the office translates them first
 from klantapp.sync.scope import HOUSEHOLD_TABLES, avg_op_problem
 
 
@@ -43,16 +44,6 @@ class Received:
 #: brought: any text of up to 200 characters without control characters (a tab or a
 #: newline would blur the state digest's lines).
 _ROW_ID = re.compile(r"[^\x00-\x1f\x7f]{1,200}")
-
-
-#: Fields a later schema removed, with the schema that removed them and what holds the
-#: fact since (docs/sync.md, "Laptops on another version"). An older laptop's change
-#: that still writes one is refused with this said, never half applied.
-REMOVED_FIELDS: dict[tuple[str, str], tuple[int, str]] = {
-    ("persons", "termijn_start"): (7, N_("besluit van DUO 'Start termijn'")),
-    ("pips", "extension_months"): (7, N_("besluit van DUO 'Verlenging termijn'")),
-    ("pips", "goal"): (10, N_("keuze 'Integratieroute' (met de tekst in de toelichting)")),
-}
 
 
 def check_schema(sender: int, here: int) -> None:

@@ -34,7 +34,7 @@ from klantapp.casebook import Casebook, Transaction, migrations
 from klantapp.casebook.ops import HOUSEHOLD_TABLES, Change, Op
 from klantapp.errors import BundleRefused
 from klantapp.i18n import _
-from klantapp.sync import bundle, digest, keys, payload, roster, transport
+from klantapp.sync import bundle, digest, keys, payload, removed, roster, transport
 from klantapp.sync import state as st
 from klantapp.sync.digest import scope_rows
 from klantapp.sync.hub.digests import HouseholdSums, Rows
@@ -311,6 +311,8 @@ def _take_bundle(
         taken.append(change)
         acked, head = change.last_seq, change.digest
     allowed = _authorised(conn, device, entry, taken)
+    translation = removed.translate(conn, allowed)  # an older laptop's removed fields
+    allowed = translation.changes
     try:
         check_schema(manifest.schema_version, migrations.schema_version(conn))
         for change in allowed:
@@ -331,9 +333,21 @@ def _take_bundle(
         )
         return "refused"
     sums.catch_up(conn)
-    rows.add_before(conn, [(op.table, op.row_id) for c in allowed for op in c.ops])
+    rows.add_before(
+        conn,
+        [
+            *((op.table, op.row_id) for c in allowed for op in c.ops),
+            *((removed.DECISIONS, w.row_id) for w in translation.decisions),
+        ],
+    )
     received = apply_changes(tx, conn, allowed, keep_losers=True, validate=False)
+    removed.write_decisions(tx, conn, translation.decisions)
     _renumber_pip_versions(tx, conn, received.households, rows)
+    for aside in translation.set_aside:
+        _keep_change(tx, device, aside)
+        report.quarantined.append(
+            {"bundle": _change_key(aside.change), "device": device, "reason": "removed_field"}
+        )
     rows.finish(conn, created=[(op.table, op.row_id) for op in tx.ops])
     report.received += 1
     report.applied_changes += received.changes
@@ -559,6 +573,7 @@ def _write_bundles(
         gemeente = str(require_hub(conn)["gemeente"])
         roster_doc = roster_control(conn)
         schema = migrations.schema_version(conn)
+        set_aside = _set_aside_of(st.all_of(conn, "sync_quarantine"))
     names = {device: str(entry.get("name", "")) for device, entry in peers.items()}
     names[hub_id] = _("het centrale kantoor")
     active = {d: e for d, e in peers.items() if e.get("status") == ACTIVE}
@@ -608,6 +623,7 @@ def _write_bundles(
                 changes = [c for c in changes if c.ops]
                 if int(entry.get("roster_version", 0)) < int(roster_doc["version"]):
                     controls["roster"] = roster_doc
+                controls["set_aside"] = set_aside.get(device, [])
             last = entry.get("last_sent") or {}
             # Nothing new for it: no data, no roster or refusal to tell, and no
             # acknowledgement it lacks -- a new one, or one it evidently did not get (it
@@ -741,6 +757,44 @@ def _keep(tx: Transaction, manifest: bundle.Manifest, ops: bytes, reason: str) -
             "ops": base64.b64encode(ops).decode("ascii"),
         },
     )
+
+
+def _change_key(change: Change) -> str:
+    return f"change-{change.device}-{change.first_seq}"
+
+
+def _keep_change(tx: Transaction, device: str, aside: removed.SetAside) -> None:
+    """Keep one change aside (it cannot be applied without a person deciding); its
+    acknowledgement still goes out, so the laptop's later changes are not held up, and
+    the laptop is told of it (``told``) for as long as it is kept here."""
+    change = aside.change
+    tx.put_local(
+        "sync_quarantine",
+        _change_key(change),
+        {
+            "device": device,
+            "reason": "removed_field",
+            "message": aside.message,
+            "received_at": _now(),
+            "manifest": {"ranges": {device: [change.first_seq, change.last_seq]}},
+            "ops": base64.b64encode(payload.encode(payload.Payload([change], {}))).decode(),
+            "told": {
+                "first_seq": change.first_seq,
+                "last_seq": change.last_seq,
+                "at": change.at,
+                "message": aside.message,
+            },
+        },
+    )
+
+
+def _set_aside_of(kept: dict[str, Any]) -> dict[str, list[Any]]:
+    """Per device, what it is told of its changes kept aside here (see _keep_change)."""
+    out: dict[str, list[Any]] = {}
+    for value in kept.values():
+        if value.get("reason") == "removed_field" and value.get("told"):
+            out.setdefault(str(value.get("device", "")), []).append(value["told"])
+    return out
 
 
 def _quarantine(

@@ -300,6 +300,10 @@ QUARANTINE_REASONS: dict[str, str] = {
     "rolled_back": "Een teruggezette, oudere kopie van het dossier stuurde deze bundel.",
     "diverged": "Een gekopieerd dossier stuurde deze bundel onder bestaande nummers.",
     "damaged": "De bundel is beschadigd.",
+    "removed_field": (
+        "Een wijziging van een oudere versie van Klantapp die niet vanzelf is om te zetten: "
+        "zij is niet toegepast, de latere wijzigingen van die laptop wel."
+    ),
 }
 
 

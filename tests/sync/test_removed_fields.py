@@ -1,0 +1,256 @@
+"""An older laptop's change that writes a field a later schema removed (docs/sync.md,
+"Laptops on another version"): the office translates it as migration 0007 translates
+stored rows, so it is applied and acknowledged; what cannot be translated is kept
+aside, named on both sides, and never holds up the laptop's later changes.
+
+The older laptop is simulated as in test_mixed_versions.py: its bundles say schema 6
+and its last unsent change is resealed with the removed field in it."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import pytest
+
+from klantapp.casebook import Casebook, queries, services
+from klantapp.casebook.hlc import Timestamp
+from klantapp.casebook.migrations import available, migrate
+from klantapp.casebook.ops import Change, Op
+from klantapp.sync import laptop, payload, removed
+from klantapp.sync import state as st
+from klantapp.sync.hub import office
+from tests.casebook.older_schema import at_schema
+from tests.sync.test_mixed_versions import _as_schema_6, _write_removed_field
+from tests.sync.world import World, household
+
+DECISION_COLUMNS = (
+    "id",
+    "household_id",
+    "person_id",
+    "kind",
+    "date",
+    "termijn_start",
+    "ground",
+    "period_months",
+    "notes",
+)
+
+
+def _decisions(cb: Casebook, person: str) -> list[dict[str, Any]]:
+    with cb.reading() as conn:
+        rows = conn.execute(
+            f"SELECT {', '.join(DECISION_COLUMNS)} FROM duo_decisions WHERE person_id = ? "
+            "ORDER BY id",
+            (person,),
+        ).fetchall()
+    return [dict(zip(DECISION_COLUMNS, r, strict=True)) for r in rows]
+
+
+def _migration_0007_of(persons: list[dict[str, Any]], pips: list[dict[str, Any]]) -> list[Any]:
+    """What migration 0007 makes of these rows in a casebook at schema 6."""
+    conn = at_schema(6)
+    for row in persons:
+        conn.execute(
+            "INSERT INTO persons (id, household_id, role, family_name, termijn_start) "
+            "VALUES (?, ?, 'aanvrager', 'X', ?)",
+            (row["id"], row["household_id"], row["termijn_start"]),
+        )
+    for row in pips:
+        names = list(row)
+        conn.execute(
+            f"INSERT INTO pips ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+            [row[n] for n in names],
+        )
+    migrate(conn, [m for m in available() if m.version <= 7])
+    return [
+        dict(zip(DECISION_COLUMNS, r, strict=True))
+        for r in conn.execute(
+            f"SELECT {', '.join(DECISION_COLUMNS)} FROM duo_decisions ORDER BY id"
+        ).fetchall()
+    ]
+
+
+def _start_by_migration(person: str, household_id: str, start: str) -> list[Any]:
+    return _migration_0007_of(
+        [{"id": person, "household_id": household_id, "termijn_start": start}], []
+    )
+
+
+def _person(world: World, cb: Casebook, name: str) -> tuple[str, str]:
+    hid = household(cb, name)
+    pid = services.add_record(
+        cb, "persons", {"household_id": hid, "role": "aanvrager", "family_name": name}
+    )
+    world.settle()
+    return hid, pid
+
+
+def _older_edit(
+    world: World,
+    monkeypatch: pytest.MonkeyPatch,
+    cb: Casebook,
+    pid: str,
+    given_names: str = "Shilan",
+    **fields: Any,
+) -> Any:
+    """An edit of the person made by an older Klantapp, which also wrote ``fields``."""
+    services.update_record(cb, "persons", pid, {"given_names": given_names})
+    for name, value in fields.items():
+        _write_removed_field(cb, name, value)
+    with monkeypatch.context() as m:
+        _as_schema_6(m, laptop)
+        world.sync_laptop("anna")
+    return world.sync_hub()
+
+
+def test_a_termijn_start_becomes_the_decision_migration_0007_makes_and_is_acknowledged(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    anna = world.add_laptop("anna")
+    hid, pid = _person(world, anna, "Qadir")
+
+    report = _older_edit(world, monkeypatch, anna, pid, termijn_start="2025-05-31")
+
+    assert report.refused == [] and report.quarantined == []
+    assert queries.get(world.hub, "persons", pid)["given_names"] == "Shilan"
+    expected = _start_by_migration(pid, hid, "2025-05-31")
+    assert _decisions(world.hub, pid) == expected
+    assert expected[0]["kind"] == "termijn_start"
+    # acknowledged: the laptop's later edits travel as usual
+    services.update_record(anna, "households", hid, {"city": "Heuveldal"})
+    world.settle()
+    assert queries.get(world.hub, "households", hid)["city"] == "Heuveldal"
+    assert laptop.status(anna)["unsent_changes"] == 0
+    assert laptop.status(anna)["set_aside_at_office"] == []
+
+    # a later edit of it by the older version: that decision, as the migration has it
+    report = _older_edit(world, monkeypatch, anna, pid, "Roza", termijn_start="2025-06-02")
+    assert report.quarantined == []
+    assert _decisions(world.hub, pid) == _start_by_migration(pid, hid, "2025-06-02")
+
+
+def test_an_untranslatable_change_is_kept_aside_and_the_later_changes_are_taken(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    anna = world.add_laptop("anna")
+    hid, pid = _person(world, anna, "Haile")
+    _older_edit(world, monkeypatch, anna, pid, termijn_start="2025-05-31")
+    decided = _decisions(world.hub, pid)
+
+    # clearing the start date that is a DUO decision now: a person must decide
+    services.update_record(anna, "persons", pid, {"given_names": "Senait"})
+    _write_removed_field(anna, "termijn_start", None)
+    with monkeypatch.context() as m:
+        _as_schema_6(m, laptop)
+        world.sync_laptop("anna")
+        services.update_record(anna, "households", hid, {"city": "Dalen"})  # a later edit
+        world.sync_laptop("anna")
+    report = world.sync_hub()
+
+    assert [q["reason"] for q in report.quarantined] == ["removed_field"]
+    assert report.refused == []
+    # nothing of the kept change was applied; the later edit was
+    assert queries.get(world.hub, "persons", pid)["given_names"] == "Shilan"
+    assert _decisions(world.hub, pid) == decided
+    assert queries.get(world.hub, "households", hid)["city"] == "Dalen"
+
+    # listed at the office, with the change itself kept whole
+    kept = office.quarantined(world.hub, anna.device_id)
+    assert [(q["reason"], q["changes"]) for q in kept] == [("removed_field", 1)]
+    with world.hub.reading() as conn:
+        value = st.all_of(conn, "sync_quarantine")[kept[0]["bundle"]]
+    (change,) = payload.decode(base64.b64decode(value["ops"])).changes
+    assert change.compute_digest() == change.digest
+    assert {op.data["given_names"] for op in change.ops if op.table == "persons"} == {"Senait"}
+    assert "termijn_start" in value["message"] and "None" not in value["message"]
+
+    # and on the laptop: acknowledged (not sent again), listed in sync status
+    world.settle()
+    status = laptop.status(anna)
+    assert status["unsent_changes"] == 0
+    assert [a["first_seq"] for a in status["set_aside_at_office"]] == [change.first_seq]
+    assert [n["kind"] for n in status["notices"]] == ["set_aside"]
+    assert queries.get(anna, "persons", pid)["given_names"] == "Senait"  # kept here
+    services.update_record(anna, "households", hid, {"city": "Heuveldal"})
+    world.settle()
+    assert queries.get(world.hub, "households", hid)["city"] == "Heuveldal"
+    # the two differ there until a person decides: the office does not send the
+    # caseload again and again over it
+    for _round in range(2):
+        assert world.sync_laptop("anna").applied_changes == 0
+        assert world.sync_hub().written == []
+
+
+def _pip(world: World, cb: Casebook, pid: str, hid: str, version: int) -> dict[str, Any]:
+    row = {
+        "household_id": hid,
+        "person_id": pid,
+        "version": version,
+        "vastgesteld_on": f"2025-0{version}-15",
+        "course_start": "2025-09-01",
+    }
+    with world.hub.transaction() as tx:
+        row["id"] = tx.insert("pips", row)
+    return row
+
+
+def _older_change(table: str, row_id: str, data: dict[str, Any]) -> Change:
+    """One older laptop's change of one row, as it reaches the office."""
+    device = "laptop0000000009"
+    clock = Timestamp(1_900_000_000_000, 0, device).encode()
+    op = Op(table, row_id, "update", data, clock, device, 9)
+    return Change(device, "2026-12-01T10:00:00.000+00:00", "km", (op,)).sealed()
+
+
+def _pip_change(pip: dict[str, Any], months: Any) -> Change:
+    return _older_change("pips", pip["id"], {"extension_months": months})
+
+
+def _translate(hub: Casebook, change: Change) -> removed.Translation:
+    with hub.transaction() as tx:
+        translation = removed.translate(tx._conn, [change])
+        removed.write_decisions(tx, tx._conn, translation.decisions)
+    return translation
+
+
+def test_an_extension_of_the_newest_pip_becomes_the_verlenging_migration_0007_makes(
+    world: World,
+) -> None:
+    hid, pid = "h-extension", "p-extension"
+    older = _pip(world, world.hub, pid, hid, 1)
+    newest = _pip(world, world.hub, pid, hid, 2)
+
+    translation = _translate(world.hub, _pip_change(newest, 6))
+    assert translation.set_aside == []
+    assert translation.changes == []  # nothing else in it to apply
+    expected = _migration_0007_of(
+        [], [{**older, "extension_months": 6}, {**newest, "extension_months": 6}]
+    )
+    assert _decisions(world.hub, pid) == expected
+    assert expected[0]["period_months"] == 6
+
+    # the older version's extension (only the newest counted), or not a number of
+    # months: for a person to decide
+    for pip, months in ((older, 3), (newest, "zes")):
+        aside = _translate(world.hub, _pip_change(pip, months)).set_aside
+        assert len(aside) == 1 and "extension_months" in aside[0].message
+        assert "zes" not in aside[0].message
+    assert _decisions(world.hub, pid) == expected
+    # the same extension once more (carried into the change again): nothing new
+    assert _translate(world.hub, _pip_change(newest, 6)).set_aside == []
+    assert _decisions(world.hub, pid) == expected
+    # another length on the newest version: that verlenging, as the migration has it
+    _translate(world.hub, _pip_change(newest, 9))
+    assert _decisions(world.hub, pid) == _migration_0007_of(
+        [], [{**older, "extension_months": None}, {**newest, "extension_months": 9}]
+    )
+
+
+def test_a_start_date_that_is_not_a_date_is_kept_aside(world: World) -> None:
+    with world.hub.transaction() as tx:
+        pid = tx.insert("persons", {"household_id": "h-datum", "family_name": "Osman"})
+    change = _older_change("persons", pid, {"termijn_start": "31 mei"})
+    (aside,) = _translate(world.hub, change).set_aside
+    assert "termijn_start" in aside.message and "31 mei" not in aside.message
+    assert _decisions(world.hub, pid) == []
