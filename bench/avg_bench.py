@@ -20,6 +20,7 @@ Prints figures; no timed asserts. Goals (issue 13): monitor < 1 s, destruction <
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
 import statistics
@@ -139,9 +140,15 @@ def main() -> None:
             shutil.copytree(built, path)
         cb = Casebook.open(path, PASS)
         on = date(2026, 11, 22)
+        print("load average at the start: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
+        t0 = time.perf_counter()
+        compute(cb, on)
+        first = time.perf_counter() - t0
         base = median_seconds(lambda: due_items(cb, on))
         mon = median_seconds(lambda: compute(cb, on))
-        print(f"monitor (all figures):      {mon:6.2f} s   goal < 1 s")
+        print(
+            f"monitor (all figures):      {mon:6.2f} s   goal < 1 s (the first call: {first:.2f} s)"
+        )
         print(
             f"baseline due_items:         {base:6.2f} s   (Vandaag's deadline list, same casebook)"
         )
@@ -157,9 +164,19 @@ def main() -> None:
         t0 = time.perf_counter()
         plan = due(cb, later)
         due_s = time.perf_counter() - t0
+        compacting = []  # the compaction inside the run, timed apart
+        plain_compact = cb.compact
+
+        def timed_compact(**kwargs: bool) -> None:
+            t = time.perf_counter()
+            plain_compact(**kwargs)
+            compacting.append(time.perf_counter() - t)
+
+        cb.compact = timed_compact  # type: ignore[method-assign]
         t0 = time.perf_counter()
         report = destroy(cb, plan)
         destroy_s = time.perf_counter() - t0
+        cb.compact = plain_compact  # type: ignore[method-assign]
         print(
             f"retention --due ({len(plan.households)} households, {len(plan.rows)} rows): {due_s:6.2f} s"
         )
@@ -167,6 +184,7 @@ def main() -> None:
             f"destruction run incl. compaction: {destroy_s:6.2f} s   goal < 10 s "
             f"({report.households} households, {sum(report.counts.values())} rows)"
         )
+        print(f"  of which its compaction:  {sum(compacting):6.2f} s")
         print(f"baseline plain compaction:  {compact_s:6.2f} s")
         with cb.reading() as conn:  # what a casebook of an older program adds, once
             t0 = time.perf_counter()
@@ -174,6 +192,7 @@ def main() -> None:
             print(
                 f"a vacuum (once, for a casebook of an older program): {time.perf_counter() - t0:6.2f} s"
             )
+        print("load average at the end: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
         cb.close()
 
 

@@ -72,3 +72,9 @@ def from_sql(kind: str, row: dict[str, Any]) -> dict[str, Any]:
         if value is not None:
             out[name] = read(value)
     return out
+
+
+def converted_columns(kind: str) -> frozenset[str]:
+    """The columns of ``kind`` whose values :func:`from_sql` converts (the others are
+    their record values as they are): a reader of a few plain columns may skip it."""
+    return frozenset(name for name, _read in _READERS.get(kind, ()))

@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from klantapp.domain.dates import add_months, latest_birth_date, long_date, record_date
 from klantapp.domain.records import DUO_DECISION_KINDS, PLICHT_STATUS, choice_label, own_records
@@ -94,6 +95,7 @@ def _aow_months(year: int) -> int:
     return _AOW_MONTHS.get(year, 67 * 12 + 3)
 
 
+@lru_cache(maxsize=65536)  # pure; the monitor asks it for every person
 def aow_date(birth_date: date) -> date:
     """The day someone born on ``birth_date`` reaches the AOW age (art. 7a AOW)."""
     for year in range(birth_date.year + 65, birth_date.year + 69):
@@ -132,10 +134,14 @@ def plicht_start_date(person: Mapping[str, object]) -> date | None:
 def regime_of(person: Mapping[str, object]) -> str | None:
     """``"wi2021"``, ``"wi2013"``, ``"geen"`` or ``None`` (unknown). A recorded regime
     wins; otherwise a plicht that started before 1 January 2022 is Wi2013 (art. 50)."""
+    return _regime(person, plicht_start_date(person))
+
+
+def _regime(person: Mapping[str, object], start: date | None) -> str | None:
+    """:func:`regime_of`, with the person's :func:`plicht_start_date` read already."""
     recorded = person.get("regime")
     if isinstance(recorded, str) and recorded:
         return recorded
-    start = plicht_start_date(person)
     if start is None:
         return None
     return "wi2013" if start < WI2021_START else "wi2021"
@@ -178,7 +184,9 @@ _REASONS = {
 }
 
 
-def _decided(decisions: Iterable[Mapping[str, object]], on: date) -> tuple[str, date] | None:
+def _decided(decisions: list[Mapping[str, object]], on: date) -> tuple[str, date] | None:
+    if not decisions:
+        return None
     for d in sorted(decisions, key=lambda d: str(d.get("date") or "")):
         if d.get("kind") in ("ontheffing", "vrijstelling"):
             since = record_date(d.get("effective_from")) or record_date(d.get("date"))
@@ -199,8 +207,8 @@ def plicht_on(
     """
     mine = own_records(person, decisions)
     doelgroep = doelgroep_of(person)
-    regime = regime_of(person)
     legal_start = plicht_start_date(person)
+    regime = _regime(person, legal_start)
     latest_birth = latest_birth_date(person.get("birth_date"))
     adult = add_months(latest_birth, 12 * PRACTICAL_PLICHT_AGE) if latest_birth else None
     # A start recorded by DUO before the 18th birthday wins (no leerplicht any more).

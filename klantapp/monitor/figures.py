@@ -8,14 +8,16 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from klantapp.casebook.casebook import Casebook
+from klantapp.casebook.convert import converted_columns, from_sql
 from klantapp.casebook.queries import _rows
 from klantapp.domain import deadlines as dl
 from klantapp.domain import termijn
 from klantapp.domain.dates import add_months, record_date
-from klantapp.domain.plicht import Plicht, doelgroep_of, plicht_on, regime_of
+from klantapp.domain.plicht import Plicht, plicht_on
 from klantapp.domain.records import (
     DOELGROEPEN,
     HANDHAVING_KINDS,
@@ -66,10 +68,72 @@ class Monitor:
         return next(f for f in self.figures if f.key == key)
 
 
+#: The columns the figures read, and the domain rules they call read, per table: each
+#: table is loaded with one query, these columns only (tests/monitor pins this list
+#: against every field the rules read on a full record).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "households": ("id", "status", "inschrijving_date", "bijstand_start", "ontzorgen"),
+    "persons": (
+        "id",
+        "household_id",
+        "birth_date",
+        "plicht_status",
+        "plicht_start",
+        "permit_basis",
+        "permit_date",
+        "doelgroep",
+        "regime",
+        "arrival_status",
+        "inschrijving_date",
+    ),
+    "pips": (
+        "id",
+        "household_id",
+        "person_id",
+        "version",
+        "status",
+        "vastgesteld_on",
+        "leerroute",
+        "integratieroute",
+        "course_start",
+    ),
+    "duo_decisions": (
+        "id",
+        "household_id",
+        "person_id",
+        "kind",
+        "date",
+        "effective_from",
+        "termijn_start",
+        "new_last_day",
+        "period_months",
+        "period_days",
+    ),
+    "handhaving": ("id", "household_id", "kind", "date"),
+    "intake_scores": ("id", "household_id", "person_id", "intake_date", "domain", "score"),
+}
+
+
+@dataclass(slots=True)
+class _Person:
+    """What the domain says of one person on the reference date, worked out once (one
+    pass over every person) for all figures."""
+
+    record: Record
+    household: str
+    pips: list[Record]  # the person's PIP versions
+    plicht: Plicht  # plicht_on(person, on, their DUO decisions)
+    plichtig: bool  # inburgeringsplichtig: status plichtig and the Wi2021 deadlines apply
+    inschrijving: date | None  # person_inschrijving
+    first_pip: date | None  # termijn.first_pip_date
+    termijn_end: date | None  # person_termijn's last day; worked out for the plichtig only
+    leerroute: str | None  # current_leerroute; worked out for the plichtig only
+
+
 @dataclass
 class _Data:
-    """Every record the figures read, loaded once (a query per kind), and what the
-    domain says of each person on the reference date, worked out once for all figures."""
+    """Every record the figures read, loaded once (a query per table), and the pass
+    over every person (:class:`_Person`)."""
 
     households: dict[str, Record]
     persons: list[Record]
@@ -77,28 +141,66 @@ class _Data:
     decisions: dict[str, list[Record]]  # person id -> DUO decisions
     handhaving: list[Record]
     intake: list[Record]
-    plicht: dict[tuple[str, date], Plicht] = field(default_factory=dict)  # (person id, day)
-    termijnen: dict[str, termijn.Termijn | None] = field(default_factory=dict)
-    first_pip: dict[str, date | None] = field(default_factory=dict)
+    people: list[_Person] = field(default_factory=list)
 
 
-def _load(cb: Casebook) -> _Data:
+def _select(conn: Any, table: str, narrow: bool) -> list[Record]:
+    if not narrow:
+        return _rows(conn, table, f"SELECT * FROM {table}")
+    columns = COLUMNS[table]
+    cur = conn.execute(f"SELECT {', '.join(columns)} FROM {table}")
+    if converted_columns(table) & set(columns):
+        return [from_sql(table, dict(zip(columns, r, strict=True))) for r in cur.fetchall()]
+    return [dict(zip(columns, r, strict=True)) for r in cur.fetchall()]  # plain values
+
+
+def _by_person(records: list[Record]) -> dict[str, list[Record]]:
+    out: dict[str, list[Record]] = defaultdict(list)
+    for r in records:
+        out[r["person_id"]].append(r)
+    return dict(out)
+
+
+def _load(cb: Casebook, *, narrow: bool = True) -> _Data:
+    """One query per table (``narrow``: only :data:`COLUMNS`; else every column)."""
     with cb.reading() as conn:
-        households = {h["id"]: h for h in _rows(conn, "households", "SELECT * FROM households")}
-        persons = _rows(conn, "persons", "SELECT * FROM persons")
-        pips: dict[str, list[Record]] = defaultdict(list)
-        for p in _rows(conn, "pips", "SELECT * FROM pips"):
-            pips[p["person_id"]].append(p)
-        decisions: dict[str, list[Record]] = defaultdict(list)
-        for x in _rows(conn, "duo_decisions", "SELECT * FROM duo_decisions"):
-            decisions[x["person_id"]].append(x)
-        handhaving = _rows(conn, "handhaving", "SELECT * FROM handhaving")
-        intake = _rows(
-            conn,
-            "intake_scores",
-            "SELECT id, household_id, person_id, intake_date, domain, score FROM intake_scores",
+        tables = {t: _select(conn, t, narrow) for t in COLUMNS}
+    return _Data(
+        {h["id"]: h for h in tables["households"]},
+        tables["persons"],
+        _by_person(tables["pips"]),
+        _by_person(tables["duo_decisions"]),
+        tables["handhaving"],
+        tables["intake_scores"],
+    )
+
+
+def _assess(d: _Data, on: date) -> None:
+    """The one pass: each person's plicht, inschrijving, first PIP and (for the
+    plichtig) termijn, read through klantapp.domain."""
+    no_records: list[Record] = []
+    d.people = []
+    for p in d.persons:
+        pid, hid = p["id"], p["household_id"]
+        pips = d.pips.get(pid, no_records)
+        decisions = d.decisions.get(pid, no_records)
+        plicht = plicht_on(p, on, decisions)
+        plichtig = plicht.status == "plichtig" and plicht.deadlines
+        found = termijn.person_termijn(p, pips, decisions) if plichtig else None
+        route = dl.current_leerroute(pips) if plichtig and pips else None
+        d.people.append(
+            _Person(
+                p,
+                hid,
+                pips,
+                plicht,
+                plichtig,
+                dl.person_inschrijving(d.households.get(hid, {}), p),
+                termijn.first_pip_date(pips),
+                found.last_day if found is not None else None,
+                route,
+            )
         )
-    return _Data(households, persons, dict(pips), dict(decisions), handhaving, intake)
 
 
 def _in(day: date | None, start: date, end: date) -> bool:
@@ -110,36 +212,10 @@ def _shares(rows: list[Row], base: int) -> None:
         r.share = (r.count / base) if base else None
 
 
-def _plicht(d: _Data, p: Record, on: date) -> Plicht:
-    """The person's plicht on ``on``, as the domain reads it (with DUO's decisions);
-    worked out once per person for all figures."""
-    key = (p["id"], on)
-    found = d.plicht.get(key)
-    if found is None:
-        found = d.plicht[key] = plicht_on(p, on, d.decisions.get(p["id"], []))
-    return found
-
-
-def _first_pip(d: _Data, p: Record) -> date | None:
-    """The dagtekening of the person's first vastgesteld PIP."""
-    pid = p["id"]
-    if pid not in d.first_pip:
-        d.first_pip[pid] = termijn.first_pip_date(d.pips.get(pid, []))
-    return d.first_pip[pid]
-
-
-def _termijn(d: _Data, p: Record) -> termijn.Termijn | None:
-    """The person's termijn (start, last day, with DUO's decisions)."""
-    pid = p["id"]
-    if pid not in d.termijnen:
-        d.termijnen[pid] = termijn.person_termijn(p, d.pips.get(pid, []), d.decisions.get(pid, []))
-    return d.termijnen[pid]
-
-
-def _plichtig(d: _Data, p: Record, on: date) -> bool:
-    """Inburgeringsplichtig on ``on``: plichtig and the Wi2021 deadlines apply."""
-    plicht = _plicht(d, p, on)
-    return plicht.status == "plichtig" and plicht.deadlines
+@lru_cache(maxsize=4096)  # pure; asked for every date the timeline counts
+def _month(day: date) -> str:
+    """The month of ``day`` as the figures key it: "YYYY-MM"."""
+    return f"{day.year:04d}-{day.month:02d}"
 
 
 def plicht_by_doelgroep(d: _Data, on: date, start: date, end: date) -> Figure:
@@ -148,12 +224,12 @@ def plicht_by_doelgroep(d: _Data, on: date, start: date, end: date) -> Figure:
     for value, label in PLICHT_STATUS:
         for col in cols:
             rows[(value, col)] = Row(_(label), key=f"{value}|{col}")
-    for p in d.persons:
-        plicht = _plicht(d, p, on)
-        if plicht.status not in dict(PLICHT_STATUS):
+    statuses = dict(PLICHT_STATUS)
+    for f in d.people:
+        if f.plicht.status not in statuses:
             continue  # "nog niet" (under 18, still abroad): no plicht status yet
-        status, group = plicht.status, plicht.doelgroep or ""
-        rows[(status, group if group in cols else "")].add(p["household_id"])
+        status, group = f.plicht.status, f.plicht.doelgroep or ""
+        rows[(status, group if group in cols else "")].add(f.household)
     return Figure(
         "plicht_doelgroep",
         _("Inburgeringsplichtigen naar plichtstatus en doelgroep"),
@@ -169,13 +245,12 @@ def leerroute_share(d: _Data, on: date, start: date, end: date) -> Figure:
     rows = {v: Row(_(label), key=v) for v, label in LEERROUTES}
     none = Row(_("Nog geen PIP"), key="")
     base = 0
-    for p in d.persons:
-        if not _plichtig(d, p, on):
+    for f in d.people:
+        if not f.plichtig:
             continue
         base += 1
-        pips = d.pips.get(p["id"], [])
-        route = dl.current_leerroute(pips)
-        (rows.get(str(route)) if route in rows else none).add(p["household_id"])  # type: ignore[union-attr]
+        route = f.leerroute
+        (rows.get(str(route)) if route in rows else none).add(f.household)  # type: ignore[union-attr]
     out = [*rows.values(), none]
     _shares(out, base)
     return Figure(
@@ -199,13 +274,12 @@ INTEGRATIEROUTES = (*PIP_INTEGRATIEROUTES, ("", N_("Nog geen route")))
 def integratieroute(d: _Data, on: date, start: date, end: date) -> Figure:
     rows = {k: Row(_(label), key=k) for k, label in INTEGRATIEROUTES}
     base = 0
-    for p in d.persons:
-        if not _plichtig(d, p, on):
+    for f in d.people:
+        if not f.plichtig:
             continue
         base += 1
-        pips = d.pips.get(p["id"], [])
-        route = dl.current_integratieroute(pips)
-        rows[route or ""].add(p["household_id"])
+        route = dl.current_integratieroute(f.pips)
+        rows[route or ""].add(f.household)
     out = list(rows.values())
     _shares(out, base)
     return Figure(
@@ -233,25 +307,25 @@ def pip_within_norm(d: _Data, on: date, start: date, end: date) -> Figure:
         Row(_("Nog geen PIP, termijn verstreken"), key="open_late"),
     )
     days: list[int] = []
-    for p in d.persons:
-        if doelgroep_of(p) not in ("asiel", "nareiziger", None):
+    for f in d.people:
+        # (plicht_on's doelgroep and regime are doelgroep_of's and regime_of's)
+        if f.plicht.doelgroep not in ("asiel", "nareiziger", None):
             continue
-        if regime_of(p) in ("wi2013", "geen"):
+        if f.plicht.regime in ("wi2013", "geen"):
             continue
-        hh = d.households.get(p["household_id"], {})
-        if not _in(dl.person_inschrijving(hh, p), start, end):
+        if not _in(f.inschrijving, start, end):
             continue  # (pip_deadline_start's first date: asked of those in the period only)
-        decisions = d.decisions.get(p["id"], [])
-        found = dl.pip_deadline_start(hh, p, on, decisions, plicht=_plicht(d, p, on))
+        hh = d.households.get(f.household, {})
+        found = dl.pip_deadline_start(hh, f.record, on, plicht=f.plicht)
         if found is None or not _in(found[0], start, end):
             continue
         due = dl.pip_deadline(found[1])
-        first = _first_pip(d, p)
+        first = f.first_pip
         if first is not None and first <= on:
-            (within if first <= due else late).add(p["household_id"])
+            (within if first <= due else late).add(f.household)
             days.append((first - found[0]).days)
-        elif due < on and _plicht(d, p, on).deadlines:  # (what wi2021_applies reads)
-            open_late.add(p["household_id"])
+        elif due < on and f.plicht.deadlines:  # (what wi2021_applies reads)
+            open_late.add(f.household)
     out = [within, late, open_late]
     base = sum(r.count for r in out)
     _shares(out, base)
@@ -279,12 +353,10 @@ def waiting_time(d: _Data, on: date, start: date, end: date) -> Figure:
         Row(_("Nog niet gestart"), key="waiting"),
     )
     days: list[int] = []
-    for p in d.persons:
-        pips = d.pips.get(p["id"], [])
-        first = _first_pip(d, p)
-        if not _in(first, start, end):
+    for f in d.people:
+        pips, first = f.pips, f.first_pip
+        if first is None or not _in(first, start, end):
             continue
-        assert first is not None
         offer = dl.offer_deadline(pips)
         due = offer[0] if offer is not None else None
         starts = [
@@ -293,9 +365,9 @@ def waiting_time(d: _Data, on: date, start: date, end: date) -> Figure:
         if starts:
             started = min(starts)
             days.append(max(0, (started - first).days))
-            (ok if due is None or started <= due else late).add(p["household_id"])
+            (ok if due is None or started <= due else late).add(f.household)
         else:
-            waiting.add(p["household_id"])
+            waiting.add(f.household)
     out = [ok, late, waiting]
     _shares(out, sum(r.count for r in out))
     median = Row(_("Mediaan weken PIP tot start aanbod"), value=_median_weeks(days), key="median")
@@ -319,16 +391,13 @@ def termijn_ending(d: _Data, on: date, start: date, end: date) -> Figure:
     months: dict[str, Row] = {}
     for i in range(6):
         first = add_months(date(on.year, on.month, 1), i)
-        months[first.strftime("%Y-%m")] = Row(first.strftime("%Y-%m"), key=first.strftime("%Y-%m"))
-    for p in d.persons:
-        if not _plichtig(d, p, on):
-            continue
-        found = _termijn(d, p)
-        ends = found.last_day if found is not None else None
+        months[_month(first)] = Row(_month(first), key=_month(first))
+    for f in d.people:
+        ends = f.termijn_end  # (the plichtig only)
         if ends is None or not (on <= ends <= horizon):
             continue
-        key = ends.strftime("%Y-%m")
-        months.setdefault(key, Row(key, key=key)).add(p["household_id"])
+        key = _month(ends)
+        months.setdefault(key, Row(key, key=key)).add(f.household)
     return Figure(
         "termijn_einde",
         _("Termijnen die de komende 6 maanden aflopen"),
@@ -383,11 +452,13 @@ def ontzorgen_active(d: _Data, on: date, start: date, end: date) -> Figure:
 def intake_scores(d: _Data, on: date, start: date, end: date) -> Figure:
     latest: dict[tuple[str, str], Record] = {}
     for s in d.intake:
-        day = record_date(s.get("intake_date"))
+        text = s.get("intake_date")
+        day = record_date(text)
         if day is None or day > on or not s.get("score"):
             continue
         k = (str(s.get("person_id")), str(s.get("domain")))
-        if k not in latest or str(latest[k].get("intake_date")) < str(s.get("intake_date")):
+        found = latest.get(k)
+        if found is None or str(found.get("intake_date")) < str(text):
             latest[k] = s
     rows: dict[tuple[str, int], Row] = {}
     for domain, label in LEEFGEBIEDEN:
@@ -421,7 +492,7 @@ TIMELINE_SERIES = (
 def _months(first: date, last: date) -> list[str]:
     out, month = [], date(first.year, first.month, 1)
     while month <= last:
-        out.append(month.strftime("%Y-%m"))
+        out.append(_month(month))
         month = add_months(month, 1)
     return out
 
@@ -435,17 +506,14 @@ def timeline(d: _Data, on: date, start: date, end: date) -> Figure:
 
     def count(day: date | None, key: str, household: str) -> None:
         if day is not None:
-            row = rows.get((day.strftime("%Y-%m"), key))
+            row = rows.get((_month(day), key))
             if row is not None:
                 row.add(household)
 
-    for p in d.persons:
-        hid = p["household_id"]
-        count(dl.person_inschrijving(d.households.get(hid, {}), p), "inschrijving", hid)
-        count(_first_pip(d, p), "pip", hid)
-        if _plichtig(d, p, on):
-            found = _termijn(d, p)
-            count(found.last_day if found is not None else None, "termijn_einde", hid)
+    for f in d.people:
+        count(f.inschrijving, "inschrijving", f.household)
+        count(f.first_pip, "pip", f.household)
+        count(f.termijn_end, "termijn_einde", f.household)  # (the plichtig only)
     return Figure(
         "timeline",
         _("Tijdlijn per maand"),
@@ -484,6 +552,7 @@ def compute(
     start = start or date(on.year, 1, 1)
     end = end or on
     data = _load(cb)
+    _assess(data, on)
     return Monitor(on, start, end, [f(data, on, start, end) for f in FIGURES])
 
 

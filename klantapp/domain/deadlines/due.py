@@ -26,7 +26,7 @@ from klantapp.domain.deadlines.items import (
 from klantapp.domain.deadlines.ontzorgen import ontzorgen_items
 from klantapp.domain.deadlines.pip import pip_deadline_item
 from klantapp.domain.deadlines.termijn import termijn_items
-from klantapp.domain.plicht import plicht_on
+from klantapp.domain.plicht import Plicht, plicht_on
 from klantapp.domain.termijn import first_pip_date, person_termijn, pip_is_vastgesteld
 
 _CLOSED_HOUSEHOLD = frozenset({"afgerond", "vertrokken"})
@@ -47,6 +47,7 @@ def _person_items(
     pips: Sequence[Mapping[str, object]],
     decisions: Sequence[Mapping[str, object]],
     mine: _PersonRecords,
+    plicht: Plicht,
 ) -> None:
     pid = str_or_none(person.get("id"))
     name = person_name(person)
@@ -54,7 +55,7 @@ def _person_items(
     newest = current_pip(pips)
     termijn = person_termijn(person, pips, decisions)
     if first is None and termijn is None:
-        pip_deadline_item(c, household, person, decisions, pid, name)
+        pip_deadline_item(c, household, person, decisions, pid, name, plicht=plicht)
     elif first is not None:
         aanbod_items(c, person, pips, pid, name)
     if first is None and termijn is None:
@@ -117,8 +118,13 @@ def due_for_household(
     huisvesting_items(c, household)
     ontzorgen_items(c, household, persons)
     vergunning_items(c, persons)
-    plichtig = [p for p in persons if wi2021_applies(p, on, decisions)]
-    for person in plichtig:
+    # plicht_on once per person: whether the Wi2021 items apply (wi2021_applies) and,
+    # for the PIP deadline, when the duties start
+    plichten = [(p, plicht_on(p, on, decisions)) for p in persons]
+    plichtig = [p for p, plicht in plichten if plicht.deadlines]
+    for person, plicht in plichten:
+        if not plicht.deadlines:
+            continue
         pid = person.get("id")
         _person_items(
             c,
@@ -131,6 +137,7 @@ def due_for_household(
                 [e for e in exams if e.get("person_id") == pid],
                 [a for a in appointments if a.get("person_id") == pid],
             ),
+            plicht,
         )
 
     # Handhaving applies to people under Wi2021; an appointment for the whole household

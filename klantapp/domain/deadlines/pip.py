@@ -146,8 +146,12 @@ def pip_deadline_item(
     decisions: Sequence[Mapping[str, object]],
     pid: str | None,
     name: str,
+    *,
+    plicht: Plicht | None = None,
 ) -> None:
-    found = pip_deadline_start(household, person, c.on, decisions)
+    """``pip_vaststellen``; ``plicht``: :func:`plicht_on` of the person on ``c.on``, when
+    the caller has it already (the same answer: see :func:`pip_deadline_start`)."""
+    found = pip_deadline_start(household, person, c.on, decisions, plicht=plicht)
     if found is None:
         return
     inschrijving, base = found
