@@ -128,6 +128,8 @@ def merge_op(state: RowState, op: Op, *, keep_losers: bool) -> tuple[Op | None, 
             losers.append(Loser(op.table, op.row_id, name, value, incoming, current))
     if not winning:
         return None, losers
+    if op.op == "update" and not op.carried and len(winning) == len(op.data or {}):
+        return op, losers  # every field wins: the operation as it came
     return replace(op, op="update", data=winning, carried=()), losers
 
 

@@ -209,7 +209,11 @@ def apply_changes(
                 result.households.add(hid)
             if op.op == "delete":
                 gone[(op.table, op.row_id)] = hid if op.table != "households" else op.row_id
-        if applied:
+        if len(applied) == len(change.ops) and all(
+            a is b for a, b in zip(applied, change.ops, strict=True)
+        ):
+            merged.append(change)  # every operation wins as it came
+        elif applied:
             merged.append(replace(change, ops=tuple(applied)))
     # the whole batch in one go: the same as applying each merged change in turn
     tx.apply_remote_all(merged)

@@ -210,10 +210,13 @@ def incoming(
     return ready, Look(seen)
 
 
-def remove(path: Path) -> None:
-    """Delete a bundle that has been dealt with (durably: the folder is fsynced)."""
+def remove(path: Path, *, durable: bool = True) -> None:
+    """Delete a bundle that has been dealt with (durably: the folder is fsynced; without
+    ``durable`` the caller fsyncs the folder once for many, or a bundle that comes back
+    after a crash is harmless: it is taken as a duplicate)."""
     fsio.unlink(Path(path))
-    fsio.fsync_dir(Path(path).parent)
+    if durable:
+        fsio.fsync_dir(Path(path).parent)
 
 
 def reachable(folder: Path, *, timeout: float = CHECK_TIMEOUT_SECONDS) -> bool:

@@ -52,6 +52,7 @@ from klantapp.sync.lines import RowKey, households_of, row_states, state_delta, 
 from klantapp.sync.merge import RowState
 from klantapp.sync.receive import InvalidRemoteChange, apply_changes, check_op, check_schema
 from klantapp.sync.scope import SHARED_TABLES
+from klantapp.vault import fsio
 
 #: Renew the roster when it expires within this time (laptops refuse expired ones).
 ROSTER_RENEW = timedelta(days=30)
@@ -139,8 +140,14 @@ def sync(cb: Casebook, folder: Path, *, settle: float = transport.SETTLE_SECONDS
             accepted.setdefault(manifest.sender, []).append((manifest, body, None, key))
     for device, items in accepted.items():
         _apply_in_order(cb, device, items, hub_id, report, sums)
-    _write_bundles(cb, folder, hub_id, pair, report, sums)
-    with cb.transaction() as tx:
+    if accepted:
+        with contextlib.suppress(OSError):
+            fsio.fsync_dir(transport.address_folder(folder, transport.HUB))
+    sent = _write_bundles(cb, folder, hub_id, pair, report, sums)
+    with cb.transaction() as tx:  # what was sent, for all devices at once (a crash
+        for done in sent:  # before: sent again, the sums computed again)
+            _record_sent(tx, done)
+        sums.store(tx)
         tx.put_local("sync_state", LAST_SYNC, {"at": _now(), "ok": not report.refused})
     return report
 
@@ -168,8 +175,8 @@ def _apply_in_order(
                 continue
             pending.remove(item)
             progressed = True
-            if path is not None:
-                _remove(path)
+            if path is not None:  # taken: the folder is fsynced once at the end
+                _remove(path, durable=False)
             else:
                 with cb.transaction() as tx:
                     tx.delete_local("sync_inbox", name)
@@ -459,7 +466,11 @@ def _authorised(
                     op = replace(op, data=data)
                 owners[household] = device if owner is None else owner
             kept.append(op)
-        if kept:
+        if len(kept) == len(change.ops) and all(
+            a is b for a, b in zip(kept, change.ops, strict=True)
+        ):
+            out.append(change)  # nothing dropped or trimmed (the usual case)
+        elif kept:
             out.append(replace(change, ops=tuple(kept)))
     return out
 
@@ -566,7 +577,7 @@ def _write_bundles(
     pair: keys.KeyPair,
     report: HubReport,
     sums: HouseholdSums,
-) -> None:
+) -> list[_Sent]:
     _renew_roster(cb, pair)
     with cb.reading() as conn:
         peers = st.all_of(conn, "sync_peers")
@@ -675,11 +686,7 @@ def _write_bundles(
             _remove(old)
         report.written.append(written.name)
         sent.append(_Sent(device, entry, since, position, state))
-    if sent or sums.changed:  # what was sent, for all devices at once (a crash before:
-        with cb.transaction() as tx:  # sent again, the sums computed again)
-            for item in sent:
-                _record_sent(tx, item)
-            sums.store(tx)
+    return sent
 
 
 @dataclass
@@ -816,9 +823,9 @@ def _set_aside(folder: Path, path: Path) -> None:
         os.replace(path, target / path.name)
 
 
-def _remove(path: Path) -> None:
+def _remove(path: Path, *, durable: bool = True) -> None:
     with contextlib.suppress(OSError):
-        transport.remove(path)
+        transport.remove(path, durable=durable)
 
 
 __all__ = ["ROSTER", "HubReport", "sync"]
