@@ -127,6 +127,7 @@ def main() -> None:
         path = Path(tmp) / "bench"
         built = Path(args.cache) / f"avg-built-{args.households}" if args.cache else path
         if not built.exists():
+            built.parent.mkdir(parents=True, exist_ok=True)
             t0 = time.perf_counter()
             rows = enrich(generate(args.households))
             build_casebook(built, rows)
