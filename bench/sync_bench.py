@@ -13,13 +13,21 @@ its own), it measures:
 - one laptop's daily sync end to end (send, hub merge, receive), without the KDF
   (goal: under 1 s);
 - bytes per operation in a bundle beside bytes per operation in the journal;
-- the hub process's peak memory (goal: under 400 MB).
+- the hub process's peak memory (goal: under 400 MB): the day's import runs in a process
+  of its own that opens the hub, takes the 19 bundles, writes the 20 back and closes,
+  as `klantapp hub sync` does, so its peak is the hub's alone (the process that drives
+  the 20 laptops is measured apart).
+
+Times are wall-clock; beside each the process's CPU time, which a loaded machine
+inflates far less (a figure whose wall time is well above its CPU time waited for a
+core or the disk).
 
 Usage:  python bench/sync_bench.py [--households 10000] [--laptops 20] [--per-laptop 150]
                                    [--edits 200] [--cache DIR] [--profile FILE]
 
 ``--profile FILE`` writes a cProfile of the day's hub import (``exchange.sync`` after the
-laptops sent their bundles) for ``python -m pstats FILE``.
+laptops sent their bundles) for ``python -m pstats FILE``; the figures of that run carry
+the profiler's overhead.
 """
 
 from __future__ import annotations
@@ -151,10 +159,11 @@ def day(cache: Path, edits: int, profile: str | None = None) -> dict[str, Any]:
         with hub.reading() as conn:
             hub_households = [r[0] for r in conn.execute("SELECT id FROM households LIMIT 2000")]
             hub_notes = [r[0] for r in conn.execute("SELECT id FROM notes LIMIT 5000")]
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         for _ in range(edits):
             _edit(hub, rnd, hub_households, hub_notes)
         result["hub_local_commit_ops_per_s"] = edits / (time.perf_counter() - t)
+        result["hub_local_commit_cpu_ops_per_s"] = edits / (time.process_time() - cpu)
 
         # a working day on every laptop
         journal_growth = []
@@ -172,19 +181,25 @@ def day(cache: Path, edits: int, profile: str | None = None) -> dict[str, Any]:
             sends.append(time.perf_counter() - t)
             assert report.bundle_written
             sizes.append((folder / "to-hub" / report.bundle_written).stat().st_size)
-        profiler = cProfile.Profile() if profile else None
-        t = time.perf_counter()
-        if profiler is not None:
-            profiler.enable()
-        hub_report = exchange.sync(hub, folder, settle=0)
-        elapsed = time.perf_counter() - t
-        if profiler is not None:
-            profiler.disable()
-            profiler.dump_stats(profile)
+        hub_path = hub.path
+        hub.close()  # the import runs as `klantapp hub sync` would: a process of its own
         imported = edits * (len(laptops) - 1)
-        result["hub_import_ops_per_s"] = imported / elapsed
-        result["hub_import_s"] = elapsed
-        result["hub_import_conflicts"] = hub_report.conflicts
+        child = [sys.executable, __file__, "--hub-import", str(hub_path), "--folder", str(folder)]
+        if profile:
+            child += ["--profile", profile]
+        done = json.loads(
+            subprocess.run(child, stdout=subprocess.PIPE, text=True, check=True)
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+        hub = Casebook.open(hub_path, PASS)
+        result["hub_import_ops_per_s"] = imported / done["wall_s"]
+        result["hub_import_cpu_ops_per_s"] = imported / done["cpu_s"]
+        result["hub_import_s"] = done["wall_s"]
+        result["hub_import_cpu_s"] = done["cpu_s"]
+        result["hub_peak_rss_mb"] = done["peak_rss_mb"]
+        result["hub_rss_after_open_mb"] = done["rss_after_open_mb"]
+        result["hub_import_conflicts"] = done["conflicts"]
         result["bundle_bytes_per_op"] = statistics.median(sizes) / edits
         result["journal_bytes_per_op"] = statistics.median(journal_growth) / edits
         for cb in laptops[1:]:
@@ -204,12 +219,36 @@ def day(cache: Path, edits: int, profile: str | None = None) -> dict[str, Any]:
         result["one_laptop_day_s"] = t_send + t_hub + t_recv
         result["one_laptop_day_parts_s"] = [t_send, t_hub, t_recv]
         assert laptop.status(first)["unsent_changes"] == 0
-        result["peak_rss_mb"] = benchrun.rss_mb("VmHWM")
+        result["driver_peak_rss_mb"] = benchrun.rss_mb("VmHWM")
         for cb in [hub, *laptops]:
             cb.close()
         return result
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def hub_import(hub_path: Path, folder: Path, profile: str | None) -> dict[str, Any]:
+    """Open the hub, take every bundle, write the bundles back, close: one process."""
+    hub = Casebook.open(hub_path, PASS)
+    rss_after_open = benchrun.rss_mb()
+    profiler = cProfile.Profile() if profile else None
+    t, cpu = time.perf_counter(), time.process_time()
+    if profiler is not None:
+        profiler.enable()
+    report = exchange.sync(hub, folder, settle=0)
+    if profiler is not None:
+        profiler.disable()
+    wall_s, cpu_s = time.perf_counter() - t, time.process_time() - cpu
+    hub.close()
+    if profiler is not None and profile:
+        profiler.dump_stats(profile)
+    return {
+        "wall_s": wall_s,
+        "cpu_s": cpu_s,
+        "conflicts": report.conflicts,
+        "peak_rss_mb": benchrun.rss_mb("VmHWM"),
+        "rss_after_open_mb": rss_after_open,
+    }
 
 
 def main() -> None:
@@ -221,7 +260,12 @@ def main() -> None:
     ap.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "klantapp-sync-bench"))
     ap.add_argument("--profile", help="write a cProfile of the day's hub import to this file")
     ap.add_argument("--child", action="store_true")
+    ap.add_argument("--hub-import", help=argparse.SUPPRESS)
+    ap.add_argument("--folder", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.hub_import:
+        print(json.dumps(hub_import(Path(args.hub_import), Path(args.folder), args.profile)))
+        return
     cache = Path(args.cache)
     if args.child:
         print(json.dumps(day(cache, args.edits, args.profile)))
@@ -241,11 +285,18 @@ def main() -> None:
     print(f"{'figure':46s} {'measured':>12s}   goal")
     rows = [
         ("hub import, operations/s", f"{r['hub_import_ops_per_s']:,.0f}", ">= 20,000"),
+        ("  by CPU time", f"{r['hub_import_cpu_ops_per_s']:,.0f}", ""),
+        (
+            "  the import's wall / CPU time, s",
+            f"{r['hub_import_s']:.2f} / {r['hub_import_cpu_s']:.2f}",
+            "",
+        ),
         (
             "hub local commits (same edits, same run), ops/s",
             f"{r['hub_local_commit_ops_per_s']:,.0f}",
             "",
         ),
+        ("  by CPU time", f"{r['hub_local_commit_cpu_ops_per_s']:,.0f}", ""),
         ("one laptop's daily sync end to end, s", f"{r['one_laptop_day_s']:.2f}", "< 1 s"),
         (
             "  send / hub merge / receive, s",
@@ -265,7 +316,13 @@ def main() -> None:
         ("bundle bytes per operation", f"{r['bundle_bytes_per_op']:.0f}", ""),
         ("journal bytes per operation", f"{r['journal_bytes_per_op']:.0f}", ""),
         ("hub open without KDF, s", f"{r['hub_open_s']:.2f}", ""),
-        ("peak memory of the hub process, MB", f"{r['peak_rss_mb']:.0f}", "< 400 MB"),
+        ("hub process: memory once open, MB", f"{r['hub_rss_after_open_mb']:.0f}", ""),
+        (
+            "hub process: peak memory (open, import, write), MB",
+            f"{r['hub_peak_rss_mb']:.0f}",
+            "< 400 MB",
+        ),
+        ("the driving process (hub + 20 laptops), peak MB", f"{r['driver_peak_rss_mb']:.0f}", ""),
     ]
     for name, value, goal in rows:
         print(f"{name:46s} {value:>12s}   {goal}")

@@ -117,23 +117,29 @@ def row_state(conn: sqlite3.Connection, table: str, row_id: str) -> RowState:
     return row_states(conn, [(table, row_id)])[(table, row_id)]
 
 
+def writes_since(conn: sqlite3.Connection, position: int) -> list[tuple[RowKey, int, str]]:
+    """Every row written by a change applied here after ``position`` (a local change id),
+    with that change's id and its origin device, in the order applied. One statement:
+    each change's sequence range finds its lines by the oplog's key."""
+    return [
+        ((tbl, row_id), change_id, device)
+        for tbl, row_id, change_id, device in conn.execute(
+            "SELECT o.tbl, o.row_id, c.id, d.device FROM changes c "
+            "JOIN devices d ON d.id = c.device "
+            "JOIN oplog o ON o.device = c.device AND o.seq BETWEEN c.first_seq AND c.last_seq "
+            "AND o.change_id = c.id "
+            "WHERE c.id > ? AND c.first_seq IS NOT NULL ORDER BY c.id, o.seq",
+            (position,),
+        )
+    ]
+
+
 def touched_since(conn: sqlite3.Connection, position: int) -> dict[RowKey, int]:
     """Rows written by changes applied here after ``position`` (a local change id), each
-    with the newest such change, in the order first written. Found through each
-    change's sequence range in the oplog (no index beyond the oplog's key)."""
+    with the newest such change, in the order first written."""
     seen: dict[RowKey, int] = {}
-    ranges = conn.execute(
-        "SELECT id, device, first_seq, last_seq FROM changes WHERE id > ? "
-        "AND device IS NOT NULL AND first_seq IS NOT NULL ORDER BY id",
-        (position,),
-    ).fetchall()
-    for change_id, device, first, last in ranges:
-        for tbl, row_id in conn.execute(
-            "SELECT tbl, row_id FROM oplog WHERE device = ? AND seq BETWEEN ? AND ? "
-            "AND change_id = ?",
-            (device, first, last, change_id),
-        ):
-            seen[(tbl, row_id)] = change_id
+    for key, change_id, _device in writes_since(conn, position):
+        seen[key] = change_id
     return seen
 
 

@@ -262,3 +262,27 @@ def test_a_lost_acknowledgement_is_sent_again(world: World) -> None:
         lost.unlink()  # and never arrives
     world.settle()
     assert laptop.status(anna)["unsent_changes"] == 0
+
+
+def test_what_a_laptop_sent_is_not_sent_back_but_the_offices_edits_are(world: World) -> None:
+    """The office's bundle for a laptop holds what others wrote to its households since its
+    last acknowledged position, not the laptop's own changes (found per household, not by
+    filtering every row for every laptop)."""
+    anna = world.add_laptop("Anna")
+    bert = world.add_laptop("Bert")
+    mine = household(anna, "Familie Tesfay")
+    theirs = household(bert, "Familie Haile")
+    world.settle()
+    services.update_record(anna, "households", mine, {"city": "Heuveldal"})
+    services.update_record(bert, "households", theirs, {"city": "Dalen"})
+    world.sync_laptop("Anna")
+    world.sync_laptop("Bert")
+    world.sync_hub()  # takes both days' edits
+    services.update_record(world.hub, "households", mine, {"phone": "0201234567"})
+    world.sync_hub()  # the office's own edit of Anna's household, after her import
+    got = world.sync_laptop("Anna")
+    assert got.applied_changes == 1  # the office's edit only: not her own, not Bert's
+    hub_rows = state(world.hub, ("households",))["households"]
+    assert state(anna, ("households",))["households"] == [r for r in hub_rows if r[0] == mine]
+    with anna.reading() as conn:
+        assert conn.execute("SELECT phone FROM households").fetchall() == [("0201234567",)]

@@ -25,6 +25,7 @@ import contextlib
 import json
 import os
 import sqlite3
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -48,7 +49,7 @@ from klantapp.sync.hub.office import (
     require_hub,
     roster_control,
 )
-from klantapp.sync.lines import RowKey, households_of, row_states, state_delta, touched_since
+from klantapp.sync.lines import RowKey, households_of, row_states, state_delta, writes_since
 from klantapp.sync.merge import RowState
 from klantapp.sync.receive import InvalidRemoteChange, apply_changes, check_op, check_schema
 from klantapp.sync.scope import SHARED_TABLES
@@ -519,32 +520,55 @@ def _owners(conn: sqlite3.Connection, households: set[str]) -> dict[str, str | N
 
 
 class _Recent:
-    """What was written after the oldest position any device acknowledged, with the
-    household of each row: computed once per run, filtered per device."""
+    """What was written after the oldest position any device acknowledged: computed once
+    per run, then looked up per device by the households it owns (not filtered row by
+    row for every device)."""
 
     def __init__(self, conn: sqlite3.Connection, oldest: int) -> None:
-        self.touched = touched_since(conn, oldest)
-        self.household = households_of(conn, self.touched)
+        # per row: its place in the order written, and per origin device the newest
+        # change of that device that wrote it
+        self._rows: dict[RowKey, tuple[int, dict[str, int]]] = {}
+        for key, change_id, origin in writes_since(conn, oldest):
+            entry = self._rows.get(key)
+            if entry is None:
+                entry = self._rows[key] = (len(self._rows), {})
+            entry[1][origin] = change_id
+        household = households_of(conn, self._rows)
         # a deleted (destroyed) household's owner is kept with its tombstone, so the
         # owner's laptop hears of the deletion too
-        self.owner = dict(
+        owner = dict(
             conn.execute(
                 "SELECT row_id, owner FROM tombstones WHERE tbl = 'households' "
                 "AND owner IS NOT NULL UNION ALL SELECT id, owner FROM households"
             ).fetchall()
         )
-
-    def for_device(self, device: str, since: int, extra: set[str]) -> list[RowKey]:
-        out = []
-        for key, change_id in self.touched.items():
-            if change_id <= since:
-                continue
-            hid = self.household.get(key)
+        self._by_household: dict[str, list[RowKey]] = defaultdict(list)
+        self._by_owner: dict[str, list[RowKey]] = defaultdict(list)
+        self._shared: list[RowKey] = []
+        for key in self._rows:
+            hid = household.get(key)
             if hid is None:
                 if key[0] in SHARED_TABLES or key[0] == "conflicts":
-                    out.append(key)
-            elif hid in extra or self.owner.get(hid) == device:
+                    self._shared.append(key)
+                continue
+            self._by_household[hid].append(key)
+            if (holder := owner.get(hid)) is not None:
+                self._by_owner[holder].append(key)
+
+    def for_device(self, device: str, since: int, extra: set[str]) -> list[RowKey]:
+        """The rows of ``device``'s households (and of ``extra``) and the shared rows that
+        someone else wrote after local change ``since``, in the order written. A row only
+        the device itself wrote since then holds nothing it lacks: what it sent is not
+        sent back (see :func:`_without_echo`)."""
+        candidates = [*self._by_owner.get(device, ()), *self._shared]
+        for hid in extra:
+            candidates += self._by_household.get(hid, ())
+        out = []
+        for key in dict.fromkeys(candidates):
+            _order, writers = self._rows[key]
+            if any(change_id > since for origin, change_id in writers.items() if origin != device):
                 out.append(key)
+        out.sort(key=lambda key: self._rows[key][0])
         return out
 
 
