@@ -75,3 +75,87 @@ def test_a_cloned_laptop_is_refused_and_its_changes_kept_aside(
         assert laptop.status(clone)["unsent_changes"] == 1  # still there, for the office
     finally:
         clone.close()
+
+
+def _bundle_after_a_gap(world: World, tmp_path: Path) -> tuple[str, Path, Path]:
+    """Anna's bundle N+1 in the folder while her bundle N is not (yet): the office put
+    its casebook back from last night's copy, so it lacks N, which it had already
+    acknowledged; N comes back later (from a copy of the folder). Returns her device
+    id, bundle N (kept aside) and bundle N+1 (in the folder)."""
+    anna = world.add_laptop("Anna")
+    hid = household(anna, "Familie Tesfay")
+    world.settle()
+    hub_path = world.hub.path
+    world.hub.close()
+    shutil.copytree(hub_path, tmp_path / "kantoor-gisteren")
+    world.reopen("hub")
+    services.add_record(
+        anna, "notes", {"household_id": hid, "text": "notitie N", "created_at": "2026-12-01T10:00"}
+    )
+    world.sync_laptop("Anna")
+    [first] = list((world.folder / "to-hub").glob("*.kbundle"))
+    kept = tmp_path / first.name
+    shutil.copy(first, kept)
+    world.sync_hub()
+    world.sync_laptop("Anna")  # takes the acknowledgement of N
+    services.add_record(
+        anna,
+        "notes",
+        {"household_id": hid, "text": "notitie N+1", "created_at": "2026-12-01T11:00"},
+    )
+    world.sync_laptop("Anna")
+    [second] = list((world.folder / "to-hub").glob("*.kbundle"))
+    world.hub.close()
+    shutil.rmtree(hub_path)
+    shutil.copytree(tmp_path / "kantoor-gisteren", hub_path)
+    world.reopen("hub")
+    return anna.device_id, kept, second
+
+
+def _notes(cb: Casebook) -> list[str]:
+    with cb.reading() as conn:
+        return sorted(r[0] for r in conn.execute("SELECT text FROM notes"))
+
+
+def _inbox(cb: Casebook) -> int:
+    with cb.reading() as conn:
+        return int(conn.execute("SELECT count(*) FROM sync_inbox").fetchone()[0])
+
+
+def test_a_bundle_after_a_gap_waits_in_the_vault_until_the_gap_is_filled(
+    world: World, tmp_path: Path
+) -> None:
+    _device, first, second = _bundle_after_a_gap(world, tmp_path)
+    report = world.sync_hub()
+    assert report.waiting == [second.name] and not report.refused
+    assert _notes(world.hub) == [] and not second.exists()  # inside the vault now
+    world.reopen("hub")
+    assert _inbox(world.hub) == 1
+    assert world.sync_hub().waiting == [second.name]  # still waiting after a reopen
+    shutil.copy(first, world.folder / "to-hub" / first.name)  # N arrives at last
+    report = world.sync_hub()
+    assert report.received == 2 and report.waiting == [] and not report.refused
+    assert _notes(world.hub) == ["notitie N", "notitie N+1"]
+    assert _inbox(world.hub) == 0
+    shutil.copy(first, world.folder / "to-hub" / first.name)  # and once more: no change
+    world.sync_hub()
+    world.settle()
+    assert _notes(world.hub) == ["notitie N", "notitie N+1"] == _notes(world.laptops["Anna"])
+    assert laptop.status(world.laptops["Anna"])["unsent_changes"] == 0
+
+
+def test_a_waiting_bundle_of_a_revoked_laptop_goes_to_quarantine(
+    world: World, tmp_path: Path
+) -> None:
+    device, first, second = _bundle_after_a_gap(world, tmp_path)
+    world.sync_hub()
+    assert _inbox(world.hub) == 1
+    office.revoke(world.hub, device)
+    shutil.copy(first, world.folder / "to-hub" / first.name)
+    report = world.sync_hub()
+    assert sorted(q["reason"] for q in report.quarantined) == ["revoked", "revoked"]
+    assert report.waiting == [] and _inbox(world.hub) == 0
+    assert _notes(world.hub) == []
+    with world.hub.reading() as conn:
+        assert conn.execute("SELECT count(*) FROM sync_quarantine").fetchone()[0] == 2
+    assert [d["quarantined_bundles"] for d in office.devices(world.hub)] == [2]
