@@ -3,7 +3,9 @@
 For each bundle addressed to the office, in this order:
 
 1. open and verify it (age, signature by the sender's key from the roster, payload
-   hash, recipients, hub id); refused files are moved to ``DIR/refused/`` and named;
+   hash, recipients, hub id); refused files are moved to ``DIR/refused/`` and named,
+   except a file that may still be being copied in (damaged or too large, and not
+   found so before unchanged: ``transport.unfinished``), which is read again next run;
 2. a revoked or refused sender's bundle goes to quarantine inside the hub's vault
    (kept for review, not applied), also one that was waiting in the inbox;
 3. per device, in sequence order, each bundle is applied in one transaction: changes
@@ -25,6 +27,7 @@ import contextlib
 import json
 import os
 import sqlite3
+import time
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -67,6 +70,7 @@ class HubReport:
     refused: list[dict[str, str]] = field(default_factory=list)
     quarantined: list[dict[str, str]] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)
+    unfinished: list[str] = field(default_factory=list)  # files left to read on a later run
     written: list[str] = field(default_factory=list)
 
 
@@ -86,8 +90,11 @@ def sync(cb: Casebook, folder: Path, *, settle: float = transport.SETTLE_SECONDS
         pair = keys.load(conn)
         known = current_roster(conn)
         sums = HouseholdSums(conn)
+        unreadable = st.get_in(conn, "sync_state", st.UNREADABLE) or {}
     hub_id = str(info["id"])
     found, _look = transport.incoming(folder, transport.HUB, settle=settle)
+    moment = time.time()
+    still_unreadable: dict[str, Any] = {}
     accepted: dict[str, list[tuple[bundle.Manifest, payload.Payload, Path | None, str]]] = {}
     for item in found:
         try:
@@ -99,6 +106,13 @@ def sync(cb: Casebook, folder: Path, *, settle: float = transport.SETTLE_SECONDS
                 expected_hub_id=hub_id,
             )
         except BundleRefused as exc:
+            note = transport.unfinished(
+                exc.reason, unreadable.get(item.path.name), item.state, now=moment, settle=settle
+            )
+            if note is not None:  # may still be being copied in: left for a later run
+                still_unreadable[item.path.name] = note
+                report.unfinished.append(item.path.name)
+                continue
             report.refused.append(
                 {
                     "file": item.path.name,
@@ -148,6 +162,8 @@ def sync(cb: Casebook, folder: Path, *, settle: float = transport.SETTLE_SECONDS
             _record_sent(tx, done)
         sums.store(tx)
         tx.put_local("sync_state", LAST_SYNC, {"at": _now(), "ok": not report.refused})
+        if still_unreadable != unreadable:
+            tx.put_local("sync_state", st.UNREADABLE, still_unreadable)
     return report
 
 
