@@ -19,6 +19,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -188,6 +189,53 @@ def _snapshot(world: World) -> None:
     shutil.copytree(world.root, world.root.parent / f"{world.root.name}-start")
 
 
+def _hub(world: World) -> Casebook:
+    return world.hub
+
+
+def _anna(world: World) -> Casebook:
+    return world.laptops["Anna"]
+
+
+def _reference(role: str, root: Path, pick: Callable[[World], Casebook]) -> tuple[float, Any]:
+    """One undisturbed run from the starting point: how long it took, what it gave."""
+    duration = _timed_run(role, _path_of(root, role), root / "uitwissel")
+    reference = _open_world(root)
+    try:
+        return duration, _outcome(pick(reference))
+    finally:
+        reference.close()
+
+
+def _path_of(root: Path, role: str) -> Path:
+    return root / ("hub" if role == "hub" else "laptop-Anna")
+
+
+def _kill_and_resume(
+    role: str, root: Path, pick: Callable[[World], Casebook], duration: float, expected: Any
+) -> None:
+    """Kill the run at moments spread over its duration; after each kill the casebook
+    opens whole, the next run gives exactly what the undisturbed run gave, and once
+    everyone has exchanged, everyone agrees."""
+    path = _path_of(root, role)
+    seed = random.randrange(2**32)
+    for planned in _delays(duration, seed):
+        delay = _kill_mid_run(role, root, path, planned)
+        where = f"seed {seed}, killed {delay:.3f} s into a run of {duration:.3f} s"
+        _opens_whole(path)
+        world = _open_world(root)
+        try:
+            if role == "hub":  # the next run finishes the work
+                exchange.sync(world.hub, world.folder, settle=0)
+            else:
+                laptop.run(pick(world), world.folder, settle=0)
+            assert _outcome(pick(world)) == expected, where
+            world.settle()
+            _everyone_agrees(world, where)
+        finally:
+            world.close()
+
+
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_kill_9_during_hub_sync_applies_every_change_once(tmp_path: Path) -> None:
     root = tmp_path / "wereld"
@@ -196,27 +244,9 @@ def test_kill_9_during_hub_sync_applies_every_change_once(tmp_path: Path) -> Non
     for name in NAMES:  # every laptop's bundle in place before the office runs
         world.sync_laptop(name)
     _snapshot(world)
-    hub = root / "hub"
-    duration = _timed_run("hub", hub, root / "uitwissel")
-    reference = _open_world(root)
-    try:
-        expected = _outcome(reference.hub)
-    finally:
-        reference.close()
+    duration, expected = _reference("hub", root, _hub)
     assert len(expected["conflicts"]) >= 3 + 3, "the test should make races at the office"
-    seed = random.randrange(2**32)
-    for planned in _delays(duration, seed):
-        delay = _kill_mid_run("hub", root, hub, planned)
-        where = f"seed {seed}, killed {delay:.3f} s into a run of {duration:.3f} s"
-        _opens_whole(hub)
-        world = _open_world(root)
-        try:
-            exchange.sync(world.hub, world.folder, settle=0)  # the next run finishes it
-            assert _outcome(world.hub) == expected, where
-            world.settle()
-            _everyone_agrees(world, where)
-        finally:
-            world.close()
+    _kill_and_resume("hub", root, _hub, duration, expected)
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
@@ -235,27 +265,9 @@ def test_kill_9_during_sync_run_applies_every_change_once(tmp_path: Path) -> Non
     world.sync_hub()
     assert list((world.folder / f"to-{anna.device_id}").glob("*.kbundle"))
     _snapshot(world)
-    path = root / "laptop-Anna"
-    duration = _timed_run("laptop", path, root / "uitwissel")
-    reference = _open_world(root)
-    try:
-        expected = _outcome(reference.laptops["Anna"])
-    finally:
-        reference.close()
+    duration, expected = _reference("laptop", root, _anna)
     assert len(expected["notes per text"]) == 60  # her own notes and those of Bram's household
-    seed = random.randrange(2**32)
-    for planned in _delays(duration, seed):
-        delay = _kill_mid_run("laptop", root, path, planned)
-        where = f"seed {seed}, killed {delay:.3f} s into a run of {duration:.3f} s"
-        _opens_whole(path)
-        world = _open_world(root)
-        try:
-            laptop.run(world.laptops["Anna"], world.folder, settle=0)  # the next run
-            assert _outcome(world.laptops["Anna"]) == expected, where
-            world.settle()
-            _everyone_agrees(world, where)
-        finally:
-            world.close()
+    _kill_and_resume("laptop", root, _anna, duration, expected)
 
 
 def _everyone_agrees(world: World, where: str) -> None:
