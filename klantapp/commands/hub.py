@@ -154,6 +154,8 @@ def _cmd_sync(args: argparse.Namespace) -> int:
     )
     for name in report.waiting:
         print(_("Wacht op een eerdere bundel: {name}").format(name=name))
+    for name in report.unfinished:
+        print(_("Nog niet compleet, wordt later opnieuw gelezen: {name}").format(name=name))
     for q in report.quarantined:
         say(_("Apart gezet (niet toegepast): bundel {bundle} van {device} ({reason}).").format(**q))
     for r in report.refused:

@@ -80,6 +80,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     )
     for notice in report.notices:
         print(notice)
+    for name in report.unfinished:
+        print(_("Nog niet compleet, wordt later opnieuw gelezen: {name}").format(name=name))
     for name, reason, message in report.refused:
         say(
             _("Geweigerd: {file} ({reason}): {message}").format(
@@ -96,7 +98,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
         info = laptop.status(cb)
     if args.json:
         _print_json(info)
-        return 0
+        return REFUSED_EXIT if info["refused"] else 0
     if not info["joined"]:
         print(_("Niet aangemeld bij een centraal kantoor."))
         return 0
@@ -149,17 +151,47 @@ def _cmd_conflicts(args: argparse.Namespace) -> int:
 def _cmd_inspect(args: argparse.Namespace) -> int:
     from klantapp.sync import agefile, bundle, minisign
 
-    identity = agefile.parse_identity_file(read_text_file(args.identity))
+    if not args.signer_key and not args.hub:
+        raise UsageError(
+            _(
+                "Zonder de openbare sleutel van de afzender is niet te controleren wie deze "
+                "bundel maakte; er is niets getoond."
+            ),
+            hint=_(
+                "Geef --hub HUB (de sleutels uit de lijst van apparaten van het centrale "
+                "kantoor) of --signer-key BESTAND (de minisign-sleutel van de afzender, die "
+                "klantapp hub devices toont)."
+            ),
+        )
+    if not args.identity and not args.hub:
+        raise UsageError(
+            _("Geef de geheime age-sleutel die de bundel opent: --identity BESTAND of --hub HUB.")
+        )
     try:
         data = Path(args.file).read_bytes()
     except OSError as exc:
         raise UsageError(_("Kan {path} niet lezen.").format(path=args.file)) from exc
-    signer = None
-    if args.signer_key:
+    identities: list[str] = []
+    if args.identity:
+        identities.append(agefile.parse_identity_file(read_text_file(args.identity)))
+    expected_hub_id = None
+    signer: bundle.SignerLookup
+    if args.hub:
+        from klantapp.sync.hub import office
+
+        with open_casebook(args.hub) as cb:
+            known = office.bundle_keys(cb)
+        if not identities:
+            identities.append(known.age_identity)
+        expected_hub_id = known.hub_id
+        signer = known.signer_key
+    else:
         key = minisign.parse_public_key(read_text_file(args.signer_key))
         signer = lambda _sender: key  # noqa: E731 - the one key asked for
     try:
-        found = bundle.inspect_bundle(data, identities=[identity], signer_key=signer)
+        found = bundle.inspect_bundle(
+            data, identities=identities, signer_key=signer, expected_hub_id=expected_hub_id
+        )
     except Refused as exc:
         say(str(exc))
         return REFUSED_EXIT
@@ -190,14 +222,7 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
                 device=device, first=first, last=last
             )
         )
-    if found.signature_verified:
-        print(_("Handtekening: klopt (sleutel {key}).").format(key=found.signer_key_id))
-    else:
-        print(
-            _(
-                "Handtekening: niet gecontroleerd (geef --signer-key); gezet met sleutel {key}."
-            ).format(key=found.signer_key_id)
-        )
+    print(_("Handtekening: klopt (sleutel {key}).").format(key=found.signer_key_id))
     return 0
 
 
@@ -265,12 +290,20 @@ def register(sub: Any) -> None:
     i.add_argument("file", metavar=_("BUNDEL"))
     i.add_argument(
         "--identity",
-        required=True,
         metavar=_("BESTAND"),
-        help=_("de geheime age-sleutel die de bundel opent"),
+        help=_("de geheime age-sleutel die de bundel opent (met --hub: die van het kantoor)"),
     )
-    i.add_argument(
+    keys = i.add_mutually_exclusive_group()
+    keys.add_argument(
         "--signer-key", metavar=_("BESTAND"), help=_("de openbare minisign-sleutel van de afzender")
+    )
+    keys.add_argument(
+        "--hub",
+        metavar="HUB",
+        help=_(
+            "het dossier van het centrale kantoor: de sleutel van de afzender uit de lijst "
+            "van apparaten"
+        ),
     )
     i.add_argument("--json", action="store_true", help=_("als JSON"))
     i.set_defaults(func=_cmd_inspect)

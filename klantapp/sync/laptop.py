@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -55,6 +56,7 @@ class RunReport:
     sent_changes: int = 0
     bundle_written: str | None = None
     refused: list[tuple[str, str, str]] = field(default_factory=list)  # (file, reason, message)
+    unfinished: list[str] = field(default_factory=list)  # files left to read on a later run
     notices: list[str] = field(default_factory=list)
     refused_state: dict[str, Any] | None = None
 
@@ -231,6 +233,7 @@ def run(
         pair = keys.load(conn)
         office = dict(st.get_in(conn, "sync_state", OFFICE))
         refused = st.get_in(conn, "sync_state", REFUSED)
+        unreadable = st.get_in(conn, "sync_state", st.UNREADABLE) or {}
     if refused and refused.get("reported", True):
         report.refused_state = refused
         return report  # a refused laptop stops exchanging: the office must re-provision it
@@ -248,6 +251,8 @@ def run(
     if progress:
         progress(_("Bundels van het centrale kantoor lezen"), 0.0)
     found, _look = transport.incoming(folder, cb.device_id, settle=settle)
+    moment = time.time()
+    still_unreadable: dict[str, Any] = {}
     for number, item in enumerate(found):
         try:
             data = item.path.read_bytes()
@@ -255,9 +260,18 @@ def run(
                 data, identities=[pair.age_identity], signer_key=signer, expected_hub_id=hub_id
             )
             body = payload.decode(ops)
-        except (BundleRefused, payload.PayloadError, OSError) as exc:
-            reason = getattr(exc, "reason", "damaged")
-            report.refused.append((item.path.name, reason, str(exc)))
+        except BundleRefused as exc:
+            note = transport.unfinished(
+                exc.reason, unreadable.get(item.path.name), item.state, now=moment, settle=settle
+            )
+            if note is not None:  # may still be being copied in: read again next time
+                still_unreadable[item.path.name] = note
+                report.unfinished.append(item.path.name)
+            else:
+                report.refused.append((item.path.name, exc.reason, str(exc)))
+            continue
+        except (payload.PayloadError, OSError) as exc:
+            report.refused.append((item.path.name, "damaged", str(exc)))
             continue
         try:
             applied = _apply_hub_bundle(cb, manifest, body, report)
@@ -284,6 +298,8 @@ def run(
     _send(cb, folder, pair, office, report)
     with cb.transaction() as tx:
         tx.put_local("sync_state", LAST_SYNC, {"at": _now(), "ok": not report.refused})
+        if still_unreadable != unreadable:
+            tx.put_local("sync_state", st.UNREADABLE, still_unreadable)
     return report
 
 

@@ -25,6 +25,9 @@ from klantapp.casebook.apply import local_value
 ROLE_LAPTOP = "laptop"
 ROLE_HUB = "hub"
 FOLDER = "folder"  # sync_state: the exchange folder chosen in the client (this device's own)
+UNREADABLE = (
+    "unreadable"  # sync_state: files in the folder not yet read whole (transport.unfinished)
+)
 
 
 def get(cb: Casebook, table: str, key: str, default: Any = None) -> Any:

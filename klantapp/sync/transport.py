@@ -28,9 +28,12 @@ and only once they look complete, because someone else's copy may still be runni
   whose clock runs ahead of ours);
 - an empty file is never ready.
 
-A copy that keeps an old mtime while it fills a preallocated file can still slip through;
-the reader then refuses it as damaged, and the caller looks at it again once its
-:class:`FileState` changes.
+A copy that keeps an old mtime while it fills a preallocated file (or a run without the
+previous look, as every command-line run is) can still take a partial file; it then
+does not read as a whole bundle (damaged, or too large). Such a file is left in place
+and read again on a later run (:func:`unfinished` keeps a note of it for the caller);
+only when a later run, at least ``settle`` seconds on, finds it unchanged (same size and
+mtime) and still bad is it refused.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from klantapp.sync.bundle import SUFFIX
 from klantapp.sync.canonical import check_id
@@ -208,6 +212,33 @@ def incoming(
         if old_enough or steady:
             ready.append(Incoming(Path(entry.path), parsed[0], parsed[2], state))
     return ready, Look(seen)
+
+
+#: Refusal reasons that a file still being copied in can give.
+UNFINISHED_REASONS = frozenset({"damaged", "too_large"})
+
+
+def unfinished(
+    reason: str,
+    earlier: dict[str, Any] | None,
+    state: FileState,
+    *,
+    now: float,
+    settle: float = SETTLE_SECONDS,
+) -> dict[str, Any] | None:
+    """A file that did not read as a whole bundle: the note to keep while it may still
+    be arriving (leave it, read it again on a later run, pass the note back then as
+    ``earlier``), or None once it is known to stay bad and may be refused: the reason
+    is one a partial copy cannot give, or an earlier run found it bad with the same size
+    and mtime at least ``settle`` seconds ago."""
+    if reason not in UNFINISHED_REASONS:
+        return None
+    mark = {"size": state.size, "mtime_ns": state.mtime_ns}
+    if earlier is None or {key: earlier.get(key) for key in mark} != mark:
+        return {**mark, "since": now}
+    if now - float(earlier.get("since", now)) >= settle:
+        return None
+    return dict(earlier)
 
 
 def remove(path: Path, *, durable: bool = True) -> None:

@@ -160,6 +160,22 @@ def test_a_file_from_a_clock_ahead_is_ready_once_seen_unchanged_long_enough(
     assert _names(found) == [path.name]
 
 
+def test_a_file_that_does_not_read_whole_is_looked_at_again_until_it_stays_bad() -> None:
+    half, whole = transport.FileState(100, 5), transport.FileState(200, 6)
+    note = transport.unfinished("damaged", None, half, now=1000.0, settle=5)
+    assert note == {"size": 100, "mtime_ns": 5, "since": 1000.0}  # first seen bad: wait
+    assert transport.unfinished("damaged", note, half, now=1003.0, settle=5) == note  # too soon
+    assert transport.unfinished("damaged", note, half, now=1005.0, settle=5) is None  # refuse
+    assert transport.unfinished("too_large", note, whole, now=1005.0, settle=5) == {
+        "size": 200,
+        "mtime_ns": 6,
+        "since": 1005.0,
+    }  # it changed: still arriving, the clock starts again
+    # a copy under way cannot give these: refused at once
+    for reason in ("tampered", "bad_signature", "not_for_us", "unknown_sender", "other_hub"):
+        assert transport.unfinished(reason, None, half, now=1000.0, settle=5) is None
+
+
 def test_a_missing_folder_lists_nothing(tmp_path: Path) -> None:
     assert transport.incoming(tmp_path / "nowhere", HUB, now=NOW) == ([], Look())
 

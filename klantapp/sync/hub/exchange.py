@@ -3,9 +3,11 @@
 For each bundle addressed to the office, in this order:
 
 1. open and verify it (age, signature by the sender's key from the roster, payload
-   hash, recipients, hub id); refused files are moved to ``DIR/refused/`` and named;
+   hash, recipients, hub id); refused files are moved to ``DIR/refused/`` and named,
+   except a file that may still be being copied in (damaged or too large, and not
+   found so before unchanged: ``transport.unfinished``), which is read again next run;
 2. a revoked or refused sender's bundle goes to quarantine inside the hub's vault
-   (kept for review, not applied);
+   (kept for review, not applied), also one that was waiting in the inbox;
 3. per device, in sequence order, each bundle is applied in one transaction: changes
    already applied are skipped (after checking they are the same, by digest); a gap
    waits in the inbox until the missing bundle arrives; a device whose state is older
@@ -25,6 +27,7 @@ import contextlib
 import json
 import os
 import sqlite3
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -68,6 +71,7 @@ class HubReport:
     refused: list[dict[str, str]] = field(default_factory=list)
     quarantined: list[dict[str, str]] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)
+    unfinished: list[str] = field(default_factory=list)  # files left to read on a later run
     written: list[str] = field(default_factory=list)
 
 
@@ -87,8 +91,11 @@ def sync(cb: Casebook, folder: Path, *, settle: float = transport.SETTLE_SECONDS
         pair = keys.load(conn)
         known = current_roster(conn)
         sums = HouseholdSums(conn)
+        unreadable = st.get_in(conn, "sync_state", st.UNREADABLE) or {}
     hub_id = str(info["id"])
     found, _look = transport.incoming(folder, transport.HUB, settle=settle)
+    moment = time.time()
+    still_unreadable: dict[str, Any] = {}
     accepted: dict[str, list[tuple[bundle.Manifest, payload.Payload, Path | None, str]]] = {}
     for item in found:
         try:
@@ -100,6 +107,13 @@ def sync(cb: Casebook, folder: Path, *, settle: float = transport.SETTLE_SECONDS
                 expected_hub_id=hub_id,
             )
         except BundleRefused as exc:
+            note = transport.unfinished(
+                exc.reason, unreadable.get(item.path.name), item.state, now=moment, settle=settle
+            )
+            if note is not None:  # may still be being copied in: left for a later run
+                still_unreadable[item.path.name] = note
+                report.unfinished.append(item.path.name)
+                continue
             report.refused.append(
                 {
                     "file": item.path.name,
@@ -112,11 +126,7 @@ def sync(cb: Casebook, folder: Path, *, settle: float = transport.SETTLE_SECONDS
             continue
         except OSError:
             continue  # gone meanwhile, or not readable yet: next time
-        with cb.reading() as conn:
-            entry = st.get_in(conn, "sync_peers", manifest.sender) or {}
-        if entry.get("status") != ACTIVE or entry.get("refused"):
-            reason = "revoked" if entry.get("status") == REVOKED else "refused_device"
-            _quarantine(cb, manifest, ops, reason, report)
+        if _kept_from(cb, manifest, ops, report):
             _remove(item.path)
             continue
         try:
@@ -135,10 +145,13 @@ def sync(cb: Casebook, folder: Path, *, settle: float = transport.SETTLE_SECONDS
             continue
         accepted.setdefault(manifest.sender, []).append((manifest, body, item.path, item.path.name))
     with cb.reading() as conn:
-        for key, value in st.all_of(conn, "sync_inbox").items():
-            manifest = bundle.Manifest.from_json(base64.b64decode(value["manifest"]))
-            body = payload.decode(base64.b64decode(value["ops"]))
-            accepted.setdefault(manifest.sender, []).append((manifest, body, None, key))
+        inbox = st.all_of(conn, "sync_inbox")
+    for key, value in inbox.items():
+        manifest = bundle.Manifest.from_json(base64.b64decode(value["manifest"]))
+        ops = base64.b64decode(value["ops"])
+        if _kept_from(cb, manifest, ops, report, inbox_key=key):  # revoked while it waited
+            continue
+        accepted.setdefault(manifest.sender, []).append((manifest, payload.decode(ops), None, key))
     for device, items in accepted.items():
         _apply_in_order(cb, device, items, hub_id, report, sums)
     if accepted:
@@ -150,7 +163,29 @@ def sync(cb: Casebook, folder: Path, *, settle: float = transport.SETTLE_SECONDS
             _record_sent(tx, done)
         sums.store(tx)
         tx.put_local("sync_state", LAST_SYNC, {"at": _now(), "ok": not report.refused})
+        if still_unreadable != unreadable:
+            tx.put_local("sync_state", st.UNREADABLE, still_unreadable)
     return report
+
+
+def _kept_from(
+    cb: Casebook,
+    manifest: bundle.Manifest,
+    ops: bytes,
+    report: HubReport,
+    *,
+    inbox_key: str | None = None,
+) -> bool:
+    """A bundle of a device that is revoked or refused is not applied: it goes to
+    quarantine (True). The same check for a fresh bundle and one from the inbox
+    (``inbox_key``), which then leaves the inbox."""
+    with cb.reading() as conn:
+        entry = st.get_in(conn, "sync_peers", manifest.sender) or {}
+    if entry.get("status") == ACTIVE and not entry.get("refused"):
+        return False
+    reason = "revoked" if entry.get("status") == REVOKED else "refused_device"
+    _quarantine(cb, manifest, ops, reason, report, inbox_key=inbox_key)
+    return True
 
 
 def _first_seq(manifest: bundle.Manifest) -> int:
@@ -182,16 +217,22 @@ def _apply_in_order(
                 with cb.transaction() as tx:
                     tx.delete_local("sync_inbox", name)
             if outcome == "refused":
-                for rest_manifest, _body, rest_path, rest_name in pending:
-                    _quarantine(cb, rest_manifest, payload.encode(_body), "refused_device", report)
+                for rest_manifest, rest_body, rest_path, rest_name in pending:
+                    _quarantine(
+                        cb,
+                        rest_manifest,
+                        payload.encode(rest_body),
+                        "refused_device",
+                        report,
+                        inbox_key=None if rest_path is not None else rest_name,
+                    )
                     if rest_path is not None:
                         _remove(rest_path)
-                    else:
-                        with cb.transaction() as tx:
-                            tx.delete_local("sync_inbox", rest_name)
                 return
-    for manifest, body, path, name in pending:  # still waiting for an earlier bundle
-        report.waiting.append(name)
+    for manifest, body, path, _name in pending:  # still waiting for an earlier bundle
+        report.waiting.append(
+            transport.bundle_name(manifest.sender, transport.HUB, manifest.bundle_id)
+        )
         if path is not None:
             with cb.transaction() as tx:
                 tx.put_local(
@@ -829,10 +870,20 @@ def _set_aside_of(kept: dict[str, Any]) -> dict[str, list[Any]]:
 
 
 def _quarantine(
-    cb: Casebook, manifest: bundle.Manifest, ops: bytes, reason: str, report: HubReport
+    cb: Casebook,
+    manifest: bundle.Manifest,
+    ops: bytes,
+    reason: str,
+    report: HubReport,
+    *,
+    inbox_key: str | None = None,
 ) -> None:
+    """Keep a bundle aside; one from the inbox (``inbox_key``) leaves it in the same
+    transaction."""
     with cb.transaction() as tx:
         _keep(tx, manifest, ops, reason)
+        if inbox_key is not None:
+            tx.delete_local("sync_inbox", inbox_key)
     report.quarantined.append(
         {"bundle": manifest.bundle_id, "device": manifest.sender, "reason": reason}
     )

@@ -18,7 +18,7 @@ from typing import Any
 from klantapp.casebook import Casebook, Transaction
 from klantapp.errors import KlantappError, UsageError
 from klantapp.i18n import _, ngettext
-from klantapp.sync import agefile, card, keys, roster
+from klantapp.sync import agefile, card, keys, minisign, roster
 from klantapp.sync import state as st
 from klantapp.vault import KdfParams
 
@@ -122,6 +122,29 @@ def identity_file(cb: Casebook) -> str:
     return agefile.format_identity_file(
         pair.age_identity, _now().isoformat(timespec="seconds").replace("+00:00", "Z")
     )
+
+
+@dataclass(frozen=True)
+class BundleKeys:
+    """What ``klantapp bundle inspect --hub`` checks a bundle with."""
+
+    hub_id: str
+    age_identity: str  # the office's, in memory only
+    office_key: minisign.PublicKey
+    devices: roster.Roster
+
+    def signer_key(self, sender: str) -> minisign.PublicKey | None:
+        """The office's own key for its bundles, else the device's from the roster
+        (revoked ones too), else None (an unknown sender)."""
+        return self.office_key if sender == self.hub_id else self.devices.signer_key(sender)
+
+
+def bundle_keys(cb: Casebook) -> BundleKeys:
+    with cb.reading() as conn:
+        info = require_hub(conn)
+        pair = keys.load(conn)
+        known = current_roster(conn)
+    return BundleKeys(str(info["id"]), pair.age_identity, pair.signing.public_key(), known)
 
 
 @dataclass(frozen=True)
