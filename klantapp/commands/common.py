@@ -36,7 +36,9 @@ def add_recovery_key_options(parser: Any, help: str) -> None:
     """--recovery-key AGE1... or --recovery-key-file FILE: the office's public key."""
     parser.add_argument("--recovery-key", metavar="AGE1...", help=help)
     parser.add_argument(
-        "--recovery-key-file", metavar=_("BESTAND"), help=_("bestand met die openbare sleutel")
+        "--recovery-key-file",
+        metavar=_("BESTAND"),
+        help=_("bestand met die openbare sleutel, of het kantoorkaartje (.kcard)"),
     )
 
 
@@ -45,8 +47,17 @@ def recovery_key(args: Any) -> str | None:
     if args.recovery_key and args.recovery_key_file:
         raise UsageError(_("Geef --recovery-key of --recovery-key-file, niet allebei."))
     if args.recovery_key_file:
-        return read_text_file(args.recovery_key_file).strip()
+        text = read_text_file(args.recovery_key_file)
+        return _card_recovery_key(text) if text.lstrip().startswith("{") else text.strip()
     return str(args.recovery_key) if args.recovery_key else None
+
+
+def _card_recovery_key(text: str) -> str:
+    """The recovery key an office card names (its signature checked): a laptop set up
+    for the office gets the office's recovery key without copying it out by hand."""
+    from klantapp.sync.card import read_card  # the card is the office's, not the vault's
+
+    return read_card(text).recovery_recipient
 
 
 def actor() -> str:

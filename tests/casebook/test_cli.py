@@ -110,6 +110,44 @@ def test_init_writes_the_recovery_secret_for_the_central_office(tmp_path: Path, 
     cb.close()
 
 
+def _office_card(path: Path) -> str:
+    """An office card file (as `klantapp hub card` writes it); returns the secret half of
+    the recovery key it names."""
+    from klantapp.sync import agefile, card, minisign
+
+    identity, recovery = agefile.new_identity()
+    _office_identity, office = agefile.new_identity()
+    _card, text = card.write_card(
+        hub_id="a1b2c3d4e5f60718",
+        gemeente="Heuveldal",
+        age_recipient=office,
+        office_key=minisign.generate(),
+        recovery_recipient=recovery,
+    )
+    path.write_text(text)
+    return identity
+
+
+def test_init_takes_the_recovery_key_from_the_office_card(tmp_path: Path, env: None) -> None:
+    """A laptop set up for the office gets the office's recovery key straight from the
+    card the office handed out (no copying an age1... line out of it by hand)."""
+    card_file = tmp_path / "kantoor.kcard"
+    office_secret = _office_card(card_file)
+    assert main(["init", str(tmp_path / "d"), "--recovery-key-file", str(card_file)]) == 0
+    Casebook.open_with_recovery(tmp_path / "d", office_secret).close()  # the office can
+
+
+def test_init_refuses_a_tampered_office_card(
+    tmp_path: Path, env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    card_file = tmp_path / "kantoor.kcard"
+    _office_card(card_file)
+    card_file.write_text(card_file.read_text().replace("Heuveldal", "Heuveldam"))
+    assert main(["init", str(tmp_path / "d"), "--recovery-key-file", str(card_file)]) != 0
+    assert "handtekening klopt niet" in capsys.readouterr().err
+    assert not (tmp_path / "d").exists()
+
+
 def test_init_refuses_a_short_passphrase(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KLANTAPP_PASSPHRASE", "kort")
     assert main(["init", str(tmp_path / "d"), "--recovery-secret-out", str(tmp_path / "s")]) == 2

@@ -104,8 +104,8 @@ def test_an_office_and_two_laptops_through_the_command_line(tmp_path: Path) -> N
         klantapp(
             "init",
             str(bram),
-            "--recovery-secret-out",
-            str(tmp_path / "b.txt"),
+            "--recovery-key-file",  # the office's recovery key, from its card
+            str(card),
             passphrase=LAPTOP_PASS,
         )
     )
