@@ -338,7 +338,9 @@ class SyncStatusArea(QFrame):
             n = int(status.get("unsent_changes", 0))
             self.unsent.setText(
                 ngettext(
-                    "{n} wijziging niet verstuurd", "{n} wijzigingen niet verstuurd", n
+                    "{n} wijziging nog niet bij het kantoor",
+                    "{n} wijzigingen nog niet bij het kantoor",
+                    n,
                 ).format(n=n)
             )
         conflicts = int(status.get("open_conflicts", 0))

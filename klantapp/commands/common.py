@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from klantapp.domain.passphrase import check_new_passphrase
 from klantapp.errors import KlantappError, UsageError, os_reason
-from klantapp.i18n import _
+from klantapp.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from klantapp.casebook import Casebook
@@ -58,6 +58,23 @@ def _card_recovery_key(text: str) -> str:
     from klantapp.sync.card import read_card  # the card is the office's, not the vault's
 
     return read_card(text).recovery_recipient
+
+
+def report_waiting(settling: int, unfinished: list[str]) -> None:
+    """What a sync run left for a later run: bundles too new to be whole yet, and bundles
+    that did not read whole (perhaps still being copied)."""
+    if settling:
+        print(
+            ngettext(
+                "{n} bundel is nog te nieuw (misschien wordt hij nog gekopieerd); "
+                "die wordt bij de volgende uitwisseling gelezen.",
+                "{n} bundels zijn nog te nieuw (misschien worden ze nog gekopieerd); "
+                "die worden bij de volgende uitwisseling gelezen.",
+                settling,
+            ).format(n=settling)
+        )
+    for name in unfinished:
+        print(_("Nog niet compleet, wordt later opnieuw gelezen: {name}").format(name=name))
 
 
 def actor() -> str:

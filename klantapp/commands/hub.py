@@ -22,6 +22,7 @@ from klantapp.commands.common import (
     read_new_passphrase,
     read_text_file,
     recovery_key,
+    report_waiting,
     say,
     write_output,
 )
@@ -154,8 +155,7 @@ def _cmd_sync(args: argparse.Namespace) -> int:
     )
     for name in report.waiting:
         print(_("Wacht op een eerdere bundel: {name}").format(name=name))
-    for name in report.unfinished:
-        print(_("Nog niet compleet, wordt later opnieuw gelezen: {name}").format(name=name))
+    report_waiting(report.settling, report.unfinished)
     for q in report.quarantined:
         say(_("Apart gezet (niet toegepast): bundel {bundle} van {device} ({reason}).").format(**q))
     for r in report.refused:

@@ -17,6 +17,7 @@ from klantapp.commands.common import (
     open_casebook,
     read_passphrase,
     read_text_file,
+    report_waiting,
     say,
     show_warnings,
     write_output,
@@ -80,8 +81,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     )
     for notice in report.notices:
         print(notice)
-    for name in report.unfinished:
-        print(_("Nog niet compleet, wordt later opnieuw gelezen: {name}").format(name=name))
+    report_waiting(report.settling, report.unfinished)
     for name, reason, message in report.refused:
         say(
             _("Geweigerd: {file} ({reason}): {message}").format(
@@ -106,7 +106,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
     print(_("Dit apparaat: {name} ({id})").format(name=info["device_name"], id=info["device_id"]))
     last = info["last_sync"] or {}
     print(_("Laatst uitgewisseld: {at}").format(at=last.get("at") or _("nog nooit")))
-    print(_("Nog niet verstuurd: {n}").format(n=info["unsent_changes"]))
+    print(_("Nog niet bevestigd door het kantoor: {n}").format(n=info["unsent_changes"]))
     print(_("Open conflicten: {n}").format(n=info["open_conflicts"]))
     print(_("Versie van de lijst van apparaten: {n}").format(n=info["roster_version"]))
     if info["refused"]:

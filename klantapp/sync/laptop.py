@@ -55,6 +55,7 @@ class RunReport:
     applied_changes: int = 0
     sent_changes: int = 0
     bundle_written: str | None = None
+    settling: int = 0  # bundles seen too new to be whole yet: read on a later run
     refused: list[tuple[str, str, str]] = field(default_factory=list)  # (file, reason, message)
     unfinished: list[str] = field(default_factory=list)  # files left to read on a later run
     notices: list[str] = field(default_factory=list)
@@ -154,7 +155,7 @@ def status(cb: Casebook) -> dict[str, Any]:
     """What ``klantapp sync status`` and the client's status area show."""
     with cb.reading() as conn:
         outbox = conn.execute("SELECT value FROM sync_outbox").fetchall()
-        unsent = sum(len(json.loads(r[0])["ops"]) for r in outbox)
+        operations = sum(len(json.loads(r[0])["ops"]) for r in outbox)
         conflicts = conn.execute("SELECT count(*) FROM conflicts WHERE status = 'open'").fetchone()[
             0
         ]
@@ -167,8 +168,9 @@ def status(cb: Casebook) -> dict[str, Any]:
             "gemeente": (office or {}).get("gemeente"),
             "device_id": cb.device_id,
             "device_name": (device or {}).get("name"),
-            "unsent_changes": unsent,
-            "unsent_change_records": len(outbox),
+            # saves (with their row operations) the office has not yet acknowledged
+            "unsent_changes": len(outbox),
+            "unsent_operations": operations,
             "baseline_sent": st.get_in(conn, "sync_state", ACKED, 0)
             >= st.get_in(conn, "sync_state", JOIN_SEQ, 0),
             "open_conflicts": conflicts,
@@ -250,7 +252,8 @@ def run(
 
     if progress:
         progress(_("Bundels van het centrale kantoor lezen"), 0.0)
-    found, _look = transport.incoming(folder, cb.device_id, settle=settle)
+    found, look = transport.incoming(folder, cb.device_id, settle=settle)
+    report.settling = look.waiting(found)
     moment = time.time()
     still_unreadable: dict[str, Any] = {}
     for number, item in enumerate(found):
@@ -630,7 +633,7 @@ def _send(
             },
         )
     report.bundle_written = written.name
-    report.sent_changes = sum(len(c.ops) for c in changes)
+    report.sent_changes = len(changes)  # saves, as the office counts what it applied
 
 
 def _own_waiting(folder: Path, me: str, keep: str) -> list[Path]:

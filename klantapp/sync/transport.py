@@ -85,6 +85,11 @@ class Look:
 
     seen: dict[str, tuple[FileState, float]] = field(default_factory=dict)
 
+    def waiting(self, ready: list[Incoming]) -> int:
+        """How many of the files seen are not among ``ready``: still too new (or still
+        growing) to count as whole; a later look takes them."""
+        return len(self.seen) - len(ready)
+
 
 def address_folder(folder: Path, to: str) -> Path:
     """The subfolder for bundles addressed to ``to`` (:data:`HUB` or a device id)."""

@@ -296,3 +296,21 @@ def test_conflicts_show_both_sides_who_and_when(
     assert klantapp(world, "conflicts", anna.path, "--json", "--show-restricted") == 0
     health = {c["field"]: c for c in json.loads(capsys.readouterr().out)}["health_note"]
     assert {health["kept_value"], health["current_value"]} == {"Zqxkantoor", "Zqxanna"}
+
+
+def test_a_bundle_too_new_to_be_whole_is_named_as_waiting_not_silently_skipped(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Right after a laptop wrote its bundle the office's run leaves it for the next run
+    (it may still be being copied): the run says so instead of "0 bundels" alone."""
+    household(world.add_laptop("Anna"), "Familie Tesfay")
+    _bundle_of(world, "Anna")
+    sync = ("hub", "sync", world.hub.path, "--folder", world.folder)
+    assert klantapp(world, *sync, "--settle", "60") == 0
+    out = capsys.readouterr().out
+    assert "Verwerkt: 0 bundels" in out and "1 bundel is nog te nieuw" in out
+    assert names(world.hub) == []
+    assert klantapp(world, *sync, "--settle", "0") == 0
+    out = capsys.readouterr().out
+    assert "Verwerkt: 1 bundel, 1 wijziging" in out and "te nieuw" not in out
+    assert names(world.hub) == ["Familie Tesfay"]

@@ -72,6 +72,7 @@ class HubReport:
     quarantined: list[dict[str, str]] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)
     unfinished: list[str] = field(default_factory=list)  # files left to read on a later run
+    settling: int = 0  # bundles seen too new to be whole yet: read on a later run
     written: list[str] = field(default_factory=list)
 
 
@@ -93,7 +94,8 @@ def sync(cb: Casebook, folder: Path, *, settle: float = transport.SETTLE_SECONDS
         sums = HouseholdSums(conn)
         unreadable = st.get_in(conn, "sync_state", st.UNREADABLE) or {}
     hub_id = str(info["id"])
-    found, _look = transport.incoming(folder, transport.HUB, settle=settle)
+    found, look = transport.incoming(folder, transport.HUB, settle=settle)
+    report.settling = look.waiting(found)
     moment = time.time()
     still_unreadable: dict[str, Any] = {}
     accepted: dict[str, list[tuple[bundle.Manifest, payload.Payload, Path | None, str]]] = {}
