@@ -56,6 +56,7 @@ class RunReport:
     bundle_written: str | None = None
     refused: list[tuple[str, str, str]] = field(default_factory=list)  # (file, reason, message)
     notices: list[str] = field(default_factory=list)
+    released: int = 0  # households handed over that left this laptop
     refused_state: dict[str, Any] | None = None
 
 
@@ -272,6 +273,10 @@ def run(
             progress(_("Bundels van het centrale kantoor lezen"), (number + 1) / len(found))
         if report.refused_state:
             break
+    if report.released:
+        # A household that left must not linger in the journal until some later close
+        # happens to compact: the snapshot is rewritten now, without it.
+        cb.compact(vacuum=True)
     if report.refused_state or refused:
         # Refused here (this copy differs from what the office has): send the unsent
         # changes once more, so the office keeps them aside for a person to review.
@@ -476,6 +481,7 @@ def _release(tx: Transaction, conn: sqlite3.Connection, me: str, report: RunRepo
         if hid in waiting:
             continue
         tx.purge_household(hid)
+        report.released += 1
         text = _("Huishouden {name} is overgedragen aan {owner}.").format(
             name=name, owner=names.get(owner) or _("een andere klantmanager")
         )
