@@ -19,6 +19,7 @@ from klantapp.casebook.hlc import Timestamp
 from klantapp.casebook.ops import (
     HOUSEHOLD_TABLES,
     LOCAL_TABLES,
+    OFFICE_TABLES,
     REPLICATED_TABLES,
     Change,
     LocalOp,
@@ -442,9 +443,23 @@ def _exists(conn: sqlite3.Connection, table: str) -> bool:
     return bool(table_columns(conn, table))
 
 
+def purge_office_row(conn: sqlite3.Connection, table: str, row_id: str) -> None:
+    """Remove this device's own row of data the office owns (``OFFICE_TABLES``), with its
+    clocks: the office's row, clocks and all, takes its place (klantapp/sync/laptop.py).
+    Its oplog lines stay: they say what this device once did."""
+    if table not in OFFICE_TABLES:
+        raise ValueError(f"not a table the office owns: {table!r}")
+    conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+    conn.execute("DELETE FROM clocks WHERE tbl = ? AND row_id = ?", (table, row_id))
+    conn.execute("DELETE FROM tombstones WHERE tbl = ? AND row_id = ?", (table, row_id))
+
+
 def apply_local(conn: sqlite3.Connection, lo: LocalOp) -> None:
     if lo.op == "purge":
-        purge_household(conn, lo.row_id)
+        if lo.table == "households":
+            purge_household(conn, lo.row_id)
+        else:
+            purge_office_row(conn, lo.table, lo.row_id)
         return
     if lo.op == "forget":
         forget_history(conn, lo.data or {})

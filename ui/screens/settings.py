@@ -2,7 +2,9 @@
 central office (ui/screens/office.py).
 
 Language and auto-lock are local settings of this laptop (QSettings). The gemeente
-details are shared data printed on letters; they are stored in the casebook.
+details are shared data printed on letters; they are stored in the casebook. On a laptop
+joined to a central office they are the office's: shown read-only, with a note (the
+klantmanager's own name stays editable: it is this laptop's).
 """
 
 from __future__ import annotations
@@ -135,6 +137,15 @@ class SettingsScreen(QWidget):
             self.fields[key] = edit
             self.problems[key] = problem
         g_lay.addLayout(form)
+        self.office_note = QLabel(
+            _(
+                "De gegevens van de gemeente worden beheerd door het centrale kantoor; "
+                "wijzigingen daar komen vanzelf op deze laptop."
+            )
+        )
+        self.office_note.setWordWrap(True)
+        self.office_note.hide()
+        g_lay.addWidget(self.office_note)
         row = QHBoxLayout()
         self.save_button = QPushButton(_("Opslaan"))
         self.save_button.setToolTip(_("Opslaan (Ctrl+S)"))
@@ -196,9 +207,23 @@ class SettingsScreen(QWidget):
         self._original: dict[str, str] = {}
         self.refresh()
 
+    def office_owned(self) -> bool:
+        """Joined to a central office: the gemeente's details are the office's."""
+        return self.session.is_open and self.session.sync_role() == "laptop"
+
+    def _show_ownership(self) -> None:
+        owned = self.office_owned()
+        for edit in self.fields.values():
+            edit.setReadOnly(owned)
+        self.office_note.setVisible(owned)
+        self.review_note.setVisible(owned)
+        for widget in (self.reviewer, self.mark_button):
+            widget.setEnabled(not owned)
+
     def refresh(self) -> None:
         if not self.session.is_open or self.is_dirty():
             return
+        self._show_ownership()
         value = self._gemeente()
         if hasattr(self, "review_language"):
             self._fill_review_languages()
@@ -256,6 +281,8 @@ class SettingsScreen(QWidget):
             pc = values["postcode"].replace(" ", "").upper()
             values["postcode"] = f"{pc[:4]} {pc[4:]}"
         name = values.pop("__klantmanager")
+        if self.office_owned():
+            return self._save_name_only(name)
         # keys this form does not show (logo, reviewed languages, ...) are kept
         current = self._gemeente()
         kept = {k: v for k, v in current.items() if k not in self.fields}
@@ -280,6 +307,25 @@ class SettingsScreen(QWidget):
             return False
         try:
             self.session.set_setting("gemeente", gemeente)
+            if name != self.session.klantmanager_name():
+                self.session.set_setting("klantmanager", {"name": name})
+        except KlantappError as exc:
+            self.status.problem(str(exc))
+            return False
+        self._original = {}
+        self.refresh()
+        self.status.saved()
+        return True
+
+    def _save_name_only(self, name: str) -> bool:
+        """On a joined laptop only the klantmanager's own name is saved here."""
+        found = validate_setting("klantmanager", {"name": name})[1]
+        if found:
+            self.klantmanager_problem.setText("⚠ " + found[0].message)
+            self.klantmanager_problem.show()
+            self.status.problem(_("Niet opgeslagen: verbeter de gemarkeerde velden."))
+            return False
+        try:
             if name != self.session.klantmanager_name():
                 self.session.set_setting("klantmanager", {"name": name})
         except KlantappError as exc:
@@ -374,6 +420,12 @@ class SettingsScreen(QWidget):
         row.addWidget(self.unmark_button)
         row.addStretch(1)
         b_lay.addLayout(row)
+        self.review_note = QLabel(
+            _("Welke vertalingen zijn nagekeken, legt het centrale kantoor vast.")
+        )
+        self.review_note.setWordWrap(True)
+        self.review_note.hide()
+        b_lay.addWidget(self.review_note)
         self.review_state = QLabel()
         self.review_state.setWordWrap(True)
         b_lay.addWidget(self.review_state)
@@ -412,7 +464,7 @@ class SettingsScreen(QWidget):
                 name=review.by or "-", date=review.on or "-"
             )
         self.review_state.setText(text)
-        self.unmark_button.setEnabled(review.source == "gemeente")
+        self.unmark_button.setEnabled(review.source == "gemeente" and not self.office_owned())
 
     def mark_reviewed(self) -> bool:
         from klantapp.letters.review import mark_reviewed
@@ -508,7 +560,7 @@ class SettingsScreen(QWidget):
         return False
 
     def data_changed(self, kind: str) -> None:
-        if kind == "settings":
+        if kind in ("settings", "", "sync"):  # an exchange may bring the office's
             self.refresh()
         if kind in ("", "sync"):
             self.office.refresh()
