@@ -23,8 +23,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from klantapp.casebook import migrations
 from klantapp.casebook.apply import (
     ROW,
@@ -597,11 +595,6 @@ class Casebook:
         if self._vault is None:
             raise KlantappError(_("Het dossier is vergrendeld."), hint=_("Ontgrendel het eerst."))
         return self._vault
-
-    @property
-    def db(self) -> sqlite_utils.Database:
-        """The database for reading. Writes go through :meth:`transaction` only."""
-        return sqlite_utils.Database(self._require_conn())
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
