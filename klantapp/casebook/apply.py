@@ -494,6 +494,14 @@ def local_value(conn: sqlite3.Connection, table: str, row_id: str) -> Any:
     return None if row is None or row[0] is None else json.loads(row[0])
 
 
+def local_values(conn: sqlite3.Connection, table: str) -> dict[str, Any]:
+    """Every local-only value of ``table``, by id (in id order)."""
+    return {
+        row[0]: json.loads(row[1])
+        for row in conn.execute(f"SELECT id, value FROM {table} ORDER BY id").fetchall()
+    }
+
+
 def finish_change(
     conn: sqlite3.Connection, change: Change, change_id: int, *, opened_whole: bool = False
 ) -> None:

@@ -147,7 +147,8 @@ def _cmd_conflicts(args: argparse.Namespace) -> int:
 
 
 def _cmd_inspect(args: argparse.Namespace) -> int:
-    from klantapp.sync import agefile, bundle, minisign
+    from klantapp.crypto import agefile
+    from klantapp.sync import bundle, minisign
 
     identity = agefile.parse_identity_file(read_text_file(args.identity))
     try:

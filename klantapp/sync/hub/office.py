@@ -16,9 +16,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from klantapp.casebook import Casebook, Transaction
+from klantapp.crypto import agefile
 from klantapp.errors import KlantappError, UsageError
 from klantapp.i18n import _, ngettext
-from klantapp.sync import agefile, card, keys, roster
+from klantapp.sync import card, keys, roster
 from klantapp.sync import state as st
 from klantapp.vault import KdfParams
 
