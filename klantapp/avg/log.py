@@ -33,6 +33,7 @@ ACTIONS: dict[str, str] = {
     "correction": N_("Gegevens gecorrigeerd"),
     "destruction": N_("Vernietiging na bewaartermijn"),
     "monitor_export": N_("Monitor geëxporteerd"),
+    "quarantine_dismissed": N_("Apart gezette wijzigingen verwijderd (centraal kantoor)"),
 }
 
 

@@ -5,13 +5,15 @@ spreading, and a laptop's own settings (the klantmanager's name) never leave it.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from klantapp.casebook import Casebook, services
 from klantapp.casebook.casebook import NotOwner
 from klantapp.casebook.jsonio import FORMAT, FORMAT_VERSION, import_document
 from klantapp.sync import bundle, keys, laptop, payload, transport
-from klantapp.sync.hub import office
+from klantapp.sync.hub import office, quarantine
 from klantapp.vault import KdfParams
 from tests.sync.world import PASSPHRASE, World, household
 
@@ -151,3 +153,11 @@ def test_an_older_laptops_letterhead_edit_does_not_spread(
     world.settle()
     assert anna.get_setting("gemeente")["phone"] == "0548-000000"
     assert bram.get_setting("gemeente")["phone"] == "0548-000000"
+    # the office reads what the laptop wrote, and dismisses it
+    (item,) = quarantine.listing(world.hub)
+    assert item["reason"] == "shared_setting" and item["records"][0]["row_id"] == "gemeente"
+    assert "0900-1234" in json.dumps(quarantine.show(world.hub, item["id"]))
+    quarantine.dismiss(world.hub, item["id"])
+    world.settle()
+    assert laptop.status(anna)["set_aside_at_office"] == []
+    assert world.sync_hub().written == []  # the two agree again: nothing more to send

@@ -658,6 +658,8 @@ def _write_bundles(
                 and "full" not in controls
                 and not lacks_ack
                 and "since" in last
+                # a change kept aside here, or no longer (dismissed): the laptop is told
+                and last.get("set_aside", []) == controls.get("set_aside", [])
             )
             if unchanged:
                 continue
@@ -691,7 +693,7 @@ def _write_bundles(
         for old in _waiting_for(folder, hub_id, device, manifest.bundle_id):
             _remove(old)
         report.written.append(written.name)
-        sent.append(_Sent(device, entry, since, position, state))
+        sent.append(_Sent(device, entry, since, position, state, controls.get("set_aside", [])))
     return sent
 
 
@@ -702,6 +704,7 @@ class _Sent:
     since: int
     position: int
     digest: str
+    set_aside: list[Any]  # what the bundle told of the device's changes kept aside
 
 
 def _record_sent(tx: Transaction, sent: _Sent) -> None:
@@ -718,6 +721,7 @@ def _record_sent(tx: Transaction, sent: _Sent) -> None:
         "since": sent.since,
         "position": position,
         "at": _now(),
+        "set_aside": sent.set_aside,
     }
     fresh["full"] = {
         hid: (pos or position) for hid, pos in _as_positions(fresh.get("full", {})).items()
