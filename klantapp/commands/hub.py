@@ -28,7 +28,7 @@ from klantapp.commands.common import (
 )
 from klantapp.commands.sync import REFUSED_EXIT, _settle_option
 from klantapp.errors import UsageError
-from klantapp.i18n import N_, _, ngettext
+from klantapp.i18n import _, ngettext
 
 
 def _hub_path(parser: Any) -> None:
@@ -263,9 +263,6 @@ def _cmd_quarantine(args: argparse.Namespace) -> int:
     return 0
 
 
-_OP_WORDS = {"delete": N_("verwijderd")}
-
-
 def _print_kept(item: dict[str, Any]) -> None:
     """One kept item, without values: who, why, when, what it touches."""
     print(
@@ -296,8 +293,7 @@ def _print_kept(item: dict[str, Any]) -> None:
             + _("{record} {id}: {fields}").format(
                 record=record["record"],
                 id=record["row_id"],
-                fields=", ".join(record["field_labels"])
-                or ", ".join(_(_OP_WORDS.get(o, o)) for o in record["operations"]),
+                fields=", ".join(record["field_labels"] or record["operation_labels"]),
             )
         )
 

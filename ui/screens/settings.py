@@ -57,6 +57,18 @@ _POSTCODE = re.compile(r"^\s*[1-9][0-9]{3}\s?[A-Za-z]{2}\s*$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+def _gemeente_problems(values: dict[str, str]) -> dict[str, str]:
+    """What the form itself sees wrong in the gemeente's details, per field."""
+    problems: dict[str, str] = {}
+    if values["postcode"] and not _POSTCODE.match(values["postcode"]):
+        problems["postcode"] = _("Een postcode is vier cijfers en twee letters, zoals 1234 AB.")
+    if values["email"] and not _EMAIL.match(values["email"]):
+        problems["email"] = _("Dit is geen geldig e-mailadres.")
+    if values["phone_hours"] and parse_phone_hours(values["phone_hours"]) is None:
+        problems["phone_hours"] = _("Schrijf de tijden als 09:00-17:00.")
+    return problems
+
+
 class SettingsScreen(QWidget):
     language_changed = Signal(str)
     autolock_changed = Signal(int)
@@ -262,13 +274,10 @@ class SettingsScreen(QWidget):
 
     def save(self) -> bool:
         values = self._values()
-        problems: dict[str, str] = {}
-        if values["postcode"] and not _POSTCODE.match(values["postcode"]):
-            problems["postcode"] = _("Een postcode is vier cijfers en twee letters, zoals 1234 AB.")
-        if values["email"] and not _EMAIL.match(values["email"]):
-            problems["email"] = _("Dit is geen geldig e-mailadres.")
-        if values["phone_hours"] and parse_phone_hours(values["phone_hours"]) is None:
-            problems["phone_hours"] = _("Schrijf de tijden als 09:00-17:00.")
+        # On a joined laptop the gemeente's details are the office's (shown read-only):
+        # only the klantmanager's own name is saved here.
+        owned = self.office_owned()
+        problems = {} if owned else _gemeente_problems(values)
         for key, label in self.problems.items():
             label.setText("⚠ " + problems[key] if key in problems else "")
             label.setVisible(key in problems)
@@ -281,18 +290,16 @@ class SettingsScreen(QWidget):
             pc = values["postcode"].replace(" ", "").upper()
             values["postcode"] = f"{pc[:4]} {pc[4:]}"
         name = values.pop("__klantmanager")
-        if self.office_owned():
-            return self._save_name_only(name)
-        # keys this form does not show (logo, reviewed languages, ...) are kept
-        current = self._gemeente()
-        kept = {k: v for k, v in current.items() if k not in self.fields}
-        gemeente = {**kept, **{k: v for k, v in values.items() if v}}
-        # The core checks both first (klantapp/domain/settings.py): a problem in either
-        # one saves neither, and is shown at its field.
-        found = [
-            *validate_setting("gemeente", gemeente)[1],
-            *validate_setting("klantmanager", {"name": name})[1],
-        ]
+        saving: dict[str, dict[str, Any]] = {}
+        if not owned:
+            # keys this form does not show (logo, reviewed languages, ...) are kept
+            current = self._gemeente()
+            kept = {k: v for k, v in current.items() if k not in self.fields}
+            saving["gemeente"] = {**kept, **{k: v for k, v in values.items() if v}}
+        saving["klantmanager"] = {"name": name}
+        # The core checks all first (klantapp/domain/settings.py): a problem in one
+        # saves none, and is shown at its field.
+        found = [p for key, value in saving.items() for p in validate_setting(key, value)[1]]
         if found:
             for problem in found:  # "gemeente.postcode" -> the postcode field
                 shown_at: QLabel | None = (
@@ -306,26 +313,8 @@ class SettingsScreen(QWidget):
             self.status.problem(_("Niet opgeslagen: verbeter de gemarkeerde velden."))
             return False
         try:
-            self.session.set_setting("gemeente", gemeente)
-            if name != self.session.klantmanager_name():
-                self.session.set_setting("klantmanager", {"name": name})
-        except KlantappError as exc:
-            self.status.problem(str(exc))
-            return False
-        self._original = {}
-        self.refresh()
-        self.status.saved()
-        return True
-
-    def _save_name_only(self, name: str) -> bool:
-        """On a joined laptop only the klantmanager's own name is saved here."""
-        found = validate_setting("klantmanager", {"name": name})[1]
-        if found:
-            self.klantmanager_problem.setText("⚠ " + found[0].message)
-            self.klantmanager_problem.show()
-            self.status.problem(_("Niet opgeslagen: verbeter de gemarkeerde velden."))
-            return False
-        try:
+            if "gemeente" in saving:
+                self.session.set_setting("gemeente", saving["gemeente"])
             if name != self.session.klantmanager_name():
                 self.session.set_setting("klantmanager", {"name": name})
         except KlantappError as exc:

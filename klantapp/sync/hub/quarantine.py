@@ -155,12 +155,14 @@ def _summary(cb: Casebook, item: _Item, peers: dict[str, Any]) -> dict[str, Any]
                 "row_id": op.row_id,
                 "household_id": _op_household(op, found),
                 "operations": [],
+                "operation_labels": [],
                 "fields": [],
                 "field_labels": [],
             },
         )
         if op.op not in record["operations"]:
             record["operations"].append(op.op)
+            record["operation_labels"].append(_(_VERBS.get(op.op, op.op)))
         for name in sorted(op.data or {}) if op.op != "delete" else ():
             if name not in record["fields"]:
                 record["fields"].append(name)
