@@ -29,7 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from klantapp.sync import agefile, bundle, minisign  # noqa: E402
+from klantapp.crypto import agefile  # noqa: E402
+from klantapp.sync import bundle, minisign  # noqa: E402
 
 WORDS = [
     "afspraak",

@@ -425,9 +425,9 @@ class Session(QObject):
         return office.devices(self._cb())
 
     def quarantined(self, device_id: str | None = None) -> list[dict[str, Any]]:
-        from klantapp.sync.hub import office
+        from klantapp.sync.hub import quarantine
 
-        return office.quarantined(self._cb(), device_id)
+        return quarantine.listing(self._cb(), device_id)
 
     def enrol(self, request_text: str) -> Any:
         from klantapp.sync.hub import office

@@ -56,7 +56,7 @@ def _person(cb: Casebook, person_id: str) -> dict[str, Any]:
     return found[0]
 
 
-def _withhold(kind: str, row: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+def withhold(kind: str, row: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     """The row without its restricted content, and whether something was left out."""
     out = dict(row)
     hidden = False
@@ -108,7 +108,7 @@ def collect(cb: Casebook, person_id: str, *, include_restricted: bool) -> dict[s
         for kind, rows in records.items():
             cleaned = []
             for row in rows:
-                clean, hidden = _withhold(kind, row)
+                clean, hidden = withhold(kind, row)
                 withheld += hidden
                 cleaned.append(clean)
             records[kind] = cleaned

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from klantapp.casebook.apply import local_value, local_values
 from klantapp.casebook.casebook import Casebook, Transaction
 from klantapp.domain.records import HOUSEHOLD_CHILDREN, RECORD_KINDS
 from klantapp.i18n import N_, _
@@ -32,6 +33,7 @@ ACTIONS: dict[str, str] = {
     "correction": N_("Gegevens gecorrigeerd"),
     "destruction": N_("Vernietiging na bewaartermijn"),
     "monitor_export": N_("Monitor geëxporteerd"),
+    "quarantine_dismissed": N_("Apart gezette wijzigingen verwijderd (centraal kantoor)"),
 }
 
 
@@ -93,11 +95,10 @@ def access_entries(cb: Casebook) -> list[dict[str, Any]]:
 def device_names(cb: Casebook) -> dict[str, str]:
     """Device id -> a name to show: the klantmanager of an enrolled laptop (the
     office's roster, or the names the office sent a laptop), "dit apparaat"."""
-    from klantapp.sync import state as st
-
+    # the sync state, read without klantapp.sync (the casebook's due list reaches here)
     with cb.reading() as conn:
-        peers = st.all_of(conn, "sync_peers")
-        sent = st.get_in(conn, "sync_state", "names", {}) or {}
+        peers = local_values(conn, "sync_peers")
+        sent = local_value(conn, "sync_state", "names") or {}
     names = {str(k): str(v) for k, v in sent.items()}
     names.update({d: str(p.get("name")) for d, p in peers.items() if p.get("name")})
     names[cb.device_id] = _("dit apparaat")

@@ -19,6 +19,7 @@ from klantapp.casebook.hlc import Timestamp
 from klantapp.casebook.ops import (
     HOUSEHOLD_TABLES,
     LOCAL_TABLES,
+    OFFICE_TABLES,
     REPLICATED_TABLES,
     Change,
     LocalOp,
@@ -306,23 +307,24 @@ def newest_clocks(
 
 
 def purge_household(conn: sqlite3.Connection, household_id: str) -> None:
-    """Remove a household and everything under it, with its bookkeeping, from this
-    device only (see :class:`~klantapp.casebook.ops.LocalOp`)."""
-    rows: list[tuple[str, str]] = [("households", household_id)]
-    for table in HOUSEHOLD_TABLES[1:]:
-        if not _exists(conn, table):  # a journal record replayed onto an older schema
-            continue
-        rows += [
-            (table, r[0])
-            for r in conn.execute(
-                f"SELECT id FROM {table} WHERE household_id = ?", (household_id,)
-            ).fetchall()
-        ]
-    for table, row_id in reversed(rows):
-        conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
-        conn.execute("DELETE FROM clocks WHERE tbl = ? AND row_id = ?", (table, row_id))
-        conn.execute("DELETE FROM oplog WHERE row_id = ? AND tbl = ?", (row_id, table))
+    """Remove a household and everything under it from this device only (it was handed
+    over, see :class:`~klantapp.casebook.ops.LocalOp`): its rows, and -- as after a
+    destruction (:func:`forget_history`) -- everything this device knows of them: the
+    oplog lines of its rows (deleted ones too), the summaries of the changes that wrote
+    them, undo values, AVG entries and notices about them, the tombstones and the
+    words in the search index. No trace of the old owner's work with it stays here."""
+    deleted = [
+        (str(t), str(r))
+        for t, r in conn.execute(
+            "SELECT tbl, row_id FROM tombstones WHERE household_id = ?", (household_id,)
+        )
+    ]
+    rows = [("households", household_id), *_remove_household_rows(conn, [household_id])]
+    conn.execute("DELETE FROM households WHERE id = ?", (household_id,))
+    conn.execute("DELETE FROM clocks WHERE tbl = 'households' AND row_id = ?", (household_id,))
+    _forget_rows(conn, [*rows, *deleted], deletes_too=True)
     conn.execute("DELETE FROM tombstones WHERE household_id = ?", (household_id,))
+    _merge_search_index(conn)
 
 
 #: The full-text indexes (external content: the text itself lives in the rows).
@@ -349,46 +351,62 @@ def forget_history(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
     every summary that contains it is removed. The full-text indexes are merged, so the
     words of deleted text are gone from them too (FTS5 keeps them until a merge)."""
     rows = [(str(t), str(r)) for t, r in data.get("rows") or []]
-    rows += _left_in_destroyed_households(conn, [r for t, r in rows if t == "households"])
-    if rows:
-        # the oplog is read once for the lines to forget; then by their keys
-        conn.execute("DROP TABLE IF EXISTS temp.forgotten")
-        conn.execute(
-            "CREATE TEMP TABLE forgotten AS SELECT device, seq, change_id FROM oplog "
-            "WHERE op != 'delete' AND (tbl, row_id) IN "
-            "(SELECT value ->> 0, value ->> 1 FROM json_each(?))",
-            (json.dumps(rows),),
-        )
-        conn.execute(
-            "UPDATE changes SET summary = NULL WHERE summary IS NOT NULL "
-            "AND id IN (SELECT change_id FROM temp.forgotten)"
-        )
-        conn.execute(
-            "DELETE FROM oplog WHERE (device, seq) IN (SELECT device, seq FROM temp.forgotten)"
-        )
-        conn.execute("DROP TABLE temp.forgotten")
-    if rows:
-        _forget_local(conn, {r for _t, r in rows})
+    rows += _remove_household_rows(conn, [r for t, r in rows if t == "households"])
+    _forget_rows(conn, rows, deletes_too=False)
     text = data.get("text")
     if isinstance(text, str) and text.strip():
         conn.execute(
             "UPDATE changes SET summary = NULL WHERE instr(summary, ?) > 0", (text.strip(),)
         )
+    _merge_search_index(conn)
+
+
+def _merge_search_index(conn: sqlite3.Connection) -> None:
+    """Merge the full-text indexes: FTS5 keeps the words of deleted text until then."""
     for table in FTS_TABLES:
         conn.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
 
 
-def _left_in_destroyed_households(
+def _forget_rows(
+    conn: sqlite3.Connection, rows: list[tuple[str, str]], *, deletes_too: bool
+) -> None:
+    """This device's history of ``rows`` (already deleted): their oplog lines (the
+    delete lines only when ``deletes_too``), the summaries of the changes those lines
+    belong to, and the local bookkeeping about them (:func:`_forget_local`)."""
+    if not rows:
+        return
+    # the oplog is read once for the lines to forget; then by their keys
+    conn.execute("DROP TABLE IF EXISTS temp.forgotten")
+    conn.execute(
+        "CREATE TEMP TABLE forgotten AS SELECT device, seq, change_id FROM oplog "
+        "WHERE (? OR op != 'delete') AND (tbl, row_id) IN "
+        "(SELECT value ->> 0, value ->> 1 FROM json_each(?))",
+        (1 if deletes_too else 0, json.dumps(rows)),
+    )
+    conn.execute(
+        "UPDATE changes SET summary = NULL WHERE summary IS NOT NULL "
+        "AND id IN (SELECT change_id FROM temp.forgotten)"
+    )
+    conn.execute(
+        "DELETE FROM oplog WHERE (device, seq) IN (SELECT device, seq FROM temp.forgotten)"
+    )
+    conn.execute("DROP TABLE temp.forgotten")
+    _forget_local(conn, {r for _t, r in rows})
+
+
+def _remove_household_rows(
     conn: sqlite3.Connection, households: list[str]
 ) -> list[tuple[str, str]]:
-    """Rows still under a destroyed household: written here after the destruction ran
-    elsewhere, before this device heard of it (an audit entry, a note). They go too,
-    without a tombstone (no other device has them: the office drops their late insert,
-    klantapp/sync/receive.py), and are returned so their history goes as well."""
+    """Delete every row still under ``households``, with its clocks, without a
+    tombstone; return them, so their history can go as well. After a destruction these
+    are rows written here after it ran elsewhere, before this device heard of it (an
+    audit entry, a note: no other device has them, the office drops their late insert,
+    klantapp/sync/receive.py); after a handover they are the household's records,
+    which stay on the office and the new owner's device."""
     left: list[tuple[str, str]] = []
     for household in households:
         for table in HOUSEHOLD_TABLES[1:]:
-            if not _exists(conn, table):
+            if not _exists(conn, table):  # a journal record replayed onto an older schema
                 continue
             ids = [
                 r[0]
@@ -404,7 +422,7 @@ def _left_in_destroyed_households(
 
 
 def _forget_local(conn: sqlite3.Connection, ids: set[str]) -> None:
-    """This device's own bookkeeping about destroyed rows: undo values, the AVG
+    """This device's own bookkeeping about rows that left it: undo values, the AVG
     entries (access, requests, corrections) and sync notices that name them."""
     doomed = json.dumps(sorted(ids))
     conn.execute("DELETE FROM undo_log WHERE row_id IN (SELECT value FROM json_each(?))", (doomed,))
@@ -425,9 +443,23 @@ def _exists(conn: sqlite3.Connection, table: str) -> bool:
     return bool(table_columns(conn, table))
 
 
+def purge_office_row(conn: sqlite3.Connection, table: str, row_id: str) -> None:
+    """Remove this device's own row of data the office owns (``OFFICE_TABLES``), with its
+    clocks: the office's row, clocks and all, takes its place (klantapp/sync/laptop.py).
+    Its oplog lines stay: they say what this device once did."""
+    if table not in OFFICE_TABLES:
+        raise ValueError(f"not a table the office owns: {table!r}")
+    conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+    conn.execute("DELETE FROM clocks WHERE tbl = ? AND row_id = ?", (table, row_id))
+    conn.execute("DELETE FROM tombstones WHERE tbl = ? AND row_id = ?", (table, row_id))
+
+
 def apply_local(conn: sqlite3.Connection, lo: LocalOp) -> None:
     if lo.op == "purge":
-        purge_household(conn, lo.row_id)
+        if lo.table == "households":
+            purge_household(conn, lo.row_id)
+        else:
+            purge_office_row(conn, lo.table, lo.row_id)
         return
     if lo.op == "forget":
         forget_history(conn, lo.data or {})
@@ -460,6 +492,14 @@ def local_value(conn: sqlite3.Connection, table: str, row_id: str) -> Any:
     """A local-only value, or None."""
     row = conn.execute(f"SELECT value FROM {table} WHERE id = ?", (row_id,)).fetchone()
     return None if row is None or row[0] is None else json.loads(row[0])
+
+
+def local_values(conn: sqlite3.Connection, table: str) -> dict[str, Any]:
+    """Every local-only value of ``table``, by id (in id order)."""
+    return {
+        row[0]: json.loads(row[1])
+        for row in conn.execute(f"SELECT id, value FROM {table} ORDER BY id").fetchall()
+    }
 
 
 def finish_change(

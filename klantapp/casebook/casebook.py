@@ -23,8 +23,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from klantapp.casebook import migrations
 from klantapp.casebook.apply import (
     ROW,
@@ -48,6 +46,7 @@ from klantapp.casebook.ops import (
     APPEND_ONLY_TABLES,
     DESTROYED,
     HOUSEHOLD_TABLES,
+    OFFICE_TABLES,
     WRITABLE_TABLES,
     Change,
     ChangeRecord,
@@ -113,7 +112,8 @@ def _utc_now() -> str:
 
 
 class NotOwner(KlantappError):
-    """An edit of a household that another device owns (this laptop may only read it)."""
+    """An edit of a household that another device owns, or of the gemeente's shared
+    settings on a laptop joined to an office (this laptop may only read them)."""
 
 
 class Transaction:
@@ -145,6 +145,7 @@ class Transaction:
         if table not in WRITABLE_TABLES:
             raise ValueError(f"not a writable table: {table!r}")
         conn = self._conn
+        self._cb._require_office_owner(conn, [table])
         if table in HOUSEHOLD_TABLES and table not in APPEND_ONLY_TABLES:
             # (an audit entry records what this device did, also with a household it
             # only shows: it is no edit of the household)
@@ -203,6 +204,7 @@ class Transaction:
         if not rows:
             return
         conn = self._conn
+        self._cb._require_office_owner(conn, [t for t, _r in rows])
         self._cb._require_owner_of_rows(conn, [r for r in rows if r[0] in HOUSEHOLD_TABLES])
         newest = newest_clocks(conn, rows)
         ops = []
@@ -256,7 +258,15 @@ class Transaction:
 
     def purge_household(self, household_id: str) -> None:
         """Remove a household from this device only (it was handed over)."""
-        lo = LocalOp("households", household_id, "purge")
+        self.purge("households", household_id)
+
+    def purge(self, table: str, row_id: str) -> None:
+        """Remove a household (``table`` households: it was handed over) or a row of
+        data the office owns (``OFFICE_TABLES``: the office's copy replaces it) from this
+        device only (see :func:`~klantapp.casebook.apply.apply_local`). The journal
+        replays a record's changes before its local writes, so a row purged to make way
+        for another must be purged in a transaction of its own, before."""
+        lo = LocalOp(table, row_id, "purge")
         apply_local(self._conn, lo)
         self.local.append(lo)
 
@@ -586,11 +596,6 @@ class Casebook:
             raise KlantappError(_("Het dossier is vergrendeld."), hint=_("Ontgrendel het eerst."))
         return self._vault
 
-    @property
-    def db(self) -> sqlite_utils.Database:
-        """The database for reading. Writes go through :meth:`transaction` only."""
-        return sqlite_utils.Database(self._require_conn())
-
     @contextlib.contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
         """The connection, for reads that must not interleave with a transaction."""
@@ -628,6 +633,21 @@ class Casebook:
         """Joined to a central office: household ownership applies."""
         with self.reading() as conn:
             return bool(local_value(conn, "sync_state", "role") == "laptop")
+
+    def _require_office_owner(self, conn: sqlite3.Connection, tables: Sequence[str]) -> None:
+        """Refuse an edit of the gemeente's shared settings on a laptop joined to an
+        office: only the office writes them (``OFFICE_TABLES``)."""
+        if not OFFICE_TABLES.intersection(tables):
+            return
+        if local_value(conn, "sync_state", "role") != "laptop":
+            return
+        raise NotOwner(
+            _(
+                "De instellingen van de gemeente (zoals het briefhoofd) worden beheerd door "
+                "het centrale kantoor; op deze laptop kunt u ze bekijken maar niet wijzigen."
+            ),
+            hint=_("Vraag het centrale kantoor om ze te wijzigen."),
+        )
 
     def _require_owner(
         self, conn: sqlite3.Connection, table: str, row_id: str, data: dict[str, Any] | None

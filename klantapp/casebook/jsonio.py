@@ -17,7 +17,7 @@ from klantapp.casebook.casebook import Casebook, tx_set_setting
 from klantapp.casebook.queries import _CHILD_ORDER, _rows
 from klantapp.casebook.services import check_references
 from klantapp.domain.records import HOUSEHOLD_CHILDREN, RECORD_KINDS, Field
-from klantapp.domain.settings import SETTINGS, Setting, validate_setting
+from klantapp.domain.settings import SETTINGS, Setting, setting, validate_setting
 from klantapp.domain.upgrade import (
     decisions_from_v1,
     leerbaarheid_outcome_from_text,
@@ -317,7 +317,9 @@ def _collect(
 
 def import_document(cb: Casebook, doc: Any) -> dict[str, int]:
     """Import a document: everything, or (on any problem) nothing. Returns counts per
-    kind (and ``"settings"``: how many settings). Raises :class:`InvalidInput` listing every problem with record and field."""
+    kind (and ``"settings"``: how many settings). Raises :class:`InvalidInput` listing
+    every problem with record and field. On a laptop joined to an office the document's
+    shared settings are left out: the office owns them."""
     records, settings, problems = _collect(upgrade_document(doc))
     seen: dict[str, str] = {}
     pending: dict[str, str | None] = {}  # id -> household it belongs to
@@ -350,6 +352,10 @@ def import_document(cb: Casebook, doc: Any) -> dict[str, int]:
         problems += check_references(cb, kind, values, where=where, pending=pending)
     if problems:
         raise InvalidInput(problems)
+    if cb.is_laptop:
+        # joined to an office: the gemeente's shared settings are the office's (they
+        # arrive with the exchange); the document's records and device settings are taken
+        settings = {k: v for k, v in settings.items() if setting(k).scope == "device"}
     counts: dict[str, int] = {}
     with cb.transaction() as tx:
         for kind, _where, values in normalized:

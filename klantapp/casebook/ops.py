@@ -65,6 +65,11 @@ LOCAL_TABLES: frozenset[str] = frozenset(
     }
 )
 
+#: Replicated tables only the central office writes (the gemeente's shared settings: its
+#: letterhead, retention choices): a laptop joined to an office holds the office's copy
+#: and cannot edit it; what it held before it joined makes way for the office's rows.
+OFFICE_TABLES: frozenset[str] = frozenset({"settings"})
+
 #: Replicated tables whose rows belong to one household (only its owner edits them).
 HOUSEHOLD_TABLES: tuple[str, ...] = ("households", *HOUSEHOLD_CHILDREN, *AVG_TABLES, "conflicts")
 
@@ -224,7 +229,8 @@ class LocalOp:
     """A write to a local-only table: ``put`` replaces the row with ``data``, ``delete``
     removes it. ``purge`` (table ``households``) removes a household and everything
     under it from this device only: no tombstone, nothing replicated (it was handed to
-    another device, or the office does not know it). ``forget`` (table ``changes``)
+    another device, or the office does not know it); of a table in ``OFFICE_TABLES`` it
+    removes one row of this device's, which the office's row replaces. ``forget`` (table ``changes``)
     removes history on this device for the AVG (see :func:`apply.forget_history`):
     ``data["rows"]`` (destroyed rows: their oplog lines but the delete, and the summary of
     every change that wrote them) and ``data["text"]`` (a corrected value: the summary of
@@ -244,8 +250,11 @@ class LocalOp:
         if op not in ("put", "delete", "purge", "forget"):
             raise ValueError(f"unknown local operation {op!r}")
         table = str(obj["t"])
-        special = {"purge": "households", "forget": "changes"}.get(op)
-        if (table != special) if special else (table not in LOCAL_TABLES):
+        special = {
+            "purge": frozenset({"households"}) | OFFICE_TABLES,
+            "forget": frozenset({"changes"}),
+        }.get(op)
+        if (table not in special) if special else (table not in LOCAL_TABLES):
             raise ValueError(f"not a local table: {table!r}")
         return LocalOp(table, str(obj["id"]), op, obj.get("d"))
 

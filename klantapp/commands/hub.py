@@ -1,6 +1,6 @@
 """Sub-commands of the central office (hub mode): ``klantapp hub ...``.
 
-init, card, export-identity, enrol, sync, devices, assign, revoke, recover. The hub's
+init, card, export-identity, enrol, sync, devices, quarantine, assign, revoke, recover. The hub's
 passphrase comes from KLANTAPP_PASSPHRASE or a prompt; ``recover`` takes the laptop
 casebook's new passphrase from KLANTAPP_NEW_PASSPHRASE or a prompt. Exit code 6: a
 bundle or device was refused (``hub sync`` applies every other good bundle first).
@@ -18,6 +18,7 @@ from klantapp.commands.common import (
     NEW_PASSPHRASE_ENV,
     actor,
     add_recovery_key_options,
+    confirm,
     open_casebook,
     read_new_passphrase,
     read_text_file,
@@ -204,6 +205,101 @@ def _state_label(state: str) -> str:
     }.get(state, state)
 
 
+def _cmd_quarantine(args: argparse.Namespace) -> int:
+    from klantapp.sync.hub import quarantine
+
+    if args.show and args.dismiss:
+        raise UsageError(_("Kies --show of --dismiss, niet allebei."))
+    if args.dismiss:
+        with open_casebook(args.hub, writable=True) as cb:
+            item = quarantine.show(cb, args.dismiss)  # (unknown id: stops here)
+            _print_kept(item)
+            confirm(
+                _("Dit apart gezette wordt verwijderd en niet meer toegepast. Doorgaan?"),
+                yes=args.yes,
+            )
+            quarantine.dismiss(cb, args.dismiss)
+        print(_("Verwijderd: {id} (vastgelegd in het logboek).").format(id=args.dismiss))
+        return 0
+    with open_casebook(args.hub) as cb:
+        if args.show:
+            found: Any = quarantine.show(cb, args.show, show_restricted=args.show_restricted)
+        else:
+            found = quarantine.listing(cb)
+    if args.json:
+        json.dump(found, sys.stdout, ensure_ascii=False, indent=2, sort_keys=True)
+        sys.stdout.write("\n")
+        return 0
+    if args.show:
+        _print_kept(found)
+        for number, change in enumerate(found["change_list"], start=1):
+            print(
+                _("Wijziging {n} ({first}-{last}), {who}, {at}: {summary}").format(
+                    n=number,
+                    first=change["first_seq"],
+                    last=change["last_seq"],
+                    who=change["actor"] or "?",
+                    at=change["at"] or "?",
+                    summary=change["summary"] or "-",
+                )
+            )
+            for op in change["operations"]:
+                print(
+                    "  "
+                    + _("{record} {id}{household}: {what}").format(
+                        record=op["record"],
+                        id=op["row_id"],
+                        household=f" ({op['household']})" if op["household"] else "",
+                        what=op["op_label"],
+                    )
+                )
+                for f in op["fields"]:
+                    print(f"    {f['field_label']}: {f['text']}")
+        if found["withheld"]:
+            say(_("Vertrouwelijke waarden zijn weggelaten; toon ze met --show-restricted."))
+        return 0
+    if not found:
+        print(_("Er is niets apart gezet."))
+    for item in found:
+        _print_kept(item)
+    return 0
+
+
+def _print_kept(item: dict[str, Any]) -> None:
+    """One kept item, without values: who, why, when, what it touches."""
+    print(
+        _("{id}: van {device}, {when}; {changes}").format(
+            id=item["id"],
+            device=item["device_name"],
+            when=item["received_at"] or "?",
+            changes=ngettext("{n} wijziging", "{n} wijzigingen", item["changes"]).format(
+                n=item["changes"]
+            ),
+        )
+    )
+    print("  " + item["reason_text"])
+    if item.get("message"):
+        print("  " + str(item["message"]))
+    if not item["readable"]:
+        print("  " + _("De inhoud is niet leesbaar (beschadigd)."))
+    for household in item["households"]:
+        print(
+            "  "
+            + _("huishouden {name} ({id})").format(
+                name=household["name"] or _("(niet bij het kantoor)"), id=household["id"]
+            )
+        )
+    for record in item["records"]:
+        print(
+            "  "
+            + _("{record} {id}: {fields}").format(
+                record=record["record"],
+                id=record["row_id"],
+                fields=", ".join(record["field_labels"] or record["operation_labels"]),
+            )
+        )
+
+
 def _cmd_assign(args: argparse.Namespace) -> int:
     from klantapp.sync.hub import office
 
@@ -308,6 +404,26 @@ def register(sub: Any) -> None:
     _hub_path(c)
     c.add_argument("--json", action="store_true", help=_("als JSON"))
     c.set_defaults(func=_cmd_devices)
+
+    c = inner.add_parser(
+        "quarantine",
+        help=_("wat het kantoor apart zette: bekijken, tonen, verwijderen"),
+        description=_(
+            "Zonder opties: alles wat apart is gezet (niet toegepast), met apparaat, reden, "
+            "moment en welke huishoudens, gegevens en velden het raakt. --show ID toont de "
+            "wijzigingen zelf; --dismiss ID verwijdert het (na bevestiging, vastgelegd in "
+            "het logboek)."
+        ),
+    )
+    _hub_path(c)
+    c.add_argument("--json", action="store_true", help=_("als JSON"))
+    c.add_argument("--show", metavar="ID", help=_("toon de wijzigingen van één item"))
+    c.add_argument(
+        "--show-restricted", action="store_true", help=_("toon ook vertrouwelijke waarden")
+    )
+    c.add_argument("--dismiss", metavar="ID", help=_("verwijder één item (niet toepassen)"))
+    c.add_argument("--yes", action="store_true", help=_("bevestig zonder vraag (scripts)"))
+    c.set_defaults(func=_cmd_quarantine)
 
     c = inner.add_parser("assign", help=_("wijs een huishouden toe aan een apparaat"))
     _hub_path(c)

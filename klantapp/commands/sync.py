@@ -149,7 +149,8 @@ def _cmd_conflicts(args: argparse.Namespace) -> int:
 
 
 def _cmd_inspect(args: argparse.Namespace) -> int:
-    from klantapp.sync import agefile, bundle, minisign
+    from klantapp.crypto import agefile
+    from klantapp.sync import bundle, minisign
 
     if not args.signer_key and not args.hub:
         raise UsageError(

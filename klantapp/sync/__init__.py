@@ -1,6 +1,7 @@
 """Sync with the central office: the file formats (docs/sync-formats.md).
 
-- :mod:`~klantapp.sync.agefile`: the age v1 layer (strict header check, pyrage);
+- :mod:`~klantapp.crypto.agefile` (shared with the vault): the age v1 layer (strict
+  header check, pyrage);
 - :mod:`~klantapp.sync.minisign`: minisign-format Ed25519 signatures;
 - :mod:`~klantapp.sync.bundle`: the ``.kbundle`` file (manifest, signature, ops);
 - :mod:`~klantapp.sync.card`: the office card, the enrolment request, fingerprints;

@@ -1,6 +1,6 @@
 """The bundle: one ``.kbundle`` file carrying operations between a laptop and the hub.
 
-Outside, an age v1 file (:mod:`klantapp.sync.agefile`) to X25519 recipients. Inside, a
+Outside, an age v1 file (:mod:`klantapp.crypto.agefile`) to X25519 recipients. Inside, a
 tar archive (POSIX ustar) with exactly three regular files, in this order:
 
 1. ``manifest.json``: what the bundle is (:class:`Manifest`), canonical JSON;
@@ -29,9 +29,10 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from klantapp.crypto import agefile
 from klantapp.errors import BundleRefused, Refused
 from klantapp.i18n import _
-from klantapp.sync import agefile, canonical, minisign
+from klantapp.sync import canonical, minisign
 from klantapp.sync.canonical import FieldError, Fields
 
 FORMAT_VERSION = 1
@@ -56,7 +57,7 @@ class Manifest:
     """What a bundle says about itself (``manifest.json``).
 
     ``sender`` is the sending device's id (the hub's id for hub bundles); ``recipients``
-    are the :func:`~klantapp.sync.agefile.recipient_key_id` of every age recipient it was
+    are the :func:`~klantapp.crypto.agefile.recipient_key_id` of every age recipient it was
     encrypted to, sorted. ``ranges`` maps a device id to the (first, last) seq of its
     operations carried, inclusive; ``prerequisites`` maps a device id to the highest seq
     the receiver must already hold; ``acks`` maps a device id to the highest seq the

@@ -25,9 +25,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from klantapp.crypto import agefile
 from klantapp.errors import Refused, UsageError
 from klantapp.i18n import _
-from klantapp.sync import agefile, canonical, minisign
+from klantapp.sync import canonical, minisign
 from klantapp.sync.canonical import FieldError, Fields, damaged, unsupported
 
 FORMAT_VERSION = 1

@@ -24,7 +24,7 @@ OPEN = "open"
 RESOLVED = "resolved"
 
 
-def _field_label(table: str, name: str) -> str:
+def field_label(table: str, name: str) -> str:
     kind = RECORD_KINDS.get(table)
     if name == ROW:
         return _("het hele gegeven (verwijderd)")
@@ -42,7 +42,7 @@ def _restricted(table: str, name: str) -> bool:
     return name in kind.field_names and kind.field(name).restricted
 
 
-def _text(value: Any) -> str:
+def value_text(value: Any) -> str:
     if value is None:
         return _("(leeg)")
     if isinstance(value, dict):
@@ -98,14 +98,14 @@ def list_conflicts(
                     "record": _(kind.label) if kind else table,
                     "row_id": row_id,
                     "field": name,
-                    "field_label": _field_label(table, name),
+                    "field_label": field_label(table, name),
                     "restricted": _restricted(table, name),
                     "kept_value": None if hidden else kept,
-                    "kept_text": _("(vertrouwelijk)") if hidden else _text(kept),
+                    "kept_text": _("(vertrouwelijk)") if hidden else value_text(kept),
                     "current_value": None if hidden else current,
                     "current_text": _("(verwijderd)")
                     if current_row is None
-                    else (_("(vertrouwelijk)") if hidden else _text(current)),
+                    else (_("(vertrouwelijk)") if hidden else value_text(current)),
                     "kept_clock": kept_hlc,
                     "kept_actor": kept_actor,
                     "kept_at": kept_at,

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 from klantapp.casebook import Transaction
 from klantapp.casebook.apply import local_value
+from klantapp.crypto import agefile
 from klantapp.errors import KlantappError
 from klantapp.i18n import _
-from klantapp.sync import agefile, minisign
+from klantapp.sync import minisign
 
 AGE = "age"
 SIGN = "sign"

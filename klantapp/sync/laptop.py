@@ -23,13 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from klantapp.casebook import Casebook, Transaction, migrations
-from klantapp.casebook.ops import HOUSEHOLD_TABLES, Change
+from klantapp.casebook.apply import ROW, Clock
+from klantapp.casebook.ops import HOUSEHOLD_TABLES, OFFICE_TABLES, Change
 from klantapp.errors import BundleRefused, KlantappError, Refused
 from klantapp.i18n import _
 from klantapp.sync import bundle, card, keys, minisign, payload, roster, transport
 from klantapp.sync import state as st
 from klantapp.sync.digest import CONTROL_KNOWN, VERSIONS, requested, scope_rows, state_digest
-from klantapp.sync.lines import state_delta
+from klantapp.sync.lines import RowKey, clocks_of, state_delta
 from klantapp.sync.receive import InvalidRemoteChange, apply_changes, check_schema
 
 Progress = Callable[[str, float], None]
@@ -59,6 +60,7 @@ class RunReport:
     refused: list[tuple[str, str, str]] = field(default_factory=list)  # (file, reason, message)
     unfinished: list[str] = field(default_factory=list)  # files left to read on a later run
     notices: list[str] = field(default_factory=list)
+    released: int = 0  # households handed over that left this laptop
     refused_state: dict[str, Any] | None = None
 
 
@@ -277,6 +279,7 @@ def run(
             report.refused.append((item.path.name, "damaged", str(exc)))
             continue
         try:
+            _make_way_for_office_rows(cb, manifest, body)
             applied = _apply_hub_bundle(cb, manifest, body, report)
         except InvalidRemoteChange as exc:  # nothing of it was applied
             report.refused.append((item.path.name, "invalid", str(exc)))
@@ -289,6 +292,10 @@ def run(
             progress(_("Bundels van het centrale kantoor lezen"), (number + 1) / len(found))
         if report.refused_state:
             break
+    if report.released:
+        # A household that left must not linger in the journal until some later close
+        # happens to compact: the snapshot is rewritten now, without it.
+        cb.compact(vacuum=True)
     if report.refused_state or refused:
         # Refused here (this copy differs from what the office has): send the unsent
         # changes once more, so the office keeps them aside for a person to review.
@@ -374,6 +381,56 @@ def _apply_hub_bundle(
     return received.changes
 
 
+def _make_way_for_office_rows(
+    cb: Casebook, manifest: bundle.Manifest, body: payload.Payload
+) -> None:
+    """The gemeente's shared settings are the office's (``OFFICE_TABLES``): a bundle that
+    describes them whole (the first one, or a full re-send) replaces what this laptop
+    holds of them, values and clocks, so both sides hold the same rows and the state
+    digest agrees. A row of this laptop's own (written before it joined, or by an older
+    Klantapp) would otherwise win by its clock and keep the office's letterhead out.
+    Rows that differ from the office's are removed first, in a transaction of their
+    own (the journal replays a record's changes before its local writes); only for a
+    bundle that will be applied, so a crash in between costs nothing but a moment: the
+    bundle stays in the folder and brings the rows on the next run."""
+    hub_id = manifest.sender
+    start, end = manifest.ranges.get(hub_id, (0, 0))
+    controls = body.controls
+    if (start != 0 and not controls.get("full")) or controls.get("refused"):
+        return
+    expected: dict[RowKey, dict[str, tuple[int, str]]] = {}
+    for change in body.changes:
+        for op in change.ops:
+            if op.table not in OFFICE_TABLES:
+                continue
+            clocks = expected.setdefault((op.table, op.row_id), {})
+            if op.op == "insert":
+                clocks.clear()
+                clocks[ROW] = Clock.of(op).key
+            elif op.op == "update":
+                clocks.update(dict.fromkeys(op.data or {}, Clock.of(op).key))
+    with cb.reading() as conn:
+        check_schema(manifest.schema_version, migrations.schema_version(conn))
+        position = int(st.get_in(conn, "sync_state", POSITION, 0))
+        if (end <= position and not controls.get("full")) or manifest.prerequisites.get(
+            hub_id, 0
+        ) > position:
+            return  # not applied (see _apply_hub_bundle)
+        held = [
+            (t, r) for t in sorted(OFFICE_TABLES) for (r,) in conn.execute(f"SELECT id FROM {t}")
+        ]
+        stored = clocks_of(conn, held)
+    differ = [
+        key
+        for key in held
+        if {f: c.key for f, c in stored.get(key, {}).items()} != expected.get(key)
+    ]
+    if differ:
+        with cb.transaction() as tx:
+            for table, row_id in differ:
+                tx.purge(table, row_id)
+
+
 def _take_roster(
     tx: Transaction, conn: sqlite3.Connection, controls: dict[str, Any], hub_id: str
 ) -> None:
@@ -440,17 +497,23 @@ def _take_set_aside(
     if listed == known:
         return
     tx.put_local("sync_state", SET_ASIDE, listed)
-    seen = {(k.get("first_seq"), k.get("last_seq")) for k in known if isinstance(k, dict)}
+
+    def key(item: dict[str, Any]) -> tuple[Any, ...]:
+        return (item.get("first_seq"), item.get("last_seq"), item.get("reason"))
+
+    seen = {key(k) for k in known if isinstance(k, dict)}
     for item in listed:
-        if not isinstance(item, dict) or (item.get("first_seq"), item.get("last_seq")) in seen:
+        if not isinstance(item, dict) or key(item) in seen:
             continue
         text = _(
             "Het centrale kantoor heeft een wijziging van {at} apart gezet: {message}. "
             "Uw latere wijzigingen zijn gewoon ontvangen."
         ).format(at=str(item.get("at", ""))[:10], message=str(item.get("message", "")))
+        reason = item.get("reason")
+        kind = "" if reason in (None, "removed_field") else f"{reason}-"
         tx.put_local(
             "sync_notices",
-            f"set-aside-{item.get('first_seq')}",
+            f"set-aside-{kind}{item.get('first_seq')}",
             {"at": _now(), "kind": "set_aside", "text": text},
         )
         report.notices.append(text)
@@ -495,6 +558,7 @@ def _release(tx: Transaction, conn: sqlite3.Connection, me: str, report: RunRepo
         if hid in waiting:
             continue
         tx.purge_household(hid)
+        report.released += 1
         text = _("Huishouden {name} is overgedragen aan {owner}.").format(
             name=name, owner=names.get(owner) or _("een andere klantmanager")
         )
@@ -558,10 +622,12 @@ def _send(
             rows = [
                 (t, r)
                 for t, r in scope_rows(conn, cb.device_id)
-                if t in HOUSEHOLD_TABLES or t == "settings" or t == "partners"
+                if t in HOUSEHOLD_TABLES or t == "partners"
             ]
             # What this laptop wrote before it joined, as it is now; what it wrote since
-            # travels as the changes themselves (the outbox).
+            # travels as the changes themselves (the outbox). Not its settings: the
+            # shared ones are the office's (they make way for the office's rows), the
+            # device's own never leave it.
             baseline = [
                 trimmed
                 for c in state_delta(conn, rows, 0)

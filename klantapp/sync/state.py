@@ -15,12 +15,11 @@ lives there, so the laptop and the hub read and write it in one way:
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from typing import Any
 
 from klantapp.casebook import Casebook, Transaction
-from klantapp.casebook.apply import local_value
+from klantapp.casebook.apply import local_value, local_values
 
 ROLE_LAPTOP = "laptop"
 ROLE_HUB = "hub"
@@ -42,10 +41,7 @@ def get_in(conn: sqlite3.Connection, table: str, key: str, default: Any = None) 
 
 
 def all_of(conn: sqlite3.Connection, table: str) -> dict[str, Any]:
-    return {
-        row[0]: json.loads(row[1])
-        for row in conn.execute(f"SELECT id, value FROM {table} ORDER BY id").fetchall()
-    }
+    return local_values(conn, table)
 
 
 def role(cb: Casebook) -> str | None:

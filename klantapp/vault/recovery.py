@@ -5,7 +5,7 @@ A forgotten passphrase never loses data: the office opens the casebook with its 
 a label and the casebook id, checked on the way out.
 
 The age keys themselves (checking a public key, reading and writing an identity file
-in the format ``age-keygen`` writes) are :mod:`klantapp.sync.agefile`'s, the one place
+in the format ``age-keygen`` writes) are :mod:`klantapp.crypto.agefile`'s, the one place
 for them; this module only words their failures for the recovery key. The file
 Klantapp writes for the office (:func:`secret_file_text`) is such an identity file, so
 ``klantapp recover`` and ``age -d -i FILE`` both read it.
@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pyrage
 
+from klantapp.crypto import agefile
 from klantapp.errors import UsageError
 from klantapp.i18n import _
-from klantapp.sync import agefile
 from klantapp.vault import failures
 from klantapp.vault.keys import DEK_BYTES
 

@@ -28,7 +28,8 @@ def _journal_records(cb: Casebook) -> int:
 
 
 def _changes(cb: Casebook) -> int:
-    return int(cb.db.execute("SELECT count(*) FROM changes").fetchone()[0])
+    with cb.reading() as conn:
+        return int(conn.execute("SELECT count(*) FROM changes").fetchone()[0])
 
 
 def test_household_with_members_is_one_change(casebook: Casebook) -> None:
@@ -55,9 +56,10 @@ def test_full_brede_intake_is_one_change_with_a_summary(casebook: Casebook) -> N
     assert len(saved) == 64
     assert _journal_records(casebook) == records + 1
     assert _changes(casebook) == changes + 1
-    summary = casebook.db.execute(
-        "SELECT DISTINCT summary FROM audit_log WHERE change_id = (SELECT max(id) FROM changes)"
-    ).fetchall()
+    with casebook.reading() as conn:
+        summary = conn.execute(
+            "SELECT DISTINCT summary FROM audit_log WHERE change_id = (SELECT max(id) FROM changes)"
+        ).fetchall()
     assert summary == [("Brede intake: 64 scores voor 4 gezinsleden",)]
     top = queries.timeline(casebook, hid)[0]
     assert top["what"] == "Brede intake: 64 scores voor 4 gezinsleden"

@@ -113,7 +113,8 @@ def test_init_writes_the_recovery_secret_for_the_central_office(tmp_path: Path, 
 def _office_card(path: Path) -> str:
     """An office card file (as `klantapp hub card` writes it); returns the secret half of
     the recovery key it names."""
-    from klantapp.sync import agefile, card, minisign
+    from klantapp.crypto import agefile
+    from klantapp.sync import card, minisign
 
     identity, recovery = agefile.new_identity()
     _office_identity, office = agefile.new_identity()

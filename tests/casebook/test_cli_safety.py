@@ -4,7 +4,6 @@ message is plain, in the chosen language, without the refused value."""
 
 from __future__ import annotations
 
-import ast
 import json
 import os
 import shutil
@@ -366,18 +365,6 @@ def test_the_command_switches_off_core_dumps() -> None:
 
 
 # -- the entry points ----------------------------------------------------------------
-
-
-def test_the_core_never_imports_the_client() -> None:
-    for path in (ROOT / "klantapp").rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module]
-            for name in names:
-                assert name.split(".")[0] not in ("ui", "PySide6"), (path, name)
 
 
 def test_sub_commands_load_without_qt_and_all_are_there() -> None:

@@ -31,6 +31,16 @@ def test_saved_changes_survive_reopen(casebook: Casebook, reopen) -> None:
         cb.close()
 
 
+def test_the_connection_is_reached_only_under_the_lock(casebook: Casebook) -> None:
+    """No way around the lock: reads go through ``reading()``, writes through
+    ``transaction()`` (the sqlite-utils ``db`` property handed the bare connection to
+    anyone, while a sync worker might be merging)."""
+    public = {name for name in dir(Casebook) if not name.startswith("_")}
+    assert "db" not in public
+    with casebook.reading() as conn:
+        assert conn.execute("SELECT count(*) FROM changes").fetchone()[0] >= 0
+
+
 def test_an_error_inside_a_transaction_keeps_nothing(casebook: Casebook, reopen) -> None:
     with pytest.raises(RuntimeError), casebook.transaction() as tx:
         tx.insert("households", {"name": "Half", "status": "azc"})

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from klantapp.sync import agefile, bundle, minisign
+from klantapp.crypto import agefile
+from klantapp.sync import bundle, minisign
 
 HUB_ID = "hub0001"
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import pyrage
 import pytest
 
+from klantapp.crypto import agefile
 from klantapp.errors import BundleRefused
-from klantapp.sync import agefile
 
 from . import cctv
 

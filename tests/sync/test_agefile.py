@@ -8,8 +8,8 @@ import re
 
 import pytest
 
+from klantapp.crypto import agefile
 from klantapp.errors import BundleRefused, UsageError
-from klantapp.sync import agefile
 
 
 def test_new_identity_round_trips_and_key_ids_are_stable() -> None:

@@ -17,8 +17,9 @@ from typing import Any
 
 import pytest
 
+from klantapp.crypto import agefile
 from klantapp.errors import BundleRefused
-from klantapp.sync import agefile, bundle, canonical, minisign
+from klantapp.sync import bundle, canonical, minisign
 from tests.sync.parties import HUB_ID, Parties
 
 

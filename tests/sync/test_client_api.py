@@ -9,7 +9,7 @@ import pytest
 from klantapp.casebook import Casebook, services
 from klantapp.errors import WrongPassphrase
 from klantapp.sync import laptop, state, transport
-from klantapp.sync.hub import office
+from klantapp.sync.hub import office, quarantine
 from klantapp.vault import KdfParams
 from tests.sync.world import PASSPHRASE, World, household
 
@@ -51,10 +51,10 @@ def test_the_office_status_counts_devices_needing_attention_and_bundles_kept_asi
     household(anna, "Familie Na Intrekking")
     world.sync_laptop("Anna")
     world.sync_hub()
-    kept = office.quarantined(world.hub)
+    kept = quarantine.listing(world.hub)
     assert [(q["device_name"], q["reason"], q["changes"]) for q in kept] == [("Anna", "revoked", 1)]
     assert "ingetrokken" in kept[0]["reason_text"]
-    assert office.quarantined(world.hub, world.laptops["Bram"].device_id) == []
+    assert quarantine.listing(world.hub, world.laptops["Bram"].device_id) == []
     assert office.status(world.hub)["quarantined_bundles"] == 1
 
 

@@ -9,8 +9,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from klantapp.crypto import agefile
 from klantapp.errors import Refused
-from klantapp.sync import agefile, canonical, card, minisign, roster
+from klantapp.sync import canonical, card, minisign, roster
 from tests.sync.parties import HUB_ID, Parties
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)

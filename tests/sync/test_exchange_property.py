@@ -1,7 +1,7 @@
 """A hypothesis state machine over a central office and 2-3 laptops.
 
-Random edits on the laptops' own households and on shared reference data (at the office
-and on laptops), random delivery: bundles lost, duplicated, re-delivered late, in any
+Random edits on the laptops' own households and on shared reference data (ketenpartners
+at the office and on laptops, the letterhead at the office), random delivery: bundles lost, duplicated, re-delivered late, in any
 order; reassignments, compactions and reopens. Invariants, once every bundle is
 delivered: every laptop holds exactly the office's state for what it may hold, and no
 written value is lost silently -- it is the current value, or a later write was made
@@ -135,6 +135,11 @@ class Exchange(RuleBasedStateMachine):
             tx.update("partners", "partner-1", {"phone": phone})
         self._record(tx)
 
+    @rule(phone=st.sampled_from(PHONES))
+    def office_edits_the_letterhead(self, phone: str) -> None:
+        """Shared settings are the office's: only it writes them (laptops cannot)."""
+        self.world.hub.set_setting("gemeente", {"name": "Heuveldal", "phone": phone})
+
     @rule(pick=st.integers(0, 50), to=st.integers(0, 2))
     def reassign(self, pick: int, to: int) -> None:
         with self.world.hub.reading() as conn:
@@ -218,12 +223,19 @@ def _scope(cb: Casebook, device: str) -> dict[str, Any]:
             if r[1] in ids
         ]
         partners = conn.execute("SELECT id, name, phone FROM partners ORDER BY id").fetchall()
+        settings_ = conn.execute("SELECT id, value FROM settings ORDER BY id").fetchall()
         conflicts = conn.execute(
             "SELECT id, tbl, row_id, field, kept_value, status FROM conflicts "
             "WHERE household_id IS NULL OR household_id IN (SELECT value FROM json_each(?)) ORDER BY id",
             (json.dumps(ids),),
         ).fetchall()
-    return {"households": households, "notes": notes, "partners": partners, "conflicts": conflicts}
+    return {
+        "households": households,
+        "notes": notes,
+        "partners": partners,
+        "settings": settings_,
+        "conflicts": conflicts,
+    }
 
 
 def _nothing_lost(hub: Casebook, writes: list[Op]) -> None:

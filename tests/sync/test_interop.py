@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from klantapp.crypto import agefile
 from klantapp.errors import Refused
-from klantapp.sync import agefile, bundle, minisign
+from klantapp.sync import bundle, minisign
 
 pytestmark = pytest.mark.skipif(
     shutil.which("age") is None or shutil.which("minisign") is None,

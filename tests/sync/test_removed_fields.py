@@ -19,7 +19,7 @@ from klantapp.casebook.migrations import available, migrate
 from klantapp.casebook.ops import Change, Op
 from klantapp.sync import laptop, payload, removed
 from klantapp.sync import state as st
-from klantapp.sync.hub import office
+from klantapp.sync.hub import quarantine
 from tests.casebook.older_schema import at_schema
 from tests.sync.test_mixed_versions import _as_schema_6, _write_removed_field
 from tests.sync.world import World, household
@@ -156,7 +156,7 @@ def test_an_untranslatable_change_is_kept_aside_and_the_later_changes_are_taken(
     assert queries.get(world.hub, "households", hid)["city"] == "Dalen"
 
     # listed at the office, with the change itself kept whole
-    kept = office.quarantined(world.hub, anna.device_id)
+    kept = quarantine.listing(world.hub, anna.device_id)
     assert [(q["reason"], q["changes"]) for q in kept] == [("removed_field", 1)]
     with world.hub.reading() as conn:
         value = st.all_of(conn, "sync_quarantine")[kept[0]["bundle"]]

@@ -123,6 +123,34 @@ def test_join_from_instellingen_then_the_office_enrols_the_request(
     assert hub_ws.devices.requests.text() == "" or "0" not in hub_ws.devices.requests.text()
 
 
+def test_on_a_joined_laptop_the_letterhead_is_the_offices_and_read_only(
+    qtbot, world: World, open_workspace
+) -> None:  # type: ignore[no-untyped-def]
+    anna = world.add_laptop("Anna")
+    world.hub.set_setting("gemeente", {"name": "Gemeente Heuveldal", "city": "Heuveldal"})
+    ws = open_workspace(anna, world.folder)
+    ws.go("settings")
+    screen = ws.settings_screen
+    assert all(edit.isReadOnly() for edit in screen.fields.values())
+    assert screen.office_note.isVisibleTo(screen)
+    assert "beheerd door het centrale kantoor" in screen.office_note.text()
+    assert not screen.mark_button.isEnabled()
+    world.sync_hub()
+    synced(qtbot, ws)
+    qtbot.waitUntil(lambda: screen.fields["city"].text() == "Heuveldal", timeout=5_000)
+    # the klantmanager's own name is this laptop's: still saved here
+    screen.klantmanager.setText("Anna de Wit")
+    assert screen.save()
+    assert ws.session.get_setting("klantmanager") == {"name": "Anna de Wit"}
+    assert anna.get_setting("gemeente") == {"name": "Gemeente Heuveldal", "city": "Heuveldal"}
+    # and the office's own client edits it as before
+    hub_ws = open_workspace(world.hub, world.folder)
+    hub_ws.go("settings")
+    office_screen = hub_ws.settings_screen
+    assert not office_screen.fields["city"].isReadOnly()
+    assert office_screen.office_note.isHidden()
+
+
 def test_syncs_when_the_folder_becomes_reachable_and_after_each_save(
     qtbot, world: World, open_workspace
 ) -> None:  # type: ignore[no-untyped-def]

@@ -2,7 +2,9 @@
 central office (ui/screens/office.py).
 
 Language and auto-lock are local settings of this laptop (QSettings). The gemeente
-details are shared data printed on letters; they are stored in the casebook.
+details are shared data printed on letters; they are stored in the casebook. On a laptop
+joined to a central office they are the office's: shown read-only, with a note (the
+klantmanager's own name stays editable: it is this laptop's).
 """
 
 from __future__ import annotations
@@ -53,6 +55,18 @@ GEMEENTE_FIELDS: tuple[tuple[str, str], ...] = (
 )
 _POSTCODE = re.compile(r"^\s*[1-9][0-9]{3}\s?[A-Za-z]{2}\s*$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _gemeente_problems(values: dict[str, str]) -> dict[str, str]:
+    """What the form itself sees wrong in the gemeente's details, per field."""
+    problems: dict[str, str] = {}
+    if values["postcode"] and not _POSTCODE.match(values["postcode"]):
+        problems["postcode"] = _("Een postcode is vier cijfers en twee letters, zoals 1234 AB.")
+    if values["email"] and not _EMAIL.match(values["email"]):
+        problems["email"] = _("Dit is geen geldig e-mailadres.")
+    if values["phone_hours"] and parse_phone_hours(values["phone_hours"]) is None:
+        problems["phone_hours"] = _("Schrijf de tijden als 09:00-17:00.")
+    return problems
 
 
 class SettingsScreen(QWidget):
@@ -135,6 +149,15 @@ class SettingsScreen(QWidget):
             self.fields[key] = edit
             self.problems[key] = problem
         g_lay.addLayout(form)
+        self.office_note = QLabel(
+            _(
+                "De gegevens van de gemeente worden beheerd door het centrale kantoor; "
+                "wijzigingen daar komen vanzelf op deze laptop."
+            )
+        )
+        self.office_note.setWordWrap(True)
+        self.office_note.hide()
+        g_lay.addWidget(self.office_note)
         row = QHBoxLayout()
         self.save_button = QPushButton(_("Opslaan"))
         self.save_button.setToolTip(_("Opslaan (Ctrl+S)"))
@@ -196,9 +219,23 @@ class SettingsScreen(QWidget):
         self._original: dict[str, str] = {}
         self.refresh()
 
+    def office_owned(self) -> bool:
+        """Joined to a central office: the gemeente's details are the office's."""
+        return self.session.is_open and self.session.sync_role() == "laptop"
+
+    def _show_ownership(self) -> None:
+        owned = self.office_owned()
+        for edit in self.fields.values():
+            edit.setReadOnly(owned)
+        self.office_note.setVisible(owned)
+        self.review_note.setVisible(owned)
+        for widget in (self.reviewer, self.mark_button):
+            widget.setEnabled(not owned)
+
     def refresh(self) -> None:
         if not self.session.is_open or self.is_dirty():
             return
+        self._show_ownership()
         value = self._gemeente()
         if hasattr(self, "review_language"):
             self._fill_review_languages()
@@ -237,13 +274,10 @@ class SettingsScreen(QWidget):
 
     def save(self) -> bool:
         values = self._values()
-        problems: dict[str, str] = {}
-        if values["postcode"] and not _POSTCODE.match(values["postcode"]):
-            problems["postcode"] = _("Een postcode is vier cijfers en twee letters, zoals 1234 AB.")
-        if values["email"] and not _EMAIL.match(values["email"]):
-            problems["email"] = _("Dit is geen geldig e-mailadres.")
-        if values["phone_hours"] and parse_phone_hours(values["phone_hours"]) is None:
-            problems["phone_hours"] = _("Schrijf de tijden als 09:00-17:00.")
+        # On a joined laptop the gemeente's details are the office's (shown read-only):
+        # only the klantmanager's own name is saved here.
+        owned = self.office_owned()
+        problems = {} if owned else _gemeente_problems(values)
         for key, label in self.problems.items():
             label.setText("⚠ " + problems[key] if key in problems else "")
             label.setVisible(key in problems)
@@ -256,16 +290,16 @@ class SettingsScreen(QWidget):
             pc = values["postcode"].replace(" ", "").upper()
             values["postcode"] = f"{pc[:4]} {pc[4:]}"
         name = values.pop("__klantmanager")
-        # keys this form does not show (logo, reviewed languages, ...) are kept
-        current = self._gemeente()
-        kept = {k: v for k, v in current.items() if k not in self.fields}
-        gemeente = {**kept, **{k: v for k, v in values.items() if v}}
-        # The core checks both first (klantapp/domain/settings.py): a problem in either
-        # one saves neither, and is shown at its field.
-        found = [
-            *validate_setting("gemeente", gemeente)[1],
-            *validate_setting("klantmanager", {"name": name})[1],
-        ]
+        saving: dict[str, dict[str, Any]] = {}
+        if not owned:
+            # keys this form does not show (logo, reviewed languages, ...) are kept
+            current = self._gemeente()
+            kept = {k: v for k, v in current.items() if k not in self.fields}
+            saving["gemeente"] = {**kept, **{k: v for k, v in values.items() if v}}
+        saving["klantmanager"] = {"name": name}
+        # The core checks all first (klantapp/domain/settings.py): a problem in one
+        # saves none, and is shown at its field.
+        found = [p for key, value in saving.items() for p in validate_setting(key, value)[1]]
         if found:
             for problem in found:  # "gemeente.postcode" -> the postcode field
                 shown_at: QLabel | None = (
@@ -279,7 +313,8 @@ class SettingsScreen(QWidget):
             self.status.problem(_("Niet opgeslagen: verbeter de gemarkeerde velden."))
             return False
         try:
-            self.session.set_setting("gemeente", gemeente)
+            if "gemeente" in saving:
+                self.session.set_setting("gemeente", saving["gemeente"])
             if name != self.session.klantmanager_name():
                 self.session.set_setting("klantmanager", {"name": name})
         except KlantappError as exc:
@@ -374,6 +409,12 @@ class SettingsScreen(QWidget):
         row.addWidget(self.unmark_button)
         row.addStretch(1)
         b_lay.addLayout(row)
+        self.review_note = QLabel(
+            _("Welke vertalingen zijn nagekeken, legt het centrale kantoor vast.")
+        )
+        self.review_note.setWordWrap(True)
+        self.review_note.hide()
+        b_lay.addWidget(self.review_note)
         self.review_state = QLabel()
         self.review_state.setWordWrap(True)
         b_lay.addWidget(self.review_state)
@@ -412,7 +453,7 @@ class SettingsScreen(QWidget):
                 name=review.by or "-", date=review.on or "-"
             )
         self.review_state.setText(text)
-        self.unmark_button.setEnabled(review.source == "gemeente")
+        self.unmark_button.setEnabled(review.source == "gemeente" and not self.office_owned())
 
     def mark_reviewed(self) -> bool:
         from klantapp.letters.review import mark_reviewed
@@ -508,7 +549,7 @@ class SettingsScreen(QWidget):
         return False
 
     def data_changed(self, kind: str) -> None:
-        if kind == "settings":
+        if kind in ("settings", "", "sync"):  # an exchange may bring the office's
             self.refresh()
         if kind in ("", "sync"):
             self.office.refresh()

@@ -41,6 +41,7 @@ from klantapp.i18n import _
 from klantapp.sync import bundle, digest, keys, payload, removed, roster, transport
 from klantapp.sync import state as st
 from klantapp.sync.digest import scope_rows
+from klantapp.sync.hub import office_rows
 from klantapp.sync.hub.digests import HouseholdSums, Rows
 from klantapp.sync.hub.office import (
     ACTIVE,
@@ -362,6 +363,7 @@ def _take_bundle(
         taken.append(change)
         acked, head = change.last_seq, change.digest
     allowed = _authorised(conn, device, entry, taken)
+    allowed, office_writes = office_rows.split(conn, allowed)  # the office's settings
     translation = removed.translate(conn, allowed)  # an older laptop's removed fields
     allowed = translation.changes
     try:
@@ -394,18 +396,22 @@ def _take_bundle(
     received = apply_changes(tx, conn, allowed, keep_losers=True, validate=False)
     removed.write_decisions(tx, conn, translation.decisions)
     _renumber_pip_versions(tx, conn, received.households, rows)
-    for aside in translation.set_aside:
-        _keep_change(tx, device, aside)
-        report.quarantined.append(
-            {"bundle": _change_key(aside.change), "device": device, "reason": "removed_field"}
-        )
+    for aside, reason in [
+        *((a, office_rows.REASON) for a in office_writes),
+        *((a, "removed_field") for a in translation.set_aside),
+    ]:
+        key = _keep_change(tx, device, aside, reason)
+        report.quarantined.append({"bundle": key, "device": device, "reason": reason})
     rows.finish(conn, created=[(op.table, op.row_id) for op in tx.ops])
     report.received += 1
     report.applied_changes += received.changes
     report.conflicts += received.conflicts
     sent = entry.get("sent_digests", {})
     expected = sent.get(str(claimed)) if manifest.state_digest else None
-    if expected is not None and expected != manifest.state_digest:
+    if office_writes or (expected is not None and expected != manifest.state_digest):
+        # the digests disagree, or the laptop holds a value of the office's settings
+        # that was kept aside here: its caseload and the shared data go whole again
+        # (the laptop then takes the office's rows in place of its own)
         entry["resend_all"] = True
         sums.forget(device)
     held = set(body.controls.get("held", []))
@@ -719,6 +725,8 @@ def _write_bundles(
                 and "full" not in controls
                 and not lacks_ack
                 and "since" in last
+                # a change kept aside here, or no longer (dismissed): the laptop is told
+                and last.get("set_aside", []) == controls.get("set_aside", [])
             )
             if unchanged:
                 continue
@@ -752,7 +760,7 @@ def _write_bundles(
         for old in _waiting_for(folder, hub_id, device, manifest.bundle_id):
             _remove(old)
         report.written.append(written.name)
-        sent.append(_Sent(device, entry, since, position, state))
+        sent.append(_Sent(device, entry, since, position, state, controls.get("set_aside", [])))
     return sent
 
 
@@ -763,6 +771,7 @@ class _Sent:
     since: int
     position: int
     digest: str
+    set_aside: list[Any]  # what the bundle told of the device's changes kept aside
 
 
 def _record_sent(tx: Transaction, sent: _Sent) -> None:
@@ -779,6 +788,7 @@ def _record_sent(tx: Transaction, sent: _Sent) -> None:
         "since": sent.since,
         "position": position,
         "at": _now(),
+        "set_aside": sent.set_aside,
     }
     fresh["full"] = {
         hid: (pos or position) for hid, pos in _as_positions(fresh.get("full", {})).items()
@@ -833,21 +843,24 @@ def _keep(tx: Transaction, manifest: bundle.Manifest, ops: bytes, reason: str) -
     )
 
 
-def _change_key(change: Change) -> str:
-    return f"change-{change.device}-{change.first_seq}"
+def _change_key(change: Change, reason: str) -> str:
+    prefix = "change" if reason == "removed_field" else reason
+    return f"{prefix}-{change.device}-{change.first_seq}"
 
 
-def _keep_change(tx: Transaction, device: str, aside: removed.SetAside) -> None:
+def _keep_change(tx: Transaction, device: str, aside: removed.SetAside, reason: str) -> str:
     """Keep one change aside (it cannot be applied without a person deciding); its
     acknowledgement still goes out, so the laptop's later changes are not held up, and
-    the laptop is told of it (``told``) for as long as it is kept here."""
+    the laptop is told of it (``told``) for as long as it is kept here. Returns its
+    key in the quarantine."""
     change = aside.change
+    key = _change_key(change, reason)
     tx.put_local(
         "sync_quarantine",
-        _change_key(change),
+        key,
         {
             "device": device,
-            "reason": "removed_field",
+            "reason": reason,
             "message": aside.message,
             "received_at": _now(),
             "manifest": {"ranges": {device: [change.first_seq, change.last_seq]}},
@@ -857,16 +870,18 @@ def _keep_change(tx: Transaction, device: str, aside: removed.SetAside) -> None:
                 "last_seq": change.last_seq,
                 "at": change.at,
                 "message": aside.message,
+                "reason": reason,
             },
         },
     )
+    return key
 
 
 def _set_aside_of(kept: dict[str, Any]) -> dict[str, list[Any]]:
     """Per device, what it is told of its changes kept aside here (see _keep_change)."""
     out: dict[str, list[Any]] = {}
     for value in kept.values():
-        if value.get("reason") == "removed_field" and value.get("told"):
+        if value.get("told"):
             out.setdefault(str(value.get("device", "")), []).append(value["told"])
     return out
 

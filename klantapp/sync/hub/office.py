@@ -16,9 +16,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from klantapp.casebook import Casebook, Transaction
+from klantapp.crypto import agefile
 from klantapp.errors import KlantappError, UsageError
 from klantapp.i18n import _, ngettext
-from klantapp.sync import agefile, card, keys, minisign, roster
+from klantapp.sync import card, keys, minisign, roster
 from klantapp.sync import state as st
 from klantapp.vault import KdfParams
 
@@ -314,49 +315,6 @@ def devices(cb: Casebook) -> list[dict[str, Any]]:
                 "refused": entry.get("refused"),
             }
         )
-    return out
-
-
-QUARANTINE_REASONS: dict[str, str] = {
-    "revoked": "Het apparaat is ingetrokken; de bundel is niet toegepast.",
-    "refused_device": "Het apparaat is geweigerd; de bundel is niet toegepast.",
-    "rolled_back": "Een teruggezette, oudere kopie van het dossier stuurde deze bundel.",
-    "diverged": "Een gekopieerd dossier stuurde deze bundel onder bestaande nummers.",
-    "damaged": "De bundel is beschadigd.",
-    "removed_field": (
-        "Een wijziging van een oudere versie van Klantapp die niet vanzelf is om te zetten: "
-        "zij is niet toegepast, de latere wijzigingen van die laptop wel."
-    ),
-}
-
-
-def quarantined(cb: Casebook, device_id: str | None = None) -> list[dict[str, Any]]:
-    """The bundles kept aside (not applied) for a person to review, newest first, with
-    how many changes each holds and why it was kept: per device or all of them."""
-    with cb.reading() as conn:
-        require_hub(conn)
-        kept = st.all_of(conn, "sync_quarantine")
-        peers = st.all_of(conn, "sync_peers")
-    out = []
-    for bundle_id, value in kept.items():
-        device = str(value.get("device", ""))
-        if device_id is not None and device != device_id:
-            continue
-        ranges = (value.get("manifest") or {}).get("ranges") or {}
-        first, last = ranges.get(device, (0, 0)) if isinstance(ranges, dict) else (0, 0)
-        reason = str(value.get("reason", ""))
-        out.append(
-            {
-                "bundle": bundle_id,
-                "device": device,
-                "device_name": (peers.get(device) or {}).get("name") or device,
-                "reason": reason,
-                "reason_text": _(QUARANTINE_REASONS.get(reason, "De bundel is apart gezet.")),
-                "received_at": value.get("received_at"),
-                "changes": max(int(last) - int(first) + 1, 0) if last else 0,
-            }
-        )
-    out.sort(key=lambda q: str(q["received_at"] or ""), reverse=True)
     return out
 
 
