@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import hashlib
 import json
 import os
 import sqlite3
@@ -50,7 +51,7 @@ from klantapp.sync.hub.office import (
 )
 from klantapp.sync.lines import RowKey, households_of, row_states, state_delta, touched_since
 from klantapp.sync.merge import RowState
-from klantapp.sync.receive import InvalidRemoteChange, apply_changes, check_op, check_schema
+from klantapp.sync.receive import InvalidRemoteChange, apply_changes, check_schema
 from klantapp.sync.scope import SHARED_TABLES
 from klantapp.vault import fsio
 
@@ -317,43 +318,42 @@ def _take_bundle(
             return _refuse_device(tx, conn, device, entry, manifest, body, "diverged", report)
         taken.append(change)
         acked, head = change.last_seq, change.digest
-    allowed = _authorised(conn, device, entry, taken)
-    translation = removed.translate(conn, allowed)  # an older laptop's removed fields
-    allowed = translation.changes
     try:
         check_schema(manifest.schema_version, migrations.schema_version(conn))
-        for change in allowed:
-            for op in change.ops:
-                check_op(op)
     except InvalidRemoteChange as exc:
-        _keep(tx, manifest, payload.encode(body), "invalid")
+        # made by a newer Klantapp: nothing of it is taken until the office is updated
+        _keep(tx, manifest, payload.encode(body), "newer_version")
         report.quarantined.append(
-            {"bundle": manifest.bundle_id, "device": device, "reason": "invalid"}
+            {"bundle": manifest.bundle_id, "device": device, "reason": "newer_version"}
         )
         report.refused.append(
             {
                 "file": manifest.bundle_id,
                 "device": device,
-                "reason": "invalid",
+                "reason": "newer_version",
                 "message": str(exc),
             }
         )
         return "refused"
+    allowed = _authorised(conn, device, entry, taken)
+    # an older laptop's removed fields translated; a change the office cannot take is
+    # kept aside on its own, acknowledged and named to the laptop
+    translation = removed.translate(conn, allowed)
     sums.catch_up(conn)
     rows.add_before(
         conn,
         [
-            *((op.table, op.row_id) for c in allowed for op in c.ops),
-            *((removed.DECISIONS, w.row_id) for w in translation.decisions),
+            *((op.table, op.row_id) for c in translation.changes for op in c.ops),
+            *translation.rows(),
         ],
     )
-    received = apply_changes(tx, conn, allowed, keep_losers=True, validate=False)
-    removed.write_decisions(tx, conn, translation.decisions)
+    received = apply_changes(tx, conn, translation.changes, keep_losers=True, validate=False)
+    removed.write(tx, conn, translation)
     _renumber_pip_versions(tx, conn, received.households, rows)
     for aside in translation.set_aside:
         _keep_change(tx, device, aside)
         report.quarantined.append(
-            {"bundle": _change_key(aside.change), "device": device, "reason": "removed_field"}
+            {"bundle": _change_key(aside.change), "device": device, "reason": aside.reason}
         )
     rows.finish(conn, created=[(op.table, op.row_id) for op in tx.ops])
     report.received += 1
@@ -753,6 +753,15 @@ def _waiting_for(folder: Path, hub_id: str, device: str, keep: str) -> list[Path
 
 
 def _keep(tx: Transaction, manifest: bundle.Manifest, ops: bytes, reason: str) -> None:
+    """Keep a bundle aside, once: a device that sends the same changes again (it was
+    not told, or cannot hear the office yet) adds no second entry; the first one
+    counts how often they came."""
+    content = _content(ops)
+    for key, value in st.all_of(tx._conn, "sync_quarantine").items():
+        if value.get("device") == manifest.sender and value.get("content") == content:
+            again = {**value, "times": int(value.get("times", 1)) + 1, "last_received_at": _now()}
+            tx.put_local("sync_quarantine", key, again)
+            return
     tx.put_local(
         "sync_quarantine",
         manifest.bundle_id,
@@ -762,8 +771,20 @@ def _keep(tx: Transaction, manifest: bundle.Manifest, ops: bytes, reason: str) -
             "received_at": _now(),
             "manifest": json.loads(manifest.to_json()),
             "ops": base64.b64encode(ops).decode("ascii"),
+            "content": content,
         },
     )
+
+
+def _content(ops: bytes) -> str:
+    """What a kept bundle holds, whatever bundle carried it: its changes by origin,
+    numbers and digest (the whole payload if it cannot be read)."""
+    try:
+        changes = payload.decode(ops).changes
+    except payload.PayloadError:
+        return hashlib.sha256(ops).hexdigest()
+    lines = "".join(f"{c.device} {c.first_seq} {c.last_seq} {c.digest}\n" for c in changes)
+    return hashlib.sha256(lines.encode("utf-8")).hexdigest()
 
 
 def _change_key(change: Change) -> str:
@@ -780,7 +801,7 @@ def _keep_change(tx: Transaction, device: str, aside: removed.SetAside) -> None:
         _change_key(change),
         {
             "device": device,
-            "reason": "removed_field",
+            "reason": aside.reason,
             "message": aside.message,
             "received_at": _now(),
             "manifest": {"ranges": {device: [change.first_seq, change.last_seq]}},
@@ -799,7 +820,7 @@ def _set_aside_of(kept: dict[str, Any]) -> dict[str, list[Any]]:
     """Per device, what it is told of its changes kept aside here (see _keep_change)."""
     out: dict[str, list[Any]] = {}
     for value in kept.values():
-        if value.get("reason") == "removed_field" and value.get("told"):
+        if value.get("told"):
             out.setdefault(str(value.get("device", "")), []).append(value["told"])
     return out
 

@@ -304,6 +304,14 @@ QUARANTINE_REASONS: dict[str, str] = {
         "Een wijziging van een oudere versie van Klantapp die niet vanzelf is om te zetten: "
         "zij is niet toegepast, de latere wijzigingen van die laptop wel."
     ),
+    "invalid_change": (
+        "Een wijziging die de regels van het centrale kantoor niet aannemen: zij is niet "
+        "toegepast, de latere wijzigingen van die laptop wel."
+    ),
+    "newer_version": (
+        "De bundel is gemaakt met een nieuwere versie van Klantapp. De laptop stuurt zijn "
+        "wijzigingen opnieuw; ze worden ontvangen zodra het centrale kantoor is bijgewerkt."
+    ),
 }
 
 
@@ -331,6 +339,7 @@ def quarantined(cb: Casebook, device_id: str | None = None) -> list[dict[str, An
                 "reason_text": _(QUARANTINE_REASONS.get(reason, "De bundel is apart gezet.")),
                 "received_at": value.get("received_at"),
                 "changes": max(int(last) - int(first) + 1, 0) if last else 0,
+                "times": int(value.get("times", 1)),  # the same changes sent again
             }
         )
     out.sort(key=lambda q: str(q["received_at"] or ""), reverse=True)
