@@ -17,7 +17,7 @@ import pytest
 from klantapp.casebook import Casebook, migrations, queries, services
 from klantapp.casebook.ops import Change, Op
 from klantapp.sync import laptop
-from klantapp.sync.hub import office
+from klantapp.sync.hub import exchange, office
 from klantapp.sync.receive import InvalidRemoteChange, check_op
 from tests.sync.world import World, household
 
@@ -87,6 +87,22 @@ def _laptop_with_member(world: World, name: str) -> tuple[Casebook, str, str]:
     return anna, hid, pid
 
 
+def _new_pip(cb: Casebook, hid: str, pid: str) -> str:
+    """A first PIP version of the member, with a leerroute and a toelichting."""
+    return services.add_record(
+        cb,
+        "pips",
+        {
+            "household_id": hid,
+            "person_id": pid,
+            "version": 1,
+            "status": "concept",
+            "leerroute": "b1",
+            "notes": "Start na de zomer",
+        },
+    )
+
+
 def test_a_removed_field_without_a_translation_is_refused_with_the_reason() -> None:
     """The office translates the removed fields it knows (test_removed_fields.py); where
     a change still writes one (nothing translated it), it is refused, never half
@@ -153,25 +169,10 @@ def test_a_schema_9_laptops_einddoel_is_translated_and_does_not_hold_up_its_late
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     anna, hid, pid = _laptop_with_member(world, "Haile")
-    pip = services.add_record(
-        anna,
-        "pips",
-        {
-            "household_id": hid,
-            "person_id": pid,
-            "version": 1,
-            "status": "concept",
-            "leerroute": "b1",
-            "notes": "Start na de zomer",
-        },
-    )
+    pip = _new_pip(anna, hid, pid)
     _write_removed_field(anna, "goal", "Werk als kapper", table="pips")
     with monkeypatch.context() as m:
-        _as_schema(9, m, laptop)
-        world.sync_laptop("anna")
-        services.update_record(anna, "households", hid, {"city": "Heuveldal"})  # later
-        world.sync_laptop("anna")
-        report = world.sync_hub()
+        report = _sent_by_an_older_version(world, m, 9, hid)
 
     assert report.refused == [] and report.quarantined == []
     # as migration 0010 has it: the einddoel a line of the toelichting, the route of
@@ -179,12 +180,25 @@ def test_a_schema_9_laptops_einddoel_is_translated_and_does_not_hold_up_its_late
     stored = queries.get(world.hub, "pips", pip)
     assert stored["notes"] == "Start na de zomer\nEinddoel: Werk als kapper"
     assert stored["integratieroute"] == "werk"
-    assert queries.get(world.hub, "households", hid)["city"] == "Heuveldal"
+    assert queries.get(world.hub, "households", hid)["city"] == "Dalen"
 
     world.settle()  # updated: it hears that everything was taken
     assert laptop.status(anna)["unsent_changes"] == 0
     assert laptop.status(anna)["set_aside_at_office"] == []
     assert queries.get(anna, "pips", pip)["notes"] == stored["notes"]
+
+
+def _sent_by_an_older_version(
+    world: World, monkeypatch: pytest.MonkeyPatch, version: int, hid: str
+) -> exchange.HubReport:
+    """Laptop anna, on schema ``version`` (for as long as ``monkeypatch`` holds), sends
+    its unsent changes, then an edit of household ``hid`` made after them; the office
+    takes both bundles."""
+    _as_schema(version, monkeypatch, laptop)
+    world.sync_laptop("anna")
+    services.update_record(world.laptops["anna"], "households", hid, {"city": "Dalen"})
+    world.sync_laptop("anna")
+    return world.sync_hub()
 
 
 def _unsent_edit_with_unknown_field(world: World) -> tuple[Casebook, str, str]:
@@ -201,11 +215,7 @@ def test_a_change_the_office_cannot_take_is_kept_aside_once_and_the_laptop_is_to
 ) -> None:
     anna, hid, pid = _unsent_edit_with_unknown_field(world)
     with monkeypatch.context() as m:
-        _as_schema(8, m, laptop)
-        world.sync_laptop("anna")
-        services.update_record(anna, "households", hid, {"city": "Dalen"})  # a later edit
-        world.sync_laptop("anna")
-        report = world.sync_hub()
+        report = _sent_by_an_older_version(world, m, 8, hid)
         assert [q["reason"] for q in report.quarantined] == ["removed_field"]
         assert report.refused == []
         # the change alone is kept aside, not the laptop's bundle: its later edit is taken

@@ -24,8 +24,9 @@ from klantapp.sync.hub import office
 from klantapp.sync.receive import apply_changes
 from tests.casebook.older_schema import at_schema, updated_from
 from tests.sync.test_mixed_versions import (
-    _as_schema,
     _as_schema_6,
+    _new_pip,
+    _sent_by_an_older_version,
     _write_removed_field,
     _write_removed_fields,
 )
@@ -149,11 +150,7 @@ def test_an_untranslatable_change_is_kept_aside_and_the_later_changes_are_taken(
     services.update_record(anna, "persons", pid, {"given_names": "Senait"})
     _write_removed_field(anna, "termijn_start", None)
     with monkeypatch.context() as m:
-        _as_schema_6(m, laptop)
-        world.sync_laptop("anna")
-        services.update_record(anna, "households", hid, {"city": "Dalen"})  # a later edit
-        world.sync_laptop("anna")
-    report = world.sync_hub()
+        report = _sent_by_an_older_version(world, m, 6, hid)
 
     assert [q["reason"] for q in report.quarantined] == ["removed_field"]
     assert report.refused == []
@@ -268,7 +265,6 @@ def test_a_start_date_that_is_not_a_date_is_kept_aside(world: World) -> None:
 # --- schema 9 and 10: the PIP's yes/no fields, its count of exam attempts, its einddoel
 
 
-PIP_COLUMNS = ("household_id", "person_id", "version", "status", "leerroute", "notes")
 RECORDS = {
     "trajectmodules": ("id", "household_id", "person_id", "kind", "status", "notes"),
     "exam_attempts": ("id", "household_id", "person_id", "skill", "result", "notes"),
@@ -404,21 +400,6 @@ def test_what_a_person_must_decide_of_the_pip_fields_is_kept_aside_whole(
 # --- end to end: an older laptop, and one updated with a change of then unsent ------
 
 
-def _new_pip(cb: Casebook, hid: str, pid: str) -> str:
-    return services.add_record(
-        cb,
-        "pips",
-        {
-            "household_id": hid,
-            "person_id": pid,
-            "version": 1,
-            "status": "concept",
-            "leerroute": "b1",
-            "notes": "Start na de zomer",
-        },
-    )
-
-
 def test_a_schema_8_laptops_pip_is_translated_and_its_later_changes_are_taken(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -427,14 +408,10 @@ def test_a_schema_8_laptops_pip_is_translated_and_its_later_changes_are_taken(
     pip = _new_pip(anna, hid, pid)
     _write_removed_fields(anna, "pips", SCHEMA_8_FIELDS)
     with monkeypatch.context() as m:
-        _as_schema(8, m, laptop)
-        world.sync_laptop("anna")
-        services.update_record(anna, "households", hid, {"city": "Heuveldal"})
-        world.sync_laptop("anna")
-        report = world.sync_hub()
+        report = _sent_by_an_older_version(world, m, 8, hid)
 
     assert report.refused == [] and report.quarantined == []
-    assert queries.get(world.hub, "households", hid)["city"] == "Heuveldal"
+    assert queries.get(world.hub, "households", hid)["city"] == "Dalen"
     made = _office_made(world.hub)
     row = {"id": pip, **OLD_PIP, "household_id": hid, "person_id": pid, **SCHEMA_8_FIELDS}
     assert made == _migrations_of(8, [row])
