@@ -483,3 +483,32 @@ def _decided(conn: Any) -> list[Any]:
     return conn.execute(
         f"SELECT {', '.join(DECISION_COLUMNS)} FROM duo_decisions ORDER BY id"
     ).fetchall()
+
+
+def test_a_row_made_and_edited_in_one_batch_is_translated_as_the_office_will_have_it(
+    world: World,
+) -> None:
+    """An older laptop's new PIP version, then a tick on it, both unsent; a new member
+    with the termijn start filled in afterwards: nothing for a person to decide."""
+    person = {"household_id": "h-oud", "role": "aanvrager", "family_name": "Osman"}
+    translation = _take(
+        world.hub,
+        _older_change("pips", "v1", {**OLD_PIP, "pvt_signed": 0}, kind="insert"),
+        _older_change("pips", "v1", {"pvt_signed": 1}, seq=10),
+        _older_change("persons", "p-oud", person, "insert", 11),
+        _older_change("persons", "p-oud", {"termijn_start": "2025-05-31"}, seq=12),
+    )
+    assert translation.set_aside == []
+    assert _office_made(world.hub) == _migrations_of(8, [{"id": "v1", **OLD_PIP, "pvt_signed": 1}])
+    assert _decisions(world.hub, "p-oud") == _start_by_migration("p-oud", "h-oud", "2025-05-31")
+
+
+def test_an_edit_of_a_version_the_office_does_not_have_translates_to_nothing(
+    world: World,
+) -> None:
+    """The version was deleted there (or its household destroyed): the edit does
+    nothing, its removed fields neither, and nothing of it is kept."""
+    change = _older_change("pips", "v-weg", {"pvt_signed": 1, "goal": "Werk", "status": "concept"})
+    translation = _take(world.hub, change)
+    assert translation.set_aside == [] and translation.records == []
+    assert _office_made(world.hub) == {"pips": [], "trajectmodules": [], "exam_attempts": []}

@@ -38,7 +38,7 @@ from klantapp.i18n import _
 from klantapp.sync.lines import RowKey
 from klantapp.sync.receive import REMOVED_FIELD, REMOVED_FIELDS, InvalidRemoteChange, check_op
 from klantapp.sync.removed import decisions, modules, pip_text
-from klantapp.sync.removed.base import RecordWrite, Untranslatable, write_records
+from klantapp.sync.removed.base import Batch, RecordWrite, Untranslatable, write_records
 from klantapp.sync.removed.pip_text import PipWrite
 
 DECISIONS = decisions.DECISIONS
@@ -80,12 +80,13 @@ def translate(conn: sqlite3.Connection, changes: Sequence[Change]) -> Translatio
     what to write after them, and the changes kept aside (in order, none of them
     half)."""
     out = Translation()
+    batch = Batch.of(changes)
     batch_pips = {op.row_id: op for c in changes for op in c.ops if op.table == "pips"}
     said: list[modules.Said] = []
     for change in changes:
         try:
             if any(writes_removed_field(op) for op in change.ops):
-                ops, records, pips, yes = _translate_change(conn, change, batch_pips)
+                ops, records, pips, yes = _translate_change(conn, change, batch, batch_pips)
                 taken = replace(change, ops=tuple(ops))
             else:
                 taken, records, pips, yes = change, [], [], []
@@ -107,7 +108,7 @@ def translate(conn: sqlite3.Connection, changes: Sequence[Change]) -> Translatio
 
 
 def _translate_change(
-    conn: sqlite3.Connection, change: Change, batch_pips: dict[str, Op]
+    conn: sqlite3.Connection, change: Change, batch: Batch, batch_pips: dict[str, Op]
 ) -> tuple[list[Op], list[RecordWrite], list[PipWrite], list[modules.Said]]:
     ops: list[Op] = []
     records: list[RecordWrite] = []
@@ -119,11 +120,12 @@ def _translate_change(
             continue
         data = dict(op.data or {})
         removed = {f: data.pop(f) for f in list(data) if (op.table, f) in TRANSLATED}
-        if any((op.table, f) in decisions.FIELDS for f in removed):
-            records += decisions.translate(conn, op, removed, batch_pips)
-        said += modules.translate(conn, op, removed)
-        if (converted := pip_text.translate(conn, op, removed)) is not None:
-            pips.append(converted)
+        if batch.has(conn, op):  # else an edit of a row not here: it does nothing
+            if any((op.table, f) in decisions.FIELDS for f in removed):
+                records += decisions.translate(conn, op, removed, batch, batch_pips)
+            said += modules.translate(conn, op, removed, batch)
+            if (converted := pip_text.translate(conn, op, removed, batch)) is not None:
+                pips.append(converted)
         if data or op.op == "insert":
             ops.append(replace(op, data=data, base=_without(op.base, removed)))
     return ops, records, pips, said

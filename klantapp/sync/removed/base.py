@@ -4,12 +4,13 @@ of what a person must decide, and reading the office's row as the change leaves 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from klantapp.casebook import Transaction
 from klantapp.casebook.apply import Clock, field_clock
-from klantapp.casebook.ops import Op
+from klantapp.casebook.ops import Change, Op
 from klantapp.domain.validate import validate_record
 from klantapp.sync.lines import RowKey, read_row, row_state
 
@@ -35,9 +36,39 @@ class RecordWrite:
     source: RowKey
 
 
-def as_stored(conn: sqlite3.Connection, op: Op, columns: tuple[str, ...]) -> dict[str, Any]:
-    """The row as it is after ``op``: what the office holds, with the op's values."""
-    stored = read_row(conn, op.table, op.row_id) or {}
+@dataclass(frozen=True)
+class Batch:
+    """What the changes taken together write of each row they insert: a row the office
+    does not have yet may be made and edited in one batch."""
+
+    inserted: dict[RowKey, dict[str, Any]]
+
+    @classmethod
+    def of(cls, changes: Iterable[Change]) -> Batch:
+        inserted: dict[RowKey, dict[str, Any]] = {}
+        for change in changes:
+            for op in change.ops:
+                key = (op.table, op.row_id)
+                if op.op == "insert":
+                    inserted[key] = dict(op.data or {})
+                elif op.op == "update" and key in inserted:
+                    inserted[key].update(op.data or {})
+        return cls(inserted)
+
+    def has(self, conn: sqlite3.Connection, op: Op) -> bool:
+        """Is ``op``'s row at the office, or made by this batch? (An edit of a row that
+        is neither does nothing here: the merge drops it.)"""
+        return (op.table, op.row_id) in self.inserted or read_row(
+            conn, op.table, op.row_id
+        ) is not None
+
+
+def as_stored(
+    conn: sqlite3.Connection, op: Op, columns: tuple[str, ...], batch: Batch
+) -> dict[str, Any]:
+    """The row as it is after ``op``: what the office holds (or the batch makes), with
+    the op's values."""
+    stored = read_row(conn, op.table, op.row_id) or batch.inserted.get((op.table, op.row_id), {})
     row = {c: stored.get(c) for c in columns}
     row.update({c: v for c, v in (op.data or {}).items() if c in columns})
     return {**row, "id": op.row_id}

@@ -20,23 +20,33 @@ from typing import Any
 from klantapp.casebook.ops import Op
 from klantapp.domain.upgrade import decisions_from_v1
 from klantapp.sync.lines import read_row
-from klantapp.sync.removed.base import RecordWrite, Untranslatable, as_stored, record_write
+from klantapp.sync.removed.base import (
+    Batch,
+    RecordWrite,
+    Untranslatable,
+    as_stored,
+    record_write,
+)
 
 DECISIONS = "duo_decisions"
 FIELDS = frozenset({("persons", "termijn_start"), ("pips", "extension_months")})
 
 
 def translate(
-    conn: sqlite3.Connection, op: Op, removed: dict[str, Any], batch_pips: dict[str, Op]
+    conn: sqlite3.Connection,
+    op: Op,
+    removed: dict[str, Any],
+    batch: Batch,
+    batch_pips: dict[str, Op],
 ) -> list[RecordWrite]:
     """The decisions migration 0007 makes of the removed fields ``op`` writes."""
     if op.table == "persons":
-        return _termijn_start(conn, op, removed["termijn_start"])
-    return _extension(conn, op, removed["extension_months"], batch_pips)
+        return _termijn_start(conn, op, removed["termijn_start"], batch)
+    return _extension(conn, op, removed["extension_months"], batch, batch_pips)
 
 
-def _termijn_start(conn: sqlite3.Connection, op: Op, value: Any) -> list[RecordWrite]:
-    person = as_stored(conn, op, ("household_id",))
+def _termijn_start(conn: sqlite3.Connection, op: Op, value: Any, batch: Batch) -> list[RecordWrite]:
+    person = as_stored(conn, op, ("household_id",), batch)
     made = decisions_from_v1([{**person, "termijn_start": value}], [])
     if made:
         return [_write(made[0], op)]
@@ -46,10 +56,10 @@ def _termijn_start(conn: sqlite3.Connection, op: Op, value: Any) -> list[RecordW
 
 
 def _extension(
-    conn: sqlite3.Connection, op: Op, months: Any, batch_pips: dict[str, Op]
+    conn: sqlite3.Connection, op: Op, months: Any, batch: Batch, batch_pips: dict[str, Op]
 ) -> list[RecordWrite]:
     columns = ("household_id", "person_id", "version", "vastgesteld_on", "course_start")
-    pip = as_stored(conn, op, columns)
+    pip = as_stored(conn, op, columns, batch)
     if months is None or months == 0:
         if _made_from(conn, op.row_id, "verlenging") is not None:
             raise Untranslatable("pips", "extension_months")  # clearing a decision

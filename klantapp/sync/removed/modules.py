@@ -26,6 +26,7 @@ from klantapp.casebook.ops import Op
 from klantapp.domain.upgrade import modules_from_v2
 from klantapp.sync.lines import read_row
 from klantapp.sync.removed.base import (
+    Batch,
     RecordWrite,
     Untranslatable,
     as_stored,
@@ -49,7 +50,9 @@ class Said:
     op: Op
 
 
-def translate(conn: sqlite3.Connection, op: Op, removed: dict[str, Any]) -> list[Said]:
+def translate(
+    conn: sqlite3.Connection, op: Op, removed: dict[str, Any], batch: Batch
+) -> list[Said]:
     """The yes of each flag ``op`` writes; raises :class:`Untranslatable` for what a
     person must decide."""
     out = []
@@ -60,7 +63,9 @@ def translate(conn: sqlite3.Connection, op: Op, removed: dict[str, Any]) -> list
         if not _yes_or_no(value):
             raise Untranslatable("pips", name)
         if modules_from_v2([{"id": op.row_id, name: value}]):  # yes, as the migration reads it
-            out.append(Said(name, as_stored(conn, op, _COLUMNS), op))
+            said = Said(name, as_stored(conn, op, _COLUMNS, batch), op)
+            _record_of([said])  # a record the rules take (the version names its person)
+            out.append(said)
         elif (
             op.op == "update" and read_row(conn, FLAGS[name], made_of(name, op.row_id)) is not None
         ):
@@ -81,13 +86,18 @@ def writes(conn: sqlite3.Connection, said: list[Said]) -> list[RecordWrite]:
         known = set(versions) | _versions_of(conn, person)
         if any(on_record(conn, table, made_of(name, pip_id)) for pip_id in known):
             continue
-        for record in modules_from_v2([{**s.pip, name: True} for s in versions.values()]):
-            record.pop("_kind")
-            source = next(
-                s for pip_id, s in versions.items() if made_of(name, pip_id) == record["id"]
-            )
-            out.append(record_write(table, record, source.op, name))
+        out.append(_record_of(list(versions.values())))
     return out
+
+
+def _record_of(said: list[Said]) -> RecordWrite:
+    """The record the migration makes of these versions of one person saying yes to
+    one flag, with the clock of the change of the version it is made of."""
+    name = said[0].name
+    (record,) = modules_from_v2([{**s.pip, name: True} for s in said])
+    record.pop("_kind")
+    source = next(s for s in said if made_of(name, s.pip["id"]) == record["id"])
+    return record_write(FLAGS[name], record, source.op, name)
 
 
 def made_of(name: str, pip_id: str) -> str:

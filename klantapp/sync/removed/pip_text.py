@@ -29,7 +29,7 @@ from klantapp.casebook.ops import Op
 from klantapp.domain.upgrade import pip_notes_with_attempts, pip_with_integratieroute
 from klantapp.domain.validate import validate_record
 from klantapp.sync.lines import read_row
-from klantapp.sync.removed.base import Untranslatable, as_stored
+from klantapp.sync.removed.base import Batch, Untranslatable, as_stored
 
 FIELDS = frozenset({("pips", "exam_attempts"), ("pips", "goal")})
 #: In the order of the migrations that removed them (each converts what the one
@@ -45,7 +45,9 @@ class PipWrite:
     removed: dict[str, Any]
 
 
-def translate(conn: sqlite3.Connection, op: Op, removed: dict[str, Any]) -> PipWrite | None:
+def translate(
+    conn: sqlite3.Connection, op: Op, removed: dict[str, Any], batch: Batch
+) -> PipWrite | None:
     """What to convert of ``op``'s version; raises :class:`Untranslatable` for what a
     person must decide."""
     mine = {name: removed[name] for name in _ORDER if name in removed}
@@ -60,7 +62,7 @@ def translate(conn: sqlite3.Connection, op: Op, removed: dict[str, Any]) -> PipW
             raise Untranslatable("pips", name)
         if op.op == "update" and not _filled(value):
             raise Untranslatable("pips", name)  # clearing what is a line of text now
-    row = as_stored(conn, op, ("notes", "leerroute", "integratieroute"))
+    row = as_stored(conn, op, ("notes", "leerroute", "integratieroute"), batch)
     for name in mine:
         row = converted(row, {name: mine[name]})
         _normalized, problems = validate_record("pips", {"notes": row.get("notes")}, partial=True)
