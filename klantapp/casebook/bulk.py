@@ -33,6 +33,7 @@ from klantapp.casebook.apply import (
     apply_change,
     apply_local,
     device_number,
+    drop_unclocked,
     local_value,
     oplog_line,
     table_columns,
@@ -242,6 +243,8 @@ def _write_rows(conn: sqlite3.Connection, rows: dict[tuple[str, str], _Row]) -> 
     by_table: dict[str, list[tuple[str, _Row]]] = defaultdict(list)
     for _order, table, row_id, row in inserts:
         by_table[table].append((row_id, row))
+    for table, items in by_table.items():  # rows a migration made: replaced whole
+        drop_unclocked(conn, table, [row_id for row_id, _row in items])
     # many new rows of a table: their search index in one statement after them
     with filled_after(conn, {table: len(items) for table, items in by_table.items()}):
         for table, items in by_table.items():

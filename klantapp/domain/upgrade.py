@@ -1,7 +1,8 @@
 """What older casebooks and exports held, in today's records.
 
-Used by the schema migrations 0007 and 0009 (casebooks) and by the JSON import of
-formats 1 and 2 (exports), so both read old data the same way:
+Used by the schema migrations 0007, 0009 and 0010 (casebooks), by the JSON import of
+older formats (exports) and by the office's translation of an older laptop's changes
+(klantapp/sync/removed/), so all of them read old data the same way:
 
 * ``persons.permit_type`` was free text. :func:`permit_basis_from_text` recognises the
   usual wordings and gives the permit basis; a text it does not recognise gives

@@ -11,6 +11,11 @@ Rules (docs/sync.md, "Merging"):
   Only then is the losing value a *conflict*: kept, shown to a person, never dropped.
   An edit made on top of the current value (base equal) simply supersedes it.
 - The same operation twice (same clock) changes nothing.
+- A row that exists here without any clock was made by a schema migration (which
+  writes no clocks: every replica makes it alike from the data it has); no write has
+  reached it yet. An insert of it is taken whole, as for a new row, so the row ends with
+  the sender's clocks and both sides' state digests agree (a laptop updated while a
+  change of a removed field was unsent, docs/sync.md).
 
 :func:`merge_op` sees one operation and the receiver's state of that row and returns
 the operation trimmed to what wins, plus the losing values. It reads nothing and writes
@@ -95,8 +100,8 @@ def merge_op(state: RowState, op: Op, *, keep_losers: bool) -> tuple[Op | None, 
                     losers.append(Loser(op.table, op.row_id, ROW, later, newest, incoming))
         return op, losers
 
-    if not state.exists:
-        if op.op == "insert":
+    if not state.exists or (op.op == "insert" and not state.clocks):
+        if op.op == "insert":  # a new row, or one a migration made here (it replaces it)
             return (replace(op, carried=()) if op.carried else op), losers
         return None, losers  # an edit of a row this receiver never had: nothing to edit
     row_clock = state.clocks.get(ROW)

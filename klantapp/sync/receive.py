@@ -20,15 +20,38 @@ from klantapp.casebook.apply import ROW, Clock
 from klantapp.casebook.ops import REPLICATED_TABLES, SYNC_COLUMNS, Change, Op
 from klantapp.domain.records import RECORD_KINDS
 from klantapp.domain.validate import validate_record
-from klantapp.i18n import _
+from klantapp.i18n import N_, _
 from klantapp.sync.lines import row_states
 from klantapp.sync.merge import Loser, RowState, merge_ops
-from klantapp.sync.removed import REMOVED_FIELDS  # the office translates them first
 from klantapp.sync.scope import HOUSEHOLD_TABLES, avg_op_problem
+
+#: Fields a later schema removed, with the schema that removed them and what holds the
+#: fact since. The office translates a change that still writes one (an older laptop's,
+#: klantapp/sync/removed/) before the checks below; a migration that drops a field adds
+#: its line here and its translation there.
+REMOVED_FIELDS: dict[tuple[str, str], tuple[int, str]] = {
+    ("persons", "termijn_start"): (7, N_("besluit van DUO 'Start termijn'")),
+    ("pips", "extension_months"): (7, N_("besluit van DUO 'Verlenging termijn'")),
+    ("pips", "pvt_signed"): (9, N_("PVT-module met de status 'afgerond'")),
+    ("pips", "knm_done"): (9, N_("examenpoging KNM met de uitslag 'behaald'")),
+    ("pips", "exam_attempts"): (9, N_("regel in de toelichting van de PIP-versie")),
+    ("pips", "goal"): (10, N_("keuze 'Integratieroute' (met de tekst in de toelichting)")),
+}
+
+#: Why a change is kept aside at the office (``InvalidRemoteChange.reason``): it writes a
+#: field this version does not have (removed since, or never known), or something the
+#: rules here do not take.
+REMOVED_FIELD = "removed_field"
+INVALID_CHANGE = "invalid_change"
 
 
 class InvalidRemoteChange(ValueError):
-    """A remote operation that this casebook must not take (reason in plain words)."""
+    """A remote operation that this casebook must not take (reason in plain words;
+    ``reason`` names the kind for the office's list of what it keeps aside)."""
+
+    def __init__(self, message: str, reason: str = INVALID_CHANGE) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass
@@ -88,11 +111,13 @@ def check_shape(op: Op) -> None:
                 record=_(RECORD_KINDS[op.table].label).lower(),
                 schema=schema,
                 now=_(now),
-            )
+            ),
+            REMOVED_FIELD,
         )
     if unknown:
         raise InvalidRemoteChange(
-            _("een wijziging bevat onbekende velden: {fields}").format(fields=", ".join(unknown))
+            _("een wijziging bevat onbekende velden: {fields}").format(fields=", ".join(unknown)),
+            REMOVED_FIELD,
         )
 
 
@@ -247,6 +272,8 @@ def apply_changes(
 
 
 __all__ = [
+    "INVALID_CHANGE",
+    "REMOVED_FIELD",
     "REMOVED_FIELDS",
     "ROW",
     "InvalidRemoteChange",

@@ -10,6 +10,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from klantapp.casebook.apply import forget_columns
 from klantapp.casebook.migrations import available, migrate
 from klantapp.casebook.textfold import fold
 
@@ -53,3 +54,44 @@ def export_of(version: int, pips: list[dict[str, Any]]) -> dict[str, Any]:
             }
         ],
     }
+
+
+def _tables(conn: sqlite3.Connection) -> dict[str, dict[str, str]]:
+    """Each table with the type of each of its columns."""
+    names = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    return {t: {r[1]: r[2] for r in conn.execute(f"PRAGMA table_info({t})")} for t in names}
+
+
+def updated_from(
+    conn: sqlite3.Connection,
+    since: int,
+    upto: int,
+    old: dict[tuple[str, str], dict[str, Any]],
+) -> None:
+    """What updating Klantapp does to a casebook that was at schema ``since`` when it
+    held ``old`` (per table and row id: the values of fields that migrations ``since``
+    + 1 to ``upto`` removed): what those migrations added is taken away again (their
+    new tables must be empty), the removed fields are put back with these values, and
+    the migrations run as the update runs them. The rest of the casebook stays as it
+    is: a laptop whose changes of then are still unsent, updated."""
+    before, after = _tables(at_schema(since)), _tables(at_schema(upto))
+    for table in after.keys() - before.keys():
+        assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
+        conn.execute(f"DROP TABLE {table}")
+    for table in before.keys() & after.keys():
+        for column in after[table].keys() - before[table].keys():
+            conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+        for column in before[table].keys() - after[table].keys():
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {before[table][column]}")
+    for (table, row_id), values in old.items():
+        sets = ", ".join(f"{name} = ?" for name in values)
+        conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", (*values.values(), row_id))
+    for migration in available():
+        if since < migration.version <= upto:
+            migration.run(conn)
+    forget_columns(conn)

@@ -182,6 +182,26 @@ def test_shapes_the_merge_never_makes_still_come_out_the_same(
     assert dump(many) == dump(one)
 
 
+def test_an_insert_of_a_row_a_migration_made_replaces_it_both_ways(
+    pair: tuple[Casebook, Casebook],
+) -> None:
+    a = DEVICES[0]
+    one, many = pair
+    for cb in (one, many):
+        with cb.transaction() as tx:  # as a migration writes a row: without a clock
+            tx._conn.execute(
+                "INSERT INTO notes (id, household_id, text) VALUES ('n9', 'h1', 'woning')"
+            )
+    insert = _op("notes", "n9", "insert", {"household_id": "h1", "text": "tolk"}, _ts(1, 0, a), 1)
+    _receive(one, [[_change(a, insert)]], sequential=True)
+    _receive(many, [[_change(a, insert)]], sequential=False)
+    assert dump(many) == dump(one)
+    assert "n9" in dump(many)["search:tolk"] and "n9" not in dump(many)["search:woning"]
+    with many.reading() as conn:
+        clocks = conn.execute("SELECT field FROM clocks WHERE row_id = 'n9'").fetchall()
+    assert clocks == [("",)]  # the insert's clock, as on the side it came from
+
+
 def test_a_row_deleted_twice_keeps_its_household_on_the_tombstone(
     pair: tuple[Casebook, Casebook],
 ) -> None:

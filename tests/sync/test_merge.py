@@ -194,3 +194,20 @@ def test_of_racing_edits_one_wins_and_every_other_value_is_kept(
     assert state[("notes", "r1")].values == {"text": winner.data["text"]}  # type: ignore[index]
     expected = {str(o.data["text"]) for o in edits if o is not winner}  # type: ignore[index]
     assert {str(lo.value) for lo in losers} == expected
+
+
+def test_an_insert_of_a_row_a_migration_made_here_is_taken_whole() -> None:
+    """A migration writes rows without clocks (every replica makes them alike); the
+    first insert of such a row to arrive replaces it, clocks and all, so both sides
+    end with the same row and the same clocks (their state digests agree)."""
+    made = RowState({"text": "van de migratie", "by": "migratie"})
+    insert = _op("insert", 10, DEVICES[2], {"text": "van het kantoor"})
+    applied, losers = merge_op(made, insert, keep_losers=True)
+    assert applied == insert and losers == []
+    advance(made, applied)
+    assert made.values == {"text": "van het kantoor"} and set(made.clocks) == {ROW}
+
+    # an edit of such a row is an edit as before: the fields it writes
+    made = RowState({"text": "van de migratie", "by": "migratie"})
+    edit = _op("update", 10, DEVICES[2], {"text": "nieuw"})
+    assert merge_op(made, edit, keep_losers=True) == (edit, [])

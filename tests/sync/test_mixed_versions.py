@@ -17,6 +17,7 @@ import pytest
 from klantapp.casebook import Casebook, migrations, queries, services
 from klantapp.casebook.ops import Change, Op
 from klantapp.sync import laptop
+from klantapp.sync.hub import exchange, office
 from klantapp.sync.receive import InvalidRemoteChange, check_op
 from tests.sync.world import World, household
 
@@ -42,6 +43,13 @@ class _Schema:
 def _write_removed_field(cb: object, field: str, value: object, table: str = "persons") -> None:
     """Make the laptop's last unsent change also write ``field`` of ``table``, as an
     older schema did."""
+    _write_removed_fields(cb, table, {field: value})
+
+
+def _write_removed_fields(cb: object, table: str, fields: dict[str, object]) -> None:
+    """Make the laptop's last unsent change also write ``fields`` of each row of
+    ``table`` it writes, as an older schema did (resealed: it is the change the laptop
+    made, in its hash chain)."""
     with cb.transaction() as tx:  # type: ignore[attr-defined]
         conn = tx._conn
         row_id, raw = conn.execute(
@@ -49,7 +57,7 @@ def _write_removed_field(cb: object, field: str, value: object, table: str = "pe
         ).fetchone()
         change = Change.from_json(json.loads(raw))
         ops = tuple(
-            replace(o, data={**(o.data or {}), field: value}) if o.table == table else o
+            replace(o, data={**(o.data or {}), **fields}) if o.table == table else o
             for o in change.ops
         )
         resealed = replace(change, ops=ops).sealed()
@@ -77,6 +85,22 @@ def _laptop_with_member(world: World, name: str) -> tuple[Casebook, str, str]:
     world.settle()
     assert queries.get(world.hub, "persons", pid) is not None
     return anna, hid, pid
+
+
+def _new_pip(cb: Casebook, hid: str, pid: str) -> str:
+    """A first PIP version of the member, with a leerroute and a toelichting."""
+    return services.add_record(
+        cb,
+        "pips",
+        {
+            "household_id": hid,
+            "person_id": pid,
+            "version": 1,
+            "status": "concept",
+            "leerroute": "b1",
+            "notes": "Start na de zomer",
+        },
+    )
 
 
 def test_a_removed_field_without_a_translation_is_refused_with_the_reason() -> None:
@@ -141,23 +165,97 @@ def test_a_bundle_from_a_newer_office_waits_until_the_laptop_is_updated(
     assert queries.get(anna, "partners", partner)["name"] == "Taalcentrum De Brug"
 
 
-def test_a_schema_9_laptops_einddoel_is_refused_and_names_the_integratieroute(
+def test_a_schema_9_laptops_einddoel_is_translated_and_does_not_hold_up_its_later_changes(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     anna, hid, pid = _laptop_with_member(world, "Haile")
-    pip = services.add_record(
-        anna,
-        "pips",
-        {"household_id": hid, "person_id": pid, "version": 1, "status": "concept"},
-    )
+    pip = _new_pip(anna, hid, pid)
     _write_removed_field(anna, "goal", "Werk als kapper", table="pips")
-    _as_schema(9, monkeypatch, laptop)
-    world.sync_laptop("anna")
-    report = world.sync_hub()
+    with monkeypatch.context() as m:
+        report = _sent_by_an_older_version(world, m, 9, hid)
 
-    [refused] = report.refused
-    assert refused["reason"] == "invalid"
-    assert "goal" in refused["message"] and "sinds gegevensversie 10" in refused["message"]
-    assert "Integratieroute" in refused["message"]
-    assert "kapper" not in refused["message"]
-    assert queries.get(world.hub, "pips", pip) is None  # nothing of the change applied
+    assert report.refused == [] and report.quarantined == []
+    # as migration 0010 has it: the einddoel a line of the toelichting, the route of
+    # its leerroute chosen
+    stored = queries.get(world.hub, "pips", pip)
+    assert stored["notes"] == "Start na de zomer\nEinddoel: Werk als kapper"
+    assert stored["integratieroute"] == "werk"
+    assert queries.get(world.hub, "households", hid)["city"] == "Dalen"
+
+    world.settle()  # updated: it hears that everything was taken
+    assert laptop.status(anna)["unsent_changes"] == 0
+    assert laptop.status(anna)["set_aside_at_office"] == []
+    assert queries.get(anna, "pips", pip)["notes"] == stored["notes"]
+
+
+def _sent_by_an_older_version(
+    world: World, monkeypatch: pytest.MonkeyPatch, version: int, hid: str
+) -> exchange.HubReport:
+    """Laptop anna, on schema ``version`` (for as long as ``monkeypatch`` holds), sends
+    its unsent changes, then an edit of household ``hid`` made after them; the office
+    takes both bundles."""
+    _as_schema(version, monkeypatch, laptop)
+    world.sync_laptop("anna")
+    services.update_record(world.laptops["anna"], "households", hid, {"city": "Dalen"})
+    world.sync_laptop("anna")
+    return world.sync_hub()
+
+
+def _unsent_edit_with_unknown_field(world: World) -> tuple[Casebook, str, str]:
+    """Laptop anna, and an unsent edit of its member that also writes a field no
+    version of the office knows (a field a migration dropped without a translation)."""
+    anna, hid, pid = _laptop_with_member(world, "Tesfay")
+    services.update_record(anna, "persons", pid, {"given_names": "Senait"})
+    _write_removed_field(anna, "verblijfsnummer", "V-1234")
+    return anna, hid, pid
+
+
+def test_a_change_the_office_cannot_take_is_kept_aside_once_and_the_laptop_is_told(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    anna, hid, pid = _unsent_edit_with_unknown_field(world)
+    with monkeypatch.context() as m:
+        report = _sent_by_an_older_version(world, m, 8, hid)
+        assert [q["reason"] for q in report.quarantined] == ["removed_field"]
+        assert report.refused == []
+        # the change alone is kept aside, not the laptop's bundle: its later edit is taken
+        assert queries.get(world.hub, "persons", pid)["given_names"] is None
+        assert queries.get(world.hub, "households", hid)["city"] == "Dalen"
+        # still on the older version it cannot read the office and sends it all again:
+        # nothing new is kept, nothing is refused, hub sync succeeds
+        for _round in range(2):
+            world.sync_laptop("anna")
+            again = world.sync_hub()
+            assert again.quarantined == [] and again.refused == []
+
+    world.settle()  # updated: told, and the change leaves its outbox
+    status = laptop.status(anna)
+    assert status["unsent_changes"] == 0
+    [aside] = status["set_aside_at_office"]
+    assert "onbekende velden: verblijfsnummer" in aside["message"]
+    assert "V-1234" not in aside["message"]
+    assert [n["kind"] for n in status["notices"]] == ["set_aside"]
+    kept = quarantine.listing(world.hub, anna.device_id)
+    assert [(q["reason"], q["changes"], q["times"]) for q in kept] == [("removed_field", 1, 1)]
+    for _round in range(2):
+        world.sync_laptop("anna")
+        assert world.sync_hub().quarantined == []
+
+
+def test_a_newer_laptops_bundle_is_kept_once_however_often_it_comes(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    anna, hid, _pid = _laptop_with_member(world, "Osman")
+    services.update_record(anna, "households", hid, {"city": "Dalen"})
+    with monkeypatch.context() as m:
+        _as_schema(migrations.latest_version() + 1, m, laptop)
+        for _round in range(3):  # the same unsent change, in a new bundle each time
+            world.sync_laptop("anna")
+            report = world.sync_hub()
+            assert [r["reason"] for r in report.refused] == ["newer_version"]
+    assert queries.get(world.hub, "households", hid)["city"] is None
+    kept = quarantine.listing(world.hub, anna.device_id)
+    assert [(q["reason"], q["changes"], q["times"]) for q in kept] == [("newer_version", 1, 3)]
+    # the office updated (here: the laptop told to be as old as the office): taken
+    world.settle()
+    assert queries.get(world.hub, "households", hid)["city"] == "Dalen"

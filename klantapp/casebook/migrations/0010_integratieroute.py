@@ -9,8 +9,8 @@
 
 The conversion is klantapp.domain.upgrade's, shared with the import of format-3
 exports; it is the same on every laptop that upgrades the same data. A laptop still on
-schema 9 that writes ``goal`` is refused at the office with the reason
-(``receive.REMOVED_FIELDS``, docs/sync.md).
+schema 9 that writes ``goal`` is translated at the office the same way
+(klantapp/sync/removed/pip_text.py, docs/sync.md).
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import hashlib
 import json
 import os
 import sqlite3
@@ -55,7 +56,7 @@ from klantapp.sync.hub.office import (
 )
 from klantapp.sync.lines import RowKey, households_of, row_states, state_delta, writes_since
 from klantapp.sync.merge import RowState
-from klantapp.sync.receive import InvalidRemoteChange, apply_changes, check_op, check_schema
+from klantapp.sync.receive import InvalidRemoteChange, apply_changes, check_schema
 from klantapp.sync.scope import SHARED_TABLES
 from klantapp.vault import fsio
 
@@ -362,46 +363,42 @@ def _take_bundle(
             return _refuse_device(tx, conn, device, entry, manifest, body, "diverged", report)
         taken.append(change)
         acked, head = change.last_seq, change.digest
-    allowed = _authorised(conn, device, entry, taken)
-    allowed, office_writes = office_rows.split(conn, allowed)  # the office's settings
-    translation = removed.translate(conn, allowed)  # an older laptop's removed fields
-    allowed = translation.changes
     try:
         check_schema(manifest.schema_version, migrations.schema_version(conn))
-        for change in allowed:
-            for op in change.ops:
-                check_op(op)
     except InvalidRemoteChange as exc:
-        _keep(tx, manifest, payload.encode(body), "invalid")
+        # made by a newer Klantapp: nothing of it is taken until the office is updated
+        _keep(tx, manifest, payload.encode(body), "newer_version")
         report.quarantined.append(
-            {"bundle": manifest.bundle_id, "device": device, "reason": "invalid"}
+            {"bundle": manifest.bundle_id, "device": device, "reason": "newer_version"}
         )
         report.refused.append(
             {
                 "file": manifest.bundle_id,
                 "device": device,
-                "reason": "invalid",
+                "reason": "newer_version",
                 "message": str(exc),
             }
         )
         return "refused"
+    allowed = _authorised(conn, device, entry, taken)
+    allowed, office_writes = office_rows.split(conn, allowed)  # the office's settings
+    # an older laptop's removed fields translated; a change the office cannot take is
+    # kept aside on its own, acknowledged and named to the laptop
+    translation = removed.translate(conn, allowed)
     sums.catch_up(conn)
     rows.add_before(
         conn,
         [
-            *((op.table, op.row_id) for c in allowed for op in c.ops),
-            *((removed.DECISIONS, w.row_id) for w in translation.decisions),
+            *((op.table, op.row_id) for c in translation.changes for op in c.ops),
+            *translation.rows(),
         ],
     )
-    received = apply_changes(tx, conn, allowed, keep_losers=True, validate=False)
-    removed.write_decisions(tx, conn, translation.decisions)
+    received = apply_changes(tx, conn, translation.changes, keep_losers=True, validate=False)
+    removed.write(tx, conn, translation)
     _renumber_pip_versions(tx, conn, received.households, rows)
-    for aside, reason in [
-        *((a, office_rows.REASON) for a in office_writes),
-        *((a, "removed_field") for a in translation.set_aside),
-    ]:
-        key = _keep_change(tx, device, aside, reason)
-        report.quarantined.append({"bundle": key, "device": device, "reason": reason})
+    for aside in [*office_writes, *translation.set_aside]:
+        key = _keep_change(tx, device, aside)
+        report.quarantined.append({"bundle": key, "device": device, "reason": aside.reason})
     rows.finish(conn, created=[(op.table, op.row_id) for op in tx.ops])
     report.received += 1
     report.applied_changes += received.changes
@@ -830,6 +827,15 @@ def _waiting_for(folder: Path, hub_id: str, device: str, keep: str) -> list[Path
 
 
 def _keep(tx: Transaction, manifest: bundle.Manifest, ops: bytes, reason: str) -> None:
+    """Keep a bundle aside, once: a device that sends the same changes again (it was
+    not told, or cannot hear the office yet) adds no second entry; the first one
+    counts how often they came."""
+    content = _content(ops)
+    for key, value in st.all_of(tx._conn, "sync_quarantine").items():
+        if value.get("device") == manifest.sender and value.get("content") == content:
+            again = {**value, "times": int(value.get("times", 1)) + 1, "last_received_at": _now()}
+            tx.put_local("sync_quarantine", key, again)
+            return
     tx.put_local(
         "sync_quarantine",
         manifest.bundle_id,
@@ -839,8 +845,20 @@ def _keep(tx: Transaction, manifest: bundle.Manifest, ops: bytes, reason: str) -
             "received_at": _now(),
             "manifest": json.loads(manifest.to_json()),
             "ops": base64.b64encode(ops).decode("ascii"),
+            "content": content,
         },
     )
+
+
+def _content(ops: bytes) -> str:
+    """What a kept bundle holds, whatever bundle carried it: its changes by origin,
+    numbers and digest (the whole payload if it cannot be read)."""
+    try:
+        changes = payload.decode(ops).changes
+    except payload.PayloadError:
+        return hashlib.sha256(ops).hexdigest()
+    lines = "".join(f"{c.device} {c.first_seq} {c.last_seq} {c.digest}\n" for c in changes)
+    return hashlib.sha256(lines.encode("utf-8")).hexdigest()
 
 
 def _change_key(change: Change, reason: str) -> str:
@@ -848,12 +866,12 @@ def _change_key(change: Change, reason: str) -> str:
     return f"{prefix}-{change.device}-{change.first_seq}"
 
 
-def _keep_change(tx: Transaction, device: str, aside: removed.SetAside, reason: str) -> str:
+def _keep_change(tx: Transaction, device: str, aside: removed.SetAside) -> str:
     """Keep one change aside (it cannot be applied without a person deciding); its
     acknowledgement still goes out, so the laptop's later changes are not held up, and
     the laptop is told of it (``told``) for as long as it is kept here. Returns its
     key in the quarantine."""
-    change = aside.change
+    change, reason = aside.change, aside.reason
     key = _change_key(change, reason)
     tx.put_local(
         "sync_quarantine",

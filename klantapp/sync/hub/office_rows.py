@@ -39,7 +39,9 @@ def split(conn: sqlite3.Connection, changes: list[Change]) -> tuple[list[Change]
             kept.append(replace(change, ops=rest))
         differing = [op for op in theirs if _changes_something(conn, op)]
         if differing:
-            aside.append(SetAside(replace(change, ops=tuple(differing)), _message(differing)))
+            aside.append(
+                SetAside(replace(change, ops=tuple(differing)), _message(differing), REASON)
+            )
     return kept, aside
 
 

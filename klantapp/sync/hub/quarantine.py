@@ -47,6 +47,14 @@ REASONS: dict[str, str] = {
         "Een wijziging van een oudere versie van Klantapp die niet vanzelf is om te zetten: "
         "zij is niet toegepast, de latere wijzigingen van die laptop wel."
     ),
+    "invalid_change": N_(
+        "Een wijziging die de regels van het centrale kantoor niet aannemen: zij is niet "
+        "toegepast, de latere wijzigingen van die laptop wel."
+    ),
+    "newer_version": N_(
+        "De bundel is gemaakt met een nieuwere versie van Klantapp. De laptop stuurt zijn "
+        "wijzigingen opnieuw; ze worden ontvangen zodra het centrale kantoor is bijgewerkt."
+    ),
     "shared_setting": N_(
         "Een wijziging van de gedeelde instellingen door een laptop: die beheert het centrale "
         "kantoor. Zij is niet toegepast, de rest van de wijziging wel."
@@ -123,6 +131,7 @@ def _summary(cb: Casebook, item: _Item, peers: dict[str, Any]) -> dict[str, Any]
         "reason_text": _(REASONS.get(reason, N_("De bundel is apart gezet."))),
         "message": value.get("message"),
         "received_at": value.get("received_at"),
+        "times": int(value.get("times", 1)),  # the same changes sent again since
         "readable": item.changes is not None,
     }
     if item.changes is None:
