@@ -17,7 +17,7 @@ import pytest
 from klantapp.casebook import Casebook, migrations, queries, services
 from klantapp.casebook.ops import Change, Op
 from klantapp.sync import laptop
-from klantapp.sync.hub import exchange, office
+from klantapp.sync.hub import exchange, quarantine
 from klantapp.sync.receive import InvalidRemoteChange, check_op
 from tests.sync.world import World, household
 

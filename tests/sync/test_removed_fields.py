@@ -20,7 +20,7 @@ from klantapp.casebook.ops import Change, Op
 from klantapp.sync import laptop, payload, removed
 from klantapp.sync import state as st
 from klantapp.sync.digest import state_digest
-from klantapp.sync.hub import office, quarantine
+from klantapp.sync.hub import quarantine
 from klantapp.sync.receive import apply_changes
 from tests.casebook.older_schema import at_schema, updated_from
 from tests.sync.test_mixed_versions import (
