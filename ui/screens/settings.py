@@ -1,8 +1,10 @@
 """Instellingen: interface language, auto-lock minutes, gemeente details for letters, the
-central office (ui/screens/office.py).
+central office (ui/screens/office.py), the gemeente's choices of retention periods and
+small numbers (ui/screens/choices.py).
 
 Language and auto-lock are local settings of this laptop (QSettings). The gemeente
-details are shared data printed on letters; they are stored in the casebook.
+details are shared data printed on letters; they are stored in the casebook. The
+gemeente's choices are shared too, and on a joined laptop the central office's.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from klantapp.letters.texts import parse_phone_hours
 from ui.forms import format_date
 from ui.i18n import ui_languages
 from ui.passphrase import PassphraseInput
+from ui.screens.choices import GemeenteChoices
 from ui.screens.office import OfficeBox
 from ui.session import Session
 from ui.settings import MAX_AUTOLOCK_MINUTES, MIN_AUTOLOCK_MINUTES, AppSettings
@@ -138,13 +141,15 @@ class SettingsScreen(QWidget):
         row = QHBoxLayout()
         self.save_button = QPushButton(_("Opslaan"))
         self.save_button.setToolTip(_("Opslaan (Ctrl+S)"))
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(self.save_gemeente)
         row.addWidget(self.save_button)
         row.addStretch(1)
         self.status = StatusLine()
         row.addWidget(self.status)
         g_lay.addLayout(row)
         lay.addWidget(gemeente)
+        self.choices = GemeenteChoices(session)
+        lay.addWidget(self.choices)
 
         secret = QGroupBox(_("Wachtwoordzin van dit dossier"))
         s_lay = QVBoxLayout(secret)
@@ -197,7 +202,10 @@ class SettingsScreen(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        if not self.session.is_open or self.is_dirty():
+        if not self.session.is_open:
+            return
+        self.choices.refresh()
+        if self._gemeente_dirty():
             return
         value = self._gemeente()
         if hasattr(self, "review_language"):
@@ -217,10 +225,13 @@ class SettingsScreen(QWidget):
         return values
 
     def is_dirty(self) -> bool:
+        return self._gemeente_dirty() or self.choices.is_dirty()
+
+    def _gemeente_dirty(self) -> bool:
         return bool(self._original) and self._values() != self._original
 
     def _edited(self, *_args: object) -> None:
-        if self.is_dirty():
+        if self._gemeente_dirty():
             self.status.dirty()
         else:
             self.status.blank()
@@ -236,6 +247,12 @@ class SettingsScreen(QWidget):
         self.autolock_changed.emit(minutes)
 
     def save(self) -> bool:
+        """Save what was changed: the gemeente's details (always, as before) and its
+        choices (when changed)."""
+        choices = self.choices.save() if self.choices.is_dirty() else True
+        return self.save_gemeente() and choices
+
+    def save_gemeente(self) -> bool:
         values = self._values()
         problems: dict[str, str] = {}
         if values["postcode"] and not _POSTCODE.match(values["postcode"]):
@@ -503,6 +520,7 @@ class SettingsScreen(QWidget):
             return self.save()
         if answer == "discard":
             self._original = {}
+            self.choices.discard()
             self.refresh()
             return True
         return False
