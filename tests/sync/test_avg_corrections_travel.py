@@ -93,6 +93,8 @@ def test_a_correction_made_after_sync_leaves_nothing_of_the_old_value_at_the_off
     corrections = [e for e in audit_entries(world.hub) if e["action"] == "correction"]
     assert len(corrections) == 2 and all("COA-fout" in e["what"] for e in corrections)
     assert all(e["device"] == anna.device_id for e in corrections)
+    world.reopen("hub")  # the journal replays the received changes: the same forgetting
+    assert _traces(world.hub, OLD) == []
     world.hub.compact()  # the office's next compaction
     assert not _on_disk(world, "hub", OLD)
     assert _traces(world.hub, OLD) == []

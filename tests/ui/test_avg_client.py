@@ -76,8 +76,12 @@ def test_record_an_inzage_request_and_answer_it_with_the_inzage(
     session = window.session
     due = [i for i in session.due_items(date.today()) if i.rule == "avg_inzage"]
     assert [(i.person_id, i.due_on) for i in due] == [(pid, inzage_deadline(received))]
-    assert window.workspace.go("today")
-    assert "Inzageverzoek" in json.dumps(window.workspace.today.due_model.rows, default=str)
+    ws = window.workspace
+    assert ws.go("today")
+    today = ws.today
+    row = next(i for i, r in enumerate(today.due_model.rows) if r["rule"] == "avg_inzage")
+    today._activated(today.due_model.index(row, 0))  # opens the member who asked
+    assert ws.household.tab_name() == "persons" and ws.household.persons.current_id == pid
 
     # the inzage, with the restricted health data: only after the confirmation
     dialog = InzageDialog(session, session.get("persons", pid))
