@@ -30,6 +30,7 @@ from klantapp.commands import hub as hub_commands
 from klantapp.commands import keys as key_commands
 from klantapp.commands import letters as letter_commands
 from klantapp.commands import monitor as monitor_commands
+from klantapp.commands import settings as settings_commands
 from klantapp.commands import sync as sync_commands
 from klantapp.errors import KlantappError, UsageError
 from klantapp.i18n import _, current_language, translation
@@ -47,6 +48,7 @@ COMMAND_MODULES = (
     hub_commands,
     avg_commands,
     monitor_commands,
+    settings_commands,
     bench_commands,
 )
 

@@ -303,6 +303,10 @@ def main() -> int:
     report_pages(ws.session.monitor_export(ws.monitor.monitor, "pdf"), out, saved)
     ws.go("audit")
     shot(window, "45-logboek")
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import avg_shots  # inzage, correction, withdrawal, Bewaartermijnen, the gemeente's choices
+
+    avg_shots.walk(window, rich["id"], shot, until)
 
     # letter preview of an appointment with a client language
     from ui.letters import LetterDialog

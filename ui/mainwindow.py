@@ -146,9 +146,9 @@ class MainWindow(QMainWindow):
             edit_menu, _("&Zoeken in huishoudens"), QKeySequence.StandardKey.Find, self._search
         )
         view_menu = bar.addMenu(_("Bee&ld"))
-        self.nav_actions = [
-            action(view_menu, _(label), f"Alt+{i + 1}", lambda _c=False, i=i: self._nav(i))
-            for i, (_key, label) in enumerate(NAV)
+        self.nav_actions = [  # Alt+1 to Alt+9, then Alt+0
+            action(view_menu, _(label), f"Alt+{(i + 1) % 10}", lambda _c=False, i=i: self._nav(i))
+            for i, (_key, label) in enumerate(NAV[:10])
         ]
         help_menu = bar.addMenu(_("&Help"))
         self.shortcuts_action = action(

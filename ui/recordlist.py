@@ -343,6 +343,10 @@ class RecordListEditor(QWidget):
         except KlantappError as exc:
             self.status.problem(str(exc))
             return
+        self.show_none()
+
+    def show_none(self) -> None:
+        """The shown record is gone (deleted, withdrawn): an empty form."""
         self.current_id = None
         self.form.mark_clean()
         self._show_form(None)

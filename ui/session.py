@@ -290,6 +290,109 @@ class Session(QObject):
         )
         return data
 
+    def notify(self, kind: str, record_id: str = "") -> None:
+        """Tell the screens that records of ``kind`` changed (after work done in a
+        worker: the signal must come from the GUI thread)."""
+        self.changed.emit(kind, record_id)
+
+    # inzage (art. 15 AVG)
+    def open_inzage_requests(self, person_id: str) -> list[dict[str, Any]]:
+        from klantapp.avg.inzage import open_requests
+
+        return [r for r in open_requests(self._cb()) if r["person_id"] == person_id]
+
+    def record_inzage_request(self, person_id: str, received_on: date) -> dict[str, Any]:
+        """A request with its date; its one-month deadline shows on Vandaag."""
+        from klantapp.avg.inzage import record_request
+
+        request = record_request(self._cb(), person_id, received_on)
+        self.changed.emit("inzage_requests", str(request["id"]))
+        return request
+
+    def save_inzage(
+        self,
+        person_id: str,
+        pdf_path: str,
+        json_path: str | None,
+        *,
+        include_restricted: bool,
+        received_on: date | None,
+    ) -> Any:
+        """Slow (a PDF): run in a worker, then :meth:`notify`. Makes the inzage
+        (logged; ``include_restricted`` is the user's confirmation, logged too; answers
+        the open request, or records one received on ``received_on`` first) and writes
+        the files the user chose, readable by this user only."""
+        from pathlib import Path
+
+        from klantapp.avg.inzage import make_inzage
+        from ui.letters import write_private_file
+
+        made = make_inzage(
+            self._cb(), person_id, include_restricted=include_restricted, received_on=received_on
+        )
+        for path, data in ((pdf_path, made.pdf), (json_path, made.json)):
+            if path:
+                write_private_file(Path(path), data)
+        return made.document
+
+    # correction and withdrawal (art. 16 and 17 AVG)
+    def correct(
+        self, kind: str, record_id: str, changes: dict[str, Any], *, reason: str, source: str
+    ) -> list[str]:
+        """Slow (compacts the casebook): run in a worker, then :meth:`notify`."""
+        from klantapp.avg.correction import correct_record
+
+        return correct_record(self._cb(), kind, record_id, changes, reason=reason, source=source)
+
+    def withdrawal_of(self, kind: str, record_id: str) -> Any:
+        from klantapp.avg.correction import withdrawal_of
+
+        return withdrawal_of(self._cb(), kind, record_id)
+
+    def withdraw(self, kind: str, record_id: str, *, reason: str, source: str) -> dict[str, int]:
+        """Slow (compacts the casebook): run in a worker, then :meth:`notify`."""
+        from klantapp.avg.correction import withdraw_record
+
+        return withdraw_record(self._cb(), kind, record_id, reason=reason, source=source)
+
+    # retention and destruction
+    def retention_rules(self) -> list[dict[str, Any]]:
+        from klantapp.avg.retention import rules_table
+
+        return rules_table(self._cb())
+
+    def retention_due(self, on: date) -> Any:
+        """What a destruction run on ``on`` would remove (a DuePlan)."""
+        from klantapp.avg.retention import due
+
+        return due(self._cb(), on)
+
+    def destroy_due(self, on: date, confirmed: Any) -> Any:
+        """Slow (one big change and a compaction): run in a worker, then :meth:`notify`.
+        Destroys what is due on ``on``, only if that is still exactly the ``confirmed``
+        plan (a sync may have changed it since the user looked)."""
+        from klantapp.avg.retention import destroy, due
+        from klantapp.errors import KlantappError
+
+        plan = due(self._cb(), on)
+        if sorted(plan.rows) != sorted(confirmed.rows):
+            raise KlantappError(
+                _("Wat aan de beurt is, is intussen veranderd; er is niets vernietigd."),
+                hint=_("Bekijk opnieuw wat aan de beurt is en bevestig dan opnieuw."),
+            )
+        return destroy(self._cb(), plan)
+
+    def destruction_log(self) -> list[dict[str, Any]]:
+        from klantapp.avg.retention import destruction_log
+
+        return destruction_log(self._cb())
+
+    def office_decides(self, key: str) -> bool:
+        """Is setting ``key`` the central office's choice here (a joined laptop)?"""
+        from klantapp.domain.settings import setting
+
+        return setting(key).office and self.sync_role() == "laptop"
+
     def due_items(self, on: date, horizon_days: int = 14) -> list[Any]:
         from klantapp.casebook.due import due_items
 

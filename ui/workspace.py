@@ -33,6 +33,7 @@ from ui.screens.households import HouseholdsScreen
 from ui.screens.monitor import MonitorScreen
 from ui.screens.partners import PartnersScreen
 from ui.screens.refused import RefusedScreen
+from ui.screens.retention import RetentionScreen
 from ui.screens.settings import GEMEENTE_FIELDS, SettingsScreen
 from ui.screens.today import TodayScreen
 from ui.session import Session
@@ -50,6 +51,7 @@ NAV: tuple[tuple[str, str], ...] = (
     ("audit", "Logboek"),
     ("conflicts", "Conflicten"),
     ("devices", "Apparaten"),  # the central office only (hidden on a laptop)
+    ("retention", "Bewaartermijnen"),
 )
 
 
@@ -111,6 +113,7 @@ class Workspace(QWidget):
         self.audit = AuditScreen(session)
         self.conflicts = ConflictsScreen(session)
         self.devices = DevicesScreen(session)
+        self.retention = RetentionScreen(session)
         self.screens: dict[str, QWidget] = {
             "today": self.today,
             "households": self.households,
@@ -121,6 +124,7 @@ class Workspace(QWidget):
             "audit": self.audit,
             "conflicts": self.conflicts,
             "devices": self.devices,
+            "retention": self.retention,
         }
         self.nav.item([k for k, _l in NAV].index("devices")).setHidden(not self.hub)
         self.refused = RefusedScreen(session)
@@ -131,6 +135,7 @@ class Workspace(QWidget):
         self.households.open_household.connect(self.open_household)
         self.today.open_household.connect(self.open_household)
         self.today.go_requested.connect(self._first_step)
+        self.retention.go_requested.connect(self.go)
         self.agenda.open_household.connect(self.open_household)
         self.partners.open_household.connect(self.open_household)
         self.monitor.open_household.connect(self.open_household)

@@ -12,7 +12,7 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from klantapp.casebook.convert import to_sql
 from klantapp.casebook.hlc import Timestamp
@@ -24,6 +24,7 @@ from klantapp.casebook.ops import (
     Change,
     LocalOp,
     Op,
+    is_correction,
     is_destruction,
 )
 
@@ -365,17 +366,16 @@ def forget_history(conn: sqlite3.Connection, data: dict[str, Any]) -> None:
     (AVG: destruction, correction). ``rows``: [table, id] pairs whose rows were deleted
     in the same change: their insert and update lines leave the oplog (the delete line
     stays: it carries only the id and tells other devices), and every change that wrote
-    them loses its summary (summaries name people). ``text``: a value corrected away:
-    every summary that contains it is removed. The full-text indexes are merged, so the
-    words of deleted text are gone from them too (FTS5 keeps them until a merge)."""
+    them loses its summary (summaries name people). ``text`` (one) and ``texts``
+    (several): values corrected away: every summary that contains one is removed. The
+    full-text indexes are merged, so the words of deleted text are gone from them too
+    (FTS5 keeps them until a merge)."""
     rows = [(str(t), str(r)) for t, r in data.get("rows") or []]
     rows += _remove_household_rows(conn, [r for t, r in rows if t == "households"])
     _forget_rows(conn, rows, deletes_too=False)
-    text = data.get("text")
-    if isinstance(text, str) and text.strip():
-        conn.execute(
-            "UPDATE changes SET summary = NULL WHERE instr(summary, ?) > 0", (text.strip(),)
-        )
+    texts = [data.get("text"), *(data.get("texts") or ())]
+    for text in dict.fromkeys(t.strip() for t in texts if isinstance(t, str) and t.strip()):
+        conn.execute("UPDATE changes SET summary = NULL WHERE instr(summary, ?) > 0", (text,))
     _merge_search_index(conn)
 
 
@@ -579,9 +579,42 @@ def _keeps_outbox(conn: sqlite3.Connection) -> bool:
     return bool(local_value(conn, "sync_state", "role") == "laptop")
 
 
+#: A corrected value shorter than this is not looked for in summaries (it would match
+#: words that have nothing to do with it).
+MIN_FORGOTTEN = 2
+
+
+def forgettable(value: Any) -> TypeGuard[str]:
+    """Is ``value`` text a correction removes from the change summaries?"""
+    return isinstance(value, str) and len(value.strip()) >= MIN_FORGOTTEN
+
+
+def corrected_values(conn: sqlite3.Connection, change: Change) -> list[str]:
+    """The values a correction (:func:`~klantapp.casebook.ops.is_correction`) replaces
+    on this device, read before it is applied: the text in the fields its updates
+    write. A device that applies the change forgets them, as the device that made it
+    did (klantapp/avg/correction.py): a summary synced earlier can name one."""
+    if not is_correction(change):
+        return []
+    found: list[str] = []
+    for op in change.ops:
+        if op.op != "update" or not op.data or op.table == "audit_entries":
+            continue
+        names = sorted(set(op.data) & table_columns(conn, op.table))
+        if not names:
+            continue
+        row = conn.execute(
+            f"SELECT {', '.join(names)} FROM {op.table} WHERE id = ?", (op.row_id,)
+        ).fetchone()
+        found += [v for v in row or () if forgettable(v) and v not in op.data.values()]
+    return found
+
+
 def apply_change(conn: sqlite3.Connection, change: Change) -> int:
     """A whole change, as it was committed (own or merged remote). The rows of a
-    destruction leave this device's history too."""
+    destruction leave this device's history too, and so do the values a correction
+    replaces."""
+    corrected = corrected_values(conn, change)
     change_id = open_change(conn, change)
     device_no = device_number(conn, change.device)
     for deleting, run in itertools.groupby(change.ops, key=lambda o: o.op == "delete"):
@@ -592,6 +625,6 @@ def apply_change(conn: sqlite3.Connection, change: Change) -> int:
                 apply_op(conn, op, change_id, device_no)
     finish_change(conn, change, change_id, opened_whole=True)
     destroyed = [[op.table, op.row_id] for op in change.ops if is_destruction(op)]
-    if destroyed:
-        forget_history(conn, {"rows": destroyed})
+    if destroyed or corrected:
+        forget_history(conn, {"rows": destroyed, "texts": corrected})
     return change_id

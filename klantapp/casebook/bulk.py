@@ -13,8 +13,9 @@ chain heads, outbox) is worked out in Python and written once per batch.
 Exactly the same state comes out: rows, per-field clocks, oplog, tombstones, changes,
 meta and outbox (tests/casebook/test_bulk_apply.py compares both paths, also on random
 batches). A batch whose rows do not follow the shapes a merge produces (an operation
-after a delete, an insert after an edit), a destruction (it removes history after each
-change) or a casebook from before schema 7 goes the sequential way instead.
+after a delete, an insert after an edit), a destruction or a correction (they remove
+history after each change) or a casebook from before schema 7 goes the sequential way
+instead.
 """
 
 from __future__ import annotations
@@ -41,7 +42,14 @@ from klantapp.casebook.apply import (
 from klantapp.casebook.convert import to_sql
 from klantapp.casebook.hlc import Timestamp
 from klantapp.casebook.legacy import apply_format_1
-from klantapp.casebook.ops import REPLICATED_TABLES, Change, ChangeRecord, Op, is_destruction
+from klantapp.casebook.ops import (
+    REPLICATED_TABLES,
+    Change,
+    ChangeRecord,
+    Op,
+    is_correction,
+    is_destruction,
+)
 from klantapp.casebook.searchfill import filled_after
 
 _CHUNK = 500
@@ -84,7 +92,7 @@ def apply_changes(conn: sqlite3.Connection, changes: Sequence[Change]) -> list[i
 def _foldable(conn: sqlite3.Connection, changes: Sequence[Change]) -> bool:
     if "owner" not in table_columns(conn, "tombstones"):
         return False  # before schema 7: the sequential path knows the older tombstones
-    return not any(is_destruction(op) for c in changes for op in c.ops)
+    return not any(is_correction(c) or any(is_destruction(op) for op in c.ops) for c in changes)
 
 
 def _open_changes(conn: sqlite3.Connection, changes: Sequence[Change]) -> list[int]:

@@ -270,15 +270,17 @@ class Transaction:
         apply_local(self._conn, lo)
         self.local.append(lo)
 
-    def forget(self, *, rows: list[tuple[str, str]] | None = None, text: str = "") -> None:
-        """Remove this device's history of destroyed rows or of a corrected value (see
+    def forget(
+        self, *, rows: Sequence[tuple[str, str]] | None = None, texts: Sequence[str] = ()
+    ) -> None:
+        """Remove this device's history of destroyed rows or of corrected values (see
         :func:`~klantapp.casebook.apply.forget_history`). Put it after the change's
         deletes: the journal replays operations first, local writes after."""
         data: dict[str, Any] = {}
         if rows:
             data["rows"] = [list(r) for r in rows]
-        if text:
-            data["text"] = text
+        if texts:
+            data["texts"] = list(texts)
         lo = LocalOp("changes", "", "forget", data)
         apply_local(self._conn, lo)
         self.local.append(lo)
@@ -734,7 +736,19 @@ class Casebook:
         return default if cached[1] is None else dict(cached[1])
 
     def set_setting(self, key: str, value: Any) -> None:
-        """Validate and save. InvalidInput names the setting and field."""
+        """Validate and save. InvalidInput names the setting and field; a choice the
+        central office makes (``Setting.office``) is refused on a joined laptop."""
+        if setting(key).office and self.is_laptop:
+            raise KlantappError(
+                _(
+                    "{setting}: deze keuze maakt het centrale kantoor; op een laptop kunt u "
+                    "haar niet wijzigen."
+                ).format(setting=_(setting(key).kind.label)),
+                hint=_(
+                    "Vraag het centrale kantoor om haar aan te passen; de laptop krijgt de "
+                    "keuze bij de volgende synchronisatie."
+                ),
+            )
         clean, problems = validate_setting(key, value)
         if problems:
             raise InvalidInput(problems)

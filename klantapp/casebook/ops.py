@@ -91,6 +91,22 @@ def is_destruction(op: Op) -> bool:
     return op.op == "delete" and op.data == DESTROYED
 
 
+#: The action of the audit entry a correction adds (klantapp/avg/correction.py). A
+#: change that adds one corrects the fields its updates write: every device that
+#: applies it forgets the values those updates replace (see apply.corrected_values).
+CORRECTION = "correction"
+
+
+def is_correction(change: Change) -> bool:
+    """Does ``change`` correct data received in error (it adds the audit entry)?"""
+    return any(
+        op.table == "audit_entries"
+        and op.op == "insert"
+        and (op.data or {}).get("action") == CORRECTION
+        for op in change.ops
+    )
+
+
 def canonical_json(value: Any) -> bytes:
     """The one byte form of a JSON value that digests and signatures are taken over."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(

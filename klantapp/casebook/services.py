@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from klantapp.casebook.casebook import Casebook, Transaction
@@ -266,9 +267,9 @@ def _delete_checked(cb: Casebook, tx: Transaction, kind: str, record_id: str) ->
     """Delete a record added by the change being undone; refuse when something else
     refers to it now (a note for a person who would vanish)."""
     with cb.reading() as conn:
-        for referrer, field, _required in _referrers(kind):
+        for referrer, ref_field, _required in _referrers(kind):
             used = conn.execute(
-                f"SELECT count(*) FROM {referrer} WHERE {field} = ?", (record_id,)
+                f"SELECT count(*) FROM {referrer} WHERE {ref_field} = ?", (record_id,)
             ).fetchone()[0]
             if used:
                 raise KlantappError(
@@ -297,21 +298,34 @@ def _referrers(target: str) -> list[tuple[str, str, bool]]:
     ]
 
 
-def _delete_cascade(cb: Casebook, tx: Transaction, kind: str, record_id: str) -> None:
-    """Delete a record and deal with what refers to it, as the registry says: records
-    that must refer to a household or person go with it; any other required reference
-    blocks the delete; optional references are cleared."""
+@dataclass
+class Cascade:
+    """What deleting a record takes along (:func:`cascade_of`): the rows to delete,
+    those that must refer to it first and the record itself last, and the optional
+    references to clear (kind, id, field)."""
+
+    deletes: list[tuple[str, str]] = field(default_factory=list)
+    clears: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def cascade_of(cb: Casebook, kind: str, record_id: str, into: Cascade | None = None) -> Cascade:
+    """What a delete of a record must deal with, as the registry says: records that
+    must refer to a household or person go with it; any other required reference
+    blocks the delete (KlantappError, in words); optional references are cleared."""
+    plan = into if into is not None else Cascade()
     with cb.reading() as conn:
-        for referrer, field, required in _referrers(kind):
+        for referrer, ref_field, required in _referrers(kind):
             ids = [
                 r[0]
-                for r in conn.execute(f"SELECT id FROM {referrer} WHERE {field} = ?", (record_id,))
+                for r in conn.execute(
+                    f"SELECT id FROM {referrer} WHERE {ref_field} = ?", (record_id,)
+                )
             ]
             if not ids:
                 continue
             if required and kind in _OWNERS:
                 for rid in ids:
-                    _delete_cascade(cb, tx, referrer, rid)
+                    cascade_of(cb, referrer, rid, plan)
             elif required:
                 raise KlantappError(
                     _("{record} wordt nog gebruikt door {count} {referrers}.").format(
@@ -322,10 +336,19 @@ def _delete_cascade(cb: Casebook, tx: Transaction, kind: str, record_id: str) ->
                     hint=_("Verwijder of wijzig die eerst."),
                 )
             else:
-                for rid in ids:
-                    tx.update(referrer, rid, {field: None})
-    _forget(cb, tx, kind, record_id)
-    tx.delete(kind, record_id)
+                plan.clears += [(referrer, rid, ref_field) for rid in ids]
+    plan.deletes.append((kind, record_id))
+    return plan
+
+
+def _delete_cascade(cb: Casebook, tx: Transaction, kind: str, record_id: str) -> None:
+    """Delete a record with what :func:`cascade_of` says goes along."""
+    plan = cascade_of(cb, kind, record_id)
+    for referrer, rid, ref_field in plan.clears:
+        tx.update(referrer, rid, {ref_field: None})
+    for doomed_kind, doomed_id in plan.deletes:
+        _forget(cb, tx, doomed_kind, doomed_id)
+        tx.delete(doomed_kind, doomed_id)
 
 
 def delete_record(cb: Casebook, kind: str, record_id: str) -> None:
@@ -595,8 +618,10 @@ def save_household(
 
 
 __all__ = [
+    "Cascade",
     "RecordNotFound",
     "add_record",
+    "cascade_of",
     "delete_record",
     "new_pip_version",
     "record_outcome",

@@ -17,7 +17,7 @@ from klantapp.commands.common import (
     write_output,
 )
 from klantapp.errors import UsageError
-from klantapp.i18n import _
+from klantapp.i18n import _, ngettext
 
 
 def _cmd_inzage(args: argparse.Namespace) -> int:
@@ -61,8 +61,32 @@ def _cmd_inzage(args: argparse.Namespace) -> int:
 
 
 def _cmd_correct(args: argparse.Namespace) -> int:
-    from klantapp.avg.correction import correct_record
+    from klantapp.avg.correction import correct_record, withdraw_record, withdrawal_of
 
+    if args.withdraw:
+        with open_casebook(args.path, writable=True) as cb:
+            plan = withdrawal_of(cb, args.kind, args.id)
+            along = len(plan.deletes) - 1
+            if along:
+                say(
+                    ngettext(
+                        "Met dit gegeven gaat {n} gegeven mee dat erbij hoort.",
+                        "Met dit gegeven gaan {n} gegevens mee die erbij horen.",
+                        along,
+                    ).format(n=along)
+                )
+            confirm(
+                _("Dit gegeven wordt voorgoed verwijderd, met zijn geschiedenis. Doorgaan?"),
+                yes=args.yes,
+            )
+            counts = withdraw_record(cb, args.kind, args.id, reason=args.reason, source=args.source)
+        total = sum(counts.values())
+        say(
+            ngettext("Ingetrokken: {n} gegeven.", "Ingetrokken: {n} gegevens.", total).format(
+                n=total
+            )
+        )
+        return 0
     try:
         changes = json.loads(args.values)
     except ValueError:
@@ -77,8 +101,6 @@ def _cmd_correct(args: argparse.Namespace) -> int:
         changed = correct_record(
             cb, args.kind, args.id, changes, reason=args.reason, source=args.source
         )
-        if changed:
-            cb.compact()  # the old value leaves the journal now
     say(
         _("Gecorrigeerd: {fields}.").format(fields=", ".join(changed))
         if changed
@@ -189,19 +211,27 @@ def register(sub: Any) -> None:
     p.add_argument("--yes", action="store_true", help=_("bevestig zonder vraag (scripts)"))
     p.set_defaults(func=_cmd_inzage)
 
-    p = sub.add_parser("correct", help=_("corrigeer onjuist ontvangen gegevens, met reden"))
+    p = sub.add_parser(
+        "correct", help=_("corrigeer of trek in wat onjuist is ontvangen, met reden")
+    )
     add_path(p)
     p.add_argument("kind", metavar=_("SOORT"), help=_("soort gegeven, bijvoorbeeld persons"))
     p.add_argument("id", metavar="ID")
-    p.add_argument(
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument(
         "--set",
         dest="values",
-        required=True,
         metavar="JSON",
         help=_("de juiste waarden, als JSON-object"),
     )
+    what.add_argument(
+        "--withdraw",
+        action="store_true",
+        help=_("trek het hele gegeven in (onjuist ontvangen); na bevestiging"),
+    )
     p.add_argument("--reason", required=True, help=_("waarom (komt in het logboek)"))
     p.add_argument("--source", default="anders", help=_("duo, coa, ind, brp, klant of anders"))
+    p.add_argument("--yes", action="store_true", help=_("bevestig zonder vraag (scripts)"))
     p.set_defaults(func=_cmd_correct)
 
     p = sub.add_parser("retention", help=_("bewaartermijnen: wat is aan de beurt, vernietigen"))

@@ -48,6 +48,9 @@ class Setting:
     scope: SettingScope
     kind: RecordKind  # the fields of the value; ``kind.label`` names the setting
     custom: Mapping[str, Custom] = field(default_factory=dict)
+    #: A choice of the gemeente that its central office makes: a laptop joined to the
+    #: office shows it and does not change it (it arrives with the sync).
+    office: bool = False
 
     @property
     def fields(self) -> tuple[Field, ...]:
@@ -64,9 +67,11 @@ def _setting(
     label: str,
     fields: tuple[Field, ...],
     custom: Mapping[str, Custom] | None = None,
+    *,
+    office: bool = False,
 ) -> Setting:
     kind = RecordKind(name=key, label=label, label_plural=label, fields=fields)
-    return Setting(key, scope, kind, custom or {})
+    return Setting(key, scope, kind, custom or {}, office)
 
 
 _HOURS = re.compile(r"\s*(\d{1,2})[:.](\d{2})\s*[-–]\s*(\d{1,2})[:.](\d{2})\s*")
@@ -191,11 +196,36 @@ def _retention_fields() -> tuple[Field, ...]:
     )
 
 
+def _retention_choices() -> dict[str, Custom]:
+    """Each field takes only the years its rule allows (docs/retention.md)."""
+    from klantapp.domain.privacy import RETENTION_RULES
+
+    def allowed(years: tuple[int, ...]) -> Callable[[object, str], object]:
+        def check(value: object, label: str) -> object:
+            if type(value) is int and value in years:
+                return value
+            raise InvalidValue(
+                _("{label}: toegestaan zijn {years} jaar.").format(
+                    label=_(label), years=", ".join(str(y) for y in years)
+                )
+            )
+
+        return check
+
+    return {
+        rule.kind: Custom(allowed(rule.choice), {"type": "integer", "enum": list(rule.choice)})
+        for rule in RETENTION_RULES.values()
+        if rule.choice
+    }
+
+
 RETENTION = _setting(
     "retention",
     "shared",
     "Bewaartermijnen (keuzes van de gemeente, Archiefwet)",
     _retention_fields(),
+    _retention_choices(),
+    office=True,
 )
 
 MONITOR = _setting(
@@ -210,6 +240,7 @@ MONITOR = _setting(
             help="standaard uit: een export toont '< 5', zodat niemand herkenbaar is",
         ),
     ),
+    office=True,
 )
 
 SETTINGS: dict[str, Setting] = {s.key: s for s in (GEMEENTE, KLANTMANAGER, RETENTION, MONITOR)}

@@ -85,6 +85,49 @@ def test_correct_from_the_command_line(
     assert json.loads(capsys.readouterr().out) == []
 
 
+def test_withdraw_from_the_command_line_asks_first(
+    family_book: tuple[Path, Family],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path, fam = family_book
+    args = ["correct", str(path), "notes", fam.ids["notes"], "--withdraw"]
+    args += ["--reason", "hoort bij een andere klant", "--source", "duo"]
+    assert main(args) == 2  # no --yes, no terminal to ask: nothing happens
+    assert main(["search", str(path), "Zqxnotitie", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)
+    assert main([*args, "--yes"]) == 0
+    assert "Ingetrokken: 1 gegeven." in capsys.readouterr().err
+    assert main(["search", str(path), "Zqxnotitie", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    # --set and --withdraw do not go together; one of them is needed
+    assert main([*args, "--set", "{}"]) == 2
+    assert main(["correct", str(path), "notes", fam.ids["notes"], "--reason", "x"]) == 2
+
+
+def test_the_gemeentes_choices_are_set_from_the_command_line(
+    family_book: tuple[Path, Family],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path, _fam = family_book
+    assert main(["settings", str(path), "retention", "--set", '{"appointments": 5}']) == 0
+    assert main(["settings", str(path), "monitor", "--set", '{"show_small_numbers": true}']) == 0
+    capsys.readouterr()
+    assert main(["settings", str(path)]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["retention"] == {"appointments": 5}
+    assert doc["monitor"] == {"show_small_numbers": True}
+    assert main(["retention", str(path), "--json"]) == 0
+    rules = {r["kind"]: r["years"] for r in json.loads(capsys.readouterr().out)["rules"]}
+    assert rules["appointments"] == 5
+    # a value the Selectielijst does not allow is refused, with the field named
+    assert main(["settings", str(path), "retention", "--set", '{"appointments": 3}']) != 0
+    assert "appointments" in capsys.readouterr().err
+    # null clears a choice: the default applies again
+    assert main(["settings", str(path), "retention", "--set", '{"appointments": null}']) == 0
+    assert json.loads(capsys.readouterr().out) == {"retention": {}}
+    assert main(["settings", str(path), "bestaatniet"]) == 2
+
+
 def test_export_json_is_a_logged_action(
     family_book: tuple[Path, Family],
     tmp_path: Path,

@@ -62,3 +62,71 @@ def test_a_correction_needs_a_reason(casebook: Casebook) -> None:
         correct_record(casebook, "persons", fam.person, {"given_names": "X"}, reason=" ")
     assert [p.field for p in err.value.problems] == ["reason"]
     assert "X" not in str(err.value)
+
+
+def test_the_corrected_value_leaves_the_files_on_disk_at_once(
+    casebook: Casebook, casebook_path: Path
+) -> None:
+    from tests.avg.test_destruction import decrypted_contents
+
+    fam = make_family(casebook)
+    services.update_record(casebook, "persons", fam.person, {"given_names": "Foutnaam"})
+    correct_record(
+        casebook, "persons", fam.person, {"given_names": "Juistnaam"}, reason="COA", source="coa"
+    )
+    path = casebook.path
+    casebook.close()  # closing alone would not compact so small a journal
+    raw = decrypted_contents(path)
+    assert b"Juistnaam" in raw
+    # only in the corrected entry (the one place it stays), once
+    assert raw.count(b"Foutnaam") == 1
+
+
+def test_the_office_learns_of_the_correction_without_the_old_value(casebook: Casebook) -> None:
+    fam = make_family(casebook)
+    services.update_record(casebook, "persons", fam.person, {"given_names": "Foutnaam"})
+    correct_record(
+        casebook,
+        "persons",
+        fam.person,
+        {"given_names": "Juistnaam"},
+        reason="DUO-signaal per vergissing",
+        source="duo",
+    )
+    with casebook.reading() as conn:
+        rows = conn.execute(
+            "SELECT action, what, person_id FROM audit_entries WHERE action = 'correction'"
+        ).fetchall()
+    [(_action, what, person)] = rows  # a replicated entry: it travels with the household
+    assert person == fam.person
+    assert "Voornamen" in what and "DUO-signaal" in what and "Signaal van DUO" in what
+    assert "Foutnaam" not in what
+
+
+def test_a_reason_that_names_the_old_value_is_refused(casebook: Casebook) -> None:
+    fam = make_family(casebook)
+    services.update_record(casebook, "persons", fam.person, {"given_names": "Foutnaam"})
+    with pytest.raises(InvalidInput) as err:
+        correct_record(
+            casebook,
+            "persons",
+            fam.person,
+            {"given_names": "Juistnaam"},
+            reason="foutnaam was een tikfout",
+        )
+    assert [p.field for p in err.value.problems] == ["reason"]
+    assert queries.get(casebook, "persons", fam.person)["given_names"] == "Foutnaam"
+
+
+def test_a_wrong_health_note_is_not_kept_even_in_the_corrected_entry(casebook: Casebook) -> None:
+    fam = make_family(casebook)
+    correct_record(
+        casebook,
+        "persons",
+        fam.person,
+        {"health_note": "Juiste notitie"},
+        reason="notitie hoorde bij een ander",
+        source="coa",
+    )
+    entries = json.dumps(audit_entries(casebook), ensure_ascii=False)
+    assert "Zqxgezondheid" not in entries and "vertrouwelijk" in entries

@@ -3,6 +3,7 @@ referrals, notes and timeline, each on its own tab."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -10,6 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QScrollArea,
     QTabWidget,
@@ -25,7 +27,9 @@ from klantapp.domain.records import (
 )
 from klantapp.errors import InvalidInput, KlantappError
 from klantapp.i18n import _, ngettext
+from ui.correction import CorrectionDialog, WithdrawDialog, can_withdraw, describe_counts
 from ui.forms import RecordForm, follow_person, format_date, save_form, working_slot
+from ui.inzage import InzageDialog, InzageRequestDialog
 from ui.recordlist import RecordListEditor
 from ui.screens.intake import IntakeGrid, person_label
 from ui.session import Session
@@ -49,6 +53,8 @@ def local_time(value: Any) -> str:
 class HouseholdForm(QWidget):
     """The household's own fields with explicit save."""
 
+    kind = "households"
+
     def __init__(self, session: Session, household_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
@@ -67,9 +73,16 @@ class HouseholdForm(QWidget):
         self.save_button.setToolTip(_("Opslaan (Ctrl+S)"))
         self.save_button.clicked.connect(self.save)
         row.addWidget(self.save_button)
+        self.avg_row = row  # the household screen adds its AVG button here
         row.addStretch(1)
         row.addWidget(self.status)
         lay.addLayout(row)
+
+    def current_record(self) -> dict[str, Any] | None:
+        return self.session.get("households", self.household_id)
+
+    def add_record_button(self, button: QPushButton) -> None:
+        self.avg_row.insertWidget(1, button)
 
     def load(self, record: dict[str, Any]) -> None:
         if not self.form.is_dirty():
@@ -261,6 +274,7 @@ class HouseholdScreen(QWidget):
         lay.addWidget(self.conflict_banner)
         self.read_only = False
         self._conflicts: list[dict[str, Any]] = []
+        self._ref_options: dict[str, Sequence[tuple[str, str]]] = {}
 
         parent_values = {"household_id": household_id}
         self.details = HouseholdForm(session, household_id)
@@ -398,6 +412,9 @@ class HouseholdScreen(QWidget):
         self.tabs.addTab(self.timeline_page, _("Tijdlijn"))
         self.tabs.currentChanged.connect(self._tab_changed)
         lay.addWidget(self.tabs, 1)
+        for editor in self.editors():
+            if hasattr(editor, "kind") and hasattr(editor, "add_record_button"):
+                self._add_avg_button(editor)
         self.refresh()
         self._sync_undo()
 
@@ -507,6 +524,7 @@ class HouseholdScreen(QWidget):
                 "version_button",
                 "came_button",
                 "missed_button",
+                "avg_button",
             ):
                 button = getattr(page, name, None)
                 if button is not None:
@@ -529,6 +547,8 @@ class HouseholdScreen(QWidget):
     def _load_refs(self, detail: dict[str, Any]) -> None:
         person_options = [(p["id"], person_label(p)) for p in self._persons]
         partner_options = [(p["id"], p.get("name") or "") for p in self.session.list_partners()]
+        self._ref_options["person_id"] = person_options
+        self._ref_options["partner_id"] = partner_options
         listed = (
             self.pips,
             self.modules,
@@ -546,6 +566,7 @@ class HouseholdScreen(QWidget):
             (a["id"], describe_appointment(a)) for a in detail.get("appointments", [])
         ]
         self.handhaving.set_refs("appointment_id", appointment_options)
+        self._ref_options["appointment_id"] = appointment_options
         # refs used by the list columns
         for editor in listed:
             editor.model.formatter = _ref_formatter(
@@ -578,6 +599,71 @@ class HouseholdScreen(QWidget):
         self.timeline_model.set_rows(timeline)
         self.timeline.resizeColumnsToContents()
         self._sync_undo()
+
+    # --- the AVG duties on a record: inzage, correction, withdrawal --------------------------
+    def _add_avg_button(self, editor: Any) -> None:
+        """One button with a menu on the shown record: for a member the inzage, for
+        every record correction and (but for the household itself) withdrawal."""
+        button = QPushButton(_("AVG"))
+        button.setAccessibleName(_("AVG: inzage, correctie of intrekken"))
+        button.setToolTip(_("Inzage, of onjuist ontvangen gegevens corrigeren of intrekken (AVG)."))
+        menu = QMenu(button)
+        kind = editor.kind
+        if kind == "persons":
+            menu.addAction(_("Inzageverzoek &vastleggen…"), lambda: self.record_request(editor))
+            menu.addAction(_("&Inzage maken…"), lambda: self.make_inzage(editor))
+            menu.addSeparator()
+        menu.addAction(_("&Corrigeren…"), lambda: self.correct(editor))
+        if can_withdraw(kind):
+            menu.addAction(_("I&ntrekken…"), lambda: self.withdraw(editor))
+        button.setMenu(menu)
+        editor.avg_button = button
+        editor.add_record_button(button)
+
+    def _record_of(self, editor: Any) -> dict[str, Any] | None:
+        """The record shown in ``editor``, once its unsaved changes are dealt with."""
+        if editor.current_record() is None or not editor.maybe_leave():
+            return None
+        record: dict[str, Any] | None = editor.current_record()
+        return record
+
+    def record_request(self, editor: Any) -> bool:
+        person = self._record_of(editor)
+        if person is None:
+            return False
+        dialog = InzageRequestDialog(self.session, person, self)
+        if not dialog.exec():
+            return False
+        editor.status.setText("✓ " + _("Inzageverzoek vastgelegd"))
+        return True
+
+    def make_inzage(self, editor: Any) -> None:
+        person = self._record_of(editor)
+        if person is not None:
+            InzageDialog(self.session, person, self).exec()
+
+    def correct(self, editor: Any) -> bool:
+        record = self._record_of(editor)
+        if record is None:
+            return False
+        dialog = CorrectionDialog(self.session, editor.kind, record, self._ref_options, self)
+        if not dialog.exec():
+            return False
+        editor.status.setText("✓ " + _("Gecorrigeerd"))
+        return True
+
+    def withdraw(self, editor: Any) -> bool:
+        record = self._record_of(editor)
+        if record is None:
+            return False
+        dialog = WithdrawDialog(self.session, editor.kind, record, self)
+        if not dialog.exec():
+            return False
+        editor.show_none()
+        editor.status.setText(
+            "✓ " + _("Ingetrokken: {what}").format(what=describe_counts(dialog.counts))
+        )
+        return True
 
     # --- tabs and leaving ------------------------------------------------------------------
     def editors(self) -> list[Any]:

@@ -1,10 +1,12 @@
 """Instellingen: interface language, auto-lock minutes, gemeente details for letters, the
-central office (ui/screens/office.py).
+central office (ui/screens/office.py), the gemeente's choices of retention periods and
+small numbers (ui/screens/choices.py).
 
 Language and auto-lock are local settings of this laptop (QSettings). The gemeente
 details are shared data printed on letters; they are stored in the casebook. On a laptop
 joined to a central office they are the office's: shown read-only, with a note (the
-klantmanager's own name stays editable: it is this laptop's).
+klantmanager's own name stays editable: it is this laptop's). The gemeente's choices are
+shared too, and on a joined laptop the central office's.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from klantapp.letters.texts import parse_phone_hours
 from ui.forms import format_date
 from ui.i18n import ui_languages
 from ui.passphrase import PassphraseInput
+from ui.screens.choices import GemeenteChoices
 from ui.screens.office import OfficeBox
 from ui.session import Session
 from ui.settings import MAX_AUTOLOCK_MINUTES, MIN_AUTOLOCK_MINUTES, AppSettings
@@ -161,13 +164,15 @@ class SettingsScreen(QWidget):
         row = QHBoxLayout()
         self.save_button = QPushButton(_("Opslaan"))
         self.save_button.setToolTip(_("Opslaan (Ctrl+S)"))
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(self.save_gemeente)
         row.addWidget(self.save_button)
         row.addStretch(1)
         self.status = StatusLine()
         row.addWidget(self.status)
         g_lay.addLayout(row)
         lay.addWidget(gemeente)
+        self.choices = GemeenteChoices(session)
+        lay.addWidget(self.choices)
 
         secret = QGroupBox(_("Wachtwoordzin van dit dossier"))
         s_lay = QVBoxLayout(secret)
@@ -233,7 +238,10 @@ class SettingsScreen(QWidget):
             widget.setEnabled(not owned)
 
     def refresh(self) -> None:
-        if not self.session.is_open or self.is_dirty():
+        if not self.session.is_open:
+            return
+        self.choices.refresh()
+        if self._gemeente_dirty():
             return
         self._show_ownership()
         value = self._gemeente()
@@ -254,10 +262,13 @@ class SettingsScreen(QWidget):
         return values
 
     def is_dirty(self) -> bool:
+        return self._gemeente_dirty() or self.choices.is_dirty()
+
+    def _gemeente_dirty(self) -> bool:
         return bool(self._original) and self._values() != self._original
 
     def _edited(self, *_args: object) -> None:
-        if self.is_dirty():
+        if self._gemeente_dirty():
             self.status.dirty()
         else:
             self.status.blank()
@@ -273,6 +284,12 @@ class SettingsScreen(QWidget):
         self.autolock_changed.emit(minutes)
 
     def save(self) -> bool:
+        """Save what was changed: the gemeente's details (always, as before) and its
+        choices (when changed)."""
+        choices = self.choices.save() if self.choices.is_dirty() else True
+        return self.save_gemeente() and choices
+
+    def save_gemeente(self) -> bool:
         values = self._values()
         # On a joined laptop the gemeente's details are the office's (shown read-only):
         # only the klantmanager's own name is saved here.
@@ -544,6 +561,7 @@ class SettingsScreen(QWidget):
             return self.save()
         if answer == "discard":
             self._original = {}
+            self.choices.discard()
             self.refresh()
             return True
         return False

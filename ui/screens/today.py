@@ -200,6 +200,9 @@ class TodayScreen(QWidget):
         if hid:
             if "starts_at" in row:
                 self.open_household.emit(hid, "appointments", row.get("id") or "")
+            elif row.get("rule") == "avg_inzage" and row.get("person_id"):
+                # the member who asked: AVG > Inzage maken answers the request
+                self.open_household.emit(hid, "persons", row["person_id"])
             else:
                 self.open_household.emit(hid, "", "")
 
