@@ -273,16 +273,10 @@ class Session(QObject):
         """The monitor as CSV or PDF for outside the office (small numbers hidden
         unless the gemeente's setting says otherwise); logged."""
         from klantapp.avg.log import record_access
-        from klantapp.monitor.export import to_csv
+        from klantapp.monitor.export import export_for_outside
 
         cb = self._cb()
-        suppress = not cb.get_setting("monitor", {}).get("show_small_numbers", False)
-        if kind == "csv":
-            data = to_csv(monitor, suppress=suppress)
-        else:
-            from klantapp.monitor.report import render_monitor
-
-            data = render_monitor(monitor, cb.get_setting("gemeente", {}), suppress=suppress)
+        data = export_for_outside(cb, monitor, kind)
         record_access(
             cb,
             "monitor_export",
