@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QDate, QPoint, Qt
 
 from klantapp.avg.log import AuditFilter
 
@@ -36,6 +36,91 @@ def test_monitor_bar_opens_its_households(qtbot, make_window, casebook_path):
     y = 3 + none_row * chart._row_h() + chart._row_h() // 2
     qtbot.mouseClick(chart, Qt.MouseButton.LeftButton, pos=QPoint(chart.width() // 2, y))
     assert [r["name"] for r in screen.detail.rows] == ["Familie Warsame"]
+    screen._activated(screen.detail.index(0, 0))
+    assert ws.household is not None and ws.household.household_id == hid
+
+
+def test_every_cell_of_a_table_and_a_median_open_their_households(
+    qtbot, make_window, casebook_path
+):
+    """The two-way figures are tables: each cell (a doelgroep, an intake score) and
+    each row's total opens the households behind it; so does a median."""
+    window = make_window(casebook_path)
+    unlock(qtbot, window)
+    session = window.session
+    people = {}
+    for name, doelgroep, score in (("Haile", "asiel", 3), ("Osman", "gezin", 4)):
+        hid = session.add("households", {"name": f"Familie {name}", "status": "traject"})
+        pid = session.add(
+            "persons",
+            {
+                "household_id": hid,
+                "role": "aanvrager",
+                "family_name": name,
+                "birth_date": "1990",
+                "plicht_status": "plichtig",
+                "doelgroep": doelgroep,
+            },
+        )
+        people[name] = (hid, pid)
+        session.add(
+            "intake_scores",
+            {
+                "household_id": hid,
+                "person_id": pid,
+                "intake_date": "2026-02-01",
+                "domain": "huisvesting",
+                "score": score,
+            },
+        )
+    hid, pid = people["Haile"]
+    session.add(
+        "pips",
+        {
+            "household_id": hid,
+            "person_id": pid,
+            "version": 1,
+            "status": "vastgesteld",
+            "vastgesteld_on": "2026-02-16",
+            "leerroute": "b1",
+            "course_start": "2026-03-16",
+        },
+    )
+    ws = window.workspace
+    assert ws.go("monitor")
+    screen = ws.monitor
+    screen.on_edit.setDate(QDate(2026, 6, 30))
+    screen.from_edit.setDate(QDate(2026, 1, 1))
+    screen.to_edit.setDate(QDate(2026, 6, 30))
+    screen.refresh()
+    window.show()
+    qtbot.waitExposed(window)
+    table = next(c for c in screen.charts if c.figure.key == "plicht_doelgroep")
+    model = table.model()
+    row = [model.headerData(i, Qt.Orientation.Vertical) for i in range(model.rowCount())]
+    col = [model.headerData(i, Qt.Orientation.Horizontal) for i in range(model.columnCount())]
+    plichtig = row.index("Inburgeringsplichtig")
+    for column, names in (
+        ("Gezinsmigrant", ["Familie Osman"]),
+        ("Asielstatushouder", ["Familie Haile"]),
+        ("Totaal", ["Familie Haile", "Familie Osman"]),
+    ):
+        index = model.index(plichtig, col.index(column))
+        assert model.data(index) == str(len(names))
+        rect = table.visualRect(index)
+        qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        assert [r["name"] for r in screen.detail.rows] == names
+        assert f"Inburgeringsplichtig, {column}" in screen.detail_title.text()
+    intake = next(c for c in screen.charts if c.figure.key == "intake")
+    rows = [intake.model().headerData(i, Qt.Orientation.Vertical) for i in range(9)]
+    intake.select(rows.index("Huisvesting"), 3)  # the fourth column: score 4
+    assert [r["name"] for r in screen.detail.rows] == ["Familie Osman"]
+    qtbot.keyClick(intake, Qt.Key.Key_Left)  # score 3
+    assert [r["name"] for r in screen.detail.rows] == ["Familie Haile"]
+    [median] = [b for b in screen.medians if "PIP tot start aanbod" in b.text()]
+    assert "4,0" in median.text()  # weeks from the PIP to the course
+    median.click()
+    assert [r["name"] for r in screen.detail.rows] == ["Familie Haile"]
     screen._activated(screen.detail.index(0, 0))
     assert ws.household is not None and ws.household.household_id == hid
 
