@@ -1,5 +1,7 @@
 """A household with one record of every kind, each holding a marker string, so a
-test can look for any trace of it in every place data lives."""
+test can look for any trace of it in every place data lives (``Family.ids`` has a
+record of every kind of the dossier: tests/avg/test_inzage.py fails if one is added to
+the registry and not here)."""
 
 from __future__ import annotations
 
@@ -119,6 +121,44 @@ def make_family(cb: Casebook, tag: str = "Zqx", *, status: str = "traject") -> F
                 "notes": f"{tag}handhaving",
             },
         ),
+        "duo_decisions": services.add_record(
+            cb,
+            "duo_decisions",
+            {
+                "household_id": hid,
+                "person_id": pid,
+                "kind": "termijn_start",
+                "date": "2026-02-10",
+                "termijn_start": "2026-02-02",
+                "notes": f"{tag}duo",
+            },
+        ),
+        "trajectmodules": services.add_record(
+            cb,
+            "trajectmodules",
+            {
+                "household_id": hid,
+                "person_id": pid,
+                "kind": "pvt",
+                "status": "gestart",
+                "start_date": "2026-02-15",
+                "notes": f"{tag}module",
+            },
+        ),
+        "exam_attempts": services.add_record(
+            cb,
+            "exam_attempts",
+            {
+                "household_id": hid,
+                "person_id": pid,
+                "skill": "lezen",
+                "exam": "inburgeringsexamen",
+                "date": "2026-04-01",
+                "level": "A2",
+                "result": "behaald",
+                "notes": f"{tag}examen",
+            },
+        ),
         "referrals": services.add_record(
             cb,
             "referrals",
@@ -162,6 +202,9 @@ def make_family(cb: Casebook, tag: str = "Zqx", *, status: str = "traject") -> F
         f"{tag}pip",
         f"{tag}afspraak",
         f"{tag}handhaving",
+        f"{tag}duo",
+        f"{tag}module",
+        f"{tag}examen",
         f"{tag}verwijzing",
         f"{tag}geheim",
         bsn,

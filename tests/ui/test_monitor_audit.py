@@ -195,3 +195,59 @@ def test_showing_a_health_note_in_the_form_is_logged(qtbot, make_window, caseboo
     ws.household.persons.form.reveal_button.click()
     after = window.session.audit_entries(AuditFilter(person_id=pid))
     assert [e["action"] for e in after if e["action"] == "restricted_read"] == ["restricted_read"]
+
+
+def test_showing_a_members_restricted_intake_notes_is_logged_for_that_member(
+    qtbot, make_window, casebook_path
+):
+    """The health leefgebieden of the brede intake: revealing one member's note is a
+    read of their health data, in their inzage and under the Logboek's person filter;
+    the other member's note stays hidden until revealed (and logged) in turn."""
+    from klantapp.domain.records import LEEFGEBIEDEN
+
+    window = make_window(casebook_path)
+    unlock(qtbot, window)
+    session = window.session
+    hid = session.add("households", {"name": "Familie Abdi", "status": "traject"})
+    pids = [
+        session.add(
+            "persons",
+            {"household_id": hid, "role": role, "family_name": "Abdi", "given_names": name},
+        )
+        for role, name in (("aanvrager", "Amina"), ("partner", "Yusuf"))
+    ]
+    for pid in pids:
+        session.add(
+            "intake_scores",
+            {
+                "household_id": hid,
+                "person_id": pid,
+                "intake_date": "2026-02-01",
+                "domain": "geestelijke_gezondheid",
+                "score": 2,
+                "notes": "slaapt slecht",
+            },
+        )
+    ws = window.workspace
+    ws.open_household(hid)
+    ws.household.set_tab("intake")
+    grid = ws.household.intake
+    row = [d for d, _l in LEEFGEBIEDEN].index("geestelijke_gezondheid")
+    columns = [p["id"] for p in grid.model.persons]
+    grid.table.setCurrentIndex(grid.model.index(row, columns.index(pids[0])))
+    assert grid.notes.isHidden() and not grid.reveal.isHidden()
+    grid.reveal.click()
+    assert grid.notes.toPlainText() == "slaapt slecht"
+    reads = [
+        e
+        for e in session.audit_entries(AuditFilter(person_id=pids[0]))
+        if e["action"] == "restricted_read"
+    ]
+    assert len(reads) == 1 and reads[0]["person_id"] == pids[0]
+    assert not [
+        e
+        for e in session.audit_entries(AuditFilter(person_id=pids[1]))
+        if e["action"] == "restricted_read"
+    ]
+    grid.table.setCurrentIndex(grid.model.index(row, columns.index(pids[1])))
+    assert grid.notes.isHidden() and not grid.reveal.isHidden()  # not revealed for Yusuf
