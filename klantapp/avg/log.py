@@ -40,6 +40,23 @@ def now_utc() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def local_moment(at: str) -> datetime:
+    """A logged moment (UTC, ISO 8601) on this computer's clock: the Logboek shows it,
+    and its period filter counts days, as the klantmanager does, in local time."""
+    try:
+        moment = datetime.fromisoformat(at)
+    except ValueError:
+        moment = datetime.fromisoformat(at[:10])
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone()
+
+
+def local_time(at: str) -> str:
+    """A logged moment as the Logboek and ``klantapp audit`` show it: "YYYY-MM-DD HH:MM"."""
+    return local_moment(at).strftime("%Y-%m-%d %H:%M")
+
+
 def log_access(
     tx: Transaction,
     action: str,
@@ -111,8 +128,8 @@ class AuditFilter:
     household_id: str | None = None
     record_id: str | None = None
     actor: str | None = None
-    since: str | None = None  # YYYY-MM-DD, inclusive
-    until: str | None = None  # YYYY-MM-DD, inclusive
+    since: str | None = None  # YYYY-MM-DD, inclusive, a local day
+    until: str | None = None  # YYYY-MM-DD, inclusive, a local day
 
 
 #: Household records that concern every member when they name none (a person_id left empty).
@@ -218,8 +235,8 @@ def _record_label(tbl: str) -> str:
 def audit_entries(cb: Casebook, flt: AuditFilter | None = None) -> list[dict[str, Any]]:
     """The audit trail, newest first: changes (record, action, fields), access
     entries and corrections, each {at, actor, kind, action, what, record, row_id,
-    person_id, household_id, device} (``device``: where it was done). Filters:
-    person, household, record, klantmanager, period."""
+    person_id, household_id, device} (``at``: UTC; ``device``: where it was done).
+    Filters: person, household, record, klantmanager, period (local days)."""
     flt = flt or AuditFilter()
     ids: set[str] | None = None
     about: list[Callable[[dict[str, Any]], bool]] = []  # the access entries wanted
@@ -301,10 +318,9 @@ def audit_entries(cb: Casebook, flt: AuditFilter | None = None) -> list[dict[str
         )
     if flt.actor:
         out = [e for e in out if e["actor"] == flt.actor]
-    if flt.since:
-        out = [e for e in out if e["at"][:10] >= flt.since]
-    if flt.until:
-        out = [e for e in out if e["at"][:10] <= flt.until]
+    if flt.since or flt.until:
+        first, last = flt.since or "0000-00-00", flt.until or "9999-99-99"
+        out = [e for e in out if first <= local_moment(e["at"]).date().isoformat() <= last]
     out.sort(key=lambda e: e["at"], reverse=True)
     return out
 

@@ -5,9 +5,29 @@ the registry and not here)."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from klantapp.casebook import Casebook, services
+
+
+@contextlib.contextmanager
+def local_clock(zone: str = "Europe/Amsterdam") -> Iterator[None]:
+    """This computer's clock in ``zone`` for a while (UTC+1 in winter for Amsterdam)."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = zone
+    time.tzset()
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
 
 
 def demo_bsn(seed: int) -> str:

@@ -251,3 +251,40 @@ def test_showing_a_members_restricted_intake_notes_is_logged_for_that_member(
     ]
     grid.table.setCurrentIndex(grid.model.index(row, columns.index(pids[1])))
     assert grid.notes.isHidden() and not grid.reveal.isHidden()  # not revealed for Yusuf
+
+
+def test_logboek_filters_on_one_record_and_shows_local_times(qtbot, make_window, casebook_path):
+    """The record filter the CLI has (--record): one note's history, not its
+    household's other records; times on this computer's clock, not UTC."""
+    from klantapp.avg.log import local_time
+    from tests.avg.conftest import local_clock
+
+    window = make_window(casebook_path)
+    unlock(qtbot, window)
+    session = window.session
+    hid = session.add("households", {"name": "Familie Tesfay", "status": "traject"})
+    notes = [
+        session.add(
+            "notes",
+            {"household_id": hid, "created_at": f"2026-03-0{i}T09:00", "text": f"notitie {i}"},
+        )
+        for i in (1, 2)
+    ]
+    session.update("notes", notes[0], {"text": "notitie 1, bijgewerkt"})
+    ws = window.workspace
+    assert ws.go("audit")
+    audit = ws.audit
+    audit.refresh(reload_choices=True)
+    assert len({r["row_id"] for r in audit.model.rows}) == 3  # household and two notes
+    audit.household.setCurrentIndex(audit.household.findData(hid))
+    choices = [audit.record.itemText(i) for i in range(audit.record.count())]
+    assert any(c.startswith("Notitie") for c in choices), choices
+    audit.record.setCurrentIndex(audit.record.findData(notes[0]))
+    audit.refresh()
+    rows = audit.model.rows
+    assert {r["row_id"] for r in rows} == {notes[0]}
+    assert sorted(r["action"] for r in rows) == ["insert", "update"]
+    with local_clock("Asia/Tokyo"):  # UTC+9: never the same hour as UTC
+        audit.refresh()
+        assert all(r["when"] == local_time(r["at"]) for r in audit.model.rows)
+        assert all(r["when"] != r["at"][:16].replace("T", " ") for r in audit.model.rows)
