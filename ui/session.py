@@ -253,6 +253,17 @@ class Session(QObject):
             household_id=record.get("id") if kind == "households" else record.get("household_id"),
         )
 
+    def log_export(
+        self, what: str, *, household_id: str | None = None, person_id: str | None = None
+    ) -> None:
+        """A file of personal data the klantmanager saved (a letter as PDF): logged."""
+        from klantapp.avg.log import record_access
+
+        if self._cb().writable:
+            record_access(
+                self._cb(), "export", what=what, household_id=household_id, person_id=person_id
+            )
+
     def audit_entries(self, flt: Any = None) -> list[dict[str, Any]]:
         from klantapp.avg.log import audit_entries
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from klantapp.avg.log import now_utc
+from klantapp.avg.log import log_access, now_utc
 from klantapp.casebook.apply import local_value
 from klantapp.casebook.casebook import Casebook
 from klantapp.casebook.ops import AVG_TABLES
@@ -166,6 +166,15 @@ def destroy(cb: Casebook, plan: DuePlan) -> DestructionReport:
                 "households": len(households),
                 "counts": counts,
             },
+        )
+        # the run is an action of the Logboek too: counts only, about no household
+        log_access(
+            tx,
+            "destruction",
+            what=_(
+                "Vernietigd na bewaartermijn (peildatum {on}): {households} huishoudens "
+                "geheel, {n} gegevens"
+            ).format(on=plan.on.isoformat(), households=len(households), n=len(rows)),
         )
         tx.summary = _("Vernietigd na bewaartermijn: {n} gegevens").format(n=len(rows))
     cb.compact(vacuum=True)

@@ -185,15 +185,16 @@ def open_casebook(path: str | Path, *, writable: bool = False) -> Iterator[Caseb
 def open_to_log(path: str | Path) -> Iterator[Casebook]:
     """Open a casebook for a command whose output is a logged action (an export, AVG:
     docs/avg.md), so to write its entry (:func:`log_export`). One that cannot be opened
-    to write (saved changes unreadable: ``klantapp repair``) is still opened, read-only,
-    and :func:`log_export` then says that this output is not in the log."""
+    to write (saved changes unreadable: ``klantapp repair``; a write-protected folder)
+    is still opened, read-only, and :func:`log_export` then says that this output is
+    not in the log."""
     from klantapp.casebook import Casebook
     from klantapp.errors import CasebookDamaged
 
     passphrase = read_passphrase()
     try:
         cb = Casebook.open(path, passphrase, writable=True, actor=actor())
-    except CasebookDamaged:
+    except (CasebookDamaged, OSError):  # (OSError: a folder we may not write to)
         cb = Casebook.open(path, passphrase, writable=False, actor=actor())
     signed(cb)
     show_warnings(cb)
