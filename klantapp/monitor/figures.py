@@ -194,7 +194,11 @@ def _assess(d: _Data, on: date) -> None:
         decisions = d.decisions.get(pid, no_records)
         plicht = plicht_on(p, on, decisions)
         plichtig = plicht.status == "plichtig" and plicht.deadlines
-        found = termijn.person_termijn(p, pips, decisions) if plichtig else None
+        first_pip = termijn.first_pip_date(pips) if pips else None
+        # a termijn starts with DUO's decision or the first PIP: without either there is
+        # none (person_termijn's answer, without asking it: most persons have neither)
+        started = decisions or first_pip is not None
+        found = termijn.person_termijn(p, pips, decisions) if plichtig and started else None
         route = dl.current_leerroute(pips) if plichtig and pips else None
         d.people.append(
             _Person(
@@ -204,7 +208,7 @@ def _assess(d: _Data, on: date) -> None:
                 plicht,
                 plichtig,
                 dl.person_inschrijving(d.households.get(hid, {}), p),
-                termijn.first_pip_date(pips),
+                first_pip,
                 found.last_day if found is not None else None,
                 route,
             )
@@ -288,7 +292,7 @@ def integratieroute(d: _Data, on: date, start: date, end: date) -> Figure:
         if not f.plichtig:
             continue
         base += 1
-        route = dl.current_integratieroute(f.pips)
+        route = dl.current_integratieroute(f.pips) if f.pips else None  # none without a PIP
         rows[route or ""].add(f.household)
     out = list(rows.values())
     _shares(out, base)
