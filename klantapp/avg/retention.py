@@ -54,6 +54,9 @@ class DuePlan:
 
 
 def _closed_on(conn: Any, household_id: str) -> date | None:
+    """The day the dossier's status was last written (its field clock): the records
+    hold no closing date, so an imported closed dossier counts as closed on the day of
+    the import (docs/retention.md: never too early, maybe later than the rule)."""
     row = conn.execute(
         "SELECT hlc FROM clocks WHERE tbl = 'households' AND row_id = ? "
         "AND field IN ('status', '') ORDER BY field DESC LIMIT 1",
