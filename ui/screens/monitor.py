@@ -344,7 +344,8 @@ class CellTable(QTableView):
         height = self.horizontalHeader().height() + 2 * self.frameWidth() + 2
         height += sum(self.rowHeight(i) for i in range(self.cells.rowCount()))
         self.setFixedHeight(height)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        # as wide as its columns (AdjustToContents): the counts stay near their labels
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         self.selectionModel().currentChanged.connect(self._current)
 
     def _current(self, index: QModelIndex, _previous: QModelIndex) -> None:
@@ -418,7 +419,9 @@ class MonitorScreen(QWidget):
         right_lay.setContentsMargins(0, 0, 0, 0)
         self.detail_title = heading(_("Huishoudens achter het cijfer"), level=2)
         right_lay.addWidget(self.detail_title)
-        self.detail_hint = QLabel(_("Klik op een balk om te zien welke huishoudens meetellen."))
+        self.detail_hint = QLabel(
+            _("Klik op een balk, een cel of een mediaan om te zien welke huishoudens meetellen.")
+        )
         self.detail_hint.setWordWrap(True)
         right_lay.addWidget(self.detail_hint)
         self.detail = DictTableModel(
