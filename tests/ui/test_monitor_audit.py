@@ -12,22 +12,28 @@ from klantapp.avg.log import AuditFilter
 from .conftest import unlock
 
 
-def test_monitor_bar_opens_its_households(qtbot, make_window, casebook_path):
-    window = make_window(casebook_path)
-    unlock(qtbot, window)
-    session = window.session
-    hid = session.add("households", {"name": "Familie Warsame", "status": "traject"})
-    session.add(
+def plichtig_family(session, name, doelgroep):  # type: ignore[no-untyped-def]
+    """A household "Familie NAME" with one inburgeringsplichtige of ``doelgroep``."""
+    hid = session.add("households", {"name": f"Familie {name}", "status": "traject"})
+    pid = session.add(
         "persons",
         {
             "household_id": hid,
             "role": "aanvrager",
-            "family_name": "Warsame",
+            "family_name": name,
             "birth_date": "1990",
             "plicht_status": "plichtig",
-            "doelgroep": "asiel",
+            "doelgroep": doelgroep,
         },
     )
+    return hid, pid
+
+
+def test_monitor_bar_opens_its_households(qtbot, make_window, casebook_path):
+    window = make_window(casebook_path)
+    unlock(qtbot, window)
+    session = window.session
+    hid, _pid = plichtig_family(session, "Warsame", "asiel")
     ws = window.workspace
     assert ws.go("monitor")
     screen = ws.monitor
@@ -50,19 +56,7 @@ def test_every_cell_of_a_table_and_a_median_open_their_households(
     session = window.session
     people = {}
     for name, doelgroep, score in (("Haile", "asiel", 3), ("Osman", "gezin", 4)):
-        hid = session.add("households", {"name": f"Familie {name}", "status": "traject"})
-        pid = session.add(
-            "persons",
-            {
-                "household_id": hid,
-                "role": "aanvrager",
-                "family_name": name,
-                "birth_date": "1990",
-                "plicht_status": "plichtig",
-                "doelgroep": doelgroep,
-            },
-        )
-        people[name] = (hid, pid)
+        hid, pid = people[name] = plichtig_family(session, name, doelgroep)
         session.add(
             "intake_scores",
             {
