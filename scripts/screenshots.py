@@ -51,8 +51,9 @@ def ensure_demo(path: Path, passphrase: str) -> None:
 
 
 def show_monitor(screen: Any) -> None:
-    """The Monitor screen on the demo's reference day, scrolled to the timeline, the
-    households behind its busiest inschrijvingen bar shown on the right."""
+    """The Monitor screen on the demo's reference day, scrolled to the end: the brede
+    intake as a shaded table above the timeline, the households behind its busiest
+    cell shown on the right (every cell of a table opens them)."""
     from PySide6.QtCore import QDate
     from PySide6.QtWidgets import QApplication
 
@@ -60,12 +61,16 @@ def show_monitor(screen: Any) -> None:
     screen.to_edit.setDate(QDate(2026, 11, 22))
     screen.refresh()
     QApplication.processEvents()  # the new charts laid out, so the scroll finds them
-    chart = next(c for c in screen.charts if c.figure.key == "timeline")
-    busiest = max(range(len(chart.months)), key=lambda m: chart.months[m][1][0].count)
-    chart.select(busiest, 0)
+    table = next(c for c in screen.charts if c.figure.key == "intake")
+    model = table.model()
+    width = model.columnCount() - 1  # the last column is the row's total
+    cells = [(r, c) for r in range(model.rowCount()) for c in range(width)]
+    busiest = max(cells, key=lambda rc: model.cell(model.index(*rc)).count)
+    table.select(*busiest)
+    timeline = next(c for c in screen.charts if c.figure.key == "timeline")
     for _ in range(3):  # the scroll area learns its size over a few rounds of events
         QApplication.processEvents()
-        screen.chart_scroll.ensureWidgetVisible(chart, 0, 0)
+        screen.chart_scroll.ensureWidgetVisible(timeline, 0, 0)
 
 
 def work_a_little(screen: Any) -> None:

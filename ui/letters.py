@@ -79,10 +79,12 @@ class PdfPreview(QDialog):
         *,
         suggested_name: str,
         parent: QWidget | None = None,
+        on_saved: Callable[[Path], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.suggested_name = suggested_name
+        self.on_saved = on_saved  # logs the saved file (an export of personal data)
         self.languages: list[tuple[str, str, bool]] = []
         self.lang_reviewed = True
         self.lang_name = ""
@@ -214,6 +216,8 @@ class PdfPreview(QDialog):
                 ),
             )
             return None
+        if self.on_saved is not None:
+            self.on_saved(Path(path))
         return path
 
 
@@ -260,8 +264,11 @@ class LetterDialog(PdfPreview):
         *,
         title: str,
         suggested_name: str,
+        on_saved: Callable[[Path], None] | None = None,
     ) -> None:
-        super().__init__(title, pdf, suggested_name=suggested_name, parent=parent)
+        super().__init__(
+            title, pdf, suggested_name=suggested_name, parent=parent, on_saved=on_saved
+        )
         self.session = session
         self.make = make
         self.language = QComboBox()
@@ -323,6 +330,7 @@ def _show_letter_dialog(
     title: str,
     busy_text: str,
     suggested_name: str,
+    on_saved: Callable[[Path], None],
 ) -> None:
     """Make the letter in a worker, then open its preview; a refusal is shown in words."""
     busy = QProgressDialog(busy_text, "", 0, 0, parent)
@@ -340,6 +348,7 @@ def _show_letter_dialog(
             parent,
             title=title,
             suggested_name=suggested_name,
+            on_saved=on_saved,
         )
         dialog.show_notices(prepared.notices)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -363,6 +372,8 @@ def show_letter(session: Session, appointment_id: str, parent: QWidget) -> None:
     def make(lang: str | None) -> Any:
         return prepare_letter(session, appointment_id, lang)
 
+    appt = session.get("appointments", appointment_id) or {}
+
     _show_letter_dialog(
         session,
         make,
@@ -371,6 +382,11 @@ def show_letter(session: Session, appointment_id: str, parent: QWidget) -> None:
         title=_("Brief"),
         busy_text=_("Brief maken…"),
         suggested_name=f"brief-{appointment_id[:8]}.pdf",
+        on_saved=lambda path: session.log_export(
+            _("Brief voor een afspraak als PDF naar {file}").format(file=path.name),
+            household_id=appt.get("household_id"),
+            person_id=appt.get("person_id"),
+        ),
     )
 
 
@@ -398,6 +414,11 @@ def show_late_offer(session: Session, person_id: str, parent: QWidget) -> None:
         title=_("Verklaring te laat aanbod"),
         busy_text=_("Verklaring maken…"),
         suggested_name=f"verklaring-{person_id[:8]}.pdf",
+        on_saved=lambda path: session.log_export(
+            _("Verklaring te laat aanbod als PDF naar {file}").format(file=path.name),
+            household_id=person.get("household_id"),
+            person_id=person_id,
+        ),
     )
 
 
@@ -432,6 +453,11 @@ def print_day(session: Session, day: date, parent: QWidget) -> None:
             prepared.pdf,
             suggested_name=f"brieven-{day.isoformat()}.pdf",
             parent=parent,
+            on_saved=lambda path: session.log_export(
+                _("Brieven van {day} als PDF naar {file}").format(
+                    day=day.isoformat(), file=path.name
+                )
+            ),
         )
         langs = prepared.languages
         unreviewed = [

@@ -253,6 +253,17 @@ class Session(QObject):
             household_id=record.get("id") if kind == "households" else record.get("household_id"),
         )
 
+    def log_export(
+        self, what: str, *, household_id: str | None = None, person_id: str | None = None
+    ) -> None:
+        """A file of personal data the klantmanager saved (a letter as PDF): logged."""
+        from klantapp.avg.log import record_access
+
+        if self._cb().writable:
+            record_access(
+                self._cb(), "export", what=what, household_id=household_id, person_id=person_id
+            )
+
     def audit_entries(self, flt: Any = None) -> list[dict[str, Any]]:
         from klantapp.avg.log import audit_entries
 
@@ -273,16 +284,10 @@ class Session(QObject):
         """The monitor as CSV or PDF for outside the office (small numbers hidden
         unless the gemeente's setting says otherwise); logged."""
         from klantapp.avg.log import record_access
-        from klantapp.monitor.export import to_csv
+        from klantapp.monitor.export import export_for_outside
 
         cb = self._cb()
-        suppress = not cb.get_setting("monitor", {}).get("show_small_numbers", False)
-        if kind == "csv":
-            data = to_csv(monitor, suppress=suppress)
-        else:
-            from klantapp.monitor.report import render_monitor
-
-            data = render_monitor(monitor, cb.get_setting("gemeente", {}), suppress=suppress)
+        data = export_for_outside(cb, monitor, kind)
         record_access(
             cb,
             "monitor_export",

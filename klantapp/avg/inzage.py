@@ -22,21 +22,15 @@ from klantapp.avg.log import (
     describe_action,
     local_entries,
     log_access,
+    person_scope,
     shared_entries,
 )
 from klantapp.casebook.casebook import Casebook, Transaction
 from klantapp.casebook.queries import _rows, person_name
 from klantapp.domain.privacy import inzage_deadline
-from klantapp.domain.records import (
-    HOUSEHOLD_CHILDREN,
-    RECORD_KINDS,
-    RESTRICTED_LEEFGEBIEDEN,
-)
+from klantapp.domain.records import HOUSEHOLD_CHILDREN, RECORD_KINDS, RESTRICTED_LEEFGEBIEDEN
 from klantapp.errors import KlantappError
 from klantapp.i18n import _
-
-#: Household-level records that concern every member (no person_id, or none set).
-_HOUSEHOLD_WIDE = ("warm_handovers", "appointments", "referrals", "notes")
 
 WITHHELD = "[vertrouwelijk: weggelaten]"
 
@@ -84,26 +78,11 @@ def collect(cb: Casebook, person_id: str, *, include_restricted: bool) -> dict[s
     household_id = person["household_id"]
     records: dict[str, list[dict[str, Any]]] = {}
     withheld = 0
+    params = {"person": person_id, "household": household_id}
     with cb.reading() as conn:
-        hh = _rows(conn, "households", "SELECT * FROM households WHERE id = ?", (household_id,))
-        records["households"] = hh
-        records["persons"] = [person]
-        for kind in HOUSEHOLD_CHILDREN:
-            if kind == "persons":
-                continue
-            fields = RECORD_KINDS[kind].field_names
-            params: tuple[str, ...]
-            if "person_id" not in fields:
-                sql, params = f"SELECT * FROM {kind} WHERE household_id = ?", (household_id,)
-            elif kind in _HOUSEHOLD_WIDE:
-                sql = (
-                    f"SELECT * FROM {kind} WHERE household_id = ? "
-                    "AND (person_id = ? OR person_id IS NULL OR person_id = '')"
-                )
-                params = (household_id, person_id)
-            else:
-                sql, params = f"SELECT * FROM {kind} WHERE person_id = ?", (person_id,)
-            records[kind] = _rows(conn, kind, sql + " ORDER BY rowid", params)
+        for kind in ("households", *HOUSEHOLD_CHILDREN):
+            sql = f"SELECT * FROM {kind} WHERE {person_scope(kind)} ORDER BY rowid"
+            records[kind] = _rows(conn, kind, sql, params)
     if not include_restricted:
         for kind, rows in records.items():
             cleaned = []

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -39,6 +40,23 @@ ACTIONS: dict[str, str] = {
 
 def now_utc() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def local_moment(at: str) -> datetime:
+    """A logged moment (UTC, ISO 8601) on this computer's clock: the Logboek shows it,
+    and its period filter counts days, as the klantmanager does, in local time."""
+    try:
+        moment = datetime.fromisoformat(at)
+    except ValueError:
+        moment = datetime.fromisoformat(at[:10])
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone()
+
+
+def local_time(at: str) -> str:
+    """A logged moment as the Logboek and ``klantapp audit`` show it: "YYYY-MM-DD HH:MM"."""
+    return local_moment(at).strftime("%Y-%m-%d %H:%M")
 
 
 def log_access(
@@ -111,22 +129,51 @@ class AuditFilter:
     household_id: str | None = None
     record_id: str | None = None
     actor: str | None = None
-    since: str | None = None  # YYYY-MM-DD, inclusive
-    until: str | None = None  # YYYY-MM-DD, inclusive
+    since: str | None = None  # YYYY-MM-DD, inclusive, a local day
+    until: str | None = None  # YYYY-MM-DD, inclusive, a local day
+
+
+#: Household records that concern every member when they name none (a person_id left empty).
+HOUSEHOLD_WIDE = ("warm_handovers", "appointments", "referrals", "notes")
+
+
+def person_scope(kind: str) -> str:
+    """The SQL condition for the records of ``kind`` about one person (parameters
+    ``:person`` and ``:household``, the person's household): the household itself, the
+    person (not the other members), every record naming them, and the household's
+    records that name no member. The inzage holds these records, and the Logboek's
+    person filter their history."""
+    if kind == "households":
+        return "id = :household"
+    if kind == "persons":
+        return "id = :person"
+    if "person_id" not in RECORD_KINDS[kind].field_names:
+        return "household_id = :household"
+    if kind in HOUSEHOLD_WIDE:
+        return (
+            "household_id = :household "
+            "AND (person_id = :person OR person_id IS NULL OR person_id = '')"
+        )
+    return "person_id = :person"
+
+
+def household_of_person(cb: Casebook, person_id: str) -> str | None:
+    with cb.reading() as conn:
+        row = conn.execute("SELECT household_id FROM persons WHERE id = ?", (person_id,)).fetchone()
+    return None if row is None else str(row[0])
 
 
 def rows_of_person(cb: Casebook, person_id: str) -> set[str]:
-    """The person and every record that names them."""
+    """The ids of every record about the person (:func:`person_scope`)."""
     ids = {person_id}
+    household = household_of_person(cb, person_id)
+    if household is None:
+        return ids
+    params = {"person": person_id, "household": household}
     with cb.reading() as conn:
-        for child in HOUSEHOLD_CHILDREN:
-            if child != "persons" and "person_id" in RECORD_KINDS[child].field_names:
-                ids.update(
-                    r[0]
-                    for r in conn.execute(
-                        f"SELECT id FROM {child} WHERE person_id = ?", (person_id,)
-                    )
-                )
+        for kind in ("households", *HOUSEHOLD_CHILDREN):
+            sql = f"SELECT id FROM {kind} WHERE {person_scope(kind)}"
+            ids.update(r[0] for r in conn.execute(sql, params))
     return ids
 
 
@@ -164,6 +211,23 @@ def _add_households(cb: Casebook, entries: list[dict[str, Any]]) -> None:
             e["household_id"] = found.get(e["row_id"])
 
 
+def _about_person(person_id: str, household: str | None) -> Callable[[dict[str, Any]], bool]:
+    """An access entry about the person: naming them, or only their household (a read
+    or export of the household's records, which are theirs too)."""
+
+    def wanted(entry: dict[str, Any]) -> bool:
+        if entry.get("person_id"):
+            return bool(entry["person_id"] == person_id)
+        return household is not None and entry.get("household_id") == household
+
+    return wanted
+
+
+def _about_one_of(ids: set[str]) -> Callable[[dict[str, Any]], bool]:
+    """An access entry about one of these records (its household or its person)."""
+    return lambda entry: entry.get("household_id") in ids or entry.get("person_id") in ids
+
+
 def _record_label(tbl: str) -> str:
     rk = RECORD_KINDS.get(tbl)
     return _(rk.label) if rk else tbl
@@ -172,17 +236,21 @@ def _record_label(tbl: str) -> str:
 def audit_entries(cb: Casebook, flt: AuditFilter | None = None) -> list[dict[str, Any]]:
     """The audit trail, newest first: changes (record, action, fields), access
     entries and corrections, each {at, actor, kind, action, what, record, row_id,
-    person_id, household_id, device} (``device``: where it was done). Filters:
-    person, household, record, klantmanager, period."""
+    person_id, household_id, device} (``at``: UTC; ``device``: where it was done).
+    Filters: person, household, record, klantmanager, period (local days)."""
     flt = flt or AuditFilter()
     ids: set[str] | None = None
+    about: list[Callable[[dict[str, Any]], bool]] = []  # the access entries wanted
     if flt.person_id:
         ids = rows_of_person(cb, flt.person_id)
+        about.append(_about_person(flt.person_id, household_of_person(cb, flt.person_id)))
     if flt.household_id:
         hh = rows_of_household(cb, flt.household_id)
         ids = hh if ids is None else ids & hh
+        about.append(_about_one_of(hh))
     if flt.record_id:
         ids = {flt.record_id} if ids is None else ids & {flt.record_id}
+        about.append(_about_one_of({flt.record_id}))
     out: list[dict[str, Any]] = []
     with cb.reading() as conn:
         sql = "SELECT at, actor, tbl, row_id, action, fields, device FROM audit_log"
@@ -214,9 +282,7 @@ def audit_entries(cb: Casebook, flt: AuditFilter | None = None) -> list[dict[str
             )
     _add_households(cb, out)
     for entry in access_entries(cb):
-        if ids is not None and not (
-            entry.get("person_id") in ids or entry.get("household_id") in ids
-        ):
+        if not all(wanted(entry) for wanted in about):
             continue
         out.append(
             {
@@ -253,10 +319,9 @@ def audit_entries(cb: Casebook, flt: AuditFilter | None = None) -> list[dict[str
         )
     if flt.actor:
         out = [e for e in out if e["actor"] == flt.actor]
-    if flt.since:
-        out = [e for e in out if e["at"][:10] >= flt.since]
-    if flt.until:
-        out = [e for e in out if e["at"][:10] <= flt.until]
+    if flt.since or flt.until:
+        first, last = flt.since or "0000-00-00", flt.until or "9999-99-99"
+        out = [e for e in out if first <= local_moment(e["at"]).date().isoformat() <= last]
     out.sort(key=lambda e: e["at"], reverse=True)
     return out
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from klantapp.avg.log import now_utc
+from klantapp.avg.log import log_access, now_utc
 from klantapp.casebook.apply import local_value
 from klantapp.casebook.casebook import Casebook
 from klantapp.casebook.ops import AVG_TABLES
@@ -54,6 +54,9 @@ class DuePlan:
 
 
 def _closed_on(conn: Any, household_id: str) -> date | None:
+    """The day the dossier's status was last written (its field clock): the records
+    hold no closing date, so an imported closed dossier counts as closed on the day of
+    the import (docs/retention.md: never too early, maybe later than the rule)."""
     row = conn.execute(
         "SELECT hlc FROM clocks WHERE tbl = 'households' AND row_id = ? "
         "AND field IN ('status', '') ORDER BY field DESC LIMIT 1",
@@ -166,6 +169,15 @@ def destroy(cb: Casebook, plan: DuePlan) -> DestructionReport:
                 "households": len(households),
                 "counts": counts,
             },
+        )
+        # the run is an action of the Logboek too: counts only, about no household
+        log_access(
+            tx,
+            "destruction",
+            what=_(
+                "Vernietigd na bewaartermijn (peildatum {on}): {households} huishoudens "
+                "geheel, {n} gegevens"
+            ).format(on=plan.on.isoformat(), households=len(households), n=len(rows)),
         )
         tx.summary = _("Vernietigd na bewaartermijn: {n} gegevens").format(n=len(rows))
     cb.compact(vacuum=True)

@@ -30,7 +30,10 @@ _ORDER_BY = {
 
 
 def _rows(
-    conn: sqlite3.Connection, kind: str, sql: str, params: tuple[Any, ...] = ()
+    conn: sqlite3.Connection,
+    kind: str,
+    sql: str,
+    params: tuple[Any, ...] | dict[str, Any] = (),
 ) -> list[dict[str, Any]]:
     cur = conn.execute(sql, params)
     names = [d[0] for d in cur.description]

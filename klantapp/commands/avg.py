@@ -115,6 +115,9 @@ def _cmd_retention(args: argparse.Namespace) -> int:
     with open_casebook(args.path, writable=args.destroy) as cb:
         plan = due(cb, args.on)
         counts = plan.counts()
+        if args.json and args.destroy:
+            print(json.dumps(_destroy_json(cb, plan, args), ensure_ascii=False, indent=2))
+            return 0
         if args.json and not args.destroy:
             doc: dict[str, Any] = {
                 "reference_date": plan.on.isoformat(),
@@ -163,8 +166,36 @@ def _cmd_retention(args: argparse.Namespace) -> int:
     return 0
 
 
+def _destroy_json(cb: Any, plan: Any, args: argparse.Namespace) -> dict[str, Any]:
+    """``--destroy --json``: the run as a script reads it (what was destroyed, what
+    was skipped, the destruction log's entry); the question as ever, or ``--yes``."""
+    from klantapp.avg.retention import destroy
+
+    doc: dict[str, Any] = {
+        "reference_date": plan.on.isoformat(),
+        "households": len(plan.households),
+        "counts": plan.counts(),
+        "skipped": [{"household_id": hid, "reason": why} for hid, why in plan.skipped],
+        "destroyed": False,
+        "log_id": None,
+    }
+    if args.detail:
+        doc["rows"] = [list(r) for r in plan.rows]
+    if plan.rows:
+        confirm(_("Deze gegevens worden voorgoed vernietigd. Doorgaan?"), yes=args.yes)
+        report = destroy(cb, plan)
+        doc.update(destroyed=True, counts=report.counts, log_id=report.log_id)
+    return doc
+
+
 def _cmd_audit(args: argparse.Namespace) -> int:
-    from klantapp.avg.log import AuditFilter, audit_entries, describe_action, device_names
+    from klantapp.avg.log import (
+        AuditFilter,
+        audit_entries,
+        describe_action,
+        device_names,
+        local_time,
+    )
 
     flt = AuditFilter(
         person_id=args.person,
@@ -187,7 +218,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         return 0
     for e in lines:
         origin = e["device_name"] or (e.get("device") or "")[:8]
-        print(f"{e['at'][:16].replace('T', ' ')}  {e['actor']:<16} {origin:<16} {e['text']}")
+        print(f"{local_time(e['at'])}  {e['actor']:<16} {origin:<16} {e['text']}")
     return 0
 
 

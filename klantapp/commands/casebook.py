@@ -98,34 +98,16 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    """The whole casebook as JSON. An export is a logged action (AVG, docs/avg.md), so
-    the casebook is opened to write its entry; one that cannot be opened to write
-    (saved changes unreadable: see ``klantapp repair``) is still exported, read-only,
-    and the user is told that this export is not in the log."""
-    from klantapp.avg.log import record_access
-    from klantapp.casebook import Casebook
+    """The whole casebook as JSON: a logged action (AVG, docs/avg.md)."""
     from klantapp.casebook.jsonio import export_document
-    from klantapp.commands.common import show_warnings
+    from klantapp.commands.common import log_export, open_to_log
 
-    passphrase = read_passphrase()
-    try:
-        cb = Casebook.open(args.path, passphrase, writable=True, actor=actor())
-    except CasebookDamaged:
-        cb = Casebook.open(args.path, passphrase, writable=False, actor=actor())
-    show_warnings(cb)
-    try:
+    with open_to_log(args.path) as cb:
         doc = export_document(cb)
         data = (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
         write_output(args.output, data, personal=args.output != "-")
-        if cb.writable:
-            where = _("standaarduitvoer") if args.output == "-" else Path(args.output).name
-            record_access(
-                cb, "export", what=_("Hele dossier als JSON naar {file}").format(file=where)
-            )
-        else:
-            say(_("Let op: deze export staat niet in het logboek (het dossier is alleen-lezen)."))
-    finally:
-        cb.close()
+        where = _("standaarduitvoer") if args.output == "-" else Path(args.output).name
+        log_export(cb, "export", what=_("Hele dossier als JSON naar {file}").format(file=where))
     return 0
 
 

@@ -78,7 +78,18 @@ def report_waiting(settling: int, unfinished: list[str]) -> None:
 
 
 def actor() -> str:
+    """Who a command's changes are signed by until the casebook is open: the computer's
+    account name (:func:`signed` then takes the klantmanager's name when one is set)."""
     return os.environ.get("USER", "cli")
+
+
+def signed(cb: Casebook) -> Casebook:
+    """Sign the command's changes and log entries with the klantmanager's name from
+    Instellingen (the device setting ``klantmanager``), as the client does."""
+    from klantapp.casebook.queries import klantmanager_name
+
+    cb.actor = klantmanager_name(cb) or cb.actor
+    return cb
 
 
 def parse_date(text: str) -> date:
@@ -190,12 +201,45 @@ def open_casebook(path: str | Path, *, writable: bool = False) -> Iterator[Caseb
     ``writable=True`` may change anything on disk."""
     from klantapp.casebook import Casebook
 
-    cb = Casebook.open(path, read_passphrase(), writable=writable, actor=actor())
+    cb = signed(Casebook.open(path, read_passphrase(), writable=writable, actor=actor()))
     show_warnings(cb)
     try:
         yield cb
     finally:
         cb.close()
+
+
+@contextlib.contextmanager
+def open_to_log(path: str | Path) -> Iterator[Casebook]:
+    """Open a casebook for a command whose output is a logged action (an export, AVG:
+    docs/avg.md), so to write its entry (:func:`log_export`). One that cannot be opened
+    to write (saved changes unreadable: ``klantapp repair``; a write-protected folder)
+    is still opened, read-only, and :func:`log_export` then says that this output is
+    not in the log."""
+    from klantapp.casebook import Casebook
+    from klantapp.errors import CasebookDamaged
+
+    passphrase = read_passphrase()
+    try:
+        cb = Casebook.open(path, passphrase, writable=True, actor=actor())
+    except (CasebookDamaged, OSError):  # (OSError: a folder we may not write to)
+        cb = Casebook.open(path, passphrase, writable=False, actor=actor())
+    signed(cb)
+    show_warnings(cb)
+    try:
+        yield cb
+    finally:
+        cb.close()
+
+
+def log_export(cb: Casebook, action: str, **entry: Any) -> None:
+    """The audit entry of a command's output (see :func:`open_to_log`)."""
+    from klantapp.avg.log import record_access
+
+    if cb.writable:
+        record_access(cb, action, **entry)
+    else:
+        say(_("Let op: deze export staat niet in het logboek (het dossier is alleen-lezen)."))
 
 
 def write_output(path: str, data: bytes, *, personal: bool) -> None:

@@ -1,4 +1,5 @@
-"""Letter sub-commands: letter, letters (a day's batch) and ics."""
+"""Letter sub-commands: letter, letters (a day's batch), late-offer and ics. Each file
+written holds a client's personal data, so each is a logged export (docs/avg.md)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ import argparse
 import sys
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from klantapp.commands.common import add_path, open_casebook, say, write_output
+from klantapp.commands.common import add_path, log_export, open_to_log, say, write_output
 from klantapp.errors import UsageError
 from klantapp.i18n import _
 
@@ -19,20 +21,52 @@ def _notify(notices: tuple[str, ...]) -> None:
         say(_("Let op: {warning}").format(warning=notice))
 
 
-def _write_letter(args: argparse.Namespace, make: Callable[[Any], Any]) -> int:
-    """Make one letter from the casebook, tell its notices, write the PDF (0600)."""
-    with open_casebook(args.path) as cb:
+def _about(cb: Any, kind: str, record_id: str) -> dict[str, str | None]:
+    """The household and person an appointment or a person is of, for the log."""
+    from klantapp.casebook.queries import get
+
+    record = get(cb, kind, record_id) or {}
+    return {
+        "household_id": record.get("household_id"),
+        "person_id": record_id if kind == "persons" else record.get("person_id"),
+    }
+
+
+def _write_letter(
+    args: argparse.Namespace,
+    make: Callable[[Any], Any],
+    what: Callable[[str], str],
+    about: Callable[[Any], dict[str, str | None]],
+) -> int:
+    """Make one letter from the casebook, tell its notices, write the PDF (0600), log
+    it."""
+    with open_to_log(args.path) as cb:
         prepared = make(cb)
-    _notify(prepared.notices)
-    write_output(args.output, prepared.pdf, personal=True)
+        _notify(prepared.notices)
+        _write_logged(cb, args.output, prepared.pdf, what, **about(cb))
     return 0
+
+
+def _write_logged(
+    cb: Any, output: str, data: bytes, what: Callable[[str], str], **about: str | None
+) -> None:
+    """Write an output file of personal data and log it as an export (``what``: the
+    entry's words, given the file's name)."""
+    write_output(output, data, personal=True)
+    where = _("standaarduitvoer") if output == "-" else Path(output).name
+    log_export(cb, "export", what=what(where), **about)
 
 
 def _cmd_letter(args: argparse.Namespace) -> int:
     from klantapp.letters import prepare_letter
 
     # refuses (exit 1, the missing details named) a letter that could not arrive
-    return _write_letter(args, lambda cb: prepare_letter(cb, args.appointment, lang=args.lang))
+    return _write_letter(
+        args,
+        lambda cb: prepare_letter(cb, args.appointment, lang=args.lang),
+        lambda file: _("Brief voor een afspraak als PDF naar {file}").format(file=file),
+        lambda cb: _about(cb, "appointments", args.appointment),
+    )
 
 
 def _cmd_letters(args: argparse.Namespace) -> int:
@@ -50,14 +84,21 @@ def _cmd_letters(args: argparse.Namespace) -> int:
             text = _("Brief {done} van {total}").format(done=done, total=total)
             print(f"\r{text}", end="", file=sys.stderr, flush=True)
 
-    with open_casebook(args.path) as cb:
+    with open_to_log(args.path) as cb:
         prepared = prepare_day_letters(cb, day, progress=progress)
-    if sys.stderr.isatty() and prepared.count:
-        print(file=sys.stderr)
-    _notify(prepared.notices)
-    if not prepared.count:
-        say(_("Geen geplande afspraken op {day}.").format(day=day.isoformat()))
-    write_output(args.output, prepared.pdf, personal=True)
+        if sys.stderr.isatty() and prepared.count:
+            print(file=sys.stderr)
+        _notify(prepared.notices)
+        if not prepared.count:
+            say(_("Geen geplande afspraken op {day}.").format(day=day.isoformat()))
+        _write_logged(
+            cb,
+            args.output,
+            prepared.pdf,
+            lambda file: _("Brieven van {day} als PDF naar {file}").format(
+                day=day.isoformat(), file=file
+            ),
+        )
     return 0
 
 
@@ -66,15 +107,26 @@ def _cmd_late_offer(args: argparse.Namespace) -> int:
 
     # refuses (exit 1, with the reason) when the offer was not late or the letter could
     # not arrive
-    return _write_letter(args, lambda cb: prepare_late_offer(cb, args.person, lang=args.lang))
+    return _write_letter(
+        args,
+        lambda cb: prepare_late_offer(cb, args.person, lang=args.lang),
+        lambda file: _("Verklaring te laat aanbod als PDF naar {file}").format(file=file),
+        lambda cb: _about(cb, "persons", args.person),
+    )
 
 
 def _cmd_ics(args: argparse.Namespace) -> int:
     from klantapp.letters import appointment_ics_for
 
-    with open_casebook(args.path) as cb:
+    with open_to_log(args.path) as cb:
         text = appointment_ics_for(cb, args.appointment)
-    write_output(args.output, text.encode("utf-8"), personal=True)
+        _write_logged(
+            cb,
+            args.output,
+            text.encode("utf-8"),
+            lambda file: _("Afspraak als agendabestand (.ics) naar {file}").format(file=file),
+            **_about(cb, "appointments", args.appointment),
+        )
     return 0
 
 

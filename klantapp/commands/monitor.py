@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
+from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import Any
 
 from klantapp.commands.common import (
     add_date_options,
     add_path,
+    log_export,
     open_casebook,
+    open_to_log,
     say,
     write_output,
 )
@@ -18,43 +22,49 @@ from klantapp.i18n import _
 
 
 def _cmd_monitor(args: argparse.Namespace) -> int:
-    from klantapp.avg.log import record_access
     from klantapp.monitor import compute
-    from klantapp.monitor.export import to_csv, to_json, to_text
+    from klantapp.monitor.export import export_for_outside, hides_small_numbers, to_json, to_text
 
     chosen = [x for x in (args.json, args.csv, args.pdf) if x]
     if len(chosen) > 1:
         raise UsageError(_("Kies één uitvoer: --json, --csv of --pdf."))
-    leaves = bool(args.csv or args.pdf)
-    with open_casebook(args.path, writable=leaves) as cb:
+    target = args.csv or args.pdf
+    kind = "csv" if args.csv else "pdf" if args.pdf else "json" if args.json else "tekst"
+    # every output but the plain figures on the terminal is logged (audit): a file or
+    # JSON may leave the office, --detail names households
+    logged = bool(target or args.json or args.detail)
+    opened: AbstractContextManager[Any] = (
+        open_to_log(args.path) if logged else open_casebook(args.path)
+    )
+    with opened as cb:
         mon = compute(cb, args.on, args.start, args.end)
-        suppress = not cb.get_setting("monitor", {}).get("show_small_numbers", False)
         names: dict[str, str] | None = None
-        if args.detail:
+        if target:
+            data = export_for_outside(cb, mon, kind)
+        elif args.detail:
             with cb.reading() as conn:
                 names = dict(conn.execute("SELECT id, name FROM households").fetchall())
-        if args.csv:
-            data = to_csv(mon, suppress=suppress)
-        elif args.pdf:
-            from klantapp.monitor.report import render_monitor
-
-            data = render_monitor(mon, cb.get_setting("gemeente", {}), suppress=suppress)
-        if leaves:
-            record_access(
-                cb,
-                "monitor_export",
-                what=_("Monitor {on} als {kind}").format(
-                    on=mon.on.isoformat(), kind="CSV" if args.csv else "PDF"
-                ),
+        if target:
+            where = Path(target).name if target != "-" else _("standaarduitvoer")
+            what = _("Monitor {on} als {kind} naar {file}").format(
+                on=mon.on.isoformat(), kind=kind.upper(), file=where
             )
-    if args.csv or args.pdf:
-        write_output(args.csv or args.pdf, data, personal=False)
-        return 0
-    if args.json:
-        doc = to_json(mon, suppress=suppress and not args.detail, names=names)
-        print(json.dumps(doc, ensure_ascii=False, indent=2))
-        return 0
-    print(to_text(mon, names=names), end="")
+        elif names is not None:
+            what = _("Monitor {on} met de huishoudens achter elk cijfer ({kind})").format(
+                on=mon.on.isoformat(), kind=kind.upper() if args.json else _("tekst")
+            )
+        else:
+            what = _("Monitor {on} als {kind}").format(on=mon.on.isoformat(), kind="JSON")
+        if target:
+            write_output(target, data, personal=False)
+        elif args.json:
+            suppress = hides_small_numbers(cb) and names is None
+            doc = to_json(mon, suppress=suppress, names=names)
+            print(json.dumps(doc, ensure_ascii=False, indent=2))
+        else:
+            print(to_text(mon, names=names), end="")
+        if logged:
+            log_export(cb, "export" if names is not None else "monitor_export", what=what)
     if names is not None:
         say(_("Let op: met --detail staan er namen van huishoudens in de uitvoer."))
     return 0

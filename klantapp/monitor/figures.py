@@ -39,6 +39,13 @@ class Row:
     households: set[str] = field(default_factory=set)
     value: float | None = None  # a measure that is no count (median weeks)
     key: str = ""
+    column: str = ""  # in a two-way table: the column's label (``label`` is the row's)
+    of: tuple[str, ...] = ()  # a count that is the sum of these rows' (a median's persons)
+
+    @property
+    def name(self) -> str:
+        """The cell in words: "row label, column label" in a two-way table."""
+        return f"{self.label}, {self.column}" if self.column else self.label
 
     def add(self, household: str) -> None:
         self.count += 1
@@ -55,6 +62,7 @@ class Figure:
     rows: list[Row]
     columns: list[str] = field(default_factory=list)  # for a two-way table (row label|col)
     base: int | None = None  # the count shares are of
+    row_totals: bool = False  # a two-way table whose rows' totals are shown (the PDF's bars)
 
 
 @dataclass
@@ -186,7 +194,11 @@ def _assess(d: _Data, on: date) -> None:
         decisions = d.decisions.get(pid, no_records)
         plicht = plicht_on(p, on, decisions)
         plichtig = plicht.status == "plichtig" and plicht.deadlines
-        found = termijn.person_termijn(p, pips, decisions) if plichtig else None
+        first_pip = termijn.first_pip_date(pips) if pips else None
+        # a termijn starts with DUO's decision or the first PIP: without either there is
+        # none (person_termijn's answer, without asking it: most persons have neither)
+        started = decisions or first_pip is not None
+        found = termijn.person_termijn(p, pips, decisions) if plichtig and started else None
         route = dl.current_leerroute(pips) if plichtig and pips else None
         d.people.append(
             _Person(
@@ -196,7 +208,7 @@ def _assess(d: _Data, on: date) -> None:
                 plicht,
                 plichtig,
                 dl.person_inschrijving(d.households.get(hid, {}), p),
-                termijn.first_pip_date(pips),
+                first_pip,
                 found.last_day if found is not None else None,
                 route,
             )
@@ -220,10 +232,11 @@ def _month(day: date) -> str:
 
 def plicht_by_doelgroep(d: _Data, on: date, start: date, end: date) -> Figure:
     cols = [v for v, _l in DOELGROEPEN] + [""]
+    names = [_(label) for _v, label in DOELGROEPEN] + [_("Onbekend")]
     rows: dict[tuple[str, str], Row] = {}
     for value, label in PLICHT_STATUS:
-        for col in cols:
-            rows[(value, col)] = Row(_(label), key=f"{value}|{col}")
+        for col, name in zip(cols, names, strict=True):
+            rows[(value, col)] = Row(_(label), key=f"{value}|{col}", column=name)
     statuses = dict(PLICHT_STATUS)
     for f in d.people:
         if f.plicht.status not in statuses:
@@ -237,7 +250,8 @@ def plicht_by_doelgroep(d: _Data, on: date, start: date, end: date) -> Figure:
         "Wi2021 art. 3-6; KIS-monitor",
         _("personen"),
         list(rows.values()),
-        columns=[_(label) for _v, label in DOELGROEPEN] + [_("Onbekend")],
+        columns=names,
+        row_totals=True,
     )
 
 
@@ -278,7 +292,7 @@ def integratieroute(d: _Data, on: date, start: date, end: date) -> Figure:
         if not f.plichtig:
             continue
         base += 1
-        route = dl.current_integratieroute(f.pips)
+        route = dl.current_integratieroute(f.pips) if f.pips else None  # none without a PIP
         rows[route or ""].add(f.household)
     out = list(rows.values())
     _shares(out, base)
@@ -306,6 +320,7 @@ def pip_within_norm(d: _Data, on: date, start: date, end: date) -> Figure:
         Row(_("Later dan 10 weken"), key="late"),
         Row(_("Nog geen PIP, termijn verstreken"), key="open_late"),
     )
+    median = Row(_("Mediaan weken inschrijving tot PIP"), key="median", of=("within", "late"))
     days: list[int] = []
     for f in d.people:
         # (plicht_on's doelgroep and regime are doelgroep_of's and regime_of's)
@@ -323,14 +338,14 @@ def pip_within_norm(d: _Data, on: date, start: date, end: date) -> Figure:
         first = f.first_pip
         if first is not None and first <= on:
             (within if first <= due else late).add(f.household)
+            median.add(f.household)
             days.append((first - found[0]).days)
         elif due < on and f.plicht.deadlines:  # (what wi2021_applies reads)
             open_late.add(f.household)
     out = [within, late, open_late]
     base = sum(r.count for r in out)
     _shares(out, base)
-    median = Row(_("Mediaan weken inschrijving tot PIP"), value=_median_weeks(days), key="median")
-    median.count = len(days)
+    median.value = _median_weeks(days)
     return Figure(
         "pip_norm",
         _("PIP binnen de norm van 10 weken"),
@@ -352,6 +367,7 @@ def waiting_time(d: _Data, on: date, start: date, end: date) -> Figure:
         Row(_("Aanbod te laat gestart"), key="late"),
         Row(_("Nog niet gestart"), key="waiting"),
     )
+    median = Row(_("Mediaan weken PIP tot start aanbod"), key="median", of=("on_time", "late"))
     days: list[int] = []
     for f in d.people:
         pips, first = f.pips, f.first_pip
@@ -366,12 +382,12 @@ def waiting_time(d: _Data, on: date, start: date, end: date) -> Figure:
             started = min(starts)
             days.append(max(0, (started - first).days))
             (ok if due is None or started <= due else late).add(f.household)
+            median.add(f.household)
         else:
             waiting.add(f.household)
     out = [ok, late, waiting]
     _shares(out, sum(r.count for r in out))
-    median = Row(_("Mediaan weken PIP tot start aanbod"), value=_median_weeks(days), key="median")
-    median.count = len(days)
+    median.value = _median_weeks(days)
     return Figure(
         "wachttijd",
         _("Wachttijd van PIP tot start van het aanbod"),
@@ -463,7 +479,9 @@ def intake_scores(d: _Data, on: date, start: date, end: date) -> Figure:
     rows: dict[tuple[str, int], Row] = {}
     for domain, label in LEEFGEBIEDEN:
         for score in range(1, 6):
-            rows[(domain, score)] = Row(_(label), key=f"{domain}|{score}")
+            rows[(domain, score)] = Row(
+                _(label), key=f"{domain}|{score}", column=_("score {n}").format(n=score)
+            )
     for s in latest.values():
         r = rows.get((str(s.get("domain")), int(s["score"])))
         if r is not None:
@@ -478,6 +496,7 @@ def intake_scores(d: _Data, on: date, start: date, end: date) -> Figure:
         _("personen"),
         list(rows.values()),
         columns=["1", "2", "3", "4", "5"],
+        row_totals=True,
     )
 
 
@@ -489,7 +508,8 @@ TIMELINE_SERIES = (
 )
 
 
-def _months(first: date, last: date) -> list[str]:
+def months_between(first: date, last: date) -> list[str]:
+    """The months from ``first``'s up to ``last``'s, keyed as :func:`_month` keys them."""
     out, month = [], date(first.year, first.month, 1)
     while month <= last:
         out.append(_month(month))
@@ -498,11 +518,11 @@ def _months(first: date, last: date) -> list[str]:
 
 
 def timeline(d: _Data, on: date, start: date, end: date) -> Figure:
-    months = _months(start, max(end, add_months(on, 6)))
+    months = months_between(start, max(end, add_months(on, 6)))
     rows: dict[tuple[str, str], Row] = {}
     for month in months:
-        for key, _label in TIMELINE_SERIES:
-            rows[(month, key)] = Row(month, key=f"{month}|{key}")
+        for key, label in TIMELINE_SERIES:
+            rows[(month, key)] = Row(month, key=f"{month}|{key}", column=_(label))
 
     def count(day: date | None, key: str, household: str) -> None:
         if day is not None:

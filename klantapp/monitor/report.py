@@ -3,6 +3,7 @@ chart (reportlab's own) and a table per figure, and the definitions on the last 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
@@ -14,22 +15,21 @@ from reportlab.platypus import KeepTogether, PageBreak, Spacer
 from klantapp.i18n import _
 from klantapp.letters.fonts import font_name
 from klantapp.letters.report import ACCENT, CONTENT_WIDTH, build_report, para, styles, table
-from klantapp.monitor.export import SMALL, SMALL_TEXT, count_text, hidden, share_text, value_text
+from klantapp.monitor.export import legend, share_text, value_text
 from klantapp.monitor.figures import Figure, Monitor, grid
+from klantapp.monitor.suppress import SMALL, Shown
 
 #: The series colours of the timeline (as in the client's Monitor screen).
 SERIES_COLOURS = (ACCENT, colors.HexColor("#5b9bd5"), colors.HexColor("#a5a5a5"))
 
 
-def _timeline_chart(f: Figure, suppress: bool) -> Drawing:
+def _timeline_chart(f: Figure, shown: Shown) -> Drawing:
     """Per month a group of vertical bars, one per series, with a legend. Where small
-    numbers are hidden, a count of 1-4 is drawn as a pale bar up to the threshold: a
-    reader sees "a few" there, never a zero and never the exact count."""
+    numbers are hidden, a hidden count (1-4, or one hidden with it) is drawn as a pale
+    bar up to the threshold: a reader sees "hidden" there, never a zero and never the
+    exact count."""
     months = grid(f)
-    few = [
-        [suppress and 0 < cells[s].count < SMALL for _m, cells in months]
-        for s in range(len(f.columns))
-    ]
+    few = [[shown.is_hidden(f, cells[s]) for _m, cells in months] for s in range(len(f.columns))]
     data = [
         [SMALL if few[s][m] else cells[s].count for m, (_m, cells) in enumerate(months)]
         for s in range(len(f.columns))
@@ -59,7 +59,9 @@ def _timeline_chart(f: Figure, suppress: bool) -> Drawing:
                 )
     d.add(chart)
     if any(any(series) for series in few):
-        note = _("Licht: minder dan {n} personen (klein aantal, niet getoond)").format(n=SMALL)
+        note = _(
+            "Licht: niet getoond (minder dan {n} personen, of een aantal waaruit dat terug te rekenen is)"
+        ).format(n=SMALL)
         d.add(String(24, 2, note, fontName=font_name("latin"), fontSize=6.5))
     legend = Legend()
     legend.x, legend.y = 24, 146
@@ -75,19 +77,19 @@ def _timeline_chart(f: Figure, suppress: bool) -> Drawing:
     return d
 
 
-def _chart(f: Figure, suppress: bool) -> Drawing | None:
+def _chart(f: Figure, shown: Shown) -> Drawing | None:
     if f.key == "timeline":
-        return _timeline_chart(f, suppress)
+        return _timeline_chart(f, shown)
     if f.columns:  # a two-way table: one bar per row, its total
-        bars = [(label, sum(c.count for c in cells), cells) for label, cells in grid(f)]
-        values = [0 if suppress and 0 < total < SMALL else total for _label, total, _cells in bars]
-        labels = [label for label, _t, _c in bars]
-        texts = [SMALL_TEXT if suppress and 0 < t < SMALL else str(t) for _l, t, _c in bars]
+        totals = [(label, shown.row_total(f, cells)) for label, cells in grid(f)]
+        labels = [label for label, _t in totals]
+        values = [value for _l, (value, _text) in totals]
+        texts = [text for _l, (_value, text) in totals]
     else:
-        rows = [r for r in f.rows if r.value is None and r.key != "median"]
+        rows = [r for r in f.rows if not r.of]
         labels = [r.label for r in rows]
-        values = [0 if hidden(r, suppress) else r.count for r in rows]
-        texts = [count_text(r, suppress) for r in rows]
+        values = [0 if shown.is_hidden(f, r) else r.count for r in rows]
+        texts = [shown.count(f, r) for r in rows]
     if not labels:
         return None
     bar_h = 13
@@ -120,29 +122,38 @@ def _chart(f: Figure, suppress: bool) -> Drawing | None:
     return d
 
 
-def _table(f: Figure, suppress: bool) -> Any:
+def _table(f: Figure, shown: Shown) -> Any:
     if f.columns:
         rows = [["", *f.columns]] + [
-            [label, *(count_text(c, suppress) for c in cells)] for label, cells in grid(f)
+            [label, *(shown.count(f, c) for c in cells)] for label, cells in grid(f)
         ]
         first = 110.0
         rest = (CONTENT_WIDTH - first) / len(f.columns)
         return table(rows, [first] + [rest] * len(f.columns))
     rows = [[_("Wat"), _("Aantal"), _("Aandeel"), _("Weken")]]
     for r in f.rows:
-        if r.key == "median":
-            rows.append([r.label, "", "", value_text(r, suppress)])
+        if r.of:  # a median: its value, in weeks
+            rows.append([r.label, "", "", value_text(shown.value(r))])
         else:
-            rows.append([r.label, count_text(r, suppress), share_text(r, suppress), ""])
+            rows.append([r.label, shown.count(f, r), share_text(shown.share(f, r)), ""])
+    if f.base is not None:
+        rows.append([_("Totaal (basis van de percentages)"), str(shown.base(f)), "", ""])
     return table(rows, [CONTENT_WIDTH - 180, 60, 60, 60])
 
 
-def render_monitor(monitor: Monitor, gemeente: dict[str, Any], *, suppress: bool) -> bytes:
+def render_monitor(
+    monitor: Monitor, gemeente: dict[str, Any], *, suppress: bool, made: date | None = None
+) -> bytes:
+    """The report, made on ``made`` (default today: the date at the top of each page);
+    the reference date and period are named under the title."""
+    made = made or date.today()
+    shown = Shown(monitor, suppress)
     st = styles()
     story: list[Any] = [
         para(_("Monitor inburgering"), st["title"]),
         para(
-            _("Peildatum {on}; periode {start} tot en met {end}.").format(
+            _("Gemaakt op {made}. Peildatum {on}; periode {start} tot en met {end}.").format(
+                made=made.isoformat(),
                 on=monitor.on.isoformat(),
                 start=monitor.start.isoformat(),
                 end=monitor.end.isoformat(),
@@ -150,20 +161,15 @@ def render_monitor(monitor: Monitor, gemeente: dict[str, Any], *, suppress: bool
             st["body"],
         ),
     ]
-    if suppress:
-        story.append(
-            para(
-                _("Aantallen onder de 5 staan als '< 5', zodat niemand herkenbaar is."),
-                st["small"],
-            )
-        )
+    if shown.hidden:
+        story.append(para(legend(shown), st["small"]))
     for f in monitor.figures:
         block: list[Any] = [para(f.title, st["h2"]), para(f"{f.unit}", st["small"])]
-        chart = _chart(f, suppress)
+        chart = _chart(f, shown)
         if chart is not None:
             block.append(chart)
         block.append(Spacer(1, 3))
-        block.append(_table(f, suppress))
+        block.append(_table(f, shown))
         story.append(KeepTogether(block) if len(f.rows) < 25 else block[0])
         if len(f.rows) >= 25:
             story.extend(block[1:])
@@ -175,4 +181,4 @@ def render_monitor(monitor: Monitor, gemeente: dict[str, Any], *, suppress: bool
         story.append(para(_("Bron: {source}").format(source=f.source), st["small"]))
     story.append(Spacer(1, 6))
     story.append(para(_("De volledige definities staan in docs/monitor.md."), st["small"]))
-    return build_report(_("Monitor inburgering"), gemeente, story, on=monitor.on)
+    return build_report(_("Monitor inburgering"), gemeente, story, on=made)

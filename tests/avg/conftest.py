@@ -1,11 +1,33 @@
 """A household with one record of every kind, each holding a marker string, so a
-test can look for any trace of it in every place data lives."""
+test can look for any trace of it in every place data lives (``Family.ids`` has a
+record of every kind of the dossier: tests/avg/test_inzage.py fails if one is added to
+the registry and not here)."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from klantapp.casebook import Casebook, services
+
+
+@contextlib.contextmanager
+def local_clock(zone: str = "Europe/Amsterdam") -> Iterator[None]:
+    """This computer's clock in ``zone`` for a while (UTC+1 in winter for Amsterdam)."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = zone
+    time.tzset()
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = before
+        time.tzset()
 
 
 def demo_bsn(seed: int) -> str:
@@ -119,6 +141,44 @@ def make_family(cb: Casebook, tag: str = "Zqx", *, status: str = "traject") -> F
                 "notes": f"{tag}handhaving",
             },
         ),
+        "duo_decisions": services.add_record(
+            cb,
+            "duo_decisions",
+            {
+                "household_id": hid,
+                "person_id": pid,
+                "kind": "termijn_start",
+                "date": "2026-02-10",
+                "termijn_start": "2026-02-02",
+                "notes": f"{tag}duo",
+            },
+        ),
+        "trajectmodules": services.add_record(
+            cb,
+            "trajectmodules",
+            {
+                "household_id": hid,
+                "person_id": pid,
+                "kind": "pvt",
+                "status": "gestart",
+                "start_date": "2026-02-15",
+                "notes": f"{tag}module",
+            },
+        ),
+        "exam_attempts": services.add_record(
+            cb,
+            "exam_attempts",
+            {
+                "household_id": hid,
+                "person_id": pid,
+                "skill": "lezen",
+                "exam": "inburgeringsexamen",
+                "date": "2026-04-01",
+                "level": "A2",
+                "result": "behaald",
+                "notes": f"{tag}examen",
+            },
+        ),
         "referrals": services.add_record(
             cb,
             "referrals",
@@ -162,6 +222,9 @@ def make_family(cb: Casebook, tag: str = "Zqx", *, status: str = "traject") -> F
         f"{tag}pip",
         f"{tag}afspraak",
         f"{tag}handhaving",
+        f"{tag}duo",
+        f"{tag}module",
+        f"{tag}examen",
         f"{tag}verwijzing",
         f"{tag}geheim",
         bsn,

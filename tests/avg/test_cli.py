@@ -65,8 +65,18 @@ def test_retention_lists_then_destroys_with_yes(
     out = capsys.readouterr().out
     assert "1 huishoudens geheel" in out and "persons" in out
     assert main(["retention", str(path), "--destroy", "--on", later]) == 2  # no --yes, no tty
-    assert main(["retention", str(path), "--destroy", "--on", later, "--yes"]) == 0
+    assert main(["retention", str(path), "--destroy", "--on", later, "--json"]) == 2
     capsys.readouterr()
+    assert main(["retention", str(path), "--destroy", "--on", later, "--json", "--yes"]) == 0
+    run = json.loads(capsys.readouterr().out)  # a script reads what was done
+    assert run["destroyed"] is True and run["households"] == 1 and run["log_id"]
+    assert run["counts"]["persons"] == 2 and run["skipped"] == []
+    assert main(["retention", str(path), "--destroy", "--on", later, "--json", "--yes"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again["destroyed"] is False and again["counts"] == {}  # nothing left to do
+    assert main(["audit", str(path), "--json"]) == 0
+    runs = [e for e in json.loads(capsys.readouterr().out) if e["action"] == "destruction"]
+    assert len(runs) == 1 and "Vernietigd na bewaartermijn" in runs[0]["text"]
     assert main(["retention", str(path), "--json", "--on", later]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["households"] == 0 and len(doc["log"]) == 1

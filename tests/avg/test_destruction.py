@@ -66,6 +66,18 @@ def test_after_destruction_no_trace_is_left(casebook: Casebook, casebook_path: P
         log = destruction_log(again)
         assert len(log) == 1 and log[0]["counts"]["notes"] == 2
         assert fam.household not in json.dumps(log) and "Zqx" not in json.dumps(log)
+        # who ran it (an employee, named), when and counts: nothing of the client
+        assert set(log[0]) == {"id", "at", "actor", "reference_date", "households", "counts"}
+        assert log[0]["actor"] == "tester"
+        # and the run is an action in the Logboek, with counts only
+        from klantapp.avg.log import audit_entries
+
+        runs = [e for e in audit_entries(again) if e["action"] == "destruction"]
+        assert len(runs) == 1 and runs[0]["actor"] == "tester"
+        assert runs[0]["what"].startswith(f"Vernietigd na bewaartermijn (peildatum {LATER}):")
+        assert "1 huishoudens geheel" in runs[0]["what"]
+        assert runs[0]["household_id"] is None and runs[0]["person_id"] is None
+        assert not any(i in json.dumps(runs) for i in [*fam.ids.values(), *fam.markers])
         with again.reading() as conn:
             tombs = {r[0] for r in conn.execute("SELECT row_id FROM tombstones")}
         assert set(fam.ids.values()) <= tombs

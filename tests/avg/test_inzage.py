@@ -22,15 +22,59 @@ def test_every_record_kind_of_the_person_is_in_the_inzage(casebook: Casebook) ->
     made = make_inzage(casebook, fam.person, include_restricted=True)
     doc = json.loads(made.json)
     for kind in ("households", *HOUSEHOLD_CHILDREN):
+        assert kind in fam.ids, f"tests/avg/conftest.make_family has no {kind}: add one"
         got = {r["id"] for r in doc["records"][kind]}
-        if kind in fam.ids:
-            assert fam.ids[kind] in got, kind
+        assert fam.ids[kind] in got, kind
     assert fam.other not in {r["id"] for r in doc["records"]["persons"]}  # not the partner
     assert any(a["record"] == "persons" and a["action"] == "update" for a in doc["audit"])
     assert any("Voornamen" in a["what"] for a in doc["audit"])
     text = made.json.decode()
     assert "Zqxgezondheid" in text and "Zqxgeheim" in text and "Zqxpsyche" in text
+    for marker in ("Zqxduo", "Zqxmodule", "Zqxexamen"):
+        assert marker in text
     assert made.pdf.startswith(b"%PDF")
+
+
+def test_the_audit_trail_holds_the_household_and_its_shared_records_not_the_partner(
+    casebook: Casebook,
+) -> None:
+    """The person's inzage and the Logboek's person filter show the changes to their
+    household and to the household's records that name no member, and the reads and
+    exports of the household; not what concerns only the other member."""
+    from klantapp.avg.log import record_access
+
+    fam = make_family(casebook)
+    services.update_record(casebook, "households", fam.household, {"street": "Nieuwstraat"})
+    shared = services.add_record(
+        casebook,
+        "notes",
+        {"household_id": fam.household, "created_at": "2026-03-06T09:00", "text": "gezin"},
+    )
+    services.update_record(casebook, "notes", shared, {"text": "gezin, bijgewerkt"})
+    services.update_record(casebook, "persons", fam.other, {"given_names": "Ander"})
+    record_access(casebook, "export", what="Huishouden geprint", household_id=fam.household)
+    record_access(
+        casebook,
+        "restricted_read",
+        what="Gezondheid partner",
+        person_id=fam.other,
+        household_id=fam.household,
+    )
+    entries = audit_entries(casebook, AuditFilter(person_id=fam.person))
+    changed = {(e["record"], e["row_id"], e["action"]) for e in entries if e["kind"] == "change"}
+    assert ("households", fam.household, "update") in changed
+    assert ("notes", shared, "update") in changed
+    assert ("persons", fam.other, "update") not in changed
+    for kind, rid in fam.ids.items():
+        assert (kind, rid, "insert") in changed, kind  # every record of theirs, from the start
+    access = [e["what"] for e in entries if e["kind"] == "access"]
+    assert "Huishouden geprint" in access and "Gezondheid partner" not in access
+    doc = json.loads(make_inzage(casebook, fam.person, pdf=False).json)
+    assert {(a["record"], a["record_id"]) for a in doc["audit"]} >= {
+        ("households", fam.household),
+        ("notes", shared),
+    }
+    assert "Huishouden geprint" in {a["what"] for a in doc["audit"]}
 
 
 def test_restricted_data_is_left_out_unless_confirmed_and_the_read_is_logged(

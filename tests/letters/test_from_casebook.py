@@ -4,6 +4,7 @@ letter CLI commands."""
 from __future__ import annotations
 
 import base64
+import json
 import re
 import stat
 from datetime import date
@@ -164,3 +165,17 @@ def test_cli_letter_letters_and_ics(
     assert stat.S_IMODE(ics.stat().st_mode) == 0o600
 
     assert main(["letter", str(path), "--appointment", "nope", "-o", str(out)]) == 1
+
+    # every file written is a logged export, with the appointment's household and person
+    capsys.readouterr()
+    assert main(["audit", str(path), "--json"]) == 0
+    exports = [e for e in json.loads(capsys.readouterr().out) if e["action"] == "export"]
+    assert sorted(e["what"] for e in exports) == [
+        "Afspraak als agendabestand (.ics) naar afspraak.ics",
+        "Brief voor een afspraak als PDF naar brief.pdf",
+        "Brief voor een afspraak als PDF naar nl.pdf",
+        f"Brieven van {DEMO_TODAY.isoformat()} als PDF naar dag.pdf",
+    ]
+    ics_entry = next(e for e in exports if e["what"].endswith(".ics"))
+    assert ics_entry["household_id"] == row["household_id"]
+    assert ics_entry["person_id"] == row.get("person_id")

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import String
 
-from klantapp.monitor.figures import Figure, Row
+from klantapp.monitor.figures import Figure, Monitor, Row
 from klantapp.monitor.report import _timeline_chart
+from klantapp.monitor.suppress import Shown
 
 
 def _timeline(counts: list[list[int]]) -> Figure:
     """A timeline figure: a row label per month, a cell per series."""
     rows = [
-        Row(label=f"2026-{m + 1:02d}", count=c) for m, month in enumerate(counts) for c in month
+        Row(label=f"2026-{m + 1:02d}", count=c, key=f"2026-{m + 1:02d}|{s}")
+        for m, month in enumerate(counts)
+        for s, c in enumerate(month)
     ]
     return Figure(
         key="timeline",
@@ -26,7 +31,9 @@ def _timeline(counts: list[list[int]]) -> Figure:
 
 
 def _parts(counts: list[list[int]], suppress: bool) -> tuple[VerticalBarChart, list[str]]:
-    drawing = _timeline_chart(_timeline(counts), suppress)
+    figure = _timeline(counts)
+    monitor = Monitor(date(2026, 2, 28), date(2026, 1, 1), date(2026, 2, 28), [figure])
+    drawing = _timeline_chart(figure, Shown(monitor, suppress))
     [chart] = [c for c in drawing.contents if isinstance(c, VerticalBarChart)]
     notes = [c.text for c in drawing.contents if isinstance(c, String)]
     return chart, notes

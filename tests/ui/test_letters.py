@@ -246,6 +246,10 @@ def test_save_as_pdf_asks_warns_and_writes_0600_over_an_existing_file(
     assert target.stat().st_mode & 0o777 == 0o600
     assert not list(tmp_path.glob("*.tmp"))
     dialog.close()
+    # a saved letter is personal data leaving the casebook: the Logboek says so
+    [saved] = [e for e in window.session.audit_entries() if e["action"] == "export"]
+    assert saved["what"] == "Brief voor een afspraak als PDF naar brief.pdf"
+    assert saved["household_id"] and saved["person_id"]
 
 
 def _open_letter(qtbot, window, lang="ti"):

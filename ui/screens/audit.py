@@ -1,7 +1,8 @@
 """Logboek: who changed, read or exported what, and when (the AVG audit trail), with
-filters for household, member, klantmanager, kind of entry and period. Each line says
-on which device it was done: at the central office every laptop's entries arrive with
-their households (klantapp/avg/log.py)."""
+filters for household, member, record, klantmanager, kind of entry and period (local
+days; the times are shown on this computer's clock). Each line says on which device it
+was done: at the central office every laptop's entries arrive with their households
+(klantapp/avg/log.py)."""
 
 from __future__ import annotations
 
@@ -20,8 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from klantapp.avg.log import AuditFilter, describe_action
+from klantapp.avg.log import AuditFilter, describe_action, local_time
+from klantapp.domain.records import HOUSEHOLD_CHILDREN, RECORD_KINDS
 from klantapp.i18n import N_, _
+from ui.forms import record_title
 from ui.session import Session
 from ui.widgets import DictTableModel, heading, make_table
 
@@ -52,6 +55,12 @@ class AuditScreen(QWidget):
         self.household.currentIndexChanged.connect(self._household_changed)
         self.person = QComboBox()
         self.person.setAccessibleName(_("Gezinslid"))
+        self.record = QComboBox()
+        self.record.setAccessibleName(_("Gegeven"))
+        self.record.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.record.setMinimumContentsLength(18)
         self.actor = QComboBox()
         self.actor.setAccessibleName(_("Klantmanager"))
         self.kind = QComboBox()
@@ -66,16 +75,20 @@ class AuditScreen(QWidget):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("dd-MM-yyyy")
             edit.setAccessibleName(name)
-        for label, w in (
-            (_("Huishouden"), self.household),
-            (_("Gezinslid"), self.person),
-            (_("Klantmanager"), self.actor),
-            (_("Soort"), self.kind),
+        about = QHBoxLayout()  # whom or what: household, member, record
+        for target, label, w in (
+            (about, _("Huishouden"), self.household),
+            (about, _("Gezinslid"), self.person),
+            (about, _("Gegeven"), self.record),
+            (row, _("Klantmanager"), self.actor),
+            (row, _("Soort"), self.kind),
         ):
             text = QLabel(label)
             text.setBuddy(w)
-            row.addWidget(text)
-            row.addWidget(w)
+            target.addWidget(text)
+            target.addWidget(w)
+        about.addStretch(1)
+        lay.addLayout(about)
         row.addWidget(self.use_period)
         row.addWidget(self.since)
         row.addWidget(self.until)
@@ -106,12 +119,19 @@ class AuditScreen(QWidget):
     def _household_changed(self) -> None:
         self.person.clear()
         self.person.addItem(_("Iedereen"), "")
+        self.record.clear()
+        self.record.addItem(_("Alle gegevens"), "")
         hid = self.household.currentData()
         if hid and self.session.is_open:
-            detail = self.session.household_detail(hid, ["persons"]) or {}
+            detail = self.session.household_detail(hid, list(HOUSEHOLD_CHILDREN)) or {}
             for p in detail.get("persons", []):
                 name = " ".join(x for x in (p.get("given_names"), p.get("family_name")) if x)
                 self.person.addItem(name or p["id"][:8], p["id"])
+            self.record.addItem(_(RECORD_KINDS["households"].label), hid)
+            for kind in HOUSEHOLD_CHILDREN:
+                for r in detail.get(kind, []):
+                    title = record_title(kind, r)
+                    self.record.addItem(f"{_(RECORD_KINDS[kind].label)}: {title}", r["id"])
 
     def _fill_choices(self, entries: list[dict[str, Any]]) -> None:
         households = self.session.list_households()
@@ -140,6 +160,7 @@ class AuditScreen(QWidget):
         return AuditFilter(
             household_id=self.household.currentData() or None,
             person_id=self.person.currentData() or None,
+            record_id=self.record.currentData() or None,
             actor=self.actor.currentData() or None,
             since=day(self.since) if self.use_period.isChecked() else None,
             until=day(self.until) if self.use_period.isChecked() else None,
@@ -165,7 +186,7 @@ class AuditScreen(QWidget):
             rows.append(
                 {
                     **e,
-                    "when": e["at"][:16].replace("T", " "),
+                    "when": local_time(e["at"]),
                     "text": describe_action(e),
                     "household_name": self._names.get(hid or "", ""),
                     "origin": devices.get(e.get("device") or "", (e.get("device") or "")[:8]),

@@ -128,7 +128,7 @@ class IntakeGrid(QWidget):
         self._records: list[dict[str, Any]] = []
         self._persons: list[dict[str, Any]] = []
         self._loading = False
-        self._revealed = False
+        self._revealed: set[str] = set()  # the persons whose restricted notes are shown
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -285,7 +285,7 @@ class IntakeGrid(QWidget):
             )
             score = value.get("score")
             self.score.setCurrentIndex(max(self.score.findData(score), 0) if score else 0)
-            restricted = cell[0] in RESTRICTED_LEEFGEBIEDEN and not self._revealed
+            restricted = cell[0] in RESTRICTED_LEEFGEBIEDEN and cell[1] not in self._revealed
             self.notes.setPlainText("" if restricted else (value.get("notes") or ""))
             self.notes.setVisible(not restricted)
             self.reveal.setVisible(restricted)
@@ -293,9 +293,15 @@ class IntakeGrid(QWidget):
             self._loading = False
 
     def _reveal(self) -> None:
-        self._revealed = True
+        """Show the chosen person's restricted notes: a read of their health data, logged
+        with their id (their inzage and the Logboek's person filter show it)."""
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return
+        person_id = self.model.cell(index)[1]
+        self._revealed.add(person_id)
         self.session.log_restricted_read(
-            "intake_scores", {"household_id": self.household_id, "person_id": None}
+            "intake_scores", {"household_id": self.household_id, "person_id": person_id}
         )
         self._cell_changed(self.table.currentIndex())
         self.notes.setFocus()

@@ -1,5 +1,7 @@
-"""Monitor: the gemeente's figures as bar charts and a timeline per month, with the
-households behind each bar one click away (klantapp/monitor; the definitions are in docs/monitor.md)."""
+"""Monitor: the gemeente's figures as bar charts, shaded tables (the two-way figures)
+and a timeline per month, with the households behind every number one click away: each
+bar, each cell of a table (and its row's total), each median (klantapp/monitor; the
+definitions are in docs/monitor.md)."""
 
 from __future__ import annotations
 
@@ -7,9 +9,20 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRectF,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractScrollArea,
     QDateEdit,
     QFileDialog,
     QHBoxLayout,
@@ -19,6 +32,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSplitter,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -34,17 +48,8 @@ SELECTED = QColor("#d9822b")
 
 
 def bars_of(figure: Figure) -> list[Row]:
-    """One bar per row; a two-way figure gets one bar per row of its table (the sum
-    of its cells, their households together)."""
-    if not figure.columns:
-        return [r for r in figure.rows if r.key != "median"]
-    out = []
-    for label, cells in grid(figure):
-        total = Row(label, sum(c.count for c in cells), key=cells[0].key.split("|")[0])
-        for c in cells:
-            total.households |= c.households
-        out.append(total)
-    return out
+    """The bars of a one-way figure: its counted rows (a median is shown beside)."""
+    return [r for r in figure.rows if not r.of]
 
 
 class BarChart(QWidget):
@@ -223,11 +228,7 @@ class TimelineChart(QWidget):
         if 0 <= month < len(self.months) and 0 <= series < len(self.series):
             self.current = (month, series)
             self.update()
-            label, cells = self.months[month]
-            cell = cells[series]
-            shown = Row(f"{label}, {self.series[series]}", cell.count, key=cell.key)
-            shown.households = cell.households
-            self.selected.emit(shown)
+            self.selected.emit(self.months[month][1][series])
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.setFocus()
@@ -252,11 +253,121 @@ class TimelineChart(QWidget):
             super().keyPressEvent(event)
 
 
+Index = QModelIndex | QPersistentModelIndex
+
+
+class CellModel(QAbstractTableModel):
+    """A two-way figure as a table: a row per row label, a column per column label and
+    one for the row's total; each cell shaded by its count."""
+
+    def __init__(self, figure: Figure, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.figure = figure
+        self.lines = grid(figure)
+        self.columns = [*figure.columns, _("Totaal")]
+        self.totals = []
+        for label, cells in self.lines:
+            key = cells[0].key.split("|")[0] + "|"
+            total = Row(label, sum(c.count for c in cells), key=key, column=_("Totaal"))
+            for c in cells:
+                total.households |= c.households
+            self.totals.append(total)
+        self.top = max((c.count for c in figure.rows), default=0) or 1
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.lines)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def cell(self, index: Index) -> Row:
+        cells = self.lines[index.row()][1]
+        return cells[index.column()] if index.column() < len(cells) else self.totals[index.row()]
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self.columns[section]
+        return self.lines[section][0]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        cell = self.cell(index)
+        total = index.column() == len(self.columns) - 1
+        if role == Qt.ItemDataRole.DisplayRole:
+            return str(cell.count)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{cell.name}: {cell.count}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _("{cell}: {count}. Kies de cel om de huishoudens te zien.").format(
+                cell=cell.name, count=cell.count
+            )
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.BackgroundRole and cell.count and not total:
+            shade = QColor(ACCENT)
+            shade.setAlphaF(0.08 + 0.42 * cell.count / self.top)  # light: the text stays legible
+            return shade
+        if role == Qt.ItemDataRole.FontRole and total:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+
+class CellTable(QTableView):
+    """A two-way figure: every cell (and each row's total) can be chosen, with the
+    mouse or the arrow keys, to see the households behind it."""
+
+    selected = Signal(object)  # the Row
+
+    def __init__(self, figure: Figure, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.figure = figure
+        self.cells = CellModel(figure, self)
+        self.setModel(self.cells)
+        self.setAccessibleName(figure.title)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setTabKeyNavigation(False)
+        self.setWordWrap(False)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        self.horizontalHeader().setMinimumSectionSize(em(self, 7))
+        self.resizeColumnsToContents()
+        self.resizeRowsToContents()
+        height = self.horizontalHeader().height() + 2 * self.frameWidth() + 2
+        height += sum(self.rowHeight(i) for i in range(self.cells.rowCount()))
+        self.setFixedHeight(height)
+        # as wide as its columns (AdjustToContents): the counts stay near their labels
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        self.selectionModel().currentChanged.connect(self._current)
+
+    def _current(self, index: QModelIndex, _previous: QModelIndex) -> None:
+        if index.isValid():
+            self.selected.emit(self.cells.cell(index))
+
+    def select(self, row: int, column: int) -> None:
+        self.setCurrentIndex(self.cells.index(row, column))
+
+
 def _household_text(key: str, row: dict[str, Any]) -> str:
     if key == "status":
         return _(choice_label(HOUSEHOLD_STATUS, row.get("status")))
     value = row.get(key)
     return "" if value is None else str(value)
+
+
+def _median_text(row: Row, unit: str) -> str:
+    weeks = f"{row.value:.1f}".replace(".", ",")
+    return _("{label}: {weeks} ({count} {unit}) — toon de huishoudens").format(
+        label=row.label, weeks=weeks, count=row.count, unit=unit
+    )
 
 
 class MonitorScreen(QWidget):
@@ -266,7 +377,8 @@ class MonitorScreen(QWidget):
         super().__init__(parent)
         self.session = session
         self.monitor: Monitor | None = None
-        self.charts: list[BarChart | TimelineChart] = []
+        self.charts: list[BarChart | TimelineChart | CellTable] = []
+        self.medians: list[QPushButton] = []
         lay = QVBoxLayout(self)
         lay.addWidget(heading(_("Monitor")))
         controls = QHBoxLayout()
@@ -307,7 +419,9 @@ class MonitorScreen(QWidget):
         right_lay.setContentsMargins(0, 0, 0, 0)
         self.detail_title = heading(_("Huishoudens achter het cijfer"), level=2)
         right_lay.addWidget(self.detail_title)
-        self.detail_hint = QLabel(_("Klik op een balk om te zien welke huishoudens meetellen."))
+        self.detail_hint = QLabel(
+            _("Klik op een balk, een cel of een mediaan om te zien welke huishoudens meetellen.")
+        )
         self.detail_hint.setWordWrap(True)
         right_lay.addWidget(self.detail_hint)
         self.detail = DictTableModel(
@@ -350,6 +464,7 @@ class MonitorScreen(QWidget):
             if item is not None and item.widget() is not None:
                 item.widget().deleteLater()  # type: ignore[union-attr]
         self.charts = []
+        self.medians = []
         for figure in self.monitor.figures:
             title = heading(figure.title, level=2)
             title.setWordWrap(True)
@@ -358,16 +473,22 @@ class MonitorScreen(QWidget):
             info.setWordWrap(True)
             info.setObjectName("hint")
             self.chart_lay.addWidget(info)
-            chart: BarChart | TimelineChart = (
-                TimelineChart(figure) if figure.key == "timeline" else BarChart(figure)
-            )
+            chart: BarChart | TimelineChart | CellTable
+            if figure.key == "timeline":
+                chart = TimelineChart(figure)
+            elif figure.columns:
+                chart = CellTable(figure)
+            else:
+                chart = BarChart(figure)
             chart.selected.connect(lambda row, f=figure: self._show(f, row))
             self.chart_lay.addWidget(chart)
-            median = next((r for r in figure.rows if r.key == "median"), None)
-            if median is not None and median.value is not None:
-                self.chart_lay.addWidget(
-                    QLabel(f"{median.label}: {median.value:.1f}".replace(".", ","))
-                )
+            for median in (r for r in figure.rows if r.of and r.value is not None):
+                button = QPushButton(_median_text(median, figure.unit))
+                button.setFlat(True)
+                button.setStyleSheet("text-align: left")
+                button.clicked.connect(lambda _c=False, f=figure, r=median: self._show(f, r))
+                self.chart_lay.addWidget(button)
+                self.medians.append(button)
             self.charts.append(chart)
         self.chart_lay.addStretch(1)
         self.detail.clear()
@@ -382,7 +503,7 @@ class MonitorScreen(QWidget):
         self.detail_title.setText(
             _("{figure}: {row} ({count} {unit}, {households} huishoudens)").format(
                 figure=figure.title,
-                row=row.label,
+                row=row.name,
                 count=row.count,
                 unit=figure.unit,
                 households=len(row.households),
