@@ -393,10 +393,11 @@ class Session(QObject):
         return destruction_log(self._cb())
 
     def office_decides(self, key: str) -> bool:
-        """Is setting ``key`` the central office's choice here (a joined laptop)?"""
+        """Is setting ``key`` the central office's here? On a joined laptop every shared
+        setting is (the device's own, such as the klantmanager's name, are not)."""
         from klantapp.domain.settings import setting
 
-        return setting(key).office and self.sync_role() == "laptop"
+        return setting(key).scope == "shared" and self.sync_role() == "laptop"
 
     def due_items(self, on: date, horizon_days: int = 14) -> list[Any]:
         from klantapp.casebook.due import due_items

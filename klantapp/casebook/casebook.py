@@ -736,19 +736,9 @@ class Casebook:
         return default if cached[1] is None else dict(cached[1])
 
     def set_setting(self, key: str, value: Any) -> None:
-        """Validate and save. InvalidInput names the setting and field; a choice the
-        central office makes (``Setting.office``) is refused on a joined laptop."""
-        if setting(key).office and self.is_laptop:
-            raise KlantappError(
-                _(
-                    "{setting}: deze keuze maakt het centrale kantoor; op een laptop kunt u "
-                    "haar niet wijzigen."
-                ).format(setting=_(setting(key).kind.label)),
-                hint=_(
-                    "Vraag het centrale kantoor om haar aan te passen; de laptop krijgt de "
-                    "keuze bij de volgende synchronisatie."
-                ),
-            )
+        """Validate and save. InvalidInput names the setting and field; on a laptop joined
+        to a central office a shared setting is the office's and is refused (the one
+        write path refuses every write of the office's data there)."""
         clean, problems = validate_setting(key, value)
         if problems:
             raise InvalidInput(problems)

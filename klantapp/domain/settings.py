@@ -48,9 +48,6 @@ class Setting:
     scope: SettingScope
     kind: RecordKind  # the fields of the value; ``kind.label`` names the setting
     custom: Mapping[str, Custom] = field(default_factory=dict)
-    #: A choice of the gemeente that its central office makes: a laptop joined to the
-    #: office shows it and does not change it (it arrives with the sync).
-    office: bool = False
 
     @property
     def fields(self) -> tuple[Field, ...]:
@@ -67,11 +64,9 @@ def _setting(
     label: str,
     fields: tuple[Field, ...],
     custom: Mapping[str, Custom] | None = None,
-    *,
-    office: bool = False,
 ) -> Setting:
     kind = RecordKind(name=key, label=label, label_plural=label, fields=fields)
-    return Setting(key, scope, kind, custom or {}, office)
+    return Setting(key, scope, kind, custom or {})
 
 
 _HOURS = re.compile(r"\s*(\d{1,2})[:.](\d{2})\s*[-–]\s*(\d{1,2})[:.](\d{2})\s*")
@@ -225,7 +220,6 @@ RETENTION = _setting(
     "Bewaartermijnen (keuzes van de gemeente, Archiefwet)",
     _retention_fields(),
     _retention_choices(),
-    office=True,
 )
 
 MONITOR = _setting(
@@ -240,7 +234,6 @@ MONITOR = _setting(
             help="standaard uit: een export toont '< 5', zodat niemand herkenbaar is",
         ),
     ),
-    office=True,
 )
 
 SETTINGS: dict[str, Setting] = {s.key: s for s in (GEMEENTE, KLANTMANAGER, RETENTION, MONITOR)}

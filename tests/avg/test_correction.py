@@ -67,7 +67,7 @@ def test_a_correction_needs_a_reason(casebook: Casebook) -> None:
 def test_the_corrected_value_leaves_the_files_on_disk_at_once(
     casebook: Casebook, casebook_path: Path
 ) -> None:
-    from tests.avg.test_destruction import decrypted_contents
+    from tests.avg.traces import decrypted_contents
 
     fam = make_family(casebook)
     services.update_record(casebook, "persons", fam.person, {"given_names": "Foutnaam"})

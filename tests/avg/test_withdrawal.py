@@ -14,7 +14,7 @@ from klantapp.avg.log import AuditFilter, audit_entries, describe_action
 from klantapp.casebook import Casebook, queries, services
 from klantapp.errors import InvalidInput, KlantappError
 from tests.avg.conftest import make_family
-from tests.avg.test_destruction import decrypted_contents
+from tests.avg.traces import decrypted_contents
 from tests.conftest import PASSPHRASE
 
 

@@ -174,7 +174,8 @@ def test_the_gemeentes_choices_are_made_at_the_office(world: World) -> None:
         anna.set_setting("retention", {"appointments": 10})
     with pytest.raises(KlantappError, match="centrale kantoor"):
         anna.set_setting("monitor", {"show_small_numbers": True})
-    anna.set_setting("gemeente", {"name": "Heuveldal"})  # the letterhead: as before
+    with pytest.raises(KlantappError, match="centrale kantoor"):
+        anna.set_setting("gemeente", {"name": "Heuveldal"})  # the letterhead: the same
     world.hub.set_setting("retention", {"appointments": 10})
     world.settle()
     assert anna.get_setting("retention") == {"appointments": 10}
