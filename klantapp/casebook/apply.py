@@ -488,11 +488,7 @@ def finish_change(
         conn.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc', ?)", (newest.encode(),)
         )
-    conn.execute(
-        "INSERT INTO meta (key, value) VALUES (?, ?) "
-        "ON CONFLICT (key) DO UPDATE SET value = max(CAST(value AS INTEGER), excluded.value)",
-        (f"seq:{change.device}", change.last_seq),
-    )
+    conn.execute(SEQ_UPSERT, (f"seq:{change.device}", change.last_seq))
     if change.digest:
         head = conn.execute(
             "SELECT value FROM meta WHERE key = ?", (f"chainseq:{change.device}",)
@@ -514,6 +510,15 @@ def finish_change(
                 json.dumps(change.to_json(), ensure_ascii=False, sort_keys=True),
             ),
         )
+
+
+#: A device's newest sequence number (``seq:<device>`` in meta), never moved back by
+#: an older change of it that arrives later. Both sides are cast: meta's values are
+#: text, and SQLite orders any number before any text.
+SEQ_UPSERT = (
+    "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
+    "SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))"
+)
 
 
 def _keeps_outbox(conn: sqlite3.Connection) -> bool:

@@ -29,6 +29,7 @@ from typing import Any
 from klantapp.casebook.apply import (
     OPLOG_INSERT,
     ROW,
+    SEQ_UPSERT,
     TOMBSTONE_UPDATE,
     apply_change,
     apply_local,
@@ -322,11 +323,7 @@ def _finish_changes(
     last_seq: dict[str, int] = {}
     for c in with_ops:
         last_seq[c.device] = max(last_seq.get(c.device, c.last_seq), c.last_seq)
-    conn.executemany(
-        "INSERT INTO meta (key, value) VALUES (?, ?) "
-        "ON CONFLICT (key) DO UPDATE SET value = max(CAST(value AS INTEGER), excluded.value)",
-        [(f"seq:{device}", seq) for device, seq in last_seq.items()],
-    )
+    conn.executemany(SEQ_UPSERT, [(f"seq:{device}", seq) for device, seq in last_seq.items()])
     heads: dict[str, tuple[int | None, str | None]] = {}
     for c in with_ops:
         if not c.digest:
