@@ -552,14 +552,17 @@ def finish_own_change(
     return moves
 
 
+#: A laptop's own change, kept until the central office acknowledges it.
+OUTBOX_PUT = "INSERT OR REPLACE INTO sync_outbox (id, value) VALUES (?, ?)"
+
+
+def outbox_row(change: Change) -> tuple[str, str]:
+    """The outbox row of a change: by its first sequence number, as JSON."""
+    return f"{change.first_seq:012d}", change.canonical().decode("utf-8")
+
+
 def _put_in_outbox(conn: sqlite3.Connection, change: Change) -> None:
-    conn.execute(
-        "INSERT OR REPLACE INTO sync_outbox (id, value) VALUES (?, ?)",
-        (
-            f"{change.first_seq:012d}",
-            json.dumps(change.to_json(), ensure_ascii=False, sort_keys=True),
-        ),
-    )
+    conn.execute(OUTBOX_PUT, outbox_row(change))
 
 
 #: A device's newest sequence number (``seq:<device>`` in meta), never moved back by

@@ -19,7 +19,6 @@ change) or a casebook from before schema 7 goes the sequential way instead.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
@@ -28,6 +27,7 @@ from typing import Any
 
 from klantapp.casebook.apply import (
     OPLOG_INSERT,
+    OUTBOX_PUT,
     ROW,
     SEQ_UPSERT,
     TOMBSTONE_UPDATE,
@@ -36,6 +36,7 @@ from klantapp.casebook.apply import (
     device_number,
     local_value,
     oplog_line,
+    outbox_row,
     table_columns,
 )
 from klantapp.casebook.convert import to_sql
@@ -348,16 +349,7 @@ def _finish_changes(
     own = conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()
     mine = [c for c in with_ops if own is not None and c.device == own[0]]
     if mine and local_value(conn, "sync_state", "role") == "laptop":
-        conn.executemany(
-            "INSERT OR REPLACE INTO sync_outbox (id, value) VALUES (?, ?)",
-            [
-                (
-                    f"{c.first_seq:012d}",
-                    json.dumps(c.to_json(), ensure_ascii=False, sort_keys=True),
-                )
-                for c in mine
-            ],
-        )
+        conn.executemany(OUTBOX_PUT, [outbox_row(c) for c in mine])
 
 
 def apply_record(conn: sqlite3.Connection, record: ChangeRecord) -> None:

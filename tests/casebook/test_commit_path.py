@@ -6,7 +6,9 @@ came before."""
 
 from __future__ import annotations
 
+import dataclasses
 import errno
+import json
 import tempfile
 import uuid
 from pathlib import Path
@@ -17,7 +19,7 @@ from hypothesis import strategies as st
 
 from klantapp.casebook import Casebook
 from klantapp.casebook.hlc import Timestamp
-from klantapp.casebook.ops import Change, Op
+from klantapp.casebook.ops import Change, ChangeRecord, LocalOp, Op, canonical_json
 from klantapp.errors import KlantappError
 from klantapp.vault import KdfParams, fsio
 from tests.conftest import PASSPHRASE
@@ -189,3 +191,72 @@ def test_the_meta_rows_after_edits_name_the_newest_clock_sequence_and_chain(
     assert meta[f"seq:{dev}"] == str(last.seq) == "7"  # two inserts, five edits
     assert meta[f"chain:{dev}"] == digest
     assert meta[f"chainseq:{dev}"] == str(last_seq) == str(first) == "7"
+
+
+#: Strings with what could confuse the splicing of JSON: quotes, the key names.
+TEXT = st.lists(
+    st.sampled_from(
+        ['"', ",", ":", "[", "]", "\\", '","ops":[', '"changes":[]', "é", "ሰ", "a", " "]
+    ),
+    max_size=6,
+).map("".join)
+OPS = st.lists(
+    st.builds(
+        Op,
+        table=st.sampled_from(["notes", "households"]),
+        row_id=TEXT,
+        op=st.sampled_from(["insert", "update"]),
+        data=st.dictionaries(st.sampled_from(["text", "city", "name"]), TEXT, max_size=2),
+        hlc=st.just("0001733570000000-00000-d"),
+        device=st.just("d"),
+        seq=st.integers(1, 10**6),
+        base=st.none() | st.dictionaries(st.sampled_from(["text", "city"]), TEXT, min_size=1),
+    ),
+    min_size=1,
+    max_size=3,
+)
+CHANGES = st.builds(
+    Change, device=TEXT, at=TEXT, actor=TEXT, ops=OPS.map(tuple), summary=TEXT, prev=TEXT
+)
+
+
+@given(CHANGES)
+def test_a_sealed_change_keeps_the_canonical_form_its_digest_was_taken_over(
+    change: Change,
+) -> None:
+    sealed = change.sealed()
+    assert sealed.digest == change.compute_digest() == sealed.compute_digest()
+    assert sealed.canonical() == canonical_json(sealed.to_json())
+    assert Change.from_json(json.loads(sealed.canonical())) == sealed
+    trimmed = dataclasses.replace(sealed, ops=sealed.ops[:1], digest="")
+    assert trimmed.canonical() == canonical_json(trimmed.to_json())
+
+
+@given(
+    st.lists(CHANGES.map(Change.sealed) | CHANGES, max_size=3),
+    TEXT,
+    TEXT,
+    st.lists(
+        st.builds(LocalOp, st.just("sync_state"), TEXT, st.just("put"), st.none()), max_size=2
+    ),
+)
+def test_a_journal_record_holds_what_it_held_before_and_reads_back(
+    changes: list[Change], actor: str, summary: str, local: list[LocalOp]
+) -> None:
+    record = ChangeRecord(
+        actor, "2026-12-07T10:00:00.000+00:00", tuple(changes), tuple(local), summary
+    )
+    raw = record.encode()
+    # the JSON the encoder before issue 15 wrote (key order aside)
+    before: dict[str, object] = {
+        "v": 2,
+        "actor": actor,
+        "at": record.at,
+        "changes": [c.to_json() for c in changes],
+    }
+    if local:
+        before["local"] = [lo.to_json() for lo in local]
+    if summary:
+        before["sum"] = summary
+    assert json.loads(raw) == before
+    assert ChangeRecord.decode(raw) == record
