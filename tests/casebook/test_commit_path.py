@@ -2,7 +2,8 @@
 in memory (the chain head, the role); opening replays the journal through the general
 path, which reads everything back from the database and compares. Both must leave the
 same bookkeeping, whatever mix of edits, remote changes, role changes and rollbacks
-came before."""
+came before. A sealed change is serialised once, and the journal holds the same JSON
+as before."""
 
 from __future__ import annotations
 
@@ -24,14 +25,10 @@ from klantapp.errors import KlantappError
 from klantapp.vault import KdfParams, fsio
 from tests.conftest import PASSPHRASE
 
+from .test_sync_groundwork import BOOKKEEPING as SYNC_BOOKKEEPING
+
 BOOKKEEPING = (
-    "SELECT tbl, row_id, field, hlc, device, seq, change_id FROM clocks ORDER BY 1, 2, 3",
-    "SELECT id, at, actor, summary, device, digest, prev, first_seq, last_seq FROM changes "
-    "ORDER BY id",
-    "SELECT device, seq, hlc, change_id, tbl, row_id, op, fields FROM oplog ORDER BY 1, 2",
-    "SELECT * FROM tombstones ORDER BY tbl, row_id",
-    "SELECT key, value FROM meta ORDER BY key",
-    "SELECT id, value FROM sync_state ORDER BY id",
+    *SYNC_BOOKKEEPING,  # clocks, changes, oplog, tombstones, meta, sync_state
     "SELECT id, value FROM sync_outbox ORDER BY id",
     "SELECT id, household_id, text FROM notes ORDER BY id",
 )
