@@ -513,6 +513,7 @@ class Casebook:
                 vault, conn = self._vault, self._conn
                 self._vault = None
                 self._conn = None
+                self._own = None
                 if conn is not None:
                     conn.close()
                 if vault is not None:
