@@ -4,17 +4,20 @@
 #   make package / make windows   the Linux bundle and .deb / the Windows bundle, NSIS
 #               installer and MSI (built under Wine); make smoke-package / smoke-windows
 #               test them (packaging/README.md)
-# CPython 3.13 (else 3.12): see scripts/find-python.sh for why not 3.11.
+# CPython 3.13 (else 3.12): see scripts/find-python.sh for why not 3.11. The .venv runs
+# on the SQLite the frozen builds ship (scripts/dev-sqlite.sh), compiled once.
 PYTHON ?= $(shell bash scripts/find-python.sh)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+SQLITE := build/sqlite/linux/libsqlite3.so.0
 DEMO   := demo-casebook
 export QT_QPA_PLATFORM ?=
 
 .PHONY: run test lint pytest bench screenshots clean-demo package windows smoke-package smoke-windows
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt scripts/dev-sqlite.sh packaging/sqlite/build.sh \
+		packaging/sqlite/source.env $(SQLITE)
 	@bash scripts/system-deps.sh
 	@test -n "$(PYTHON)" || { echo "make: no suitable Python (3.12 or 3.13) found" >&2; exit 1; }
 	@# A .venv made with an older Python (3.11 aborts the client) is made anew.
@@ -22,7 +25,11 @@ $(STAMP): pyproject.toml constraints.txt
 		|| { rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
+	bash scripts/dev-sqlite.sh
 	@touch $(STAMP)
+
+# Gone (a clean build/): the set-up above runs again and compiles it.
+$(SQLITE):
 
 run: $(STAMP)
 	@test -d $(DEMO) || KLANTAPP_PASSPHRASE=demo $(BIN)/klantapp demo $(DEMO)

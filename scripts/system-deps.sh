@@ -2,9 +2,11 @@
 # Usage: system-deps.sh [test|package|windows]
 # Makes sure the Debian libraries Qt needs (and poppler/Xvfb for the letter and
 # screenshot tests, age/minisign for the sync interop and recovery-key tests, npm to
-# fetch the age test vectors) are present. As root on Debian it installs what is missing;
-# otherwise it prints the exact apt-get line and carries on (pip's Qt wheels bring
-# Qt itself; only these system libraries come from the distribution).
+# fetch the age test vectors and the SQLite amalgamation, gcc to compile that SQLite,
+# which the .venv runs on as the builds do: scripts/dev-sqlite.sh) are present. As
+# root on Debian it installs what is missing; otherwise it prints the exact apt-get
+# line and carries on (pip's Qt wheels bring Qt itself; only these system libraries
+# come from the distribution).
 set -euo pipefail
 
 # What Qt needs at run time: also the .deb's Depends (packaging/linux/build.sh).
@@ -21,11 +23,12 @@ PACKAGES=(
   "${QT_RUNTIME[@]}"
   poppler-utils xvfb xauth
   age minisign
+  gcc libc6-dev # packaging/sqlite: the .venv's SQLite, and the Linux bundle's
 )
 # `make package` and `make windows` need their tools as well (packaging/README.md).
 case "${1:-test}" in
   test) ;;
-  package) PACKAGES+=(binutils desktop-file-utils appstream gcc libc6-dev) ;; # gcc: packaging/sqlite
+  package) PACKAGES+=(binutils desktop-file-utils appstream) ;;
   windows) PACKAGES+=(wine64 nsis msitools wixl gcc-mingw-w64-x86-64-win32 osslsigncode
     x11-apps netpbm xdotool) ;; # the last three for windows/screenshot.sh; mingw also packaging/sqlite
   *) echo "system-deps: unknown set '$1' (test, package, windows)" >&2; exit 2 ;;

@@ -153,14 +153,70 @@ def _sqlite_check(version: str, source_id: str) -> subprocess.CompletedProcess[s
     )
 
 
-def test_the_shipped_sqlite_check_refuses_another_sqlite() -> None:
-    """The packaging scripts run it with the SQLite a build ships: a build on the
-    Python's own SQLite must fail, naming what it found."""
+def _pinned_sqlite() -> dict[str, str]:
+    """packaging/sqlite/source.env: the SQLite every build ships and the .venv runs on."""
+    return dict(
+        re.findall(
+            r'^(\w+)="(.*)"$',
+            (ROOT / "packaging" / "sqlite" / "source.env").read_text(),
+            re.MULTILINE,
+        )
+    )
+
+
+def _running_sqlite() -> tuple[str, str]:
     import sqlite3
 
-    done = _sqlite_check("3.53.4", "2026-07-24 19:02:57 bf7c7f3003")
+    conn = sqlite3.connect(":memory:")
+    found: tuple[str, str] = conn.execute("SELECT sqlite_version(), sqlite_source_id()").fetchone()
+    conn.close()
+    return found
+
+
+@pytest.mark.parametrize(
+    ("version", "source_id"),
+    [
+        # Debian 12's, which the development Python linked before scripts/dev-sqlite.sh
+        (
+            "3.40.1",
+            "2022-12-28 14:03:47 df5c253c0b3dd24916e4ec7cf77d3db5294cc9fd45ae7b9c5e82ad8197f3alt1",
+        ),
+        # the pinned version built from changed source (as SQLCipher's, ending in alt1)
+        (
+            "3.53.4",
+            "2026-07-24 19:02:57 bf7c7f30031888f4e796e429ab3978879485813aaca6f641c7b33e4e0945alt1",
+        ),
+    ],
+)
+def test_the_shipped_sqlite_check_refuses_another_sqlite(version: str, source_id: str) -> None:
+    """The packaging scripts run it with the SQLite a build ships: a Python on any
+    other SQLite than the one asked for must fail, naming what it found."""
+    found = _running_sqlite()
+    assert found != (version, source_id)
+    done = _sqlite_check(version, source_id)
     assert done.returncode == 1
-    assert f"runs on SQLite {sqlite3.sqlite_version}" in done.stderr
+    assert f"runs on SQLite {found[0]} ({found[1]}), not {version}" in done.stderr
+
+
+def test_the_development_python_runs_on_the_sqlite_the_builds_ship() -> None:
+    """make's set-up (scripts/dev-sqlite.sh) puts the .venv on the pinned SQLite, so the
+    tests and benches see what users get: here (an xdist worker under `make test`), in
+    a Python the tests start, and in the C library the one-copy open calls."""
+    from klantapp.casebook import sqlitemem
+
+    pinned = _pinned_sqlite()
+    expected = (pinned["SQLITE_VERSION"], pinned["SQLITE_SOURCE_ID"])
+    assert _running_sqlite() == expected, "run `make test` (or bash scripts/dev-sqlite.sh)"
+    child = subprocess.run(
+        [sys.executable, "-c", "import sqlite3; print(sqlite3.sqlite_version)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert child.stdout.strip() == expected[0]
+    assert child.stderr == ""
+    lib = sqlitemem.library()
+    assert lib is not None and lib.version == expected[0]
 
 
 def test_the_shipped_sqlite_check_passes_fts5_and_deserialize_here() -> None:
@@ -176,13 +232,7 @@ def test_the_shipped_sqlite_check_passes_fts5_and_deserialize_here() -> None:
 def test_the_pinned_sqlite_is_one_version_everywhere() -> None:
     """source.env names the version three times over: the tarball's folder, the
     version the library must report and the date-stamped source id."""
-    env = dict(
-        re.findall(
-            r'^(\w+)="(.*)"$',
-            (ROOT / "packaging" / "sqlite" / "source.env").read_text(),
-            re.MULTILINE,
-        )
-    )
+    env = _pinned_sqlite()
     major, minor, patch = env["SQLITE_VERSION"].split(".")
     assert env["SQLITE_AMALGAMATION_DIR"].endswith(f"-{major}{int(minor):02d}{int(patch):02d}00")
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [0-9a-f]{64}", env["SQLITE_SOURCE_ID"])

@@ -128,15 +128,19 @@ def open_change(conn: sqlite3.Connection, change: Change) -> int:
     return int(cur.lastrowid or 0)
 
 
-def apply_op(conn: sqlite3.Connection, op: Op, change_id: int, device_no: int) -> None:
+def apply_op(
+    conn: sqlite3.Connection, op: Op, change_id: int, device_no: int, packed: int | None = None
+) -> None:
     """One row operation with its bookkeeping: the row, its clocks or tombstone, the
-    oplog line. (Deletes go through :func:`apply_deletes`.)"""
+    oplog line. (Deletes go through :func:`apply_deletes`.) ``packed``: the operation's
+    clock as :meth:`Timestamp.pack` gives it, when the caller has it at hand."""
     if op.table not in REPLICATED_TABLES:
         raise ValueError(f"operation on a table that is not writable: {op.table!r}")
     if op.op == "delete":
         apply_deletes(conn, [op], change_id, device_no)
         return
-    packed = Timestamp.decode(op.hlc).pack()
+    if packed is None:
+        packed = Timestamp.decode(op.hlc).pack()
     values = to_sql(op.table, op.data or {})
     unknown = set(values) - table_columns(conn, op.table) - {"id"}
     if unknown:
@@ -163,10 +167,11 @@ def apply_op(conn: sqlite3.Connection, op: Op, change_id: int, device_no: int) -
         )
         if cur.rowcount != 1:
             raise LookupError(f"{op.table} {op.row_id} does not exist")
-        conn.executemany(
-            "INSERT OR REPLACE INTO clocks VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(op.table, op.row_id, f, packed, device_no, op.seq, change_id) for f in values],
-        )
+        clocks = [(op.table, op.row_id, f, packed, device_no, op.seq, change_id) for f in values]
+        if len(clocks) == 1:  # most edits change one field
+            conn.execute(_CLOCK_REPLACE, clocks[0])
+        else:
+            conn.executemany(_CLOCK_REPLACE, clocks)
     else:
         raise ValueError(f"unknown operation {op.op!r}")
     # The same operation may be applied again after its row left this device and came
@@ -190,6 +195,8 @@ def drop_unclocked(conn: sqlite3.Connection, table: str, row_ids: Sequence[str])
         (given, table),
     )
 
+
+_CLOCK_REPLACE = "INSERT OR REPLACE INTO clocks VALUES (?, ?, ?, ?, ?, ?, ?)"
 
 #: The oplog keeps the first line of an operation (see :func:`apply_op`).
 OPLOG_INSERT = (
@@ -520,24 +527,12 @@ def local_values(conn: sqlite3.Connection, table: str) -> dict[str, Any]:
     }
 
 
-def finish_change(
-    conn: sqlite3.Connection, change: Change, change_id: int, *, opened_whole: bool = False
-) -> None:
-    """After a change's operations: its digest and chain in ``changes`` (unless
-    ``opened_whole``: :func:`open_change` had them), the stored clock (never moved
-    backwards), the device's sequence number and chain head, and -- for a laptop's own
-    change -- its place in the outbox."""
-    if not opened_whole:
-        conn.execute(
-            "UPDATE changes SET digest = ?, prev = ?, first_seq = ?, last_seq = ? WHERE id = ?",
-            (
-                change.digest or None,
-                change.prev or None,
-                change.first_seq or None,
-                change.last_seq or None,
-                change_id,
-            ),
-        )
+def finish_change(conn: sqlite3.Connection, change: Change) -> None:
+    """After the operations of a change :func:`open_change` opened whole: the stored
+    clock (never moved backwards), the device's sequence number and chain head (never
+    moved back to an older change of it), and -- for a laptop's own change -- its place
+    in the outbox. (A live transaction finishes its own change with
+    :func:`finish_own_change`.)"""
     if not change.ops:
         return
     newest = max(Timestamp.decode(o.hlc) for o in change.ops)
@@ -546,11 +541,7 @@ def finish_change(
         conn.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc', ?)", (newest.encode(),)
         )
-    conn.execute(
-        "INSERT INTO meta (key, value) VALUES (?, ?) "
-        "ON CONFLICT (key) DO UPDATE SET value = max(CAST(value AS INTEGER), excluded.value)",
-        (f"seq:{change.device}", change.last_seq),
-    )
+    conn.execute(SEQ_UPSERT, (f"seq:{change.device}", change.last_seq))
     if change.digest:
         head = conn.execute(
             "SELECT value FROM meta WHERE key = ?", (f"chainseq:{change.device}",)
@@ -565,13 +556,80 @@ def finish_change(
             )
     own = conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()
     if own is not None and own[0] == change.device and _keeps_outbox(conn):
-        conn.execute(
-            "INSERT OR REPLACE INTO sync_outbox (id, value) VALUES (?, ?)",
-            (
-                f"{change.first_seq:012d}",
-                json.dumps(change.to_json(), ensure_ascii=False, sort_keys=True),
-            ),
-        )
+        _put_in_outbox(conn, change)
+
+
+def finish_own_change(
+    conn: sqlite3.Connection,
+    change: Change,
+    change_id: int,
+    *,
+    chain_seq: int | None,
+    laptop: bool,
+) -> bool:
+    """:func:`finish_change` for this device's own sealed change, in a live transaction,
+    in two statements: the ``changes`` row :meth:`Transaction.change_id` opened gets
+    its time, summary, digest, chain and sequence range; meta its clock, sequence
+    number and chain head. The caller knows what the general path reads back:
+    ``chain_seq`` (meta's ``chainseq:<device>``) and whether this is a joined laptop
+    (which keeps the change in its outbox). The stored clock needs no comparison: the
+    change's last operation has the device's newest timestamp, later than every one
+    stored (the clock has observed each). Returns whether the chain head moved (always,
+    unless a change of this device with a later sequence number arrived from
+    elsewhere)."""
+    conn.execute(
+        "UPDATE changes SET at = ?, summary = ?, digest = ?, prev = ?, first_seq = ?, "
+        "last_seq = ? WHERE id = ?",
+        (
+            change.at,
+            change.summary or None,
+            change.digest,
+            change.prev or None,
+            change.first_seq,
+            change.last_seq,
+            change_id,
+        ),
+    )
+    seq_key = f"seq:{change.device}"
+    rows = [("hlc", change.ops[-1].hlc), (seq_key, str(change.last_seq))]
+    moves = chain_seq is None or chain_seq < change.last_seq
+    if moves:
+        rows += [
+            (f"chain:{change.device}", change.digest),
+            (f"chainseq:{change.device}", str(change.last_seq)),
+        ]
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES "
+        + ", ".join("(?, ?)" for _ in rows)
+        + " ON CONFLICT (key) DO UPDATE SET value = CASE WHEN key = ? THEN "
+        "max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER)) ELSE excluded.value END",
+        (*(v for row in rows for v in row), seq_key),
+    )
+    if laptop:
+        _put_in_outbox(conn, change)
+    return moves
+
+
+#: A laptop's own change, kept until the central office acknowledges it.
+OUTBOX_PUT = "INSERT OR REPLACE INTO sync_outbox (id, value) VALUES (?, ?)"
+
+
+def outbox_row(change: Change) -> tuple[str, str]:
+    """The outbox row of a change: by its first sequence number, as JSON."""
+    return f"{change.first_seq:012d}", change.canonical().decode("utf-8")
+
+
+def _put_in_outbox(conn: sqlite3.Connection, change: Change) -> None:
+    conn.execute(OUTBOX_PUT, outbox_row(change))
+
+
+#: A device's newest sequence number (``seq:<device>`` in meta), never moved back by
+#: an older change of it that arrives later. Both sides are cast: meta's values are
+#: text, and SQLite orders any number before any text.
+SEQ_UPSERT = (
+    "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
+    "SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))"
+)
 
 
 def _keeps_outbox(conn: sqlite3.Connection) -> bool:
@@ -623,7 +681,7 @@ def apply_change(conn: sqlite3.Connection, change: Change) -> int:
         else:
             for op in run:
                 apply_op(conn, op, change_id, device_no)
-    finish_change(conn, change, change_id, opened_whole=True)
+    finish_change(conn, change)
     destroyed = [[op.table, op.row_id] for op in change.ops if is_destruction(op)]
     if destroyed or corrected:
         forget_history(conn, {"rows": destroyed, "texts": corrected})

@@ -20,7 +20,6 @@ instead.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
@@ -29,7 +28,9 @@ from typing import Any
 
 from klantapp.casebook.apply import (
     OPLOG_INSERT,
+    OUTBOX_PUT,
     ROW,
+    SEQ_UPSERT,
     TOMBSTONE_UPDATE,
     apply_change,
     apply_local,
@@ -37,6 +38,7 @@ from klantapp.casebook.apply import (
     drop_unclocked,
     local_value,
     oplog_line,
+    outbox_row,
     table_columns,
 )
 from klantapp.casebook.convert import to_sql
@@ -333,11 +335,7 @@ def _finish_changes(
     last_seq: dict[str, int] = {}
     for c in with_ops:
         last_seq[c.device] = max(last_seq.get(c.device, c.last_seq), c.last_seq)
-    conn.executemany(
-        "INSERT INTO meta (key, value) VALUES (?, ?) "
-        "ON CONFLICT (key) DO UPDATE SET value = max(CAST(value AS INTEGER), excluded.value)",
-        [(f"seq:{device}", seq) for device, seq in last_seq.items()],
-    )
+    conn.executemany(SEQ_UPSERT, [(f"seq:{device}", seq) for device, seq in last_seq.items()])
     heads: dict[str, tuple[int | None, str | None]] = {}
     for c in with_ops:
         if not c.digest:
@@ -362,16 +360,7 @@ def _finish_changes(
     own = conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()
     mine = [c for c in with_ops if own is not None and c.device == own[0]]
     if mine and local_value(conn, "sync_state", "role") == "laptop":
-        conn.executemany(
-            "INSERT OR REPLACE INTO sync_outbox (id, value) VALUES (?, ?)",
-            [
-                (
-                    f"{c.first_seq:012d}",
-                    json.dumps(c.to_json(), ensure_ascii=False, sort_keys=True),
-                )
-                for c in mine
-            ],
-        )
+        conn.executemany(OUTBOX_PUT, [outbox_row(c) for c in mine])
 
 
 def apply_record(conn: sqlite3.Connection, record: ChangeRecord) -> None:

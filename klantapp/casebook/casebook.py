@@ -33,7 +33,7 @@ from klantapp.casebook.apply import (
     apply_op,
     device_number,
     field_clock,
-    finish_change,
+    finish_own_change,
     forget_columns,
     local_value,
     newest_clocks,
@@ -155,8 +155,8 @@ class Transaction:
             clocks = row_clocks(conn, table, row_id)
             found = {f: field_clock(clocks, f) for f in data}
             base = {f: c.encode() for f, c in found.items() if c is not None}
-        op = self._next_op(table, row_id, kind, data, base)
-        apply_op(conn, op, self.change_id, device_number(conn, op.device))
+        op, packed = self._next_op(table, row_id, kind, data, base)
+        apply_op(conn, op, self.change_id, device_number(conn, op.device), packed)
         self.ops.append(op)
         return op
 
@@ -167,12 +167,13 @@ class Transaction:
         kind: OpKind,
         data: dict[str, Any] | None,
         base: dict[str, str] | None,
-    ) -> Op:
-        """The operation with this device's next clock and sequence number."""
+    ) -> tuple[Op, int]:
+        """The operation with this device's next clock and sequence number, and that
+        clock packed (:meth:`Timestamp.pack`)."""
         ts = self._cb._clock.tick()
         device, seq = self._cb.device_id, self._cb._next_seq
         self._cb._next_seq += 1
-        return Op(table, row_id, kind, data, ts.encode(), device, seq, base or None)
+        return Op(table, row_id, kind, data, ts.encode(), device, seq, base or None), ts.pack()
 
     def insert(self, table: str, values: dict[str, Any], *, row_id: str | None = None) -> str:
         values = dict(values)
@@ -212,7 +213,7 @@ class Transaction:
             clock = newest.get((table, row_id))
             base = {ROW: clock.encode()} if clock is not None else None
             data = dict(DESTROYED) if destroyed else None
-            ops.append(self._next_op(table, row_id, "delete", data, base))
+            ops.append(self._next_op(table, row_id, "delete", data, base)[0])
         apply_deletes(conn, ops, self.change_id, device_number(conn, self._cb.device_id))
         self.ops.extend(ops)
 
@@ -223,6 +224,7 @@ class Transaction:
             raise RuntimeError("remote changes go before this device's own operations")
         for op in change.ops:
             self._cb._clock.observe(Timestamp.decode(op.hlc))
+        self._cb._own = None  # a change of this device sent back may move its chain
         apply_change(self._conn, change)
         self.remote.append(change)
 
@@ -234,16 +236,19 @@ class Transaction:
         for change in changes:
             for op in change.ops:
                 self._cb._clock.observe(Timestamp.decode(op.hlc))
+        self._cb._own = None  # (see apply_remote)
         apply_changes(self._conn, changes)
         self.remote.extend(changes)
 
     def put_local(self, table: str, row_id: str, value: Any) -> None:
-        lo = LocalOp(table, row_id, "put", value)
-        apply_local(self._conn, lo)
-        self.local.append(lo)
+        self._write_local(LocalOp(table, row_id, "put", value))
 
     def delete_local(self, table: str, row_id: str) -> None:
-        lo = LocalOp(table, row_id, "delete")
+        self._write_local(LocalOp(table, row_id, "delete"))
+
+    def _write_local(self, lo: LocalOp) -> None:
+        if lo.table == "sync_state":  # the role may change (joined, left)
+            self._cb._own = None
         apply_local(self._conn, lo)
         self.local.append(lo)
 
@@ -293,19 +298,23 @@ class Transaction:
             self._conn.execute("DELETE FROM changes WHERE id = ?", (self._change_id,))
         if self.ops:
             assert self._change_id is not None
+            state = self._cb._own_state()
             own = Change(
                 device=self._cb.device_id,
                 at=at,
                 actor=self.actor,
                 ops=tuple(self.ops),
                 summary=self.summary,
-                prev=self._cb._chain_head(),
+                prev=state.chain_head,
             ).sealed()
-            self._conn.execute(
-                "UPDATE changes SET at = ?, summary = ? WHERE id = ?",
-                (at, self.summary or None, self._change_id),
-            )
-            finish_change(self._conn, own, self._change_id)
+            if finish_own_change(
+                self._conn,
+                own,
+                self._change_id,
+                chain_seq=state.chain_seq,
+                laptop=state.laptop,
+            ):
+                state.chain_head, state.chain_seq = own.digest, own.last_seq
             changes.append(own)
         if not changes and not self.local:
             return None
@@ -332,6 +341,7 @@ class Casebook:
         self._next_seq = int(self._meta(f"seq:{self.device_id}") or 0) + 1
         self._snapshot_bytes = 0
         self._settings: dict[str, tuple[str | None, Any]] = {}  # key -> (stored text, value)
+        self._own: _OwnState | None = None  # see _own_state
         self.timings: dict[str, float] = {}
 
     # --- life cycle -----------------------------------------------------------------
@@ -515,6 +525,7 @@ class Casebook:
                 vault, conn = self._vault, self._conn
                 self._vault = None
                 self._conn = None
+                self._own = None
                 if conn is not None:
                     conn.close()
                 if vault is not None:
@@ -627,14 +638,35 @@ class Casebook:
                 conn.execute("ROLLBACK")
                 self._clock = HybridClock(self.device_id, saved_clock)
                 self._next_seq = saved_seq
+                self._own = None
                 raise
             conn.execute("COMMIT")
 
     @property
     def is_laptop(self) -> bool:
         """Joined to a central office: household ownership applies."""
-        with self.reading() as conn:
-            return bool(local_value(conn, "sync_state", "role") == "laptop")
+        with self._lock:
+            return self._own_state().laptop
+
+    def _own_state(self) -> _OwnState:
+        """What this device's next change needs to know (read once, then kept up to
+        date by the transactions; forgotten on a rollback, a write of ``sync_state``
+        and a remote change, and read again)."""
+        if self._own is None:
+            conn = self._require_conn()
+            chain = dict(
+                conn.execute(
+                    "SELECT key, value FROM meta WHERE key IN (?, ?)",
+                    (f"chain:{self.device_id}", f"chainseq:{self.device_id}"),
+                ).fetchall()
+            )
+            seq = chain.get(f"chainseq:{self.device_id}")
+            self._own = _OwnState(
+                laptop=local_value(conn, "sync_state", "role") == "laptop",
+                chain_head=chain.get(f"chain:{self.device_id}") or "",
+                chain_seq=None if seq is None else int(seq),
+            )
+        return self._own
 
     def _require_office_owner(self, conn: sqlite3.Connection, tables: Sequence[str]) -> None:
         """Refuse an edit of the gemeente's shared settings on a laptop joined to an
@@ -655,7 +687,7 @@ class Casebook:
         self, conn: sqlite3.Connection, table: str, row_id: str, data: dict[str, Any] | None
     ) -> None:
         """Refuse an edit of a household this laptop does not own."""
-        if local_value(conn, "sync_state", "role") != "laptop":
+        if not self._own_state().laptop:
             return
         if table == "households":
             household: str | None = row_id
@@ -673,7 +705,7 @@ class Casebook:
         self, conn: sqlite3.Connection, rows: Sequence[tuple[str, str]]
     ) -> None:
         """:meth:`_require_owner` for the deletes of many rows (of household tables)."""
-        if not rows or local_value(conn, "sync_state", "role") != "laptop":
+        if not rows or not self._own_state().laptop:
             return
         households: set[str] = set()
         by_table: dict[str, list[str]] = {}
@@ -710,10 +742,6 @@ class Casebook:
             ).format(name=row[1], owner=names.get(row[0]) or _("een andere klantmanager")),
             hint=_("Het centrale kantoor kan het huishouden aan u toewijzen."),
         )
-
-    def _chain_head(self) -> str:
-        """The digest of this device's newest change ("" before its first)."""
-        return self._meta(f"chain:{self.device_id}") or ""
 
     def _meta(self, key: str) -> str | None:
         row = (
@@ -762,6 +790,18 @@ def tx_set_setting(cb: Casebook, tx: Transaction, key: str, clean: dict[str, Any
         tx.update("settings", key, {"value": clean})
     else:
         tx.insert("settings", {"value": clean}, row_id=key)
+
+
+@dataclass
+class _OwnState:
+    """Of this device, as meta and ``sync_state`` hold it: whether it is a laptop joined
+    to a central office, and its chain head (``chain:<id>``, the digest of its newest
+    change, "" before its first) with that change's last sequence number
+    (``chainseq:<id>``)."""
+
+    laptop: bool
+    chain_head: str
+    chain_seq: int | None
 
 
 @dataclass(frozen=True)

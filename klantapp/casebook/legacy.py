@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from klantapp.casebook.apply import SEQ_UPSERT
 from klantapp.casebook.convert import to_sql
 from klantapp.casebook.hlc import Timestamp
 from klantapp.casebook.ops import REPLICATED_TABLES, ChangeRecord, Op
@@ -90,8 +91,4 @@ def apply_format_1(conn: sqlite3.Connection, record: ChangeRecord) -> None:
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc', ?)", (newest.encode(),)
         )
     for device in numbers:
-        conn.execute(
-            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
-            "SET value = max(CAST(value AS INTEGER), excluded.value)",
-            (f"seq:{device}", max(o.seq for o in ops if o.device == device)),
-        )
+        conn.execute(SEQ_UPSERT, (f"seq:{device}", max(o.seq for o in ops if o.device == device)))

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from klantapp.domain.records import HOUSEHOLD_CHILDREN, RECORD_KINDS
@@ -197,7 +197,8 @@ class Change:
     def last_seq(self) -> int:
         return self.ops[-1].seq if self.ops else 0
 
-    def compute_digest(self) -> str:
+    def _signed_body(self) -> bytes:
+        """What the digest is taken over: the change without it, canonical."""
         body = {
             "dev": self.device,
             "at": self.at,
@@ -206,10 +207,34 @@ class Change:
             "prev": self.prev,
             "ops": [o.to_json() for o in self.ops],
         }
-        return hashlib.sha256(b"klantapp-change/v2\n" + canonical_json(body)).hexdigest()
+        return canonical_json(body)
+
+    def compute_digest(self) -> str:
+        return _digest_of(self._signed_body())
 
     def sealed(self) -> Change:
-        return replace(self, digest=self.compute_digest())
+        """This change with its digest. It keeps its :meth:`canonical` form, made from
+        the bytes the digest was taken over, so a change this device makes is
+        serialised once for the digest, the journal and the outbox."""
+        body = self._signed_body()
+        digest = _digest_of(body)
+        done = Change(self.device, self.at, self.actor, self.ops, self.summary, self.prev, digest)
+        # The body's keys in order are actor, at, dev, ops, prev, sum; to_json() has the
+        # digest ("dg", sorted between "dev" and "ops") and no "sum" when it is empty
+        # (the last key). A quote inside a value is escaped, so the first ',"ops":['
+        # is the key.
+        if not self.summary:
+            body = body.removesuffix(b',"sum":""}') + b"}"
+        at = body.index(b',"ops":[')
+        form = body[:at] + b',"dg":"' + digest.encode("ascii") + b'"' + body[at:]
+        object.__setattr__(done, "_canonical", form)  # not a field: replace() drops it
+        return done
+
+    def canonical(self) -> bytes:
+        """``canonical_json(self.to_json())``: the change as the journal and a laptop's
+        outbox keep it."""
+        kept: bytes | None = self.__dict__.get("_canonical")
+        return kept if kept is not None else canonical_json(self.to_json())
 
     def to_json(self) -> dict[str, Any]:
         doc: dict[str, Any] = {
@@ -238,6 +263,10 @@ class Change:
             prev=str(obj.get("prev") or ""),
             digest=str(obj.get("dg") or ""),
         )
+
+
+def _digest_of(signed_body: bytes) -> str:
+    return hashlib.sha256(b"klantapp-change/v2\n" + signed_body).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -291,17 +320,17 @@ class ChangeRecord:
         return tuple(o for c in self.changes for o in c.ops)
 
     def encode(self) -> bytes:
-        doc: dict[str, Any] = {
-            "v": RECORD_FORMAT,
-            "actor": self.actor,
-            "at": self.at,
-            "changes": [c.to_json() for c in self.changes],
-        }
+        """JSON, each change in its :meth:`Change.canonical` form."""
+        doc: dict[str, Any] = {"v": RECORD_FORMAT, "actor": self.actor, "at": self.at}
+        doc["changes"] = []  # filled in below, after the two strings
         if self.local:
             doc["local"] = [lo.to_json() for lo in self.local]
         if self.summary:
             doc["sum"] = self.summary
-        return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        text = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        # A quote inside the actor or time is escaped: the first '"changes":[]' is the key.
+        changes = b'"changes":[' + b",".join(c.canonical() for c in self.changes) + b"]"
+        return text.replace(b'"changes":[]', changes, 1)
 
     @staticmethod
     def decode(data: bytes) -> ChangeRecord:

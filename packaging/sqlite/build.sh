@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The SQLite the frozen builds ship instead of the one their Python brings
-# (packaging/sqlite/README.md):
+# (packaging/README.md, *SQLite*; the .venv runs on it too: scripts/dev-sqlite.sh):
 #   packaging/sqlite/build.sh linux     -> build/sqlite/linux/libsqlite3.so.0
 #   packaging/sqlite/build.sh windows   -> build/sqlite/windows/sqlite3.dll (mingw-w64)
 # prints the library's path. The amalgamation comes from the npm registry, checked

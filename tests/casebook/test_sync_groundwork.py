@@ -142,6 +142,37 @@ def test_remote_changes_never_move_the_stored_clock_back(casebook: Casebook, reo
         cb.close()
 
 
+def test_an_older_change_arriving_late_never_moves_a_device_sequence_number_back(
+    casebook: Casebook, reopen
+) -> None:
+    """The newest sequence number of each device stays the newest, live and after a
+    replay of the journal (the batch path), whatever order its changes arrive in."""
+    hid = _household(casebook)
+    other = "anderapparaat000"
+
+    def change(seq: int, city: str) -> Change:
+        hlc = Timestamp(1_000 + seq, 0, other).encode()
+        op = Op("households", hid, "update", {"city": city}, hlc, other, seq)
+        return Change(other, "2026-12-01T10:00:00.000+00:00", "elders", (op,)).sealed()
+
+    with casebook.transaction() as tx:
+        tx.apply_remote(change(10, "Nieuw"))
+    with casebook.transaction() as tx:
+        tx.apply_remote(change(5, "Oud"))
+
+    def stored_seq(cb: Casebook) -> str:
+        with cb.reading() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = ?", (f"seq:{other}",))
+            return str(row.fetchone()[0])
+
+    assert stored_seq(casebook) == "10"
+    cb = reopen(casebook)
+    try:
+        assert stored_seq(cb) == "10"
+    finally:
+        cb.close()
+
+
 def test_receiving_moves_the_clock_past_every_timestamp_seen(casebook: Casebook) -> None:
     hid = _household(casebook)
     future = Timestamp(casebook._clock.last.wall_ms + 365 * 86_400_000, 3, "toekomst00000000")
