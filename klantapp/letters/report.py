@@ -16,6 +16,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
@@ -140,7 +141,10 @@ def table(
 ) -> Table:
     st = styles()
     body = [
-        [para(c, st["cellb"] if header and i == 0 else st["cell"]) for c in row]
+        [
+            para(c, _fitting(st["cellb"], str(c or ""), w - 4) if header and i == 0 else st["cell"])
+            for c, w in zip(row, widths, strict=True)
+        ]
         for i, row in enumerate(rows)
     ]
     t = Table(body, colWidths=list(widths), repeatRows=1 if header else 0)
@@ -156,6 +160,21 @@ def table(
         )
     )
     return t
+
+
+#: The smallest a column heading is set so that its longest word fits its column.
+MIN_HEADING_SIZE = 6.0
+
+
+def _fitting(style: ParagraphStyle, text: str, width: float) -> ParagraphStyle:
+    """``style``, or a smaller copy of it in which the longest word of ``text`` fits
+    ``width``: a heading such as "Asielstatushouder" over a narrow column would otherwise
+    be broken inside the word ("Asielstatushoude / r")."""
+    longest = max((stringWidth(w, style.fontName, style.fontSize) for w in text.split()), default=0)
+    if longest <= width or needs_bidi(text):
+        return style
+    size = max(MIN_HEADING_SIZE, style.fontSize * width / longest)
+    return ParagraphStyle(f"{style.name}-{size:.1f}", parent=style, fontSize=size, leading=size + 2)
 
 
 CONTENT_WIDTH = A4[0] - 36 * mm
