@@ -58,6 +58,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+if sys.platform == "win32":  # a peer side under Wine (--wine-peers): its sqlcipher3
+    sys.path.insert(0, str(ROOT / "build" / "windows" / "bench-peers"))
 
 from klantapp.casebook import Casebook, benchrun, migrations  # noqa: E402
 from klantapp.casebook.convert import to_sql  # noqa: E402
@@ -74,6 +76,13 @@ SIDES = {
 }
 #: Frozen builds are sides named "frozen ..." (see --frozen); they and "klantapp" are ours.
 FROZEN = "frozen"
+#: A side run under Wine: a frozen build named "wine", or a peer of --wine-peers.
+WINE = " wine"
+WINE_PYTHON = ROOT / "packaging" / "windows" / "python.sh"
+
+
+def platform_of(side: str) -> str:
+    return "wine" if side.endswith(WINE) else "native"
 
 
 def is_ours(side: str) -> bool:
@@ -356,10 +365,13 @@ def _child(
     side: str, path: Path, edits: int, searches: int, prefix_peers: bool, frozen: dict[str, str]
 ) -> dict[str, Any]:
     counts = ["--edits", str(edits), "--searches", str(searches)]
+    peers = ["--prefix-peers"] if prefix_peers else []
     if side in frozen:
         command = [frozen[side], "bench-casebook", str(path), *counts]
+    elif side.endswith(WINE):  # a peer on the Windows build's own Python, under Wine
+        base = side.removesuffix(WINE)
+        command = [str(WINE_PYTHON), __file__, *peers, "--child", base, str(path), *counts]
     else:
-        peers = ["--prefix-peers"] if prefix_peers else []
         command = [sys.executable, __file__, *peers, "--child", side, str(path), *counts]
     env = {**os.environ, "KLANTAPP_PASSPHRASE": PASS}
     out = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
@@ -397,6 +409,12 @@ def main() -> None:
         action="store_true",
         help="the peers search with plain FTS5 prefix phrases instead of Klantapp's expressions",
     )
+    ap.add_argument(
+        "--wine-peers",
+        action="store_true",
+        help="also run plain SQLite and SQLCipher 4 on the Windows build's Python under Wine "
+        "(make windows, packaging/windows/bench-peers.sh), beside a frozen build named wine",
+    )
     ap.add_argument("--cache", help="keep the built caseloads in this folder and reuse them")
     ap.add_argument("--child", nargs=2, metavar=("SIDE", "PATH"))
     args = ap.parse_args()
@@ -414,6 +432,9 @@ def main() -> None:
         sides.append("sqlcipher")
     if "sqlcipher" not in sides:
         print("(sqlcipher3 is not installed: pip install -e '.[bench]' for the SQLCipher column)")
+    if args.wine_peers:
+        subprocess.run([str(ROOT / "packaging" / "windows" / "bench-peers.sh")], check=True)
+        sides += ["sqlite" + WINE, "sqlcipher" + WINE]
     work = Path(args.cache) if args.cache else Path(tempfile.mkdtemp(prefix="klantapp-bench-"))
     built = work / f"built-{args.households}"
     try:
@@ -424,9 +445,12 @@ def main() -> None:
             "sqlcipher": built / "sqlcipher.sqlite",
         }
         files.update({side: files["klantapp"] for side in frozen})
+        files.update(
+            {s: files[s.removesuffix(WINE)] for s in sides if s.endswith(WINE) and not is_ours(s)}
+        )
         rows: list[tuple[str, dict[str, Any]]] | None = None
         for side in sides:
-            if side in frozen or files[side].exists():
+            if side in frozen or side.endswith(WINE) or files[side].exists():
                 print(f"reusing {files[side]}")
                 continue
             if rows is None:
@@ -481,7 +505,22 @@ def main() -> None:
 
 
 def _label(side: str) -> str:
+    if side.endswith(WINE) and side.removesuffix(WINE) in SIDES:
+        return f"{SIDES[side.removesuffix(WINE)]}/Wine"
     return SIDES.get(side, side)
+
+
+def _pairs(sides: list[str]) -> list[tuple[str, str]]:
+    """(ours, peer) for every ratio: each of ours against the peers of its own platform
+    (a build under Wine against SQLCipher under Wine), or the native peers when its
+    platform has none."""
+    ours = [side for side in sides if is_ours(side)]
+    peers = [side for side in sides if not is_ours(side)]
+    out = []
+    for o in ours:
+        same = [p for p in peers if platform_of(p) == platform_of(o)]
+        out += [(o, p) for p in same or [p for p in peers if platform_of(p) == "native"]]
+    return out
 
 
 def _figures(r: dict[str, Any]) -> dict[str, float]:
@@ -507,7 +546,6 @@ def _report(
 ) -> None:
     runs = {side: [_figures(r) for r in results[side]] for side in sides}
     ours = [side for side in sides if is_ours(side)]
-    peers = [side for side in sides if not is_ours(side)]
     goals = {
         "commit_p50_ms": "<= SQLCipher",
         "commit_p95_ms": "<= SQLCipher",
@@ -528,7 +566,7 @@ def _report(
         " figures: median over the rounds of each run's p50/p95; ratios: median of the"
         " per-round ratios [lowest-highest]"
     )
-    pairs = [(o, p) for o in ours for p in peers]
+    pairs = _pairs(sides)
     head = f"{'figure':<18}" + "".join(f"{_label(side)[-16:]:>17}" for side in sides)
     head += "".join(f"{_label(o)[-12:] + ' / ' + _label(p)[:9]:>28}" for o, p in pairs)
     print(head + "   goal")
