@@ -154,7 +154,7 @@ class Plicht:
     ``status``: a PLICHT_STATUS value (records.py) or ``"nog_niet"`` (not yet: under 18,
     still abroad). ``deadlines``: whether the Wi2021 deadline rules apply that day.
     ``duties_start``: the day the Wi2021 duties start or started (the later of the legal
-    start and the 18th birthday), when known. ``reason``: plain words, translated.
+    start and the 18th birthday), when known. :attr:`reason`: plain words, translated.
     """
 
     status: str
@@ -162,7 +162,21 @@ class Plicht:
     regime: str | None
     deadlines: bool
     duties_start: date | None
-    reason: str
+    #: the reason's key in _REASONS and what it names (a day, a decision's kind)
+    why: tuple[str, date | None, str | None] = ("plichtig", None, None)
+
+    @property
+    def reason(self) -> str:
+        """Why, in plain words, translated: worded when asked (the monitor works out the
+        plicht of every person and words none of them)."""
+        key, day, kind = self.why
+        text = _(_REASONS[key])
+        if key == "decision":
+            decision = _(choice_label(DUO_DECISION_KINDS, kind or "")).lower()
+            return text.format(decision=decision, day=long_date(day) if day else "")
+        if key == "status":
+            return text.format(status=_(choice_label(PLICHT_STATUS, kind or "")))
+        return text.format(day=long_date(day)) if day is not None else text
 
 
 _REASONS = {
@@ -219,35 +233,30 @@ def plicht_on(
     else:
         duties_start = legal_start
 
-    def result(status: str, deadlines: bool, reason: str) -> Plicht:
-        return Plicht(status, doelgroep, regime, deadlines, duties_start, reason)
+    def result(
+        status: str, deadlines: bool, key: str, day: date | None = None, kind: str | None = None
+    ) -> Plicht:
+        return Plicht(status, doelgroep, regime, deadlines, duties_start, (key, day, kind))
 
     decided = _decided(mine, on)
     if decided is not None:
         kind, since = decided
-        return result(
-            kind,
-            False,
-            _(_REASONS["decision"]).format(
-                decision=_(choice_label(DUO_DECISION_KINDS, kind)).lower(), day=long_date(since)
-            ),
-        )
+        return result(kind, False, "decision", since, kind)
     status = person.get("plicht_status")
     if isinstance(status, str) and status in _ENDED_STATUS:
-        label = _(choice_label(PLICHT_STATUS, status))
-        return result(status, False, _(_REASONS["status"]).format(status=label))
+        return result(status, False, "status", kind=status)
     if person.get("permit_basis") in _NOT_PLICHTIG_PERMITS:
-        return result("niet_plichtig", False, _(_REASONS["permit"]))
+        return result("niet_plichtig", False, "permit")
     if regime == "geen":
-        return result("niet_plichtig", False, _(_REASONS["geen"]))
+        return result("niet_plichtig", False, "geen")
     if latest_birth is not None:
         aow = aow_date(latest_birth)
         if aow <= on:
-            return result("niet_plichtig", False, _(_REASONS["aow"]).format(day=long_date(aow)))
+            return result("niet_plichtig", False, "aow", aow)
     if regime == "wi2013":
-        return result("plichtig", False, _(_REASONS["wi2013"]))
+        return result("plichtig", False, "wi2013")
     if person.get("arrival_status") == "nareis":
-        return result("nog_niet", False, _(_REASONS["abroad"]))
+        return result("nog_niet", False, "abroad")
     if adult is not None and duties_start is not None and duties_start > on and adult > on:
-        return result("nog_niet", False, _(_REASONS["minor"]).format(day=long_date(adult)))
-    return result("plichtig", True, _(_REASONS["plichtig"]))
+        return result("nog_niet", False, "minor", adult)
+    return result("plichtig", True, "plichtig")

@@ -214,8 +214,22 @@ def test_an_ontheffing_ends_the_deadlines_from_the_day_it_applies() -> None:
     assert plicht_on(person(), date(2026, 3, 14), [o]).deadlines
     after = plicht_on(person(), date(2026, 3, 15), [o])
     assert (after.status, after.deadlines) == ("ontheffing", False)
-    assert "15 maart 2026" in after.reason
+    assert after.reason == "DUO heeft een ontheffing gegeven, geldig vanaf 15 maart 2026."
     assert due([person()], date(2026, 6, 1), decisions=[o]) == []
+
+
+def test_every_plicht_says_why_in_words() -> None:
+    # The reason is worded when asked (the monitor reads none of 30,000): each kind still
+    # reads as a klantmanager sees it on the person.
+    on = date(2026, 6, 1)
+    cases = [
+        (person(plicht_status="voldaan"), "De inburgeringsplicht staat op 'Voldaan'."),
+        (person(birth_date="1950-01-01"), "De AOW-leeftijd is bereikt op 1 april 2015"),
+        (person(arrival_status="nareis"), "Nog in het buitenland (nareis)"),
+        (person(), "Inburgeringsplichtig onder de Wi2021."),
+    ]
+    for who, words in cases:
+        assert plicht_on(who, on).reason.startswith(words), plicht_on(who, on).reason
 
 
 # --- 2. 16 and 17: leerplicht and kwalificatieplicht -------------------------------------
