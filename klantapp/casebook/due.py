@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from klantapp.casebook.casebook import Casebook
+from klantapp.casebook.gcpause import gc_paused
 from klantapp.casebook.queries import _rows
 from klantapp.domain.deadlines import DueItem, due_for_household
 from klantapp.i18n import _
@@ -18,44 +19,47 @@ from klantapp.i18n import _
 
 def due_items(cb: Casebook, on: date, *, horizon_days: int = 14) -> list[DueItem]:
     """Everything due within ``horizon_days`` of ``on`` or already overdue, by date."""
-    with cb.reading() as conn:
-        households = _rows(
-            conn,
-            "households",
-            "SELECT * FROM households WHERE status NOT IN ('afgerond', 'vertrokken')",
-        )
-        grouped: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
-        for kind in (
-            "persons",
-            "pips",
-            "appointments",
-            "handhaving",
-            "duo_decisions",
-            "trajectmodules",
-            "exam_attempts",
-        ):
-            for row in _rows(conn, kind, f"SELECT * FROM {kind}"):
-                grouped[row["household_id"]][kind].append(row)
-    items: list[DueItem] = []
-    for h in households:
-        g = grouped.get(h["id"], {})
-        items.extend(
-            due_for_household(
-                h,
-                g.get("persons", []),
-                g.get("pips", []),
-                g.get("appointments", []),
-                on,
-                horizon_days=horizon_days,
-                handhaving=g.get("handhaving", []),
-                decisions=g.get("duo_decisions", []),
-                modules=g.get("trajectmodules", []),
-                exams=g.get("exam_attempts", []),
+    with gc_paused():  # every record of the casebook as dicts: no cycles among them
+        with cb.reading() as conn:
+            households = _rows(
+                conn,
+                "households",
+                "SELECT * FROM households WHERE status NOT IN ('afgerond', 'vertrokken')",
             )
-        )
-    items.extend(_avg_items(cb, on, horizon_days))
-    items.sort(key=lambda i: (i.due_on, i.household_id, i.rule))
-    return items
+            grouped: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(
+                lambda: defaultdict(list)
+            )
+            for kind in (
+                "persons",
+                "pips",
+                "appointments",
+                "handhaving",
+                "duo_decisions",
+                "trajectmodules",
+                "exam_attempts",
+            ):
+                for row in _rows(conn, kind, f"SELECT * FROM {kind}"):
+                    grouped[row["household_id"]][kind].append(row)
+        items: list[DueItem] = []
+        for h in households:
+            g = grouped.get(h["id"], {})
+            items.extend(
+                due_for_household(
+                    h,
+                    g.get("persons", []),
+                    g.get("pips", []),
+                    g.get("appointments", []),
+                    on,
+                    horizon_days=horizon_days,
+                    handhaving=g.get("handhaving", []),
+                    decisions=g.get("duo_decisions", []),
+                    modules=g.get("trajectmodules", []),
+                    exams=g.get("exam_attempts", []),
+                )
+            )
+        items.extend(_avg_items(cb, on, horizon_days))
+        items.sort(key=lambda i: (i.due_on, i.household_id, i.rule))
+        return items
 
 
 def _avg_items(cb: Casebook, on: date, horizon_days: int) -> list[DueItem]:
