@@ -73,6 +73,11 @@ KLANTMANAGER: str = _settings()["klantmanager"]["name"]
 
 
 def fill_demo(cb: Casebook, *, today: date | None = None) -> dict[str, int]:
-    """Fill ``cb`` with the demo caseload in one transaction. Returns counts per record
-    kind (and ``"settings"``)."""
-    return import_document(cb, demo_document(today))
+    """Fill ``cb`` with the demo caseload in one transaction, made by the demo's own
+    klantmanager (the Logboek shows her name, not the computer account that ran the
+    command). Returns counts per record kind (and ``"settings"``)."""
+    previous, cb.actor = cb.actor, KLANTMANAGER
+    try:
+        return import_document(cb, demo_document(today))
+    finally:
+        cb.actor = previous

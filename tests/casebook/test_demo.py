@@ -10,7 +10,7 @@ from pathlib import Path
 import jsonschema
 
 from klantapp.casebook import Casebook, queries
-from klantapp.casebook.demo import ANCHOR, demo_document, fill_demo
+from klantapp.casebook.demo import ANCHOR, KLANTMANAGER, demo_document, fill_demo
 
 SCHEMA = Path(__file__).resolve().parents[2] / "docs" / "casebook.schema.json"
 
@@ -68,3 +68,15 @@ def test_the_demo_shows_a_gezinsmigrant_and_a_duo_extension(casebook: Casebook) 
     assert [i.rule for i in khaled] == ["termijn_controle"]
     # the PIP's dagtekening 5 April 2024 + 3 years, plus DUO's 1 month and 17 days
     assert "de laatste dag van de termijn is 22 mei 2027 (verlengd door DUO)" in khaled[0].detail
+
+
+def test_the_demo_is_made_by_its_klantmanager_and_the_casebook_keeps_its_actor(
+    casebook: Casebook,
+) -> None:
+    """The Logboek of a demo names Sanne de Vries, not the account that ran the command."""
+    before = casebook.actor
+    fill_demo(casebook)
+    with casebook.reading() as conn:
+        actors = {r[0] for r in conn.execute("SELECT DISTINCT actor FROM changes")}
+    assert actors == {KLANTMANAGER}
+    assert casebook.actor == before
