@@ -9,10 +9,4 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 EXE="$HERE/../../build/windows/dist/klantapp/klantapp.exe"
 test -f "$EXE" || { echo "frozen.sh: no $EXE (make windows first)" >&2; exit 1; }
-args=()
-for a in "$@"; do
-  if [ -e "$a" ]; then a="$(realpath "$a")"; a="Z:${a//\//\\}"; fi
-  args+=("$a")
-done
-exe="$(realpath "$EXE")"
-exec "$HERE/run.sh" "Z:${exe//\//\\}" "${args[@]}"
+exec "$HERE/with-unix-paths.sh" "$EXE" "$@"

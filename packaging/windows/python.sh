@@ -9,10 +9,4 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 PY="$HERE/../../build/windows/python/python.exe"
 test -f "$PY" || { echo "python.sh: no $PY (make windows first)" >&2; exit 1; }
-args=()
-for a in "$@"; do
-  if [ -e "$a" ]; then a="$(realpath "$a")"; a="Z:${a//\//\\}"; fi
-  args+=("$a")
-done
-py="$(realpath "$PY")"
-exec "$HERE/run.sh" "Z:${py//\//\\}" "${args[@]}"
+exec "$HERE/with-unix-paths.sh" "$PY" "$@"
