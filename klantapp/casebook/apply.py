@@ -11,8 +11,7 @@ import itertools
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, TypeGuard
+from typing import Any, NamedTuple, TypeGuard
 
 from klantapp.casebook.convert import to_sql
 from klantapp.casebook.hlc import Timestamp
@@ -31,9 +30,9 @@ from klantapp.casebook.ops import (
 ROW = ""  # the clocks row of a whole record (its insert)
 
 
-@dataclass(frozen=True, order=True)
-class Clock:
-    """The clock of one write: ordered by (hlc, device), the device id breaking ties."""
+class Clock(NamedTuple):
+    """The clock of one write: ordered by (hlc, device), the device id breaking ties.
+    (A named tuple: an import makes several per operation.)"""
 
     hlc: int  # packed: wall_ms * 65536 + counter
     device: str
@@ -45,7 +44,8 @@ class Clock:
         return (self.hlc, self.device)
 
     def encode(self) -> str:
-        return Timestamp(self.hlc >> 16, self.hlc & 0xFFFF, self.device).encode()
+        """As :meth:`Timestamp.encode` writes it."""
+        return f"{self.hlc >> 16:013d}-{self.hlc & 0xFFFF:05d}-{self.device}"
 
     @staticmethod
     def of(op: Op) -> Clock:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True, order=True)
@@ -33,8 +34,15 @@ class Timestamp:
 
     @staticmethod
     def decode(text: str) -> Timestamp:
-        wall, counter, device = text.split("-", 2)
-        return Timestamp(int(wall), int(counter), device)
+        return _decode(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _decode(text: str) -> Timestamp:
+    """Timestamps are immutable, and an import reads each operation's several times
+    (merge, clocks, oplog, the local clock): it is parsed once."""
+    wall, counter, device = text.split("-", 2)
+    return Timestamp(int(wall), int(counter), device)
 
 
 MAX_COUNTER = 0xFFFF

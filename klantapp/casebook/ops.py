@@ -219,16 +219,30 @@ class Change:
         body = self._signed_body()
         digest = _digest_of(body)
         done = Change(self.device, self.at, self.actor, self.ops, self.summary, self.prev, digest)
-        # The body's keys in order are actor, at, dev, ops, prev, sum; to_json() has the
-        # digest ("dg", sorted between "dev" and "ops") and no "sum" when it is empty
-        # (the last key). A quote inside a value is escaped, so the first ',"ops":['
-        # is the key.
+        done._keep_canonical(body)
+        return done
+
+    def digest_holds(self) -> bool:
+        """Is :attr:`digest` the digest of this change? (A change received from another
+        device.) If so it keeps its :meth:`canonical` form, as :meth:`sealed` does: the
+        journal then writes the bytes checked here instead of serialising it again."""
+        body = self._signed_body()
+        if _digest_of(body) != self.digest:
+            return False
+        self._keep_canonical(body)
+        return True
+
+    def _keep_canonical(self, body: bytes) -> None:
+        """Remember :meth:`canonical` made from the signed body (with :attr:`digest`).
+        The body's keys in order are actor, at, dev, ops, prev, sum; to_json() has the
+        digest ("dg", sorted between "dev" and "ops") and no "sum" when it is empty (the
+        last key). A quote inside a value is escaped, so the first ',"ops":[' is the
+        key."""
         if not self.summary:
             body = body.removesuffix(b',"sum":""}') + b"}"
         at = body.index(b',"ops":[')
-        form = body[:at] + b',"dg":"' + digest.encode("ascii") + b'"' + body[at:]
-        object.__setattr__(done, "_canonical", form)  # not a field: replace() drops it
-        return done
+        form = body[:at] + b',"dg":"' + self.digest.encode("ascii") + b'"' + body[at:]
+        object.__setattr__(self, "_canonical", form)  # not a field: replace() drops it
 
     def canonical(self) -> bytes:
         """``canonical_json(self.to_json())``: the change as the journal and a laptop's

@@ -106,6 +106,23 @@ def row_hash(table: str, row_id: str, clocks: list[str]) -> int:
     return int.from_bytes(hashlib.sha256(_line((table, row_id), clocks)).digest(), "big")
 
 
+def state_sum(
+    key: tuple[str, str], values: Mapping[str, Any] | None, clocks: Mapping[str, Any]
+) -> tuple[str | None, int] | None:
+    """What :func:`row_sums` reads for one row, from the row as the merge holds it
+    (``values`` None: it does not exist; ``clocks``: field -> ``Clock``)."""
+    if values is None:
+        return None
+    table, row_id = key
+    household: str | None = None
+    if table == "households":
+        household = row_id
+    elif table in HOUSEHOLD_TABLES:
+        household = values.get("household_id")
+    lines = [f"{name}={clocks[name].encode()}" for name in sorted(clocks)]
+    return household, row_hash(table, row_id, lines)
+
+
 def _hashed_rows(
     conn: sqlite3.Connection, table: str, where: str, params: list[Any], group: str
 ) -> Iterator[tuple[str, Any, int]]:

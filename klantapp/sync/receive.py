@@ -21,7 +21,7 @@ from klantapp.casebook.ops import REPLICATED_TABLES, SYNC_COLUMNS, Change, Op
 from klantapp.domain.records import RECORD_KINDS
 from klantapp.domain.validate import validate_record
 from klantapp.i18n import N_, _
-from klantapp.sync.lines import row_states
+from klantapp.sync.lines import RowKey, row_states
 from klantapp.sync.merge import Loser, RowState, merge_ops
 from klantapp.sync.scope import HOUSEHOLD_TABLES, avg_op_problem
 
@@ -197,16 +197,23 @@ def apply_changes(
     *,
     keep_losers: bool,
     validate: bool = True,
+    checked: bool = False,
+    states: dict[RowKey, RowState] | None = None,
 ) -> Received:
     """Merge and apply ``changes`` (in order). With ``keep_losers`` (the hub) every
-    losing value becomes a row in ``conflicts``."""
+    losing value becomes a row in ``conflicts``. ``checked``: every operation has been
+    through :func:`check_op` already (the office's translation of removed fields does
+    that). ``states``: the rows the changes
+    write, as :func:`row_states` read them in this transaction (read here if not
+    given); the merge moves them on as it applies each operation."""
     result = Received()
-    for change in changes:
+    for change in changes if not checked else ():
         for op in change.ops:
             check_shape(op)
             if validate:
                 check_values(op)
-    states = row_states(conn, [(op.table, op.row_id) for c in changes for op in c.ops])
+    if states is None:
+        states = row_states(conn, [(op.table, op.row_id) for c in changes for op in c.ops])
     kept: list[tuple[Loser, Change, str | None]] = []
     merged: list[Change] = []
     gone: dict[tuple[str, str], str | None] = {}  # rows this batch deletes: their household

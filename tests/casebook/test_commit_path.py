@@ -229,6 +229,18 @@ def test_a_sealed_change_keeps_the_canonical_form_its_digest_was_taken_over(
     assert trimmed.canonical() == canonical_json(trimmed.to_json())
 
 
+@given(CHANGES)
+def test_a_received_change_whose_digest_holds_keeps_the_form_it_was_checked_in(
+    change: Change,
+) -> None:
+    received = Change.from_json(json.loads(change.sealed().canonical()))
+    assert received.digest_holds()
+    assert received.canonical() == canonical_json(received.to_json())
+    forged = dataclasses.replace(received, actor=received.actor + "x")
+    assert not forged.digest_holds()
+    assert forged.canonical() == canonical_json(forged.to_json())
+
+
 @given(
     st.lists(CHANGES.map(Change.sealed) | CHANGES, max_size=3),
     TEXT,

@@ -22,6 +22,8 @@ class World:
     hub: Casebook
     folder: Path
     laptops: dict[str, Casebook] = field(default_factory=dict)
+    # devices the office found with another state digest than its own (each time)
+    digests_differed: list[str] = field(default_factory=list)
 
     @classmethod
     @contextmanager
@@ -58,7 +60,9 @@ class World:
         return laptop.run(self.laptops[name], self.folder, settle=0)
 
     def sync_hub(self) -> exchange.HubReport:
-        return exchange.sync(self.hub, self.folder, settle=0)
+        report = exchange.sync(self.hub, self.folder, settle=0)
+        self.digests_differed += report.digest_differed
+        return report
 
     def settle(self, rounds: int = 3) -> None:
         """Everyone syncs until nothing moves (laptops, hub, laptops, ...)."""

@@ -18,12 +18,13 @@ the stored ones are only ever taken for the state they were computed on.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from klantapp.casebook import Transaction
 from klantapp.sync import digest
 from klantapp.sync import state as st
 from klantapp.sync.lines import RowKey, households_of, touched_since
+from klantapp.sync.merge import RowState
 
 PREFIX = "digests:"
 
@@ -147,17 +148,34 @@ class HouseholdSums:
 
 class Rows:
     """The rows an import writes: their hashes before, then what each household's sum
-    moved by."""
+    moved by.
+
+    The rows the merge reads anyway (:meth:`add_states`) are hashed from what it holds,
+    before and -- as it advanced them -- after; rows written any other way in the
+    import (:meth:`add_before`, ``created``) are read. A row the import writes both
+    ways is read (tests/sync/test_digest.py compares the sums with a fresh count)."""
 
     def __init__(self) -> None:
         self._before: dict[RowKey, tuple[str | None, int]] = {}
+        self._states: Mapping[RowKey, RowState] = {}
+        self._read: set[RowKey] = set()  # rows to read after the import, not take as held
         self.deltas: dict[str, int] | None = None  # set by finish
         self.position = 0
+
+    def add_states(self, states: Mapping[RowKey, RowState]) -> None:
+        """The rows the merge read (before it ran): the merge moves these states on as it
+        applies operations, and :meth:`finish` takes them as they end."""
+        self._states = states
+        for key, state in states.items():
+            if key not in self._before:
+                self._before[key] = digest.state_sum(key, state.values, state.clocks) or (None, 0)
 
     def add_before(self, conn: sqlite3.Connection, keys: Iterable[RowKey]) -> None:
         """Also these rows, as they are before the import writes them (rows added
         earlier keep their first state)."""
-        new = [k for k in dict.fromkeys(keys) if k not in self._before]
+        keys = list(dict.fromkeys(keys))
+        self._read.update(keys)
+        new = [k for k in keys if k not in self._before]
         found = digest.row_sums(conn, new)
         for key in new:
             self._before[key] = found.get(key, (None, 0))
@@ -165,8 +183,15 @@ class Rows:
     def finish(self, conn: sqlite3.Connection, created: Iterable[RowKey] = ()) -> None:
         """After the import's writes, in its transaction: per household its rows after
         minus before. ``created``: rows the import made that were not there before."""
-        keys = [*self._before, *(k for k in dict.fromkeys(created) if k not in self._before)]
-        after = digest.row_sums(conn, keys)
+        created = list(dict.fromkeys(created))
+        self._read.update(created)
+        keys = [*self._before, *(k for k in created if k not in self._before)]
+        held = [k for k in keys if k in self._states and k not in self._read]
+        after = digest.row_sums(conn, [k for k in keys if k not in self._states or k in self._read])
+        for key in held:
+            state = self._states[key]
+            if (found := digest.state_sum(key, state.values, state.clocks)) is not None:
+                after[key] = found
         deltas: dict[str, int] = {}
         for key in keys:
             old_household, old = self._before.get(key, (None, 0))

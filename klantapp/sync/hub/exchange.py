@@ -76,6 +76,8 @@ class HubReport:
     unfinished: list[str] = field(default_factory=list)  # files left to read on a later run
     settling: int = 0  # bundles seen too new to be whole yet: read on a later run
     written: list[str] = field(default_factory=list)
+    # devices whose state digest differed from the office's: sent everything again
+    digest_differed: list[str] = field(default_factory=list)
 
 
 def _now() -> str:
@@ -357,7 +359,7 @@ def _take_bundle(
             if taken:
                 break  # apply what connects now; the rest waits
             return "gap"
-        if change.compute_digest() != change.digest:
+        if not change.digest_holds():
             return _refuse_device(tx, conn, device, entry, manifest, body, "damaged", report)
         if head and change.prev != head:
             return _refuse_device(tx, conn, device, entry, manifest, body, "diverged", report)
@@ -386,14 +388,12 @@ def _take_bundle(
     # kept aside on its own, acknowledged and named to the laptop
     translation = removed.translate(conn, allowed)
     sums.catch_up(conn)
-    rows.add_before(
-        conn,
-        [
-            *((op.table, op.row_id) for c in translation.changes for op in c.ops),
-            *translation.rows(),
-        ],
+    states = row_states(conn, [(op.table, op.row_id) for c in translation.changes for op in c.ops])
+    rows.add_states(states)  # the merge moves these on: the sums take them as they end
+    rows.add_before(conn, translation.rows())
+    received = apply_changes(
+        tx, conn, translation.changes, keep_losers=True, checked=True, states=states
     )
-    received = apply_changes(tx, conn, translation.changes, keep_losers=True, validate=False)
     removed.write(tx, conn, translation)
     _renumber_pip_versions(tx, conn, received.households, rows)
     for aside in [*office_writes, *translation.set_aside]:
@@ -411,6 +411,8 @@ def _take_bundle(
         # (the laptop then takes the office's rows in place of its own)
         entry["resend_all"] = True
         sums.forget(device)
+        if not office_writes:
+            report.digest_differed.append(device)
     held = set(body.controls.get("held", []))
     entry["releases"] = {
         hid: position
