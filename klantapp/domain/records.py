@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 FieldKind = Literal[
@@ -66,11 +67,16 @@ class RecordKind:
     parent_field: str | None = None
     display: tuple[str, ...] = ()  # fields that make a short title
 
+    @cached_property
+    def by_name(self) -> dict[str, Field]:
+        """The fields by name (looked up for every value checked)."""
+        return {f.name: f for f in self.fields}
+
     def field(self, name: str) -> Field:
-        for f in self.fields:
-            if f.name == name:
-                return f
-        raise KeyError(f"{self.name} has no field {name!r}")
+        found = self.by_name.get(name)
+        if found is None:
+            raise KeyError(f"{self.name} has no field {name!r}")
+        return found
 
     @property
     def field_names(self) -> tuple[str, ...]:

@@ -67,7 +67,7 @@ def validate_values(
     """:func:`validate_record` for any set of fields described like a record kind
     (the settings in :mod:`klantapp.domain.settings` are)."""
     ctx = FieldContext(today=today or date.today())
-    fields = {f.name: f for f in kind.fields}
+    fields = kind.by_name
     out: dict[str, object] = {}
     problems: list[Problem] = []
     bad: set[str] = set()
