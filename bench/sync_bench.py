@@ -37,6 +37,7 @@ import cProfile
 import json
 import random
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -52,6 +53,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 import casebook_bench as cbb  # noqa: E402
 
 from klantapp.casebook import Casebook, benchrun, migrations  # noqa: E402
+from klantapp.casebook.apply import OPLOG_INSERT  # noqa: E402
+from klantapp.casebook.textfold import fold  # noqa: E402
 from klantapp.sync import laptop  # noqa: E402
 from klantapp.sync.hub import exchange, office  # noqa: E402
 from klantapp.vault import KdfParams  # noqa: E402
@@ -183,6 +186,8 @@ def day(cache: Path, edits: int, profile: str | None = None) -> dict[str, Any]:
             sizes.append((folder / "to-hub" / report.bundle_written).stat().st_size)
         hub_path = hub.path
         hub.close()  # the import runs as `klantapp hub sync` would: a process of its own
+        before_path = work / "c" / "hub-before"
+        shutil.copytree(hub_path, before_path)  # for the floor (sql_floor)
         imported = edits * (len(laptops) - 1)
         child = [sys.executable, __file__, "--hub-import", str(hub_path), "--folder", str(folder)]
         if profile:
@@ -192,12 +197,25 @@ def day(cache: Path, edits: int, profile: str | None = None) -> dict[str, Any]:
             .stdout.strip()
             .splitlines()[-1]
         )
+        floor = json.loads(
+            subprocess.run(
+                [sys.executable, __file__, "--sql-floor", str(before_path), "--hub", str(hub_path)],
+                stdout=subprocess.PIPE,
+                text=True,
+                check=True,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+        shutil.rmtree(before_path)
         hub = Casebook.open(hub_path, PASS)
         result["hub_import_ops_per_s"] = imported / done["wall_s"]
         result["hub_import_cpu_ops_per_s"] = imported / done["cpu_s"]
         result["hub_import_s"] = done["wall_s"]
         result["hub_import_cpu_s"] = done["cpu_s"]
         result["hub_peak_rss_mb"] = done["peak_rss_mb"]
+        result["sql_floor_ops_per_s"] = imported / floor["wall_s"]
+        result["sql_floor_cpu_ops_per_s"] = imported / floor["cpu_s"]
         result["hub_rss_after_open_mb"] = done["rss_after_open_mb"]
         result["hub_import_conflicts"] = done["conflicts"]
         result["bundle_bytes_per_op"] = statistics.median(sizes) / edits
@@ -225,6 +243,78 @@ def day(cache: Path, edits: int, profile: str | None = None) -> dict[str, Any]:
         return result
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def floor_child(before_path: Path, hub_path: Path) -> dict[str, float]:
+    """:func:`sql_floor` in a process of its own (two hubs in memory)."""
+    before_cb = Casebook.open(before_path, PASS)
+    hub = Casebook.open(hub_path, PASS)
+    with before_cb.reading() as conn:
+        position = conn.execute("SELECT coalesce(max(id), 0) FROM changes").fetchone()[0]
+        copy = sqlite3.connect(":memory:", isolation_level=None)
+        copy.create_function("kfold", 1, fold, deterministic=True)
+        conn.backup(copy)
+    before_cb.close()
+    try:
+        return sql_floor(copy, hub, position)
+    finally:
+        hub.close()
+
+
+def sql_floor(before: sqlite3.Connection, hub: Casebook, position: int) -> dict[str, float]:
+    """What SQLite alone needs for the day's import: on a copy of the hub taken before
+    it, the rows the import wrote are written again with the statements the bulk path
+    issues (the rows with their search index, field clocks, oplog, change rows), one
+    transaction per laptop, without decoding, checks, merge, state digests or journal.
+    The import's rate can never pass this one; the gap between them is Python."""
+    with hub.reading() as conn:
+        changes = conn.execute(
+            "SELECT id, at, actor, summary, device, digest, prev, first_seq, last_seq "
+            "FROM changes WHERE id > ? ORDER BY id",
+            (position,),
+        ).fetchall()
+        oplog = conn.execute(
+            "SELECT device, seq, hlc, change_id, tbl, row_id, op, fields FROM oplog "
+            "WHERE change_id > ? ORDER BY change_id, seq",
+            (position,),
+        ).fetchall()
+        clocks = conn.execute("SELECT * FROM clocks WHERE change_id > ?", (position,)).fetchall()
+        values: dict[tuple[str, str], dict[str, Any]] = {}
+        for _d, _s, _h, _c, tbl, row_id, op, fields in oplog:
+            if op == "update" and fields:
+                names = fields.split(",")
+                row = conn.execute(
+                    f"SELECT {', '.join(names)} FROM {tbl} WHERE id = ?", (row_id,)
+                ).fetchone()
+                values.setdefault((tbl, row_id), {}).update(zip(names, row, strict=True))
+    device_of = {c[0]: c[4] for c in changes}
+    by_device: dict[Any, list[Any]] = {}
+    for line in oplog:
+        by_device.setdefault(device_of[line[3]], []).append(line)
+    t, cpu = time.perf_counter(), time.process_time()
+    for lines in by_device.values():
+        ids = {line[3] for line in lines}
+        before.execute("BEGIN")
+        before.executemany(
+            "INSERT INTO changes (id, at, actor, summary, device, digest, prev, first_seq, "
+            "last_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [c for c in changes if c[0] in ids],
+        )
+        updates: dict[tuple[str, tuple[str, ...]], list[Any]] = {}
+        for _d, _s, _h, _c, tbl, row_id, _op, _f in lines:
+            row = values.get((tbl, row_id))
+            if row:
+                updates.setdefault((tbl, tuple(row)), []).append((*row.values(), row_id))
+        for (tbl, names), params in updates.items():
+            sets = ", ".join(f"{n} = ?" for n in names)
+            before.executemany(f"UPDATE {tbl} SET {sets} WHERE id = ?", params)
+        before.executemany(
+            "INSERT OR REPLACE INTO clocks VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [c for c in clocks if c[-1] in ids],
+        )
+        before.executemany(OPLOG_INSERT, lines)
+        before.execute("COMMIT")
+    return {"wall_s": time.perf_counter() - t, "cpu_s": time.process_time() - cpu}
 
 
 def hub_import(hub_path: Path, folder: Path, profile: str | None) -> dict[str, Any]:
@@ -262,7 +352,12 @@ def main() -> None:
     ap.add_argument("--child", action="store_true")
     ap.add_argument("--hub-import", help=argparse.SUPPRESS)
     ap.add_argument("--folder", help=argparse.SUPPRESS)
+    ap.add_argument("--sql-floor", help=argparse.SUPPRESS)
+    ap.add_argument("--hub", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.sql_floor:
+        print(json.dumps(floor_child(Path(args.sql_floor), Path(args.hub))))
+        return
     if args.hub_import:
         print(json.dumps(hub_import(Path(args.hub_import), Path(args.folder), args.profile)))
         return
@@ -290,6 +385,11 @@ def main() -> None:
             "  the import's wall / CPU time, s",
             f"{r['hub_import_s']:.2f} / {r['hub_import_cpu_s']:.2f}",
             "",
+        ),
+        (
+            "  SQLite alone writing the same rows, ops/s",
+            f"{r['sql_floor_ops_per_s']:,.0f}",
+            "(the ceiling)",
         ),
         (
             "hub local commits (same edits, same run), ops/s",
