@@ -127,8 +127,39 @@ def send(folder: Path, *, sender: str, to: str, bundle_id: str, data: bytes) -> 
         raise FileNotFoundError(folder)
     target_dir.mkdir(exist_ok=True)
     final = target_dir / bundle_name(sender, to, bundle_id)
+    _remove_stale_temps(target_dir, sender)
     _write_atomically(final, data)
     return final
+
+
+#: A temporary file of ours this old was left by a run that stopped half-way (a crash,
+#: a pulled stick): a write takes seconds at most.
+STALE_TEMP_SECONDS = 3600.0
+
+
+def _remove_stale_temps(directory: Path, sender: str, *, now: float | None = None) -> None:
+    """Delete this sender's own temporary files that a stopped run left behind, so they
+    do not pile up in a shared folder. Another sender's are never touched: it may be
+    writing now."""
+    moment = time.time() if now is None else now
+    prefix = f".{sender}-"
+    try:
+        with os.scandir(directory) as listing:
+            stale = [
+                entry.path
+                for entry in listing
+                if entry.name.startswith(prefix)
+                and entry.name.endswith(TEMP_SUFFIX)
+                and entry.is_file(follow_symlinks=False)
+                and entry.stat(follow_symlinks=False).st_mtime < moment - STALE_TEMP_SECONDS
+            ]
+    except OSError:
+        return
+    for path in stale:
+        try:
+            os.unlink(path)
+        except OSError:
+            continue  # gone meanwhile, or not ours to delete on this share
 
 
 def _write_atomically(final: Path, data: bytes) -> None:

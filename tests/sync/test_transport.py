@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,30 @@ def test_send_is_all_or_nothing_under_a_crash(tmp_path: Path) -> None:
             _age(leftover, 60)
         found, _look = transport.incoming(folder, HUB, now=NOW)
         assert [f.path.read_bytes() for f in found] in ([], [b"whole bundle"])
+
+
+def test_a_senders_own_temporary_files_left_by_a_stopped_run_are_cleaned_up(
+    tmp_path: Path,
+) -> None:
+    hub_dir = transport.address_folder(tmp_path, HUB)
+    hub_dir.mkdir()
+    now = time.time()
+    left = {
+        "mine, old": (f".{ANNA}-hub-0001.kbundle.1a2b3c4d.part", 2 * 3600),
+        "mine, being written": (f".{ANNA}-hub-0002.kbundle.5e6f7a8b.part", 10),
+        "another sender's, old": (f".{BRAM}-hub-0003.kbundle.9c0d1e2f.part", 2 * 3600),
+        "a bundle, old": (f"{ANNA}-hub-0004.kbundle", 2 * 3600),
+    }
+    for name, age in left.values():
+        (hub_dir / name).write_bytes(b"x")
+        os.utime(hub_dir / name, (now - age, now - age))
+    transport.send(tmp_path, sender=ANNA, to=HUB, bundle_id="0005", data=b"bundle")
+    remaining = {p.name for p in hub_dir.iterdir()}
+    assert left["mine, old"][0] not in remaining
+    assert {
+        left[k][0] for k in ("mine, being written", "another sender's, old", "a bundle, old")
+    } <= remaining
+    assert f"{ANNA}-hub-0005.kbundle" in remaining
 
 
 def test_only_bundles_addressed_to_me_are_listed(tmp_path: Path) -> None:
