@@ -48,6 +48,9 @@ REFUSED = "refused"
 ROSTER = "roster"
 NAMES = "names"  # device id -> the klantmanager's name, from the roster
 SET_ASIDE = "set_aside"  # own changes the office acknowledged but keeps aside, unapplied
+#: The office runs an older Klantapp than this laptop (gegevensversies): it keeps this
+#: laptop's bundles aside until it is updated (see hub/exchange.py OFFICE_OLDER).
+OFFICE_OLDER = "office_older"
 
 
 @dataclass
@@ -182,6 +185,8 @@ def status(cb: Casebook) -> dict[str, Any]:
             "acknowledged_seq": st.get_in(conn, "sync_state", ACKED, 0),
             "refused": st.get_in(conn, "sync_state", REFUSED),
             "set_aside_at_office": st.get_in(conn, "sync_state", SET_ASIDE) or [],
+            # the office's and this laptop's gegevensversie, while the office is older
+            "office_older": st.get_in(conn, "sync_state", OFFICE_OLDER),
             "notices": [dict(v, id=k) for k, v in notices.items()],
         }
 
@@ -342,6 +347,7 @@ def _apply_hub_bundle(
             ):
                 return _diverged(tx, report)
             _take_set_aside(tx, conn, controls, report)
+            _take_office_older(tx, conn, controls, report)
             return 0
         if needs > position:
             # The office acknowledged more than this casebook holds: an older copy.
@@ -352,6 +358,7 @@ def _apply_hub_bundle(
         if ack is not None and not _acknowledged(tx, conn, cb.device_id, int(ack), acked_digest):
             return _diverged(tx, report)
         _take_set_aside(tx, conn, controls, report)
+        _take_office_older(tx, conn, controls, report)
         _take_roster(tx, conn, controls, hub_id)
         names = controls.get("names")
         if isinstance(names, dict):
@@ -517,6 +524,37 @@ def _take_set_aside(
             {"at": _now(), "kind": "set_aside", "text": text},
         )
         report.notices.append(text)
+
+
+def office_older_text(told: dict[str, Any]) -> str:
+    """What the user of a laptop newer than its office is told."""
+    return _(
+        "Het centrale kantoor gebruikt een oudere versie van Klantapp (gegevensversie "
+        "{office}; deze laptop {laptop}) en neemt de wijzigingen van deze laptop nog niet "
+        "aan. Ze blijven hier bewaard en worden opnieuw verstuurd; ze komen aan zodra het "
+        "centrale kantoor is bijgewerkt. Vraag het centrale kantoor Klantapp bij te werken."
+    ).format(office=told.get("office", "?"), laptop=told.get("laptop", "?"))
+
+
+def _take_office_older(
+    tx: Transaction, conn: sqlite3.Connection, controls: dict[str, Any], report: RunReport
+) -> None:
+    """The office says it keeps this laptop's bundles aside because it runs an older
+    Klantapp (or, by no longer saying so, that it has been updated): kept for the
+    status, and the user is told once."""
+    told = controls.get(OFFICE_OLDER)
+    if not isinstance(told, dict):
+        told = None
+    if told == st.get_in(conn, "sync_state", OFFICE_OLDER):
+        return
+    if told is None:
+        tx.delete_local("sync_state", OFFICE_OLDER)
+        tx.delete_local("sync_notices", OFFICE_OLDER)
+        return
+    tx.put_local("sync_state", OFFICE_OLDER, told)
+    text = office_older_text(told)
+    tx.put_local("sync_notices", OFFICE_OLDER, {"at": _now(), "kind": OFFICE_OLDER, "text": text})
+    report.notices.append(text)
 
 
 def _diverged(tx: Transaction, report: RunReport) -> int:

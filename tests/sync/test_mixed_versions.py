@@ -259,3 +259,30 @@ def test_a_newer_laptops_bundle_is_kept_once_however_often_it_comes(
     # the office updated (here: the laptop told to be as old as the office): taken
     world.settle()
     assert queries.get(world.hub, "households", hid)["city"] == "Dalen"
+
+
+def test_a_laptop_newer_than_its_office_is_told_why_its_changes_wait(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    anna, hid, _pid = _laptop_with_member(world, "Osman")
+    services.update_record(anna, "households", hid, {"city": "Dalen"})
+    newer = migrations.latest_version() + 1
+    with monkeypatch.context() as m:
+        _as_schema(newer, m, laptop)
+        world.sync_laptop("anna")
+        world.sync_hub()
+        report = world.sync_laptop("anna")
+        status = laptop.status(anna)
+        assert status["office_older"] == {"office": newer - 1, "laptop": newer}
+        [text] = report.notices
+        assert f"gegevensversie {newer - 1}; deze laptop {newer}" in text
+        assert [n["kind"] for n in status["notices"]] == ["office_older"]
+        assert status["unsent_changes"] == 1  # kept here, sent again
+        world.sync_hub()
+        assert world.sync_laptop("anna").notices == []  # told once
+    world.settle()  # the office updated (here: the laptop as old as the office)
+    status = laptop.status(anna)
+    assert status["office_older"] is None
+    assert status["notices"] == []
+    assert status["unsent_changes"] == 0
+    assert queries.get(world.hub, "households", hid)["city"] == "Dalen"

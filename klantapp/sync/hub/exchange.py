@@ -63,6 +63,9 @@ from klantapp.vault import fsio
 #: Renew the roster when it expires within this time (laptops refuse expired ones).
 ROSTER_RENEW = timedelta(days=30)
 KEEP_DIGESTS = 8
+#: A device's bundle was made by a newer Klantapp (gegevensversie) than the office's: in
+#: its peer entry until one of its bundles is taken, and told to it in a control.
+OFFICE_OLDER = "office_older"
 
 
 @dataclass
@@ -368,8 +371,11 @@ def _take_bundle(
     try:
         check_schema(manifest.schema_version, migrations.schema_version(conn))
     except InvalidRemoteChange as exc:
-        # made by a newer Klantapp: nothing of it is taken until the office is updated
+        # made by a newer Klantapp: nothing of it is taken until the office is updated,
+        # and the laptop is told why its changes stay unacknowledged
         _keep(tx, manifest, payload.encode(body), "newer_version")
+        older = {"office": migrations.schema_version(conn), "laptop": manifest.schema_version}
+        tx.put_local("sync_peers", device, {**entry, OFFICE_OLDER: older})
         report.quarantined.append(
             {"bundle": manifest.bundle_id, "device": device, "reason": "newer_version"}
         )
@@ -428,6 +434,7 @@ def _take_bundle(
         entry["resend_all"] = False
     if device in manifest.prerequisites:  # the acknowledgement it has received
         entry["peer_acked"] = int(manifest.prerequisites[device])
+    entry.pop(OFFICE_OLDER, None)  # the office has been updated since, if it said so
     entry.update(
         roster_version=manifest.roster_version,
         acked=acked,
@@ -707,6 +714,8 @@ def _write_bundles(
                 if int(entry.get("roster_version", 0)) < int(roster_doc["version"]):
                     controls["roster"] = roster_doc
                 controls["set_aside"] = set_aside.get(device, [])
+                if entry.get(OFFICE_OLDER):
+                    controls[OFFICE_OLDER] = entry[OFFICE_OLDER]
             last = entry.get("last_sent") or {}
             # Nothing new for it: no data, no roster or refusal to tell, and no
             # acknowledgement it lacks -- a new one, or one it evidently did not get (it
@@ -726,6 +735,8 @@ def _write_bundles(
                 and "since" in last
                 # a change kept aside here, or no longer (dismissed): the laptop is told
                 and last.get("set_aside", []) == controls.get("set_aside", [])
+                # likewise that the office is older than the laptop, or no longer
+                and last.get(OFFICE_OLDER) == controls.get(OFFICE_OLDER)
             )
             if unchanged:
                 continue
@@ -759,7 +770,17 @@ def _write_bundles(
         for old in _waiting_for(folder, hub_id, device, manifest.bundle_id):
             _remove(old)
         report.written.append(written.name)
-        sent.append(_Sent(device, entry, since, position, state, controls.get("set_aside", [])))
+        sent.append(
+            _Sent(
+                device,
+                entry,
+                since,
+                position,
+                state,
+                controls.get("set_aside", []),
+                controls.get(OFFICE_OLDER),
+            )
+        )
     return sent
 
 
@@ -771,6 +792,7 @@ class _Sent:
     position: int
     digest: str
     set_aside: list[Any]  # what the bundle told of the device's changes kept aside
+    office_older: dict[str, int] | None  # what it told of the office's older version
 
 
 def _record_sent(tx: Transaction, sent: _Sent) -> None:
@@ -788,6 +810,7 @@ def _record_sent(tx: Transaction, sent: _Sent) -> None:
         "position": position,
         "at": _now(),
         "set_aside": sent.set_aside,
+        OFFICE_OLDER: sent.office_older,
     }
     fresh["full"] = {
         hid: (pos or position) for hid, pos in _as_positions(fresh.get("full", {})).items()
