@@ -336,13 +336,28 @@ class SyncStatusArea(QFrame):
             )
         else:
             n = int(status.get("unsent_changes", 0))
-            self.unsent.setText(
-                ngettext(
-                    "{n} wijziging nog niet bij het kantoor",
-                    "{n} wijzigingen nog niet bij het kantoor",
-                    n,
-                ).format(n=n)
-            )
+            older = status.get("office_older")
+            if older:  # the office keeps them aside until it runs this version too
+                from klantapp.sync.laptop import office_older_text
+
+                self.unsent.setText(
+                    "⚠ "
+                    + ngettext(
+                        "{n} wijziging wacht tot het kantoor Klantapp bijwerkt",
+                        "{n} wijzigingen wachten tot het kantoor Klantapp bijwerkt",
+                        n,
+                    ).format(n=n)
+                )
+                self.unsent.setToolTip(office_older_text(older))
+            else:
+                self.unsent.setText(
+                    ngettext(
+                        "{n} wijziging nog niet bij het kantoor",
+                        "{n} wijzigingen nog niet bij het kantoor",
+                        n,
+                    ).format(n=n)
+                )
+                self.unsent.setToolTip("")
         conflicts = int(status.get("open_conflicts", 0))
         self.conflicts.setText(
             ngettext("{n} conflict", "{n} conflicten", conflicts).format(n=conflicts)

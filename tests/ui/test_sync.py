@@ -386,3 +386,28 @@ def test_a_hanging_folder_never_freezes_the_window(
     qtbot.waitUntil(lambda: not ws.sync.running, timeout=10_000)
     assert ws.sync.connected is False
     assert ws.status_area.message.text()  # what went wrong, in words
+
+
+def test_a_laptop_newer_than_its_office_says_its_changes_wait_for_the_office(
+    qtbot, world: World, open_workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from klantapp.casebook import migrations
+    from klantapp.sync import laptop
+
+    anna = world.add_laptop("Anna")
+    household(anna, "Familie Osman")
+    newer = migrations.latest_version() + 1
+
+    class Newer:  # Anna's Klantapp is a version ahead of the office's (her bundles say so)
+        @staticmethod
+        def schema_version(_conn: object) -> int:
+            return newer
+
+    monkeypatch.setattr(laptop, "migrations", Newer)
+    world.sync_laptop("Anna")
+    assert [r["reason"] for r in world.sync_hub().refused] == ["newer_version"]
+    world.sync_laptop("Anna")  # the office's answer: it is older
+    ws = open_workspace(anna)
+    qtbot.waitUntil(lambda: "wacht tot het kantoor" in ws.status_area.unsent.text(), timeout=5_000)
+    assert ws.status_area.unsent.text() == "⚠ 1 wijziging wacht tot het kantoor Klantapp bijwerkt"
+    assert f"gegevensversie {newer - 1}; deze laptop {newer}" in ws.status_area.unsent.toolTip()

@@ -82,6 +82,15 @@ def test_usable_at_1366x768_and_size_remembered(qtbot, make_window, casebook_pat
         if area.isVisibleTo(window):
             assert not area.horizontalScrollBar().isVisible()
     window.resize(780, 520)  # the test screen (offscreen) is 800x600
+    qtbot.wait(10)
+    # at the smallest size every entry of the navigation is whole, none behind a scroll bar
+    nav = ws.nav
+    assert not nav.horizontalScrollBar().isVisible()
+    for row in range(nav.count()):
+        item = nav.item(row)
+        if not item.isHidden():
+            assert nav.visualItemRect(item).width() <= nav.viewport().width(), item.text()
+            assert nav.fontMetrics().horizontalAdvance(item.text()) < nav.viewport().width()
     size = (window.width(), window.height())
     assert size != (1366, 768)
     window.close()
