@@ -388,13 +388,17 @@ def _take_bundle(
             }
         )
         return "refused"
-    allowed = _authorised(conn, device, entry, taken)
+    # what this office holds of every row the bundle writes, read once: for the owner
+    # check, the merge and the state-digest sums
+    states = row_states(conn, [(op.table, op.row_id) for c in taken for op in c.ops])
+    allowed = _authorised(conn, device, entry, taken, states)
     allowed, office_writes = office_rows.split(conn, allowed)  # the office's settings
     # an older laptop's removed fields translated; a change the office cannot take is
     # kept aside on its own, acknowledged and named to the laptop
     translation = removed.translate(conn, allowed)
     sums.catch_up(conn)
-    states = row_states(conn, [(op.table, op.row_id) for c in translation.changes for op in c.ops])
+    translated = [(op.table, op.row_id) for c in translation.changes for op in c.ops]
+    states.update(row_states(conn, [key for key in translated if key not in states]))
     rows.add_states(states)  # the merge moves these on: the sums take them as they end
     rows.add_before(conn, translation.rows())
     received = apply_changes(
@@ -487,7 +491,11 @@ def _as_positions(value: Any) -> dict[str, int]:
 
 
 def _authorised(
-    conn: sqlite3.Connection, device: str, entry: dict[str, Any], changes: list[Change]
+    conn: sqlite3.Connection,
+    device: str,
+    entry: dict[str, Any],
+    changes: list[Change],
+    states: dict[RowKey, RowState],
 ) -> list[Change]:
     """The changes without operations their device may not make: edits of a household
     it does not own (unless it was handed away and the device had not yet heard), and
@@ -495,7 +503,7 @@ def _authorised(
     of every row and the owner of every household are read once for the whole bundle;
     a claim counts within its own change (the rows are written after all are checked)."""
     releases = _as_positions(entry.get("releases", {}))
-    of_row = _households_of_ops(conn, [op for c in changes for op in c.ops])
+    of_row = _households_of_ops(conn, [op for c in changes for op in c.ops], states)
     stored = _owners(conn, {h for h in of_row.values() if h is not None})
     out = []
     for change in changes:
@@ -540,11 +548,12 @@ def _given_household(op: Op) -> str | None:
 
 
 def _households_of_ops(
-    conn: sqlite3.Connection, ops: list[Op]
+    conn: sqlite3.Connection, ops: list[Op], states: dict[RowKey, RowState]
 ) -> dict[tuple[str, str, str | None], str | None]:
     """The household each operation is about, keyed by (table, row id, the household the
-    operation names itself): the one it names, else the row's as stored here, else the
-    one its tombstone kept. One query per table for the whole bundle."""
+    operation names itself): the one it names, else the row's as stored here (in
+    ``states``), else the one its tombstone kept. One query per table for the rows
+    that are gone."""
     out: dict[tuple[str, str, str | None], str | None] = {}
     unnamed: list[RowKey] = []
     for op in ops:
@@ -553,6 +562,11 @@ def _households_of_ops(
         given = _given_household(op)
         if given is not None:
             out[(op.table, op.row_id, given)] = given
+            continue
+        state = states.get((op.table, op.row_id))
+        if state is not None and state.values is not None:
+            stored = state.values.get("household_id")
+            out[(op.table, op.row_id, None)] = None if stored is None else str(stored)
         else:
             unnamed.append((op.table, op.row_id))
     for (table, row_id), household in households_of(conn, dict.fromkeys(unnamed)).items():
