@@ -156,6 +156,13 @@ def _cmd_sync(args: argparse.Namespace) -> int:
     )
     for name in report.waiting:
         print(_("Wacht op een eerdere bundel: {name}").format(name=name))
+    for device in report.digest_differed:
+        print(
+            _(
+                "Wat apparaat {device} heeft, wijkt af van wat het kantoor ervan heeft: "
+                "het krijgt zijn huishoudens en de gedeelde gegevens opnieuw."
+            ).format(device=device)
+        )
     report_waiting(report.settling, report.unfinished)
     for q in report.quarantined:
         say(_("Apart gezet (niet toegepast): bundel {bundle} van {device} ({reason}).").format(**q))

@@ -249,6 +249,7 @@ def test_a_state_digest_mismatch_brings_the_whole_caseload_again(world: World) -
     world.settle(rounds=4)
     with anna.reading() as conn:
         assert conn.execute("SELECT text FROM notes").fetchall() == [("Eerste gesprek",)]
+    assert world.digests_differed == [anna.device_id]  # the office's run said so, once
 
 
 def test_a_lost_acknowledgement_is_sent_again(world: World) -> None:
