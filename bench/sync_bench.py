@@ -129,7 +129,9 @@ def _journal_bytes(cb: Casebook) -> int:
     return vault.journal_bytes
 
 
-def day(cache: Path, edits: int, profile: str | None = None) -> dict[str, Any]:
+def day(
+    cache: Path, edits: int, profile: str | None = None, keep_day: Path | None = None
+) -> dict[str, Any]:
     folder = cache / "uitwissel"
     work = Path(tempfile.mkdtemp(prefix="klantapp-syncbench-"))
     try:
@@ -188,6 +190,9 @@ def day(cache: Path, edits: int, profile: str | None = None) -> dict[str, Any]:
             sizes.append((folder / "to-hub" / report.bundle_written).stat().st_size)
         hub_path = hub.path
         hub.close()  # the import runs as `klantapp hub sync` would: a process of its own
+        if keep_day is not None:  # the state before the import, for bench/hub_import_once.py
+            shutil.rmtree(keep_day, ignore_errors=True)
+            shutil.copytree(work / "c", keep_day)
         before_path = work / "c" / "hub-before"
         shutil.copytree(hub_path, before_path)  # for the floor (sql_floor)
         imported = edits * (len(laptops) - 1)
@@ -220,6 +225,7 @@ def day(cache: Path, edits: int, profile: str | None = None) -> dict[str, Any]:
         result["sql_floor_cpu_ops_per_s"] = imported / floor["cpu_s"]
         result["hub_rss_after_open_mb"] = done["rss_after_open_mb"]
         result["hub_import_conflicts"] = done["conflicts"]
+        result["hub_import_digest_differed"] = done["digest_differed"]
         result["bundle_bytes_per_op"] = statistics.median(sizes) / edits
         result["journal_bytes_per_op"] = statistics.median(journal_growth) / edits
         for cb in laptops[1:]:
@@ -338,6 +344,7 @@ def hub_import(hub_path: Path, folder: Path, profile: str | None) -> dict[str, A
         "wall_s": wall_s,
         "cpu_s": cpu_s,
         "conflicts": report.conflicts,
+        "digest_differed": len(report.digest_differed),
         "peak_rss_mb": benchrun.rss_mb("VmHWM"),
         "rss_after_open_mb": rss_after_open,
     }
@@ -351,6 +358,11 @@ def main() -> None:
     ap.add_argument("--edits", type=int, default=200)
     ap.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "klantapp-sync-bench"))
     ap.add_argument("--profile", help="write a cProfile of the day's hub import to this file")
+    ap.add_argument(
+        "--keep-day",
+        help="keep the hub and the folder as they are just before the day's import in this "
+        "directory (replaced), for bench/hub_import_once.py",
+    )
     ap.add_argument("--child", action="store_true")
     ap.add_argument("--hub-import", help=argparse.SUPPRESS)
     ap.add_argument("--folder", help=argparse.SUPPRESS)
@@ -365,12 +377,15 @@ def main() -> None:
         return
     cache = Path(args.cache)
     if args.child:
-        print(json.dumps(day(cache, args.edits, args.profile)))
+        keep = Path(args.keep_day) if args.keep_day else None
+        print(json.dumps(day(cache, args.edits, args.profile, keep)))
         return
     build(cache, args.households, args.laptops, args.per_laptop)
     child = [sys.executable, __file__, "--child", "--cache", str(cache), "--edits", str(args.edits)]
     if args.profile:
         child += ["--profile", str(Path(args.profile).resolve())]
+    if args.keep_day:
+        child += ["--keep-day", str(Path(args.keep_day).resolve())]
     out = subprocess.run(
         child,
         stdout=subprocess.PIPE,  # the child's errors show on stderr
@@ -430,7 +445,8 @@ def main() -> None:
         print(f"{name:46s} {value:>12s}   {goal}")
     print(
         f"\n(laptop caseload after provisioning: {r['laptop_households']} households; "
-        f"conflicts in the day's import: {r['hub_import_conflicts']})"
+        f"conflicts in the day's import: {r['hub_import_conflicts']}; laptops whose state "
+        f"digest differed from the office's: {r['hub_import_digest_differed']})"
     )
 
 
