@@ -67,6 +67,19 @@ def encode(payload: Payload) -> bytes:
     return b"".join(line + b"\n" for line in out)
 
 
+_DECODER = json.JSONDecoder()
+
+
+def _loads(line: str) -> Any:
+    """``json.loads(line)``, without its two whitespace scans when the line is bare JSON
+    (as every sender writes it): a bundle has two lines per operation."""
+    try:
+        obj, end = _DECODER.raw_decode(line)
+    except json.JSONDecodeError:
+        return json.loads(line)  # leading whitespace, or not JSON: as json.loads says
+    return obj if end == len(line) else json.loads(line)
+
+
 def decode(data: bytes) -> Payload:
     payload = Payload()
     header: dict[str, Any] | None = None
@@ -98,7 +111,7 @@ def decode(data: bytes) -> Payload:
         if len(raw) > MAX_LINE_BYTES:
             raise PayloadError(_("regel {n} van de bundel is te lang").format(n=number))
         try:
-            obj = json.loads(raw.decode("utf-8"))
+            obj = _loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             raise PayloadError(_("regel {n} van de bundel is geen JSON").format(n=number)) from None
         if not isinstance(obj, dict):

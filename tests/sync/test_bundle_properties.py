@@ -3,6 +3,7 @@ ops.jsonl comes out the same at the reader, and no single changed byte is ever a
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -10,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from klantapp.errors import BundleRefused
-from klantapp.sync import bundle
+from klantapp.sync import bundle, payload
 from tests.sync.parties import HUB_ID, Parties
 
 WORLD = Parties()  # keys are made once: hypothesis runs many examples per test
@@ -79,3 +80,34 @@ def test_any_single_changed_byte_is_refused(fields: dict[str, Any], data: st.Dat
     except BundleRefused:
         return
     raise AssertionError(f"byte {pos} changed by {mask:#x} was accepted")
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@given(
+    st.one_of(
+        st.tuples(
+            st.sampled_from(["", " ", "\t", "\r"]),
+            _JSON,
+            st.sampled_from(["", " ", "\r", "x", "}", ",{}"]),
+        ).map(lambda t: t[0] + json.dumps(t[1], ensure_ascii=False) + t[2]),
+        st.text(max_size=20),
+    )
+)
+def test_a_payload_line_is_read_as_json_loads_reads_it(line: str) -> None:
+    try:
+        expected: Any = ("value", json.loads(line))
+    except ValueError:
+        expected = ("refused",)
+    try:
+        got: Any = ("value", payload._loads(line))
+    except ValueError:
+        got = ("refused",)
+    assert repr(got) == repr(expected)  # (NaN is not equal to itself)
