@@ -37,7 +37,7 @@ class Timestamp:
         return _decode(text)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def _decode(text: str) -> Timestamp:
     """Timestamps are immutable, and an import reads each operation's several times
     (merge, clocks, oplog, the local clock): it is parsed once."""

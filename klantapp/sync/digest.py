@@ -124,7 +124,7 @@ def state_sum(
     return household, row_hash(table, row_id, lines)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def _clock_line(name: str, hlc: int, device: str) -> str:
     """``field=clock`` as :data:`_CLOCK` writes it. An import hashes most rows twice
     (before and after), and all but one of their clocks are the same both times."""
