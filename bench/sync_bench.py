@@ -104,7 +104,7 @@ def build(cache: Path, households: int, laptops: int, per_laptop: int) -> None:
     print(f"built in {time.perf_counter() - t0:.0f} s", flush=True)
 
 
-def _edit(cb: Casebook, rnd: random.Random, households: list[str], notes: list[str]) -> None:
+def edit(cb: Casebook, rnd: random.Random, households: list[str], notes: list[str]) -> None:
     with cb.transaction() as tx:
         if rnd.random() < 0.5:
             tx.update("notes", rnd.choice(notes), {"text": " ".join(rnd.sample(WORDS, 5))})
@@ -168,7 +168,7 @@ def day(
             hub_notes = [r[0] for r in conn.execute("SELECT id FROM notes LIMIT 5000")]
         t, cpu = time.perf_counter(), time.process_time()
         for _ in range(edits):
-            _edit(hub, rnd, hub_households, hub_notes)
+            edit(hub, rnd, hub_households, hub_notes)
         result["hub_local_commit_ops_per_s"] = edits / (time.perf_counter() - t)
         result["hub_local_commit_cpu_ops_per_s"] = edits / (time.process_time() - cpu)
 
@@ -179,7 +179,7 @@ def day(
             before = _journal_bytes(cb)
             r = random.Random(n)
             for _ in range(edits):
-                _edit(cb, r, households, notes)
+                edit(cb, r, households, notes)
             journal_growth.append(_journal_bytes(cb) - before)
         sizes, sends = [], []
         for cb in laptops[1:]:
