@@ -242,6 +242,21 @@ def log_export(cb: Casebook, action: str, **entry: Any) -> None:
         say(_("Let op: deze export staat niet in het logboek (het dossier is alleen-lezen)."))
 
 
+def log_restricted_reads(cb: Casebook, shown: list[dict[str, Any]]) -> None:
+    """A command showed health data it withholds unless asked (``--show-restricted``):
+    one audit entry per household, naming the records, as the client logs a reveal.
+    ``shown``: the items with restricted values shown, each with ``household_id`` and
+    ``record``."""
+    households: dict[str | None, set[str]] = {}
+    for item in shown:
+        households.setdefault(item.get("household_id"), set()).add(str(item["record"]))
+    for household, records in households.items():
+        what = _("Vertrouwelijke gegevens getoond: {record}").format(
+            record=", ".join(sorted(records))
+        )
+        log_export(cb, "restricted_read", what=what, household_id=household)
+
+
 def write_output(path: str, data: bytes, *, personal: bool) -> None:
     """Write a file the user asked for: atomically, readable only by them. ``-`` means
     standard output."""

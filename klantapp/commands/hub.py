@@ -19,7 +19,9 @@ from klantapp.commands.common import (
     actor,
     add_recovery_key_options,
     confirm,
+    log_restricted_reads,
     open_casebook,
+    open_to_log,
     read_new_passphrase,
     read_text_file,
     recovery_key,
@@ -228,9 +230,20 @@ def _cmd_quarantine(args: argparse.Namespace) -> int:
             quarantine.dismiss(cb, args.dismiss)
         print(_("Verwijderd: {id} (vastgelegd in het logboek).").format(id=args.dismiss))
         return 0
-    with open_casebook(args.hub) as cb:
+    revealing = bool(args.show and args.show_restricted)
+    with open_to_log(args.hub) if revealing else open_casebook(args.hub) as cb:
         if args.show:
             found: Any = quarantine.show(cb, args.show, show_restricted=args.show_restricted)
+            if revealing:
+                log_restricted_reads(
+                    cb,
+                    [
+                        op
+                        for change in found["change_list"]
+                        for op in change["operations"]
+                        if op["restricted"]
+                    ],
+                )
         else:
             found = quarantine.listing(cb)
     if args.json:

@@ -14,7 +14,9 @@ from typing import Any
 from klantapp.commands.common import (
     actor,
     add_path,
+    log_restricted_reads,
     open_casebook,
+    open_to_log,
     read_passphrase,
     read_text_file,
     report_waiting,
@@ -120,8 +122,10 @@ def _cmd_status(args: argparse.Namespace) -> int:
 def _cmd_conflicts(args: argparse.Namespace) -> int:
     from klantapp.sync import conflicts
 
-    with open_casebook(args.path) as cb:
+    opened = open_to_log(args.path) if args.show_restricted else open_casebook(args.path)
+    with opened as cb:
         found = conflicts.list_conflicts(cb, show_restricted=args.show_restricted)
+        log_restricted_reads(cb, [c for c in found if c["restricted"]])
     if args.json:
         _print_json(found)
         return 0

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from klantapp.avg.log import access_entries
 from klantapp.casebook import Casebook, services
 from klantapp.cli import main
 from klantapp.sync import bundle, keys, minisign, payload
@@ -296,6 +297,10 @@ def test_conflicts_show_both_sides_who_and_when(
     assert klantapp(world, "conflicts", anna.path, "--json", "--show-restricted") == 0
     health = {c["field"]: c for c in json.loads(capsys.readouterr().out)}["health_note"]
     assert {health["kept_value"], health["current_value"]} == {"Zqxkantoor", "Zqxanna"}
+    # each time the health data was shown it was logged, about the household, without it
+    reads = [e for e in access_entries(world.laptops["Anna"]) if e["action"] == "restricted_read"]
+    assert len(reads) == 2 and {e["household_id"] for e in reads} == {hid}
+    assert all("Persoon" in e["what"] and "Zqx" not in e["what"] for e in reads)
 
 
 def test_a_bundle_too_new_to_be_whole_is_named_as_waiting_not_silently_skipped(

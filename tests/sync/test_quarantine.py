@@ -92,6 +92,10 @@ def test_the_command_lists_shows_and_dismisses(
     assert json.loads(capsys.readouterr().out) == []
 
     world.hub = Casebook.open(hub, PASSPHRASE)
+    # showing the health data was logged, once (the plain --show and --json were not)
+    (read,) = [e for e in access_entries(world.hub) if e["action"] == "restricted_read"]
+    assert "Persoon" in read["what"] and "Qz" not in read["what"]
+    assert read["household_id"] is not None
     logged = [e for e in access_entries(world.hub) if e["action"] == "quarantine_dismissed"]
     assert len(logged) == 1 and "Anna" in logged[0]["what"] and "Qz" not in logged[0]["what"]
     assert logged[0]["household_id"] is None  # it stays at the office

@@ -202,15 +202,17 @@ def _shown_values(
     cb: Casebook, op: Op, *, show_restricted: bool
 ) -> tuple[list[dict[str, Any]], bool]:
     """The op's fields, labelled, values of health data withheld unless asked for (as
-    the office holds the record now, so an edit of a confidential note is withheld too)."""
+    the office holds the record now, so an edit of a confidential note is withheld too),
+    and whether it has such values (shown or not)."""
     data = dict(op.data or {})
-    hidden: set[str] = set()
-    if not show_restricted and op.table in RECORD_KINDS:
+    restricted: set[str] = set()
+    if op.table in RECORD_KINDS:
         with cb.reading() as conn:
             current = read_row(conn, op.table, op.row_id) or {}
         merged = {**current, **data}
         clean, _any = withhold(op.table, merged)
-        hidden = {k for k in data if clean.get(k) != merged.get(k)}
+        restricted = {k for k in data if clean.get(k) != merged.get(k)}
+    hidden = set() if show_restricted else restricted
     fields = [
         {
             "field": name,
@@ -221,7 +223,7 @@ def _shown_values(
         }
         for name in sorted(data)
     ]
-    return fields, bool(hidden)
+    return fields, bool(restricted)
 
 
 def show(cb: Casebook, item_id: str, *, show_restricted: bool = False) -> dict[str, Any]:
@@ -236,8 +238,8 @@ def show(cb: Casebook, item_id: str, *, show_restricted: bool = False) -> dict[s
     for change in item.changes or []:
         ops = []
         for op in change.ops:
-            fields, hidden = _shown_values(cb, op, show_restricted=show_restricted)
-            withheld = withheld or hidden
+            fields, restricted = _shown_values(cb, op, show_restricted=show_restricted)
+            withheld = withheld or (restricted and not show_restricted)
             household = next(
                 (r["household_id"] for r in out["records"] if r["row_id"] == op.row_id), None
             )
@@ -252,6 +254,7 @@ def show(cb: Casebook, item_id: str, *, show_restricted: bool = False) -> dict[s
                     "op_label": _(_VERBS.get(op.op, op.op)),
                     "seq": op.seq,
                     "fields": fields if op.op != "delete" else [],
+                    "restricted": restricted and op.op != "delete",  # health data in it
                 }
             )
         shown.append(
