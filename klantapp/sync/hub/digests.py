@@ -186,8 +186,8 @@ class Rows:
         created = list(dict.fromkeys(created))
         self._read.update(created)
         keys = [*self._before, *(k for k in created if k not in self._before)]
-        held = [k for k in keys if k in self._states and k not in self._read]
-        after = digest.row_sums(conn, [k for k in keys if k not in self._states or k in self._read])
+        held = {k for k in keys if k in self._states and k not in self._read}
+        after = digest.row_sums(conn, [k for k in keys if k not in held])
         for key in held:
             state = self._states[key]
             if (found := digest.state_sum(key, state.values, state.clocks)) is not None:
