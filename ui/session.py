@@ -506,6 +506,20 @@ class Session(QObject):
         found = conflicts.list_conflicts(self._cb())
         return [c for c in found if household_id is None or c["household_id"] == household_id]
 
+    def reveal_conflict(self, conflict_id: str) -> dict[str, Any] | None:
+        """One conflict with its health values shown (the klantmanager asked): the
+        reveal is logged, as on the record's own form."""
+        from klantapp.sync import conflicts
+
+        found = conflicts.list_conflicts(self._cb(), show_restricted=True)
+        conflict = next((c for c in found if c["id"] == conflict_id), None)
+        if conflict is not None and conflict["restricted"]:
+            self.log_restricted_read(
+                conflict["table"],
+                {"id": conflict["row_id"], "household_id": conflict["household_id"]},
+            )
+        return conflict
+
     def resolve_conflict(self, conflict_id: str, *, keep_losing_value: bool) -> None:
         from klantapp.sync import conflicts
 

@@ -411,3 +411,43 @@ def test_a_laptop_newer_than_its_office_says_its_changes_wait_for_the_office(
     qtbot.waitUntil(lambda: "wacht tot het kantoor" in ws.status_area.unsent.text(), timeout=5_000)
     assert ws.status_area.unsent.text() == "⚠ 1 wijziging wacht tot het kantoor Klantapp bijwerkt"
     assert f"gegevensversie {newer - 1}; deze laptop {newer}" in ws.status_area.unsent.toolTip()
+
+
+def test_a_health_conflict_shows_its_values_only_when_asked_and_that_is_logged(
+    qtbot, world: World, open_workspace
+) -> None:  # type: ignore[no-untyped-def]
+    from klantapp.avg.log import access_entries
+
+    anna = world.add_laptop("Anna")
+    hid = household(anna, "Familie Tesfay")
+    pid = services.add_record(
+        anna, "persons", {"household_id": hid, "role": "aanvrager", "family_name": "Tesfay"}
+    )
+    world.settle()
+    services.update_record(world.hub, "persons", pid, {"health_note": "Zqx kantoor"})
+    services.update_record(anna, "persons", pid, {"health_note": "Zqx Anna"})
+    services.update_record(world.hub, "households", hid, {"city": "Kantoorstad"})
+    services.update_record(anna, "households", hid, {"city": "Annastad"})
+    world.settle()
+    ws = open_workspace(anna, world.folder)
+    ws.go("conflicts")
+    screen = ws.conflicts
+    by_field = {r["field"]: n for n, r in enumerate(screen.model.rows)}
+    screen.table.selectRow(by_field["city"])
+    assert not screen.reveal_button.isVisibleTo(screen)  # nothing confidential here
+    screen.table.selectRow(by_field["health_note"])
+    row = screen.selected()
+    assert row["kept_text"] == row["current_text"] == "(vertrouwelijk)"
+    assert screen.reveal_button.isVisibleTo(screen)
+    assert not [e for e in access_entries(anna) if e["action"] == "restricted_read"]
+    screen.reveal_button.click()
+    row = screen.selected()
+    assert row["field"] == "health_note"
+    assert {row["kept_text"], row["current_text"]} == {"Zqx kantoor", "Zqx Anna"}
+    assert not screen.reveal_button.isVisibleTo(screen)
+    (read,) = [e for e in access_entries(anna) if e["action"] == "restricted_read"]
+    assert read["household_id"] == hid and read["person_id"] == pid
+    assert "Zqx" not in read["what"]
+    screen.refresh()  # read again: hidden again until asked
+    row = screen.model.rows[by_field["health_note"]]
+    assert row["kept_text"] == "(vertrouwelijk)"

@@ -52,6 +52,7 @@ class ConflictsScreen(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        self._revealed: set[str] = set()  # conflicts whose health values are shown
         lay = QVBoxLayout(self)
         lay.addWidget(heading(_("Conflicten")))
         self.explain = QLabel(
@@ -84,9 +85,16 @@ class ConflictsScreen(QWidget):
         self.current_button.clicked.connect(lambda: self.resolve(keep_losing_value=False))
         self.open_button = QPushButton(_("Huishouden openen"))
         self.open_button.clicked.connect(self._open)
+        # health data (AVG art. 9) shows as "(vertrouwelijk)" until asked for; logged
+        self.reveal_button = QPushButton(_("Vertrouwelijke waarden tonen"))
+        self.reveal_button.setToolTip(
+            _("Toont beide waarden van dit gezondheidsgegeven; dat komt in het logboek.")
+        )
+        self.reveal_button.clicked.connect(self.reveal)
         row.addWidget(self.keep_button)
         row.addWidget(self.current_button)
         row.addWidget(self.open_button)
+        row.addWidget(self.reveal_button)
         row.addStretch(1)
         self.status = StatusLine()
         row.addWidget(self.status)
@@ -97,6 +105,7 @@ class ConflictsScreen(QWidget):
         if not self.session.is_open:
             return
         rows = self.session.conflicts()
+        self._revealed.clear()  # read again: health values hidden again
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
         self.table.resizeRowsToContents()
@@ -117,6 +126,26 @@ class ConflictsScreen(QWidget):
         self.keep_button.setEnabled(bool(row and row.get("can_keep")))
         self.current_button.setEnabled(row is not None)
         self.open_button.setEnabled(bool(row and row.get("household_id")))
+        self.reveal_button.setVisible(
+            bool(row and row.get("restricted") and row["id"] not in self._revealed)
+        )
+
+    def reveal(self) -> None:
+        """Show the selected conflict's health values (logged by the session)."""
+        row = self.selected()
+        if row is None:
+            return
+        shown = self.session.reveal_conflict(row["id"])
+        if shown is None:
+            return
+        self._revealed.add(row["id"])
+        number = self.table.currentIndex().row()
+        rows = list(self.model.rows)
+        rows[number] = shown
+        self.model.set_rows(rows)
+        self.table.resizeRowsToContents()
+        self.table.selectRow(number)
+        self._selected()
 
     def select(self, conflict_id: str) -> None:
         for number, row in enumerate(self.model.rows):
