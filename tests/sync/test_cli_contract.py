@@ -21,7 +21,7 @@ from klantapp.casebook import Casebook, services
 from klantapp.cli import main
 from klantapp.sync import bundle, keys, minisign, payload
 from klantapp.sync.hub import office
-from tests.sync.world import PASSPHRASE, World, household, names
+from tests.sync.world import PASSPHRASE, World, household, names, racing_edits
 
 OLD = time.time() - 3600  # an mtime a copy kept from its source
 
@@ -264,19 +264,7 @@ def test_conflicts_show_both_sides_who_and_when(
     world: World, capsys: pytest.CaptureFixture[str]
 ) -> None:
     anna = world.add_laptop("Anna")
-    hid = household(anna, "Familie Tesfay")
-    pid = services.add_record(
-        anna,
-        "persons",
-        {"household_id": hid, "role": "aanvrager", "family_name": "Tesfay", "health_note": "a"},
-    )
-    world.settle()
-    # the office and Anna edit the same fields before either has heard of the other
-    services.update_record(world.hub, "households", hid, {"city": "Kantoorstad"})
-    services.update_record(anna, "households", hid, {"city": "Annastad"})
-    services.update_record(world.hub, "persons", pid, {"health_note": "Zqxkantoor"})
-    services.update_record(anna, "persons", pid, {"health_note": "Zqxanna"})
-    world.settle()
+    hid, _pid = racing_edits(world, anna)
     assert klantapp(world, "conflicts", anna.path, "--json") == 0
     found = {c["field"]: c for c in json.loads(capsys.readouterr().out)}
     city = found["city"]

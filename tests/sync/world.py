@@ -93,6 +93,26 @@ def household(cb: Casebook, name: str, **extra: Any) -> str:
     return services.add_record(cb, "households", {"name": name, "status": "azc", **extra})
 
 
+def racing_edits(world: World, laptop: Casebook) -> tuple[str, str]:
+    """Familie Tesfay on ``laptop`` with its aanvrager, at the office too; then the office
+    and the laptop each edit the household's city (Kantoorstad, Annastad) and the
+    member's health note (Zqxkantoor, Zqxanna) before either has heard of the other, and
+    everyone syncs: two conflicts, one about health data. (household id, person id)"""
+    hid = household(laptop, "Familie Tesfay")
+    pid = services.add_record(
+        laptop,
+        "persons",
+        {"household_id": hid, "role": "aanvrager", "family_name": "Tesfay", "health_note": "a"},
+    )
+    world.settle()
+    services.update_record(world.hub, "households", hid, {"city": "Kantoorstad"})
+    services.update_record(laptop, "households", hid, {"city": "Annastad"})
+    services.update_record(world.hub, "persons", pid, {"health_note": "Zqxkantoor"})
+    services.update_record(laptop, "persons", pid, {"health_note": "Zqxanna"})
+    world.settle()
+    return hid, pid
+
+
 def names(cb: Casebook) -> list[str]:
     return sorted(h["name"] for h in queries.list_households(cb))
 
